@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from assessments.services.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Create or restore the SaferMK demo partnership, its 2017 assessment and demo users."
+
+    def handle(self, *args, **options):
+        assessment = demo_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {assessment} ({assessment.chapters.count()} chapters), "
+                f"in consultation until {assessment.consultation_closes_on:%-d %B %Y}."
+            )
+        )
+        self.stdout.write(
+            "Sign in as analyst, chair, police or fire with the password "
+            f"{settings.DEMO_PASSWORD!r} (DEMO_PASSWORD)."
+        )

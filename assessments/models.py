@@ -1,0 +1,680 @@
+"""Tables of the Strategic Assessment app, their constraints and single-row behaviour.
+
+Rules that span rows (who may see what, roll-ups, workflow) live in permissions.py, querysets.py
+and services/, never here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from .periods import Period, PeriodType
+
+# Chapter slugs share the URL space of /assessments/<slug>/<year>/<chapter>/ with these pages.
+RESERVED_CHAPTER_SLUGS = (
+    "appendices",
+    "changes",
+    "compare",
+    "consultation",
+    "cover",
+    "dashboard",
+    "decision",
+    "edit",
+    "exports",
+    "feedback",
+    "meeting",
+    "pdf",
+    "returns",
+    "transition",
+)
+
+
+def validate_chapter_slug(value: str) -> None:
+    if value in RESERVED_CHAPTER_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is used by another page of the assessment; choose another slug.",
+            params={"slug": value},
+            code="reserved",
+        )
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    area_name = models.CharField(
+        max_length=100,
+        help_text="The local-authority name that starts the LSOA names of the area, "
+        "for example “Milton Keynes”.",
+    )
+    logo = models.ImageField(upload_to="logos/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police"
+        COUNCIL = "council", "Local authority"
+        FIRE = "fire", "Fire and rescue"
+        PROBATION = "probation", "Probation"
+        HEALTH = "health", "Health"
+        YOUTH_JUSTICE = "youth_justice", "Youth offending team"
+        PCC = "pcc", "Police and Crime Commissioner"
+        THIRD_SECTOR = "third_sector", "Voluntary and community sector"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    partnerships = models.ManyToManyField(Partnership, related_name="organisations", blank=True)
+    # One Django group per organisation, so an object permission can be granted to everyone in it.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.group_id is None:
+            self.group, _ = Group.objects.get_or_create(name=f"Organisation: {self.name}")
+        super().save(*args, **kwargs)
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    ANALYST = "analyst", "Analyst"
+    CHAIR = "chair", "Chair"
+    BOARD_MEMBER = "board", "Board member"
+    PARTNER = "partner", "Partner"
+
+
+class Membership(models.Model):
+    """A user's role in one partnership."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="one_role_per_partnership"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.partnership}"
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CONSULTATION = "consultation", "In consultation"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The year that labels the assessment, e.g. 2017."
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    consultation_closes_on = models.DateField(null=True, blank=True)
+    author_name = models.CharField(max_length=120, blank=True)
+    author_role = models.CharField(max_length=120, blank=True)
+    author_telephone = models.CharField(max_length=40, blank=True)
+    background = models.TextField(blank=True, help_text="Markdown, for the cover paper.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year"], name="one_assessment_per_partnership_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "consultation", "approved", "published"]),
+                name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="consultation") | Q(consultation_closes_on__isnull=False),
+                name="consultation_has_closing_date",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment", args=[self.partnership.slug, self.year])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class PurposeItem(models.Model):
+    """A tick box of the cover paper: a partnership priority or another statutory responsibility."""
+
+    class Kind(models.TextChoices):
+        PRIORITY = "priority", "Partnership priority"
+        STATUTORY = "statutory", "Other statutory responsibility"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="purposes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    label = models.CharField(max_length=300)
+    addressed = models.BooleanField(default=False, help_text="Ticked on the cover paper.")
+    detail = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "kind", "label"], name="purpose_label_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Theme(models.Model):
+    """A subject the partnership assesses year after year (Crime, Violence, …)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(validators=[validate_chapter_slug])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="theme_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Chapter(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="chapters")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="chapters")
+    order = models.PositiveSmallIntegerField()
+    slug = models.SlugField(validators=[validate_chapter_slug])
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    narrative = models.TextField(blank=True, help_text="Markdown.")
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_chapters"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "slug"], name="chapter_slug_unique"),
+            models.UniqueConstraint(fields=["assessment", "order"], name="chapter_order_unique"),
+            models.UniqueConstraint(fields=["assessment", "theme"], name="one_chapter_per_theme"),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_CHAPTER_SLUGS), name="chapter_slug_not_reserved"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "chapter",
+            args=[self.assessment.partnership.slug, self.assessment.year, self.slug],
+        )
+
+
+class Geography(models.Model):
+    class Level(models.TextChoices):
+        AREA = "area", "Partnership area"
+        ESTATE = "estate", "Estate or ward"
+        LSOA = "lsoa", "LSOA"
+
+    level = models.CharField(max_length=8, choices=Level.choices)
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="geographies"
+    )
+    # LSOAs do not nest in estates or wards: this is the analyst's best-fit lookup.
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    population = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+        verbose_name_plural = "geographies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "level", "code"], name="geography_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["area", "estate", "lsoa"]), name="geography_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """A measure that lasts across years, such as “All Crime” or “Juvenile reoffending rate”."""
+
+    class Measure(models.TextChoices):
+        COUNT = "count", "Count"
+        RATE = "rate", "Rate or proportion"
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", "Sum over periods and places"
+        RATIO = "ratio", "Recompute from numerator and denominator"
+        NONE = "none", "Do not aggregate"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=40, default="offences")
+    source = models.CharField(max_length=200)
+    measure = models.CharField(max_length=5, choices=Measure.choices, default=Measure.COUNT)
+    aggregation = models.CharField(
+        max_length=5, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    increase_is_bad = models.BooleanField(default=True)
+    licence = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(measure="count") | ~Q(aggregation="ratio"),
+                name="counts_do_not_use_ratio",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="rate") | ~Q(aggregation="sum"), name="rates_never_sum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One load of observations. Replacing data means swapping a batch for another atomically."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin import"
+        POLICE_UK = "police_uk", "police.uk street-level files"
+        DATA_RETURN = "data_return", "Partner data return"
+        DEMO = "demo", "Demo data"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="batches")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    key = models.CharField(
+        max_length=200,
+        help_text="What the batch covers, e.g. “police-uk:2019-01”: a new batch with the same key "
+        "replaces the old one.",
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    row_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name_plural = "import batches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "key"],
+                condition=Q(superseded_by__isnull=True),
+                name="one_current_batch_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.imported_at:%d %b %Y})"
+
+
+class Observation(models.Model):
+    """One value of an indicator for one period and place, from one import batch."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="observations")
+    geography = models.ForeignKey(Geography, on_delete=models.PROTECT, related_name="observations")
+    period_type = models.CharField(max_length=4, choices=PeriodType.choices)
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    # Rates keep their parts so that roll-ups recompute them instead of adding percentages.
+    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "geography", "period_type", "period_start"],
+                name="one_value_per_indicator_place_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_type__in=PeriodType.values), name="observation_period_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "period_type", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period.label}: {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return Period(PeriodType(self.period_type), self.period_start)
+
+
+class IndicatorSelection(models.Model):
+    """An indicator chosen for a chapter, with the periods that chapter compares."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="selections")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="selections")
+    order = models.PositiveSmallIntegerField(default=0)
+    period_type = models.CharField(
+        max_length=4, choices=PeriodType.choices, default=PeriodType.FINANCIAL_YEAR
+    )
+    current_period_start = models.DateField()
+    comparison_period_start = models.DateField(
+        null=True, blank=True, help_text="Leave empty for a baseline year with no comparison."
+    )
+    share_of = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Show this indicator as a share of another, e.g. cannabis possession of all "
+        "drug offences.",
+    )
+    caveat = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["chapter", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chapter", "indicator"], name="indicator_once_per_chapter"
+            ),
+            models.CheckConstraint(
+                condition=Q(comparison_period_start__isnull=True)
+                | Q(comparison_period_start__lt=models.F("current_period_start")),
+                name="comparison_before_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} in {self.chapter}"
+
+    @property
+    def current_period(self) -> Period:
+        return Period(PeriodType(self.period_type), self.current_period_start)
+
+    @property
+    def comparison_period(self) -> Period | None:
+        if self.comparison_period_start is None:
+            return None
+        return Period(PeriodType(self.period_type), self.comparison_period_start)
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.comparison_period_start is None
+
+
+class Headline(models.Model):
+    """A statement for the headline summary, generated from an indicator selection or written."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="headlines")
+    selection = models.ForeignKey(
+        IndicatorSelection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headlines",
+    )
+    text = models.TextField()
+    on_cover = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Recommendation(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="recommendations")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["chapter", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "accepted", "in_progress", "done", "dropped"]),
+                name="recommendation_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Appendix(models.Model):
+    """Supporting analysis that is never public: only its grantees see it (permissions.py)."""
+
+    class Kind(models.TextChoices):
+        CRIME_CATEGORY = "crime_category", "By crime category"
+        ESTATE = "estate", "By estate"
+        NARRATIVE = "narrative", "Narrative only"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="appendices")
+    order = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NARRATIVE)
+    summary = models.TextField(blank=True)
+    narrative = models.TextField(blank=True, help_text="Markdown.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        verbose_name_plural = "appendices"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "slug"], name="appendix_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "appendix",
+            args=[self.assessment.partnership.slug, self.assessment.year, self.slug],
+        )
+
+
+# Direct foreign keys instead of guardian's generic tables: faster, and a deleted appendix takes
+# its grants with it (https://django-guardian.readthedocs.io/en/stable/userguide/performance/).
+class AppendixUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Appendix, on_delete=models.CASCADE)
+    history = HistoricalRecords()
+
+
+class AppendixGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Appendix, on_delete=models.CASCADE)
+    history = HistoricalRecords()
+
+
+class Comment(models.Model):
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="comments")
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    appendix = models.ForeignKey(
+        Appendix, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    paragraph_anchor = models.CharField(max_length=40, blank=True)
+    # The text the comment was made on, so it still reads when the paragraph is rewritten.
+    quoted_text = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chapter__isnull=False, appendix__isnull=True)
+                | Q(chapter__isnull=True, appendix__isnull=False),
+                name="comment_on_chapter_or_appendix",
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=True) | Q(chapter__isnull=False),
+                name="recommendation_comment_on_chapter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:60]}"
+
+
+class ReportExport(models.Model):
+    """A request for a rendered document, and the job that renders it."""
+
+    class Kind(models.TextChoices):
+        FULL_REPORT = "report", "Full report"
+        COVER_PAPER = "cover", "Cover paper"
+        CHAPTER_PREVIEW = "chapter", "Chapter preview"
+
+    class Variant(models.TextChoices):
+        PUBLIC = "public", "Public"
+        RESTRICTED = "restricted", "Restricted"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exports")
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="exports"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FULL_REPORT)
+    variant = models.CharField(max_length=10, choices=Variant.choices, default=Variant.PUBLIC)
+    # The ids of the appendices the document contains, sorted: who may download it and what
+    # can be reused for an identical request.
+    audience = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="exports"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_percent"),
+            models.CheckConstraint(
+                condition=~Q(kind="chapter") | Q(chapter__isnull=False),
+                name="chapter_preview_has_chapter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_variant_display()}) of {self.assessment}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by a Celery task: proof that a worker is consuming the queue."""
+
+    hostname = models.CharField(max_length=200)
+    queue = models.CharField(max_length=40, default="default")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.seen_at:%H:%M:%S}"

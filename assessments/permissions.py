@@ -1,0 +1,259 @@
+"""Who may see and do what. The one module that checks or grants permissions.
+
+Two sources of access:
+- a user's role in a partnership (Membership) decides what they may do with its assessments,
+  following the assessment's status (see `can_view_assessment`);
+- appendices are never public: the partnership's analyst and chair see all of them, anyone else
+  only through an object permission (django-guardian, direct foreign-key tables) granted to them
+  or to their organisation's group.
+
+Views turn a refusal into 404 for logged-in users (existence is not revealed) and a redirect to
+login for anonymous ones; templates receive booleans from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.db.models import Q, QuerySet
+
+from .models import (
+    Appendix,
+    AppendixGroupObjectPermission,
+    AppendixUserObjectPermission,
+    Assessment,
+    Comment,
+    Organisation,
+    Partnership,
+    Role,
+    User,
+)
+
+Status = Assessment.Status
+VIEW_APPENDIX = "view_appendix"
+
+# Who, besides the analyst and chair, reads an assessment at each status.
+MEMBER_READABLE = {Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED}
+MANAGING_ROLES = {Role.ANALYST, Role.CHAIR}
+EDITABLE = {Status.DRAFT, Status.CONSULTATION}
+
+AnyUser = User | AnonymousUser
+
+
+def roles(user: AnyUser) -> dict[int, str]:
+    """The user's role in each partnership, by partnership id (one query, cached on the user)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_partnership_roles", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("partnership_id", "role"))
+        user._partnership_roles = cached
+    return cached
+
+
+def role_in(user: AnyUser, partnership: Partnership | int) -> str | None:
+    partnership_id = partnership if isinstance(partnership, int) else partnership.pk
+    return roles(user).get(partnership_id)
+
+
+def _partnerships_with_role(user: AnyUser, wanted: set[str]) -> list[int]:
+    return [pid for pid, role in roles(user).items() if role in wanted]
+
+
+# Assessments -------------------------------------------------------------------------------
+
+
+def is_public(assessment: Assessment) -> bool:
+    """Published chapters may be read by anyone, without logging in."""
+    return assessment.status == Status.PUBLISHED
+
+
+def can_view_assessment(user: AnyUser, assessment: Assessment) -> bool:
+    """Analyst and chair always; other members from consultation on; the public once published."""
+    if is_public(assessment):
+        return True
+    role = role_in(user, assessment.partnership_id)
+    if role in MANAGING_ROLES:
+        return True
+    return role is not None and assessment.status in MEMBER_READABLE
+
+
+def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
+    """Only the analyst edits, and only until the board approves."""
+    return (
+        role_in(user, assessment.partnership_id) == Role.ANALYST and assessment.status in EDITABLE
+    )
+
+
+def can_comment_on_assessment(user: AnyUser, assessment: Assessment) -> bool:
+    """Every member of the partnership may comment while consultation is open."""
+    return (
+        assessment.status == Status.CONSULTATION
+        and role_in(user, assessment.partnership_id) is not None
+    )
+
+
+def assessments_visible_to(
+    user: AnyUser, queryset: QuerySet[Assessment] | None = None
+) -> QuerySet[Assessment]:
+    """The assessments `can_view_assessment` would allow, as one query."""
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    visible = Q(status=Status.PUBLISHED)
+    visible |= Q(partnership_id__in=_partnerships_with_role(user, MANAGING_ROLES))
+    visible |= Q(
+        partnership_id__in=_partnerships_with_role(user, {Role.BOARD_MEMBER, Role.PARTNER}),
+        status__in=MEMBER_READABLE,
+    )
+    return queryset.filter(visible)
+
+
+# Appendices --------------------------------------------------------------------------------
+
+
+def _sees_all_appendices(user: AnyUser, assessment: Assessment) -> bool:
+    return role_in(user, assessment.partnership_id) in MANAGING_ROLES
+
+
+def _granted_appendix_ids(user: AnyUser, appendix_ids: Iterable[int]) -> set[int]:
+    """Appendix ids among `appendix_ids` granted to the user or their organisation: two queries.
+
+    The organisation's group is matched through the organisation itself, so a grant to an
+    organisation reaches its users without keeping group membership in step. Only object
+    permissions count: a model-wide "view appendix" permission opens nothing.
+    """
+    ids = list(appendix_ids)
+    if not user.is_authenticated or not user.is_active or not ids:
+        return set()
+    by_user = AppendixUserObjectPermission.objects.filter(
+        user=user, permission__codename=VIEW_APPENDIX, content_object_id__in=ids
+    ).values_list("content_object_id", flat=True)
+    group_match = Q(group__user=user)
+    if user.organisation_id:
+        group_match |= Q(group__organisation=user.organisation_id)
+    by_group = (
+        AppendixGroupObjectPermission.objects.filter(
+            group_match, permission__codename=VIEW_APPENDIX, content_object_id__in=ids
+        )
+        .values_list("content_object_id", flat=True)
+        .distinct()
+    )
+    return set(by_user) | set(by_group)
+
+
+def can_view_appendix(user: AnyUser, appendix: Appendix) -> bool:
+    """Analyst and chair see all; a grantee sees it where they may read the assessment."""
+    assessment = appendix.assessment
+    if _sees_all_appendices(user, assessment):
+        return True
+    if role_in(user, assessment.partnership_id) is None:
+        return False
+    if not can_view_assessment(user, assessment):
+        return False
+    return appendix.pk in _granted_appendix_ids(user, [appendix.pk])
+
+
+def appendices_visible_to(user: AnyUser, assessment: Assessment) -> list[Appendix]:
+    """The assessment's appendices the user may view, in order, in a fixed number of queries."""
+    if not user.is_authenticated:
+        return []
+    appendices = list(assessment.appendices.all())
+    if _sees_all_appendices(user, assessment):
+        return appendices
+    if role_in(user, assessment.partnership_id) is None or not can_view_assessment(
+        user, assessment
+    ):
+        return []
+    granted = _granted_appendix_ids(user, [a.pk for a in appendices])
+    return [a for a in appendices if a.pk in granted]
+
+
+def can_comment_on_appendix(user: AnyUser, appendix: Appendix) -> bool:
+    return can_view_appendix(user, appendix) and can_comment_on_assessment(
+        user, appendix.assessment
+    )
+
+
+def _view_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="assessments", codename=VIEW_APPENDIX)
+
+
+def grant_appendix(
+    appendix: Appendix, *, user: User | None = None, organisation: Organisation | None = None
+) -> None:
+    """Let one user, or everyone in an organisation, view the appendix."""
+    if (user is None) == (organisation is None):
+        raise ValueError("Grant to a user or to an organisation, not both")
+    if user is not None:
+        AppendixUserObjectPermission.objects.get_or_create(
+            user=user, content_object=appendix, permission=_view_permission()
+        )
+    else:
+        AppendixGroupObjectPermission.objects.get_or_create(
+            group=organisation.group, content_object=appendix, permission=_view_permission()
+        )
+
+
+def revoke_appendix(
+    appendix: Appendix, *, user: User | None = None, organisation: Organisation | None = None
+) -> None:
+    """Take a grant back; it takes effect on the next request."""
+    if user is not None:
+        AppendixUserObjectPermission.objects.filter(user=user, content_object=appendix).delete()
+    if organisation is not None:
+        AppendixGroupObjectPermission.objects.filter(
+            group=organisation.group, content_object=appendix
+        ).delete()
+
+
+def appendix_grantees(appendix: Appendix) -> tuple[list[Organisation], list[User]]:
+    """Who has been granted the appendix: organisations and individual users."""
+    organisations = Organisation.objects.filter(
+        group__appendixgroupobjectpermission__content_object=appendix,
+        group__appendixgroupobjectpermission__permission__codename=VIEW_APPENDIX,
+    ).distinct()
+    users = User.objects.filter(
+        appendixuserobjectpermission__content_object=appendix,
+        appendixuserobjectpermission__permission__codename=VIEW_APPENDIX,
+    ).distinct()
+    return list(organisations), list(users)
+
+
+# Comments ----------------------------------------------------------------------------------
+
+
+def can_view_comment(user: AnyUser, comment: Comment) -> bool:
+    """Comments are a discussion among the partnership's members, never public."""
+    if comment.appendix_id:
+        return can_view_appendix(user, comment.appendix)
+    assessment = comment.chapter.assessment
+    return role_in(user, assessment.partnership_id) is not None and can_view_assessment(
+        user, assessment
+    )
+
+
+# Admin -------------------------------------------------------------------------------------
+
+
+def partnerships_administered_by(user: AnyUser) -> QuerySet[Partnership]:
+    """Partnerships whose records the user manages in admin: an analyst's own, or all for an
+    operator (superuser)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return Partnership.objects.none()
+    if user.is_superuser:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(pk__in=_partnerships_with_role(user, {Role.ANALYST}))
+
+
+def can_use_admin(user: AnyUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or _partnerships_with_role(user, {Role.ANALYST}))
+    )
+
+
+def administers(user: AnyUser, partnership_id: int | None) -> bool:
+    """May the user manage this partnership's records in admin?"""
+    return partnerships_administered_by(user).filter(pk=partnership_id).exists()

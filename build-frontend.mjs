@@ -1,0 +1,16 @@
+// Builds static/dist/: the site's CSS from static/src/site.scss, and copies the scripts it uses.
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import * as sass from "sass";
+
+const out = "static/dist";
+mkdirSync(out, { recursive: true });
+const css = sass.compile("static/src/site.scss", {
+  loadPaths: ["node_modules"],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+writeFileSync(`${out}/site.css`, css.css);
+cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk-frontend.min.js`);
+cpSync("node_modules/htmx.org/dist/htmx.min.js", `${out}/htmx.min.js`);
+console.log(`built ${out}/site.css (${css.css.length} bytes)`);

@@ -1,0 +1,207 @@
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from assessments.models import Assessment
+from safermk.celery import app as celery_app
+from safermk.settings import filesystem_broker_options
+
+from .factories import (
+    AssessmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs beside the live server's thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The test run's own broker folder, so that a `make run` worker never takes the tests' messages.
+if settings.CELERY_BROKER_URL.startswith("filesystem"):
+    settings.CELERY_BROKER_DIR = Path(tempfile.mkdtemp(prefix="safermk-test-broker-"))
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(settings.CELERY_BROKER_DIR)
+    celery_app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+
+# --- Which tests run where ------------------------------------------------------------------
+# Tests marked `postgres` or `redis` need those services: the SQLite run deselects them; the CI
+# run against PostgreSQL and Redis sets REQUIRE_ALL_TESTS=1, which turns any deselection or skip
+# into a failure.
+
+
+def _missing_services() -> set[str]:
+    missing = set()
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing.add("postgres")
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        missing.add("redis")
+    return missing
+
+
+def _require_all() -> bool:
+    return os.getenv("REQUIRE_ALL_TESTS") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing_services()
+    kept, deselected = [], []
+    for item in items:
+        needs = {m.name for m in item.iter_markers()} & {"postgres", "redis"}
+        (deselected if needs & missing else kept).append(item)
+    if deselected and _require_all():
+        raise pytest.UsageError(
+            f"REQUIRE_ALL_TESTS=1 but {', '.join(sorted(missing))} is not configured: "
+            f"{len(deselected)} tests would not run"
+        )
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and _require_all():
+        reporter.write_line(f"REQUIRE_ALL_TESTS=1: {len(skipped)} tests were skipped", red=True)
+        session.exitstatus = 1
+
+
+# --- Environment of every test ---------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process unless a test starts a real worker."""
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def db_vendor():
+    return connection.vendor
+
+
+# --- People and their roles ------------------------------------------------------------------
+
+
+@pytest.fixture
+def partnership(db):
+    return PartnershipFactory(slug="testmk", name="Test Partnership", area_name="Testville")
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(slug="elsewhere", name="Elsewhere Partnership")
+
+
+@pytest.fixture
+def police_org(db, partnership):
+    org = OrganisationFactory(name="Test Police", kind="police")
+    org.partnerships.add(partnership)
+    return org
+
+
+@pytest.fixture
+def fire_org(db, partnership):
+    org = OrganisationFactory(name="Test Fire", kind="fire")
+    org.partnerships.add(partnership)
+    return org
+
+
+def _member(partnership, role, **user_fields):
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, partnership=partnership, role=role)
+    return user
+
+
+@pytest.fixture
+def analyst(partnership):
+    return _member(partnership, "analyst", username="analyst", is_staff=True)
+
+
+@pytest.fixture
+def chair(partnership):
+    return _member(partnership, "chair", username="chair")
+
+
+@pytest.fixture
+def board_member(partnership):
+    return _member(partnership, "board", username="board")
+
+
+@pytest.fixture
+def police_partner(partnership, police_org):
+    return _member(partnership, "partner", username="police", organisation=police_org)
+
+
+@pytest.fixture
+def fire_partner(partnership, fire_org):
+    return _member(partnership, "partner", username="fire", organisation=fire_org)
+
+
+@pytest.fixture
+def outsider(other_partnership):
+    """A partner of another partnership."""
+    return _member(other_partnership, "partner", username="outsider")
+
+
+@pytest.fixture
+def other_analyst(other_partnership):
+    return _member(other_partnership, "analyst", username="other-analyst", is_staff=True)
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    return _client_for(client, analyst)
+
+
+@pytest.fixture
+def police_client(client, police_partner):
+    return _client_for(client, police_partner)
+
+
+@pytest.fixture
+def fire_client(client, fire_partner):
+    return _client_for(client, fire_partner)
+
+
+@pytest.fixture
+def chair_client(client, chair):
+    return _client_for(client, chair)
+
+
+@pytest.fixture
+def assessment(partnership):
+    return AssessmentFactory(
+        partnership=partnership,
+        status=Assessment.Status.CONSULTATION,
+    )
+
+
+@pytest.fixture
+def demo(db):
+    from assessments.services.demo import demo_load
+
+    return demo_load()

@@ -1,0 +1,149 @@
+import datetime as dt
+
+import factory
+from django.conf import settings
+
+from assessments.models import (
+    Appendix,
+    Assessment,
+    Chapter,
+    Comment,
+    Geography,
+    Indicator,
+    Membership,
+    Organisation,
+    Partnership,
+    Recommendation,
+    Theme,
+    User,
+)
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+    area_name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.OTHER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.PostGenerationMethodCall("set_password", settings.DEMO_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partnership = factory.SubFactory(PartnershipFactory)
+    role = "partner"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    year = 2017
+    title = factory.LazyAttribute(lambda a: f"Strategic Assessment {a.year}")
+    status = Assessment.Status.DRAFT
+    consultation_closes_on = factory.LazyAttribute(
+        lambda a: dt.date(a.year, 12, 1) if a.status == "consultation" else None
+    )
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class ChapterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chapter
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    theme = factory.SubFactory(
+        ThemeFactory, partnership=factory.SelfAttribute("..assessment.partnership")
+    )
+    order = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"chapter-{n}")
+    title = factory.Sequence(lambda n: f"Chapter {n}")
+    narrative = "A first paragraph about crime.\n\nA second paragraph about disorder."
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    chapter = factory.SubFactory(ChapterFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Recommendation number {n}.")
+
+
+class AppendixFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appendix
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"appendix-{n}")
+    title = factory.Sequence(lambda n: f"Appendix {n}")
+    narrative = factory.Sequence(lambda n: f"Restricted appendix text {n}.")
+
+
+class GeographyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Geography
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    level = Geography.Level.AREA
+    code = factory.Sequence(lambda n: f"E0600{n:04d}")
+    name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    code = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    source = "Test source"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    author = factory.SubFactory(UserFactory)
+    chapter = factory.SubFactory(ChapterFactory)
+    body = "A comment."

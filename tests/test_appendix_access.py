@@ -1,0 +1,100 @@
+"""Appendices are never public: analyst and chair by role, others only by grant."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import permissions
+
+from .factories import AppendixFactory, AssessmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def appendix(partnership, police_org):
+    assessment = AssessmentFactory(partnership=partnership, status="published")
+    appendix = AppendixFactory(assessment=assessment, narrative="Estate figures: Fishermead.")
+    permissions.grant_appendix(appendix, organisation=police_org)
+    return appendix
+
+
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("analyst", 200),
+        ("chair", 200),
+        ("police_partner", 200),  # through the police organisation's grant
+        ("fire_partner", 404),
+        ("board_member", 404),
+        ("outsider", 404),
+        ("other_analyst", 404),
+        (None, 302),
+    ],
+)
+def test_appendix_page(client, request, appendix, who, expected):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(appendix.get_absolute_url())
+    assert response.status_code == expected
+    body = response.content.decode()
+    assert ("Fishermead" in body) == (expected == 200)
+    assessment_page = client.get(appendix.assessment.get_absolute_url()).content.decode()
+    assert (appendix.title in assessment_page) == (expected == 200)
+
+
+def test_a_user_granted_individually_sees_it_and_loses_it_on_revocation(
+    client, partnership, appendix
+):
+    from .factories import MembershipFactory
+
+    person = UserFactory()
+    MembershipFactory(user=person, partnership=partnership, role="board")
+    client.force_login(person)
+    assert client.get(appendix.get_absolute_url()).status_code == 404
+    permissions.grant_appendix(appendix, user=person)
+    assert client.get(appendix.get_absolute_url()).status_code == 200
+    permissions.revoke_appendix(appendix, user=person)
+    assert client.get(appendix.get_absolute_url()).status_code == 404
+
+
+def test_a_grant_outside_the_partnership_opens_nothing(client, appendix, outsider):
+    permissions.grant_appendix(appendix, user=outsider)
+    client.force_login(outsider)
+    assert client.get(appendix.get_absolute_url()).status_code == 404
+
+
+def test_a_model_wide_permission_opens_no_appendix(client, appendix, fire_partner):
+    from django.contrib.auth.models import Permission
+
+    fire_partner.user_permissions.add(Permission.objects.get(codename="view_appendix"))
+    client.force_login(fire_partner)
+    assert client.get(appendix.get_absolute_url()).status_code == 404
+
+
+def test_anonymous_users_go_to_login_whether_or_not_the_appendix_exists(client, appendix):
+    missing = appendix.get_absolute_url().replace(appendix.slug, "no-such-appendix")
+    for url in (appendix.get_absolute_url(), missing):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_list_of_appendices_takes_a_fixed_number_of_queries(
+    partnership, police_partner, police_org, django_assert_max_num_queries
+):
+    assessment = AssessmentFactory(partnership=partnership, status="consultation")
+
+    def visible_count():
+        police_partner._partnership_roles = None  # a fresh request
+        return len(permissions.appendices_visible_to(police_partner, assessment))
+
+    for _ in range(3):
+        permissions.grant_appendix(AppendixFactory(assessment=assessment), organisation=police_org)
+    with django_assert_max_num_queries(4):
+        assert visible_count() == 3
+    for _ in range(12):
+        appendix = AppendixFactory(assessment=assessment)
+        permissions.grant_appendix(appendix, organisation=police_org)
+        permissions.grant_appendix(appendix, user=police_partner)
+    with django_assert_max_num_queries(4):
+        assert visible_count() == 15
