@@ -257,3 +257,8 @@ def can_use_admin(user: AnyUser) -> bool:
 def administers(user: AnyUser, partnership_id: int | None) -> bool:
     """May the user manage this partnership's records in admin?"""
     return partnerships_administered_by(user).filter(pk=partnership_id).exists()
+
+
+def may_see_health_details(user: AnyUser) -> bool:
+    """Operators and analysts see which part is unhealthy; the load balancer sees only a code."""
+    return can_use_admin(user)
