@@ -41,7 +41,7 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
-from .services import accounts
+from .services import accounts, two_factor
 
 # How each model reaches its partnership: the one map that scopes querysets and choices.
 PARTNERSHIP_PATH: dict[type[Model], str] = {
@@ -182,13 +182,21 @@ class UserAdmin(ScopedMixin, DjangoUserAdmin):
         ("Access", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["unlock_sign_in"]
+    actions = ["unlock_sign_in", "reset_two_factor"]
 
     @admin.action(description="Unlock sign-in (after too many failed attempts)")
     def unlock_sign_in(self, request, queryset):
         for user in queryset:
             accounts.user_unlock(user=user)
         self.message_user(request, f"Sign-in unlocked for {queryset.count()} people.")
+
+    @admin.action(description="Reset two-factor sign-in (lost authenticator app)")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.totp_devices_reset(user=user)
+        self.message_user(
+            request, f"{queryset.count()} people will set up two-factor sign-in again."
+        )
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

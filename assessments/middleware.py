@@ -1,6 +1,10 @@
 import logging
 import time
 
+from django.contrib.auth.views import redirect_to_login
+
+from . import permissions
+
 logger = logging.getLogger("safermk.requests")
 
 
@@ -28,3 +32,24 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class TwoFactorMiddleware:
+    """Sends people who must use a second factor to set it up or enter a code before anything
+    else. Needs django-otp's OTPMiddleware before it."""
+
+    ALWAYS_OPEN = ("/accounts/", "/static/", "/healthz", "/privacy/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.ALWAYS_OPEN)
+            and permissions.needs_two_factor(user)
+        ):
+            return redirect_to_login(request.get_full_path(), login_url="two_factor")
+        return self.get_response(request)

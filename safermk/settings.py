@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "assessments",
 ]
 
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "assessments.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -134,6 +138,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
+
+# Two-factor sign-in (TOTP) for staff, analysts, chairs and anyone granted a restricted
+# appendix. On by default in production; development and the test suite turn it on by setting.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", str(not DEBUG))
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Strategic Assessments")
 
 # Content Security Policy: scripts only from our origin or with the per-request nonce; no
 # framing. The admin, import-export and guardian screens work under it (tests/browser).
