@@ -18,3 +18,10 @@ def duration(value: dt.timedelta | None) -> str:
     if minutes or not hours:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter
+def seconds_in_words(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return duration(dt.timedelta(seconds=seconds))
