@@ -31,5 +31,7 @@ def test_the_warning_offers_to_stay_signed_in(page, demo, short_sessions):
 def test_doing_nothing_signs_out_and_asks_to_sign_in_again(page, demo, short_sessions):
     sign_in(page, "police")
     page.goto("/assessments/safermk/2017/crime/")
-    page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fassessments%2Fsafermk%2F2017%2Fcrime%2F$"))
+    page.wait_for_url(
+        re.compile(r"/accounts/login/\?next=%2Fassessments%2Fsafermk%2F2017%2Fcrime%2F$")
+    )
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
