@@ -4,8 +4,13 @@ partnerships they are analyst of; what "their" means is decided by permissions.p
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from guardian.admin import GuardedModelAdminMixin
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -14,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import permissions
 from .models import (
     Appendix,
+    AppendixAccess,
     Assessment,
     Chapter,
     Comment,
@@ -59,6 +65,7 @@ PARTNERSHIP_PATH: dict[type[Model], str] = {
     Appendix: "assessment__partnership",
     Comment: "chapter__assessment__partnership",
     ReportExport: "assessment__partnership",
+    AppendixAccess: "partnership",
 }
 
 
@@ -70,11 +77,37 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{f"{path}__in": partnerships}).distinct()
 
 
+def in_scope(obj: Model, user) -> bool:
+    """Is this row one of the user's partnerships'? Checked against the stored row, so a
+    historical version of another partnership's row is refused too."""
+    if user.is_superuser:
+        return True
+    return scope(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def view_on_site_in_scope(request, content_type_id: int, object_id: str):
+    """Admin's "view on site" redirect, for rows in the user's scope only: the address alone
+    (partnership, year, slug) would reveal that another partnership's appendix exists."""
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        obj = content_type.get_object_for_this_type(pk=object_id)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404("No such record") from missing
+    if not permissions.can_use_admin(request.user) or not in_scope(obj, request.user):
+        raise Http404("No such record")
+    return shortcut(request, content_type_id, object_id)
+
+
 class ScopedMixin:
     """Admin and inline behaviour for analysts: their partnerships' rows and choices only."""
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
+
+    def _may_use(self, request, obj=None) -> bool:
+        if not permissions.can_use_admin(request.user):
+            return False
+        return obj is None or obj.pk is None or in_scope(obj, request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -92,16 +125,16 @@ class ScopedMixin:
         return permissions.can_use_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.can_use_admin(request.user)
+        return self._may_use(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return permissions.can_use_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.can_use_admin(request.user)
+        return self._may_use(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.can_use_admin(request.user)
+        return self._may_use(request, obj)
 
     def has_import_permission(self, request):
         return permissions.can_use_admin(request.user)
@@ -112,6 +145,24 @@ class ScopedMixin:
 
 class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
     pass
+
+
+class ScopedHistoryMixin(ScopedMixin):
+    """simple_history's history pages fall back to the last historical version of a row outside
+    the queryset, and answer 403 where the row is refused: both would reveal another
+    partnership's records. Rows outside the user's scope answer 404 here, like everywhere."""
+
+    def _404_unless_in_scope(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("No such record")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._404_unless_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._404_unless_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class OperatorOnlyAddMixin:
@@ -232,7 +283,7 @@ class RecommendationInline(ScopedMixin, admin.StackedInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(ScopedMixin, SimpleHistoryAdmin):
+class ChapterAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["title", "assessment", "order", "lead_organisation", "updated_at"]
     list_filter = ["assessment__partnership", "assessment__year", "lead_organisation"]
     search_fields = ["title", "summary", "narrative"]
@@ -243,7 +294,7 @@ class ChapterAdmin(ScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ScopedMixin, ImportExportMixin, SimpleHistoryAdmin):
+class RecommendationAdmin(ScopedHistoryMixin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [RecommendationResource]
     list_display = ["text", "chapter", "order", "status"]
     list_filter = ["status", "chapter__assessment"]
@@ -295,19 +346,37 @@ class ObservationAdmin(ScopedMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Headline)
-class HeadlineAdmin(ScopedMixin, SimpleHistoryAdmin):
+class HeadlineAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["text", "assessment", "order", "on_cover"]
     list_filter = ["assessment", "on_cover"]
 
 
 @admin.register(Appendix)
-class AppendixAdmin(ScopedMixin, GuardedModelAdminMixin, SimpleHistoryAdmin):
+class AppendixAdmin(ScopedHistoryMixin, GuardedModelAdminMixin, SimpleHistoryAdmin):
     """Grants are managed with guardian's object-permission screens ("Object permissions")."""
 
     list_display = ["title", "assessment", "kind", "order"]
     list_filter = ["assessment", "kind"]
     search_fields = ["title", "narrative"]
     readonly_fields = ["who_can_see_this"]
+    filter_horizontal = ["indicators"]
+    fieldsets = (
+        (None, {"fields": ("assessment", "order", "title", "slug", "kind", "who_can_see_this")}),
+        ("Text", {"fields": ("summary", "narrative")}),
+        (
+            "Tables",
+            {
+                "description": "By crime category: each indicator's total for the whole area. "
+                "By estate: each indicator's LSOA counts added up by the estate lookup.",
+                "fields": (
+                    "indicators",
+                    "period_type",
+                    "current_period_start",
+                    "comparison_period_start",
+                ),
+            },
+        ),
+    )
 
     @admin.display(description="Who can see this appendix")
     def who_can_see_this(self, obj: Appendix) -> str:
@@ -336,4 +405,24 @@ class ReportExportAdmin(ScopedAdmin):
     readonly_fields = [f.name for f in ReportExport._meta.fields]
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AppendixAccess)
+class AppendixAccessAdmin(ScopedAdmin):
+    """The audit trail: read-only, the analyst's own partnerships' appendices only."""
+
+    list_display = ["accessed_at", "username", "appendix_title", "route", "path"]
+    list_filter = ["route", "appendix"]
+    search_fields = ["username", "appendix_title"]
+    date_hierarchy = "accessed_at"
+    readonly_fields = [f.name for f in AppendixAccess._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -168,6 +168,11 @@ def appendices_visible_to(user: AnyUser, assessment: Assessment) -> list[Appendi
     return [a for a in appendices if a.pk in granted]
 
 
+def can_export_appendix(user: AnyUser, appendix: Appendix) -> bool:
+    """Downloads (CSV, PDF) follow viewing exactly, so a revocation closes them at once."""
+    return can_view_appendix(user, appendix)
+
+
 def can_comment_on_appendix(user: AnyUser, appendix: Appendix) -> bool:
     return can_view_appendix(user, appendix) and can_comment_on_assessment(
         user, appendix.assessment
