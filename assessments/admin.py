@@ -356,7 +356,8 @@ class AppendixAdmin(ScopedHistoryMixin, GuardedModelAdminMixin, SimpleHistoryAdm
     """Grants are managed with guardian's object-permission screens ("Object permissions")."""
 
     list_display = ["title", "assessment", "kind", "order"]
-    list_filter = ["assessment", "kind"]
+    # RelatedOnly: the filter's choices come from the scoped queryset, not from every row.
+    list_filter = [("assessment", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["title", "narrative"]
     readonly_fields = ["who_can_see_this"]
     filter_horizontal = ["indicators"]
@@ -413,7 +414,7 @@ class AppendixAccessAdmin(ScopedAdmin):
     """The audit trail: read-only, the analyst's own partnerships' appendices only."""
 
     list_display = ["accessed_at", "username", "appendix_title", "route", "path"]
-    list_filter = ["route", "appendix"]
+    list_filter = ["route", ("appendix", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["username", "appendix_title"]
     date_hierarchy = "accessed_at"
     readonly_fields = [f.name for f in AppendixAccess._meta.fields]

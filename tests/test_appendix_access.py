@@ -98,3 +98,25 @@ def test_the_list_of_appendices_takes_a_fixed_number_of_queries(
         permissions.grant_appendix(appendix, user=police_partner)
     with django_assert_max_num_queries(4):
         assert visible_count() == 15
+
+
+@pytest.mark.parametrize("how_many", [2, 20])
+@pytest.mark.parametrize("who", ["police_partner", "analyst"])
+def test_the_assessment_page_takes_the_same_queries_for_2_or_20_appendices(
+    client, request, partnership, police_org, django_assert_num_queries, how_many, who
+):
+    """Assessment, session, user, roles, appendices, two grant queries (partners only), area,
+    headline selections, the header's organisation, chapters, purposes: the same count
+    whatever the number of appendices and grants."""
+    user = request.getfixturevalue(who)
+    assessment = AssessmentFactory(partnership=partnership, status="consultation")
+    for _ in range(how_many):
+        appendix = AppendixFactory(assessment=assessment)
+        permissions.grant_appendix(appendix, organisation=police_org)
+        permissions.grant_appendix(appendix, user=user)
+    client.force_login(user)
+    expected = {"police_partner": 12, "analyst": 10}[who]
+    with django_assert_num_queries(expected):
+        response = client.get(assessment.get_absolute_url())
+    assert len(response.context["appendices"]) == how_many
+    assert appendix.title in response.content.decode()

@@ -133,10 +133,12 @@ def neutralise_formula(text: str) -> str:
 
 
 def _number(value: Decimal | None) -> str:
-    """Counts without trailing zeros, changes and rates to their one decimal place."""
-    if value is None:
-        return ""
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    """Counts without trailing zeros; changes and rates keep their one decimal place."""
+    return (
+        ""
+        if value is None
+        else f"{value.normalize() if value.as_tuple().exponent < -1 else value:f}"
+    )
 
 
 def appendix_csv(appendix: Appendix, content: AppendixContent | None) -> str:
