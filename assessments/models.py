@@ -567,15 +567,11 @@ class Appendix(models.Model):
 
     @property
     def current_period(self) -> Period | None:
-        if self.current_period_start is None:
-            return None
-        return Period(PeriodType(self.period_type), self.current_period_start)
+        return Period.starting(self.period_type, self.current_period_start)
 
     @property
     def comparison_period(self) -> Period | None:
-        if self.comparison_period_start is None:
-            return None
-        return Period(PeriodType(self.period_type), self.comparison_period_start)
+        return Period.starting(self.period_type, self.comparison_period_start)
 
 
 # Direct foreign keys instead of guardian's generic tables: faster, and a deleted appendix takes

@@ -72,8 +72,12 @@ def test_a_model_wide_permission_opens_no_appendix(client, appendix, fire_partne
 
 
 def test_anonymous_users_go_to_login_whether_or_not_the_appendix_exists(client, appendix):
-    missing = appendix.get_absolute_url().replace(appendix.slug, "no-such-appendix")
-    for url in (appendix.get_absolute_url(), missing):
+    page = appendix.get_absolute_url()
+    download = page + "download.csv"
+    urls = [page, download] + [
+        u.replace(appendix.slug, "no-such-appendix") for u in (page, download)
+    ]
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

@@ -116,6 +116,13 @@ def _admin(name, *extra):
     return url
 
 
+def _admin_of(name, key):
+    def url(w):
+        return reverse(f"admin:assessments_{name}", args=[w[key].pk])
+
+    return url
+
+
 def _view_on_site(name):
     def url(w):
         content_type = ContentType.objects.get_for_model(w["appendix"])
@@ -158,24 +165,18 @@ ROUTES = {
         ADMIN,
     ),
     # The assessment's admin page lists its appendices inline; its history names them.
-    "admin:assessments_assessment_change": (
-        lambda w: reverse("admin:assessments_assessment_change", args=[w["assessment"].pk]),
-        ADMIN,
-    ),
-    "admin:assessments_assessment_history": (
-        lambda w: reverse("admin:assessments_assessment_history", args=[w["assessment"].pk]),
-        ADMIN,
-    ),
+    "admin:assessments_assessment_change": (_admin_of("assessment_change", "assessment"), ADMIN),
+    "admin:assessments_assessment_history": (_admin_of("assessment_history", "assessment"), ADMIN),
     "admin:assessments_appendixaccess_changelist": (
         lambda w: reverse("admin:assessments_appendixaccess_changelist"),
         ADMIN_LIST,
     ),
     "admin:assessments_appendixaccess_change": (
-        lambda w: reverse("admin:assessments_appendixaccess_change", args=[w["access"].pk]),
+        _admin_of("appendixaccess_change", "access"),
         ADMIN,
     ),
     "admin:assessments_appendixaccess_history": (
-        lambda w: reverse("admin:assessments_appendixaccess_history", args=[w["access"].pk]),
+        _admin_of("appendixaccess_history", "access"),
         ADMIN,
     ),
     # Our scoped "view on site" is mounted in front of admin's own: both names reach it.
