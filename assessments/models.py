@@ -565,6 +565,26 @@ class Appendix(models.Model):
             args=[self.assessment.partnership.slug, self.assessment.year, self.slug],
         )
 
+    def clean(self) -> None:
+        """Periods must start where their type starts (1 April for a financial year, …), and the
+        comparison must come before the current period."""
+        errors = {}
+        for field in ("current_period_start", "comparison_period_start"):
+            try:
+                Period.starting(self.period_type, getattr(self, field))
+            except ValueError as error:
+                errors[field] = str(error)
+        if self.comparison_period_start and not self.current_period_start:
+            errors["current_period_start"] = "Choose the current period to compare with."
+        elif self.comparison_period_start and (
+            self.comparison_period_start >= self.current_period_start
+        ):
+            errors["comparison_period_start"] = (
+                "The comparison must come before the current period."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def current_period(self) -> Period | None:
         return Period.starting(self.period_type, self.current_period_start)

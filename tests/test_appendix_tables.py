@@ -258,3 +258,33 @@ def test_the_demo_appendices_are_filled(demo):
     )
     assert violence.rows[0].geography.name == "Central Milton Keynes"
     assert Geography.objects.filter(level="lsoa", parent__name="Fishermead").count() == 3
+
+
+@pytest.mark.parametrize(
+    "current,comparison,message",
+    [
+        ("2016-05-01", "", "A financial year starts on 1 April"),
+        ("2016-04-01", "2016-04-01", "The comparison must come before the current period."),
+        ("", "2015-04-01", "Choose the current period to compare with."),
+    ],
+)
+def test_admin_refuses_impossible_periods_and_saves_nothing(
+    analyst_client, partnership, current, comparison, message
+):
+    appendix = AppendixFactory(assessment=AssessmentFactory(partnership=partnership))
+    form = {
+        "assessment": appendix.assessment_id,
+        "order": 1,
+        "title": "Changed title",
+        "slug": appendix.slug,
+        "kind": "estate",
+        "period_type": "fy",
+        "current_period_start": current,
+        "comparison_period_start": comparison,
+    }
+    url = reverse("admin:assessments_appendix_change", args=[appendix.pk])
+    response = analyst_client.post(url, form)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    appendix.refresh_from_db()
+    assert appendix.title != "Changed title" and appendix.current_period_start is None
