@@ -413,11 +413,19 @@ class ReportExportAdmin(ScopedAdmin):
 class AppendixAccessAdmin(ScopedAdmin):
     """The audit trail: read-only, the analyst's own partnerships' appendices only."""
 
-    list_display = ["accessed_at", "username", "appendix_title", "route", "path"]
+    list_display = ["accessed_at", "who", "appendix_title", "route"]
+    list_select_related = ["user__organisation"]
     list_filter = ["route", ("appendix", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["username", "appendix_title"]
     date_hierarchy = "accessed_at"
     readonly_fields = [f.name for f in AppendixAccess._meta.fields]
+
+    @admin.display(description="Who", ordering="username")
+    def who(self, obj: AppendixAccess) -> str:
+        if obj.user is None:  # the account has been deleted since
+            return obj.username
+        organisation = obj.user.organisation
+        return f"{obj.user} ({organisation})" if organisation else str(obj.user)
 
     def has_add_permission(self, request, obj=None):
         return False

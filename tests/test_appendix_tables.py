@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments import permissions, querysets
 from assessments.models import Appendix, AppendixAccess, Geography
@@ -219,6 +220,7 @@ def test_every_view_and_download_is_logged_and_shown_to_the_analyst(
     client.force_login(analyst)
     page = client.get(reverse("admin:assessments_appendixaccess_changelist")).content.decode()
     assert page.count(estate_appendix.title) >= 2 and "CSV download" in page
+    assert escape(f"{police_partner} ({police_org})") in page
 
 
 def test_revocation_closes_the_page_and_the_download_at_once(
