@@ -26,6 +26,7 @@ from .models import (
     Comment,
     Organisation,
     Partnership,
+    ReportExport,
     Role,
     User,
 )
@@ -171,6 +172,18 @@ def appendices_visible_to(user: AnyUser, assessment: Assessment) -> list[Appendi
 def can_export_appendix(user: AnyUser, appendix: Appendix) -> bool:
     """Downloads (CSV, PDF) follow viewing exactly, so a revocation closes them at once."""
     return can_view_appendix(user, appendix)
+
+
+def can_download_export(user: AnyUser, export: ReportExport) -> bool:
+    """A rendered document goes only to someone who may see, now, everything it contains: its
+    assessment and each appendix in its audience. A revocation therefore also closes documents
+    rendered before it."""
+    if not can_view_assessment(user, export.assessment):
+        return False
+    if not export.audience:
+        return True
+    visible = {appendix.pk for appendix in appendices_visible_to(user, export.assessment)}
+    return set(export.audience) <= visible
 
 
 def can_comment_on_appendix(user: AnyUser, appendix: Appendix) -> bool:

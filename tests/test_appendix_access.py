@@ -124,3 +124,22 @@ def test_the_assessment_page_takes_the_same_queries_for_2_or_20_appendices(
         response = client.get(assessment.get_absolute_url())
     assert len(response.context["appendices"]) == how_many
     assert appendix.title in response.content.decode()
+
+
+def test_a_document_rendered_before_a_revocation_can_no_longer_be_downloaded(
+    appendix, police_partner, police_org, fire_partner
+):
+    from assessments.models import ReportExport
+
+    export = ReportExport.objects.create(
+        assessment=appendix.assessment,
+        variant=ReportExport.Variant.RESTRICTED,
+        audience=[appendix.pk],
+        status=ReportExport.Status.DONE,
+        requested_by=police_partner,
+    )
+    assert permissions.can_download_export(police_partner, export)
+    assert not permissions.can_download_export(fire_partner, export)
+    permissions.revoke_appendix(appendix, organisation=police_org)
+    police_partner._partnership_roles = None  # the next request
+    assert not permissions.can_download_export(police_partner, export)
