@@ -139,13 +139,8 @@ def totals_by_geography(
     )
     whole, from_months = {}, {}
     for row in rows:
-        key = (row["indicator_id"], row["place"])
-        target = (
-            from_months
-            if row["period_type"] == PeriodType.MONTH and period.type != PeriodType.MONTH
-            else whole
-        )
-        target[key] = row["total"]
+        summed_months = row["period_type"] != period.type
+        (from_months if summed_months else whole)[row["indicator_id"], row["place"]] = row["total"]
     return from_months | whole
 
 
