@@ -7,9 +7,15 @@ import base64
 import hashlib
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils.html import format_html, format_html_join
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdminMixin
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import permissions
 from .models import (
     Appendix,
+    AppendixAccess,
     Assessment,
     Chapter,
     Comment,
@@ -43,6 +50,10 @@ from .resources import (
 )
 from .services import accounts, two_factor
 
+# Authenticator devices are managed through the user list's "Reset two-factor sign-in" action:
+# django-otp's own screens would show anyone with model permissions a device's secret.
+admin.site.unregister(TOTPDevice)
+
 # How each model reaches its partnership: the one map that scopes querysets and choices.
 PARTNERSHIP_PATH: dict[type[Model], str] = {
     Partnership: "pk",
@@ -63,6 +74,7 @@ PARTNERSHIP_PATH: dict[type[Model], str] = {
     Appendix: "assessment__partnership",
     Comment: "chapter__assessment__partnership",
     ReportExport: "assessment__partnership",
+    AppendixAccess: "partnership",
 }
 
 
@@ -74,11 +86,37 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{f"{path}__in": partnerships}).distinct()
 
 
+def in_scope(obj: Model, user) -> bool:
+    """Is this row one of the user's partnerships'? Checked against the stored row, so a
+    historical version of another partnership's row is refused too."""
+    if user.is_superuser:
+        return True
+    return scope(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def view_on_site_in_scope(request, content_type_id: int, object_id: str):
+    """Admin's "view on site" redirect, for rows in the user's scope only: the address alone
+    (partnership, year, slug) would reveal that another partnership's appendix exists."""
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        obj = content_type.get_object_for_this_type(pk=object_id)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404("No such record") from missing
+    if not permissions.can_use_admin(request.user) or not in_scope(obj, request.user):
+        raise Http404("No such record")
+    return shortcut(request, content_type_id, object_id)
+
+
 class ScopedMixin:
     """Admin and inline behaviour for analysts: their partnerships' rows and choices only."""
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
+
+    def _may_use(self, request, obj=None) -> bool:
+        if not permissions.can_use_admin(request.user):
+            return False
+        return obj is None or obj.pk is None or in_scope(obj, request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -96,16 +134,16 @@ class ScopedMixin:
         return permissions.can_use_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.can_use_admin(request.user)
+        return self._may_use(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return permissions.can_use_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.can_use_admin(request.user)
+        return self._may_use(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.can_use_admin(request.user)
+        return self._may_use(request, obj)
 
     def has_import_permission(self, request):
         return permissions.can_use_admin(request.user)
@@ -132,11 +170,29 @@ IMPORT_EXPORT_CSP = {
 }
 
 
-class ScopedImportExportMixin(ScopedMixin):
+class ImportExportCspMixin:
     def export_action(self, request):
         response = super().export_action(request)
         response._csp_update = IMPORT_EXPORT_CSP  # read by django-csp's middleware
         return response
+
+
+class ScopedHistoryMixin(ScopedMixin):
+    """simple_history's history pages fall back to the last historical version of a row outside
+    the queryset, and answer 403 where the row is refused: both would reveal another
+    partnership's records. Rows outside the user's scope answer 404 here, like everywhere."""
+
+    def _404_unless_in_scope(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("No such record")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._404_unless_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._404_unless_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class OperatorOnlyAddMixin:
@@ -272,7 +328,7 @@ class RecommendationInline(ScopedMixin, admin.StackedInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(ScopedMixin, SimpleHistoryAdmin):
+class ChapterAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["title", "assessment", "order", "lead_organisation", "updated_at"]
     list_filter = ["assessment__partnership", "assessment__year", "lead_organisation"]
     search_fields = ["title", "summary", "narrative"]
@@ -283,7 +339,9 @@ class ChapterAdmin(ScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ScopedImportExportMixin, ImportExportMixin, SimpleHistoryAdmin):
+class RecommendationAdmin(
+    ScopedHistoryMixin, ImportExportCspMixin, ImportExportMixin, SimpleHistoryAdmin
+):
     resource_classes = [RecommendationResource]
     list_display = ["text", "chapter", "order", "status"]
     list_filter = ["status", "chapter__assessment"]
@@ -292,7 +350,7 @@ class RecommendationAdmin(ScopedImportExportMixin, ImportExportMixin, SimpleHist
 
 
 @admin.register(Geography)
-class GeographyAdmin(ScopedImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+class GeographyAdmin(ScopedMixin, ImportExportCspMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [GeographyResource]
     list_display = ["name", "code", "level", "parent", "population"]
     list_filter = ["level", "partnership"]
@@ -301,7 +359,7 @@ class GeographyAdmin(ScopedImportExportMixin, ImportExportMixin, admin.ModelAdmi
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(ScopedMixin, ImportExportCspMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "code", "measure", "aggregation", "increase_is_bad", "source"]
     list_filter = ["measure", "partnership", "source"]
@@ -317,7 +375,7 @@ class ImportBatchAdmin(ScopedAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ScopedImportExportMixin, ExportMixin, admin.ModelAdmin):
+class ObservationAdmin(ScopedMixin, ImportExportCspMixin, ExportMixin, admin.ModelAdmin):
     """Read and export only: observations change by importing a new batch, which is their
     history."""
 
@@ -335,20 +393,39 @@ class ObservationAdmin(ScopedImportExportMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Headline)
-class HeadlineAdmin(ScopedMixin, SimpleHistoryAdmin):
+class HeadlineAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["text", "assessment", "order", "on_cover"]
     list_filter = ["assessment", "on_cover"]
 
 
 @admin.register(Appendix)
-class AppendixAdmin(ScopedMixin, GuardedModelAdminMixin, SimpleHistoryAdmin):
+class AppendixAdmin(ScopedHistoryMixin, GuardedModelAdminMixin, SimpleHistoryAdmin):
     """Grants are managed with guardian's object-permission screens ("Object permissions")."""
 
     obj_perms_manage_template = "admin/assessments/appendix/obj_perms_manage.html"
     list_display = ["title", "assessment", "kind", "order"]
-    list_filter = ["assessment", "kind"]
+    # RelatedOnly: the filter's choices come from the scoped queryset, not from every row.
+    list_filter = [("assessment", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["title", "narrative"]
     readonly_fields = ["who_can_see_this"]
+    filter_horizontal = ["indicators"]
+    fieldsets = (
+        (None, {"fields": ("assessment", "order", "title", "slug", "kind", "who_can_see_this")}),
+        ("Text", {"fields": ("summary", "narrative")}),
+        (
+            "Tables",
+            {
+                "description": "By crime category: each indicator's total for the whole area. "
+                "By estate: each indicator's LSOA counts added up by the estate lookup.",
+                "fields": (
+                    "indicators",
+                    "period_type",
+                    "current_period_start",
+                    "comparison_period_start",
+                ),
+            },
+        ),
+    )
 
     @admin.display(description="Who can see this appendix")
     def who_can_see_this(self, obj: Appendix) -> str:
@@ -377,4 +454,32 @@ class ReportExportAdmin(ScopedAdmin):
     readonly_fields = [f.name for f in ReportExport._meta.fields]
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AppendixAccess)
+class AppendixAccessAdmin(ScopedAdmin):
+    """The audit trail: read-only, the analyst's own partnerships' appendices only."""
+
+    list_display = ["accessed_at", "who", "appendix_title", "route"]
+    list_select_related = ["user__organisation"]
+    list_filter = ["route", ("appendix", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["username", "appendix_title"]
+    date_hierarchy = "accessed_at"
+    readonly_fields = [f.name for f in AppendixAccess._meta.fields]
+
+    @admin.display(description="Who", ordering="username")
+    def who(self, obj: AppendixAccess) -> str:
+        if obj.user is None:  # the account has been deleted since
+            return obj.username
+        organisation = obj.user.organisation
+        return f"{obj.user} ({organisation})" if organisation else str(obj.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -49,6 +49,11 @@ class Period:
             raise ValueError("A quarter starts in January, April, July or October")
 
     @classmethod
+    def starting(cls, period_type: str, start: dt.date | None) -> Period | None:
+        """The period of this type starting on `start`, or None when no start is set."""
+        return None if start is None else cls(PeriodType(period_type), start)
+
+    @classmethod
     def financial_year(cls, first_year: int) -> Period:
         return cls(PeriodType.FINANCIAL_YEAR, dt.date(first_year, 4, 1))
 

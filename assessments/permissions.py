@@ -27,6 +27,7 @@ from .models import (
     Comment,
     Organisation,
     Partnership,
+    ReportExport,
     Role,
     User,
 )
@@ -167,6 +168,23 @@ def appendices_visible_to(user: AnyUser, assessment: Assessment) -> list[Appendi
         return []
     granted = _granted_appendix_ids(user, [a.pk for a in appendices])
     return [a for a in appendices if a.pk in granted]
+
+
+def can_export_appendix(user: AnyUser, appendix: Appendix) -> bool:
+    """Downloads (CSV, PDF) follow viewing exactly, so a revocation closes them at once."""
+    return can_view_appendix(user, appendix)
+
+
+def can_download_export(user: AnyUser, export: ReportExport) -> bool:
+    """A rendered document goes only to someone who may see, now, everything it contains: its
+    assessment and each appendix in its audience. A revocation therefore also closes documents
+    rendered before it."""
+    if not can_view_assessment(user, export.assessment):
+        return False
+    if not export.audience:
+        return True
+    visible = {appendix.pk for appendix in appendices_visible_to(user, export.assessment)}
+    return set(export.audience) <= visible
 
 
 def can_comment_on_appendix(user: AnyUser, appendix: Appendix) -> bool:

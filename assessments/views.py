@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from . import permissions, querysets
 from .markdown import render_markdown
-from .models import Assessment
+from .models import AppendixAccess, Assessment
+from .services.appendices import appendix_access_record, appendix_content
 from .services.headlines import figure_for, headline_figures
 
 
@@ -74,11 +76,18 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
     return render(request, "assessments/chapter.html", context)
 
 
+@never_cache
 def appendix_detail(request: HttpRequest, slug: str, year: int, appendix_slug: str) -> HttpResponse:
-    assessment = querysets.assessment_by_url(slug, year)
-    appendix = assessment and assessment.appendices.filter(slug=appendix_slug).first()
+    appendix = querysets.appendix_by_url(slug, year, appendix_slug)
     if not appendix or not permissions.can_view_appendix(request.user, appendix):
         return refuse(request)
-    context = _assessment_context(request, assessment)
-    context |= {"appendix": appendix, "narrative": render_markdown(appendix.narrative)}
+    appendix_access_record(
+        appendix=appendix, user=request.user, route=AppendixAccess.Route.PAGE, path=request.path
+    )
+    context = _assessment_context(request, appendix.assessment)
+    context |= {
+        "appendix": appendix,
+        "narrative": render_markdown(appendix.narrative),
+        "content": appendix_content(appendix),
+    }
     return render(request, "assessments/appendix.html", context)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from assessments.admin import view_on_site_in_scope
 from assessments.views_health import healthz
 from assessments.views_session import keep_alive
 from assessments.views_two_factor import second_factor
@@ -12,6 +13,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", second_factor, name="two_factor"),
     path("accounts/keep-alive/", keep_alive, name="keep_alive"),
+    # Before admin's own "view on site", which would redirect any staff user to any row's page.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site_in_scope),
+        name="view_on_site_in_scope",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),

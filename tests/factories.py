@@ -9,8 +9,10 @@ from assessments.models import (
     Chapter,
     Comment,
     Geography,
+    ImportBatch,
     Indicator,
     Membership,
+    Observation,
     Organisation,
     Partnership,
     Recommendation,
@@ -147,3 +149,28 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     chapter = factory.SubFactory(ChapterFactory)
     body = "A comment."
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportBatch
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    source = ImportBatch.Source.ADMIN
+    key = factory.Sequence(lambda n: f"batch-{n}")
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    batch = factory.SubFactory(
+        ImportBatchFactory, partnership=factory.SelfAttribute("..indicator.partnership")
+    )
+    geography = factory.SubFactory(
+        GeographyFactory, partnership=factory.SelfAttribute("..indicator.partnership")
+    )
+    period_type = "m"
+    period_start = dt.date(2016, 4, 1)
+    value = 1

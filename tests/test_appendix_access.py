@@ -72,8 +72,12 @@ def test_a_model_wide_permission_opens_no_appendix(client, appendix, fire_partne
 
 
 def test_anonymous_users_go_to_login_whether_or_not_the_appendix_exists(client, appendix):
-    missing = appendix.get_absolute_url().replace(appendix.slug, "no-such-appendix")
-    for url in (appendix.get_absolute_url(), missing):
+    page = appendix.get_absolute_url()
+    download = page + "download.csv"
+    urls = [page, download] + [
+        u.replace(appendix.slug, "no-such-appendix") for u in (page, download)
+    ]
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -98,3 +102,48 @@ def test_the_list_of_appendices_takes_a_fixed_number_of_queries(
         permissions.grant_appendix(appendix, user=police_partner)
     with django_assert_max_num_queries(4):
         assert visible_count() == 15
+
+
+@pytest.mark.parametrize("who", ["police_partner", "analyst"])
+def test_the_assessment_page_takes_the_same_queries_for_2_or_20_appendices(
+    client, request, partnership, police_org, who
+):
+    """The page's query count does not depend on the number of appendices and grants."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    counts = {}
+    for year, how_many in ((2016, 2), (2017, 20)):
+        assessment = AssessmentFactory(partnership=partnership, status="consultation", year=year)
+        for _ in range(how_many):
+            appendix = AppendixFactory(assessment=assessment)
+            permissions.grant_appendix(appendix, organisation=police_org)
+            permissions.grant_appendix(appendix, user=user)
+        client.get(assessment.get_absolute_url())  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(assessment.get_absolute_url())
+        assert len(response.context["appendices"]) == how_many
+        assert appendix.title in response.content.decode()
+        counts[how_many] = len(queries)
+    assert counts[2] == counts[20], counts
+
+
+def test_a_document_rendered_before_a_revocation_can_no_longer_be_downloaded(
+    appendix, police_partner, police_org, fire_partner
+):
+    from assessments.models import ReportExport
+
+    export = ReportExport.objects.create(
+        assessment=appendix.assessment,
+        variant=ReportExport.Variant.RESTRICTED,
+        audience=[appendix.pk],
+        status=ReportExport.Status.DONE,
+        requested_by=police_partner,
+    )
+    assert permissions.can_download_export(police_partner, export)
+    assert not permissions.can_download_export(fire_partner, export)
+    permissions.revoke_appendix(appendix, organisation=police_org)
+    police_partner._partnership_roles = None  # the next request
+    assert not permissions.can_download_export(police_partner, export)

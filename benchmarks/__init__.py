@@ -1,0 +1,1 @@
+"""Speed measurements, one module per feature: `make bench` runs them all."""

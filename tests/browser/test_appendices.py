@@ -1,0 +1,33 @@
+"""The police partner reads the appendix by estate and downloads its figures, in real Chromium;
+the page passes axe."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_police_reads_the_estate_appendix_and_downloads_its_figures(page, demo):
+    sign_in(page, "police")
+    page.goto("/assessments/safermk/2017/")
+    page.get_by_role("link", name="Appendix B: Crime by estate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Appendix B: Crime by estate")
+    expect(page.get_by_text("NOT FOR PUBLIC CIRCULATION", exact=True)).to_have_count(2)
+    violence = page.get_by_role(
+        "table", name="Violence and sexual offences: the 5 estates with most crimes"
+    )
+    first_row = violence.get_by_role("row").nth(1)
+    expect(first_row.get_by_role("rowheader")).to_have_text("Central Milton Keynes")
+    assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these figures (CSV)").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert rows[0] == ["NOT FOR PUBLIC CIRCULATION: Appendix B: Crime by estate"]
+    assert {row[1] for row in rows[2:]} >= {"Fishermead", "Netherfield", "Conniburrow"}

@@ -1,0 +1,315 @@
+"""Every route that can reveal a restricted appendix, for every role.
+
+Each cell makes the request and checks what the person would get: the appendix (200 with its
+text), a page without it (200, no trace of it), or a refusal (404, or a redirect to sign in or to
+the admin index) whose body never contains the appendix's text.
+
+`test_every_url_pattern_is_classified` walks the URL resolver: a new route fails it until it is
+added to ROUTES below or, with the reason, to the routes that cannot show an appendix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments import permissions
+from assessments.models import AppendixAccess
+from assessments.services.appendices import appendix_access_record
+
+from .factories import AppendixFactory, AssessmentFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Appendix Z: Testville estates"
+NARRATIVE = "Restricted narrative about Fishermead."
+
+ROLES = [
+    "anonymous",
+    "police_partner",  # granted through the police organisation
+    "fire_partner",  # a partner whose organisation is not granted
+    "individual_grantee",  # a board member granted by name
+    "chair",
+    "analyst",
+    "other_analyst",  # the analyst of another partnership
+]
+
+SEES = "sees the appendix"
+WITHOUT = "200 without the appendix"
+REFUSED = "refused"
+GOES_TO_APPENDIX = "redirected to the appendix page"
+
+SITE = {
+    "anonymous": REFUSED,
+    "police_partner": SEES,
+    "fire_partner": REFUSED,
+    "individual_grantee": SEES,
+    "chair": SEES,
+    "analyst": SEES,
+    "other_analyst": REFUSED,
+}
+ASSESSMENT_PAGE = SITE | {"fire_partner": WITHOUT}
+ADMIN = {role: REFUSED for role in ROLES} | {"analyst": SEES}
+ADMIN_LIST = ADMIN | {"other_analyst": WITHOUT}
+VIEW_ON_SITE = ADMIN | {"analyst": GOES_TO_APPENDIX}
+
+
+@pytest.fixture
+def world(partnership, police_org, police_partner, fire_partner, chair, analyst, other_analyst):
+    assessment = AssessmentFactory(partnership=partnership, status="consultation")
+    appendix = AppendixFactory(
+        assessment=assessment, slug="estates", title=TITLE, narrative=NARRATIVE
+    )
+    individual = UserFactory(username="individual")
+    MembershipFactory(user=individual, partnership=partnership, role="board")
+    permissions.grant_appendix(appendix, organisation=police_org)
+    permissions.grant_appendix(appendix, user=individual)
+    access = appendix_access_record(
+        appendix=appendix, user=police_partner, route=AppendixAccess.Route.PAGE, path="/"
+    )
+    _log_appendix_added_in_admin(analyst, assessment)
+    return {
+        "assessment": assessment,
+        "appendix": appendix,
+        "access": access,
+        "police_partner": police_partner,
+        "fire_partner": fire_partner,
+        "individual_grantee": individual,
+        "chair": chair,
+        "analyst": analyst,
+        "other_analyst": other_analyst,
+        "police_org": police_org,
+    }
+
+
+def _log_appendix_added_in_admin(analyst, assessment) -> None:
+    """What admin records when the analyst adds the appendix inline on the assessment's page."""
+    LogEntry.objects.create(
+        user=analyst,
+        content_type=ContentType.objects.get_for_model(assessment),
+        object_id=str(assessment.pk),
+        object_repr=str(assessment),
+        action_flag=CHANGE,
+        change_message=json.dumps([{"added": {"name": "appendix", "object": TITLE}}]),
+    )
+
+
+def _site(name):
+    def url(w):
+        a = w["appendix"]
+        return reverse(name, args=[a.assessment.partnership.slug, a.assessment.year, a.slug])
+
+    return url
+
+
+def _admin(name, *extra):
+    def url(w):
+        args = [w["appendix"].pk, *(get(w) for get in extra)]
+        return reverse(f"admin:assessments_appendix_{name}", args=args)
+
+    return url
+
+
+def _admin_of(name, key):
+    def url(w):
+        return reverse(f"admin:assessments_{name}", args=[w[key].pk])
+
+    return url
+
+
+def _view_on_site(name):
+    def url(w):
+        content_type = ContentType.objects.get_for_model(w["appendix"])
+        return reverse(name, args=[content_type.pk, w["appendix"].pk])
+
+    return url
+
+
+def _assessment(w):
+    return w["assessment"].get_absolute_url()
+
+
+def _latest_version(w):
+    return w["appendix"].history.latest("history_date").history_id
+
+
+# Route name → (how to build its address for the world above, what each role gets).
+ROUTES = {
+    "appendix": (_site("appendix"), SITE),
+    "appendix_csv": (_site("appendix_csv"), SITE),
+    "assessment": (_assessment, ASSESSMENT_PAGE),
+    "admin:assessments_appendix_changelist": (
+        lambda w: reverse("admin:assessments_appendix_changelist"),
+        ADMIN_LIST,
+    ),
+    "admin:assessments_appendix_change": (_admin("change"), ADMIN),
+    "admin:assessments_appendix_delete": (_admin("delete"), ADMIN),
+    "admin:assessments_appendix_history": (_admin("history"), ADMIN),
+    "admin:assessments_appendix_simple_history": (
+        _admin("simple_history", _latest_version),
+        ADMIN,
+    ),
+    "admin:assessments_appendix_permissions": (_admin("permissions"), ADMIN),
+    "admin:assessments_appendix_permissions_manage_user": (
+        _admin("permissions_manage_user", lambda w: w["police_partner"].pk),
+        ADMIN,
+    ),
+    "admin:assessments_appendix_permissions_manage_group": (
+        _admin("permissions_manage_group", lambda w: w["police_org"].group_id),
+        ADMIN,
+    ),
+    # The assessment's admin page lists its appendices inline; its history names them.
+    "admin:assessments_assessment_change": (_admin_of("assessment_change", "assessment"), ADMIN),
+    "admin:assessments_assessment_history": (_admin_of("assessment_history", "assessment"), ADMIN),
+    "admin:assessments_appendixaccess_changelist": (
+        lambda w: reverse("admin:assessments_appendixaccess_changelist"),
+        ADMIN_LIST,
+    ),
+    "admin:assessments_appendixaccess_change": (
+        _admin_of("appendixaccess_change", "access"),
+        ADMIN,
+    ),
+    "admin:assessments_appendixaccess_history": (
+        _admin_of("appendixaccess_history", "access"),
+        ADMIN,
+    ),
+    # Our scoped "view on site" is mounted in front of admin's own: both names reach it.
+    "view_on_site_in_scope": (_view_on_site("view_on_site_in_scope"), VIEW_ON_SITE),
+    "admin:view_on_site": (_view_on_site("admin:view_on_site"), VIEW_ON_SITE),
+}
+
+# Models whose admin pages cannot show an appendix, and why.
+ADMIN_MODELS_WITHOUT_APPENDICES = {
+    ("auth", "group"): "groups only; analysts have no access to Django's group admin",
+    ("assessments", "partnership"): "partnership details",
+    ("assessments", "organisation"): "organisations",
+    ("assessments", "user"): "people and their roles",
+    ("assessments", "theme"): "themes",
+    ("assessments", "chapter"): "chapters and their history",
+    ("assessments", "recommendation"): "recommendations",
+    ("assessments", "geography"): "places; the analyst's own partnership only",
+    ("assessments", "indicator"): "indicators",
+    ("assessments", "importbatch"): "import batches",
+    ("assessments", "observation"): "raw figures; the analyst's own partnership only",
+    ("assessments", "headline"): "headlines of the public chapters",
+    ("assessments", "comment"): "comments on chapters: appendix comments are outside its scope",
+    ("assessments", "reportexport"): "export jobs: appendix ids only, files served elsewhere",
+    ("axes", "accessattempt"): "sign-in attempts; operators only (Django model permissions)",
+    ("axes", "accesslog"): "sign-in log; operators only",
+    ("axes", "accessfailurelog"): "failed sign-ins; operators only",
+}
+# Other routes that cannot show an appendix, and why.
+ROUTES_WITHOUT_APPENDICES = {
+    "home": "lists assessments, not appendices",
+    "chapter": "a chapter page",
+    "login": "sign-in form",
+    "logout": "sign-out",
+    "admin:index": "list of admin sections",
+    "admin:app_list": "list of admin sections",
+    "admin:login": "sign-in form",
+    "admin:logout": "sign-out",
+    "admin:password_change": "own password",
+    "admin:password_change_done": "own password",
+    "admin:jsi18n": "translations",
+    "admin:autocomplete": "answers from scoped querysets; no appendix autocomplete field",
+    "admin:auth_user_password_change": "a user's password",
+    "admin:assessments_assessment_changelist": "assessment titles",
+    "admin:assessments_assessment_add": "empty form",
+    "admin:assessments_assessment_delete": "lists related objects, like the change page (below)",
+    "admin:assessments_appendix_add": "empty form",
+    "admin:assessments_appendixaccess_add": "the log is read-only: 403 for everyone",
+    "admin:assessments_appendixaccess_delete": "the log is read-only: 403 for everyone",
+    "admin/(?P<url>.*)$": "admin's catch-all: redirects to sign in or answers 404",
+    "two_factor": "the second sign-in step",
+    "keep_alive": "answers 204 with no body",
+    "healthz": "ok/unavailable, or health details for analysts",
+    "privacy": "the privacy notice",
+}
+# admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
+ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
+ADMIN_NAME = re.compile(r"^admin:(?P<app>[a-z]+)_(?P<model>[a-z]+)_\w+$")
+
+
+def _sign_in(client, world, role):
+    if role != "anonymous":
+        client.force_login(world[role])
+
+
+REFUSAL_REDIRECTS = {"/accounts/login/", "/admin/login/", "/admin/"}
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(client, world, role, route):
+    build_url, expected = ROUTES[route]
+    _sign_in(client, world, role)
+    response = client.get(build_url(world))
+    body = response.content.decode(errors="replace")
+    outcome = expected[role]
+    if outcome == SEES:
+        assert response.status_code == 200
+        assert TITLE in body or NARRATIVE in body
+        return
+    assert TITLE not in body and NARRATIVE not in body
+    if outcome == WITHOUT:
+        assert response.status_code == 200
+    elif outcome == GOES_TO_APPENDIX:
+        assert response.status_code == 302
+        assert urlsplit(response["Location"]).path == world["appendix"].get_absolute_url()
+    else:
+        assert response.status_code in (302, 404), response.status_code
+        if response.status_code == 302:
+            assert urlsplit(response["Location"]).path in REFUSAL_REDIRECTS
+
+
+def _patterns(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, route
+
+
+def _classified(name: str | None, route: str) -> bool:
+    if name in ROUTES or name in ROUTES_WITHOUT_APPENDICES or route in ROUTES_WITHOUT_APPENDICES:
+        return True
+    if name is None:
+        return bool(ADMIN_CHANGE_REDIRECT.match(route))
+    admin_page = ADMIN_NAME.match(name)
+    return bool(admin_page) and (admin_page["app"], admin_page["model"]) in (
+        ADMIN_MODELS_WITHOUT_APPENDICES
+    )
+
+
+def test_every_url_pattern_is_classified():
+    patterns = list(_patterns(get_resolver().url_patterns))
+    unclassified = [(name, route) for name, route in patterns if not _classified(name, route)]
+    assert unclassified == [], (
+        "Add these routes to the permission matrix (ROUTES), or say why they cannot show an "
+        f"appendix: {unclassified}"
+    )
+    names = {name for name, _ in patterns}
+    assert set(ROUTES) <= names, "The matrix lists routes that no longer exist"
+
+
+def test_admin_view_on_site_is_the_scoped_one(world):
+    url = _view_on_site("admin:view_on_site")(world)
+    assert url == _view_on_site("view_on_site_in_scope")(world)
+
+
+def test_the_access_log_cannot_be_edited_or_deleted(client, world):
+    client.force_login(world["analyst"])
+    access = world["access"]
+    delete = reverse("admin:assessments_appendixaccess_delete", args=[access.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:assessments_appendixaccess_add")).status_code == 403
+    assert AppendixAccess.objects.filter(pk=access.pk).exists()
