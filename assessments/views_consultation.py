@@ -109,9 +109,10 @@ def _comment_form_errors(request, chapter: Chapter, form) -> HttpResponse:
         return _comments_response(request, chapter, message="", anchor="", form=form)
     context = _assessment_context(request, chapter.assessment) | {
         "chapter": chapter,
-        "form": form,
+        "comment_form": form,
+        "selected_on": form["on"].value(),
         "on_choices": on_choices(render_markdown(chapter.narrative), chapter.recommendations.all()),
-        "action": reverse("comment_post", args=chapter_args(chapter)),
+        "comments_url": reverse("comment_post", args=chapter_args(chapter)),
     }
     return render(request, "assessments/comment_form.html", context)
 
