@@ -46,7 +46,7 @@ def test_partner_comments_on_a_paragraph_and_sees_it(police_client, chapter):
     assert (comment.paragraph_anchor, comment.quoted_text) == (anchor, text)
     page = police_client.get(chapter.get_absolute_url()).content.decode()
     assert "Add 2016 figures." in page
-    assert 'On <a class="govuk-link" href="#%s">paragraph 1</a>' % anchor in page
+    assert f'On <a class="govuk-link" href="#{anchor}">paragraph 1</a>' in page
 
 
 def test_partner_comments_on_a_recommendation(police_client, chapter, recommendation):

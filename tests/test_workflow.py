@@ -17,15 +17,17 @@ from .factories import AssessmentFactory, ChapterFactory
 pytestmark = pytest.mark.django_db
 
 IN_A_WEEK = timezone.localdate() + dt.timedelta(days=7)
+IN_TWO_WEEKS = IN_A_WEEK + dt.timedelta(days=7)
+BACK = {"reason": "Police asked for more time", "closes_on": IN_A_WEEK}
 # action: (starting status, the only role allowed, resulting status, form fields)
 STEPS = {
     "open": ("draft", "analyst", "consultation", {"closes_on": IN_A_WEEK}),
-    "extend": ("consultation", "analyst", "consultation", {"closes_on": IN_A_WEEK + dt.timedelta(days=7)}),
+    "extend": ("consultation", "analyst", "consultation", {"closes_on": IN_TWO_WEEKS}),
     "close": ("consultation", "analyst", "consultation", {}),
     "approve": ("consultation", "chair", "approved", {}),
     "publish": ("approved", "analyst", "published", {}),
     "back_to_draft": ("consultation", "analyst", "draft", {"reason": "Figures were wrong"}),
-    "back_to_consultation": ("approved", "analyst", "consultation", {"reason": "Police asked for more time", "closes_on": IN_A_WEEK}),
+    "back_to_consultation": ("approved", "analyst", "consultation", BACK),
 }  # fmt: skip
 ROLES = ["analyst", "chair", "board", "partner", "outsider"]
 

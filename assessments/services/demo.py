@@ -31,6 +31,7 @@ from ..models import (
     User,
 )
 from ..periods import Period, PeriodType
+from .demo_consultation import demo_consultation_load
 
 # Crime is a little higher in summer: the demo spreads annual counts over months with this shape.
 SEASONAL_WEIGHTS = [8, 8, 9, 9, 9, 8, 8, 8, 8, 8, 8, 9]
@@ -73,6 +74,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     chapters = _load_chapters(assessment, organisations, indicators)
     _load_headlines(assessment, chapters)
     _load_appendices(assessment, organisations)
+    demo_consultation_load(assessment)
     return assessment
 
 
