@@ -78,30 +78,34 @@ def _comments_response(request, chapter: Chapter, *, message: str, anchor: str, 
 def comment_post(request, slug: str, year: int, chapter_slug: str) -> HttpResponse:
     chapter = _chapter_or_404(request, slug, year, chapter_slug)
     form = CommentForm(request.POST)
-    parent = None
-    if form.is_valid() and form.cleaned_data["parent"]:
-        parent = chapter.comments.filter(pk=form.cleaned_data["parent"]).first()
-        if parent is None:
-            raise Http404("No such comment")
-    if form.is_valid():
-        try:
-            comment = comment_service.comment_create(
-                author=request.user,
-                chapter=chapter,
-                body=form.cleaned_data["body"],
-                on=form.cleaned_data["on"],
-                parent=parent,
-            )
-        except PermissionDenied as error:
-            raise Http404("Comments are closed") from error
-        except ValidationError as error:
-            _form_errors(error, form)
-    if not form.is_valid() or form.errors:
+    comment = _create_comment(request, chapter, form) if form.is_valid() else None
+    if comment is None:
         return _comment_form_errors(request, chapter, form)
-    message = "Your reply has been posted" if parent else "Your comment has been posted"
+    message = "Your reply has been posted" if comment.parent_id else "Your comment has been posted"
     return _comments_response(
         request, chapter, message=message, anchor=f"comment-{comment.parent_id or comment.pk}"
     )
+
+
+def _create_comment(request, chapter: Chapter, form: CommentForm) -> Comment | None:
+    """The new comment, or None with the service's objections put on the form."""
+    parent_id = form.cleaned_data["parent"]
+    parent = chapter.comments.filter(pk=parent_id).first() if parent_id else None
+    if parent_id and parent is None:
+        raise Http404("No such comment")
+    try:
+        return comment_service.comment_create(
+            author=request.user,
+            chapter=chapter,
+            body=form.cleaned_data["body"],
+            on=form.cleaned_data["on"],
+            parent=parent,
+        )
+    except PermissionDenied as refused:
+        raise Http404("Comments are closed") from refused
+    except ValidationError as error:
+        _form_errors(error, form)
+        return None
 
 
 def _comment_form_errors(request, chapter: Chapter, form) -> HttpResponse:
@@ -264,12 +268,11 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(TRANSITION_ERROR_FIELDS.get(error.code), error.messages)
         else:
-            messages.success(request, f"{WorkflowEvent.Action(action).label}")
+            messages.success(request, WorkflowEvent.Action(action).label)
             return redirect(assessment.get_absolute_url())
     context = _assessment_context(request, assessment) | {
         "form": form,
         "action": action,
-        "action_label": WorkflowEvent.Action(action).label,
         "step": step,
     }
     return render(request, "assessments/transition.html", context)
@@ -315,6 +318,8 @@ def feedback_export(request, slug: str, year: int, file_format: str) -> HttpResp
     assessment = _reviewable_assessment(request, slug, year)
     if assessment is None:
         return refuse(request)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404("No such format")
     _, threads = _filtered_feedback(request, assessment)
     name = f"feedback-{assessment.partnership.slug}-{assessment.year}.{file_format}"
     if file_format == "xlsx":
