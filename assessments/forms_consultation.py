@@ -19,6 +19,11 @@ class CommentForm(forms.Form):
         widget=forms.Textarea,
     )
 
+    def __init__(self, *args, **kwargs):
+        # The ids the comments templates use: #comment-on, #comment-body.
+        kwargs.setdefault("auto_id", "comment-%s")
+        super().__init__(*args, **kwargs)
+
 
 class CommentEditForm(forms.Form):
     body = CommentForm.base_fields["body"]
