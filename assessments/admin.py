@@ -3,6 +3,9 @@ partnerships they are analyst of; what "their" means is decided by permissions.p
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model, QuerySet
@@ -39,6 +42,7 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
+from .services import accounts, two_factor
 
 # How each model reaches its partnership: the one map that scopes querysets and choices.
 PARTNERSHIP_PATH: dict[type[Model], str] = {
@@ -115,6 +119,27 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
     pass
 
 
+def _csp_hash(source: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+# The one documented exception to the Content Security Policy: django-import-export's export
+# page has two inline style attributes and an inline "select all" handler. Only those exact
+# sources are allowed, only on that page.
+IMPORT_EXPORT_CSP = {
+    "style-src": ["'unsafe-hashes'", _csp_hash("padding: 0;"), _csp_hash("font-weight: bold;")],
+    "script-src": ["'unsafe-hashes'", _csp_hash("onSelectToggleChange(event)")],
+}
+
+
+class ScopedImportExportMixin(ScopedMixin):
+    def export_action(self, request):
+        response = super().export_action(request)
+        response._csp_update = IMPORT_EXPORT_CSP  # read by django-csp's middleware
+        return response
+
+
 class OperatorOnlyAddMixin:
     """Records that only an operator (superuser) creates, such as a new partnership."""
 
@@ -158,6 +183,21 @@ class UserAdmin(ScopedMixin, DjangoUserAdmin):
         ("Access", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["unlock_sign_in", "reset_two_factor"]
+
+    @admin.action(description="Unlock sign-in (after too many failed attempts)")
+    def unlock_sign_in(self, request, queryset):
+        for user in queryset:
+            accounts.user_unlock(user=user)
+        self.message_user(request, f"Sign-in unlocked for {queryset.count()} people.")
+
+    @admin.action(description="Reset two-factor sign-in (lost authenticator app)")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.totp_devices_reset(user=user)
+        self.message_user(
+            request, f"{queryset.count()} people will set up two-factor sign-in again."
+        )
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -265,7 +305,7 @@ class ChapterAdmin(ScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ScopedMixin, ImportExportMixin, SimpleHistoryAdmin):
+class RecommendationAdmin(ScopedImportExportMixin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [RecommendationResource]
     list_display = ["text", "chapter", "order", "status"]
     list_filter = ["status", "chapter__assessment"]
@@ -274,7 +314,7 @@ class RecommendationAdmin(ScopedMixin, ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Geography)
-class GeographyAdmin(ScopedMixin, ImportExportMixin, admin.ModelAdmin):
+class GeographyAdmin(ScopedImportExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [GeographyResource]
     list_display = ["name", "code", "level", "parent", "population"]
     list_filter = ["level", "partnership"]
@@ -283,7 +323,7 @@ class GeographyAdmin(ScopedMixin, ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(ScopedImportExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "code", "measure", "aggregation", "increase_is_bad", "source"]
     list_filter = ["measure", "partnership", "source"]
@@ -299,7 +339,7 @@ class ImportBatchAdmin(ScopedAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ScopedMixin, ExportMixin, admin.ModelAdmin):
+class ObservationAdmin(ScopedImportExportMixin, ExportMixin, admin.ModelAdmin):
     """Read and export only: observations change by importing a new batch, which is their
     history."""
 
@@ -326,6 +366,7 @@ class HeadlineAdmin(ScopedMixin, SimpleHistoryAdmin):
 class AppendixAdmin(ScopedMixin, GuardedModelAdminMixin, SimpleHistoryAdmin):
     """Grants are managed with guardian's object-permission screens ("Object permissions")."""
 
+    obj_perms_manage_template = "admin/assessments/appendix/obj_perms_manage.html"
     list_display = ["title", "assessment", "kind", "order"]
     list_filter = ["assessment", "kind"]
     search_fields = ["title", "narrative"]

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from . import permissions
 
 SERVICE_NAME = "Strategic Assessments"
@@ -8,4 +10,6 @@ def site(request):
     return {
         "service_name": SERVICE_NAME,
         "show_admin_link": permissions.can_use_admin(request.user),
+        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -331,3 +332,23 @@ def comment_recipients_for_partnership(partnership_id: int, roles_wanted: set[st
         .exclude(email="")
         .distinct()
     )
+
+
+def may_see_health_details(user: AnyUser) -> bool:
+    """Operators and analysts see which part is unhealthy; the load balancer sees only a code."""
+    return can_use_admin(user)
+
+
+def needs_two_factor(user: AnyUser) -> bool:
+    """Staff, analysts, chairs and anyone granted a restricted appendix sign in with a second
+    factor, because they can reach information that is not for public circulation."""
+    if not (settings.TWO_FACTOR_REQUIRED and user.is_authenticated):
+        return False
+    if user.is_staff or user.is_superuser or _partnerships_with_role(user, MANAGING_ROLES):
+        return True
+    if AppendixUserObjectPermission.objects.filter(user=user).exists():
+        return True
+    group_match = Q(group__user=user)
+    if user.organisation_id:
+        group_match |= Q(group__organisation=user.organisation_id)
+    return AppendixGroupObjectPermission.objects.filter(group_match).exists()

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from assessments.views_health import healthz
+from assessments.views_session import keep_alive
+from assessments.views_two_factor import second_factor
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -26,6 +31,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/two-factor/", second_factor, name="two_factor"),
+    path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("", include("assessments.urls")),
 ]

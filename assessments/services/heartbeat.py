@@ -1,6 +1,9 @@
 """Worker heartbeats: a row written by a Celery worker proves the queue is consumed."""
 
+import datetime as dt
 import socket
+
+from django.utils import timezone
 
 from ..models import WorkerHeartbeat
 
@@ -13,4 +16,6 @@ def heartbeat_request(*, queue: str = "default") -> None:
 
 
 def heartbeat_record(*, queue: str) -> WorkerHeartbeat:
+    """Write this worker's heartbeat and forget those older than a day."""
+    WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
     return WorkerHeartbeat.objects.create(hostname=socket.gethostname(), queue=queue)

@@ -29,13 +29,25 @@ def browser():
         browser.close()
 
 
+def _watch_console(page: Page) -> list[str]:
+    """Errors the browser reports, such as a script or style refused by the CSP."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    errors = _watch_console(page)
     yield page
     context.close()
+    assert not [e for e in errors if "Content Security Policy" in e or "Error" in e], errors
 
 
 @pytest.fixture

@@ -1,0 +1,37 @@
+"""Sessions end after a period without requests, with a warning first (WCAG 2.2.1)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def short_sessions(settings):
+    settings.SESSION_COOKIE_AGE = 5
+    settings.SESSION_WARNING_SECONDS = 4
+
+
+def test_the_warning_offers_to_stay_signed_in(page, demo, short_sessions):
+    sign_in(page, "police")
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    expect(dialog).to_be_visible(timeout=5_000)
+    assert_accessible(page)
+    with page.expect_response("**/accounts/keep-alive/") as keep_alive:
+        dialog.get_by_role("button", name="Stay signed in").click()
+    assert keep_alive.value.status == 204
+    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_visible(timeout=5_000)  # warned again before the renewed end
+
+
+def test_doing_nothing_signs_out_and_asks_to_sign_in_again(page, demo, short_sessions):
+    sign_in(page, "police")
+    page.goto("/assessments/safermk/2017/crime/")
+    page.wait_for_url(
+        re.compile(r"/accounts/login/\?next=%2Fassessments%2Fsafermk%2F2017%2Fcrime%2F$")
+    )
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

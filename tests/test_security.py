@@ -1,0 +1,70 @@
+"""Login throttling and the security headers of site, admin and health responses."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def attempt(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def test_five_failed_sign_ins_lock_the_account_with_a_clear_message(client, police_partner):
+    for _ in range(5):
+        response = attempt(client, "police", "wrong password")
+    response = attempt(client, "police", "safermk-demo")  # right password, still locked
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Sign-in locked for 30 minutes" in body
+    assert "ask your partnership's analyst to unlock" in body
+    assert "_auth_user_id" not in client.session
+
+
+def test_fewer_failures_do_not_lock(client, police_partner):
+    for _ in range(4):
+        attempt(client, "police", "wrong password")
+    response = attempt(client, "police", "safermk-demo")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(police_partner.pk)
+
+
+def test_the_analyst_unlocks_a_locked_partner(client, analyst, police_partner):
+    from django.test import Client
+
+    for _ in range(5):
+        attempt(client, "police", "wrong password")
+    assert attempt(client, "police", "safermk-demo").status_code == 429
+
+    admin = Client()
+    admin.force_login(analyst)
+    response = admin.post(
+        reverse("admin:assessments_user_changelist"),
+        {"action": "unlock_sign_in", "_selected_action": [police_partner.pk]},
+        follow=True,
+    )
+    assert "Sign-in unlocked for 1 people" in response.content.decode()
+    assert attempt(client, "police", "safermk-demo").status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/login/", "/healthz", LOGIN])
+def test_security_headers_on_every_kind_of_response(client, url, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000  # as in production, where requests are HTTPS
+    response = client.get(url, secure=True)
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp  # plus the request's nonce where a page uses one
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_inline_scripts_carry_the_requests_nonce(client):
+    response = client.get("/")
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    html = response.content.decode()
+    assert html.count("<script") == html.count(f'nonce="{nonce}"') + html.count("src=")
