@@ -299,7 +299,7 @@ def can_transition(user: AnyUser, assessment: Assessment, action: str) -> bool:
 
 def can_change_comment(user: AnyUser, comment: Comment, now: dt.datetime | None = None) -> bool:
     """Authors edit or delete their own comment for 15 minutes, while consultation is open."""
-    if not user.is_authenticated or comment.author_id != user.pk:
+    if not user.is_authenticated or comment.author_id != user.pk or comment.chapter_id is None:
         return False
     if (now or timezone.now()) - comment.created_at > COMMENT_EDIT_WINDOW:
         return False
