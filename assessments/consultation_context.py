@@ -83,6 +83,7 @@ def comments_context(request: HttpRequest, chapter: Chapter, narrative: Rendered
         "comment_form": form or CommentForm(initial={"on": on}),
         "selected_on": form["on"].value() if form else on,
         "can_resolve": permissions.can_resolve_comments(user, assessment),
+        "can_respond": permissions.can_respond_to_recommendations(user, assessment),
         "consultation_open": permissions.consultation_is_open(assessment),
         "answer_choices": RecommendationResponse.Answer.choices,
         "comments_url": reverse("comment_post", args=chapter_args(chapter)),

@@ -306,6 +306,16 @@ def can_change_comment(user: AnyUser, comment: Comment, now: dt.datetime | None 
     return can_comment_on_assessment(user, comment.chapter.assessment)
 
 
+def can_respond_to_recommendations(user: AnyUser, assessment: Assessment) -> bool:
+    """Partners and board members answer for their organisation while consultation is open;
+    the analyst and chair, who wrote and will approve the recommendations, do not."""
+    return (
+        bool(getattr(user, "organisation_id", None))
+        and role_in(user, assessment.partnership_id) in {Role.PARTNER, Role.BOARD_MEMBER}
+        and consultation_is_open(assessment)
+    )
+
+
 def can_resolve_comments(user: AnyUser, assessment: Assessment) -> bool:
     """The analyst works through the feedback, during and after consultation."""
     return role_in(user, assessment.partnership_id) == Role.ANALYST

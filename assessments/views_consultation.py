@@ -225,9 +225,10 @@ def recommendation_response(
             error = refused.messages[0]
     else:
         error = "Choose whether your organisation supports it"
-    message = "" if error else "Your organisation's response has been saved"
+    message = "" if error else "Your organisation’s response has been saved"
     if request.htmx:
-        context = comments_context(request, chapter, render_markdown(chapter.narrative))
+        context = _assessment_context(request, chapter.assessment) | {"chapter": chapter}
+        context |= comments_context(request, chapter, render_markdown(chapter.narrative))
         recommendation = next(r for r in chapter.recommendations.all() if r.pk == recommendation.pk)
         context |= {
             "recommendation": recommendation,

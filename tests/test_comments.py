@@ -308,3 +308,33 @@ def test_chapter_page_queries_do_not_grow_with_comments(
     with django_assert_num_queries(few):
         page = police_client.get(chapter.get_absolute_url())
     assert page.content.decode().count('class="app-comment"') == 64
+
+
+@pytest.mark.parametrize("who", ["analyst", "chair"])
+def test_the_analyst_and_chair_do_not_answer_for_an_organisation(
+    client, request, chapter, recommendation, who
+):
+    client.force_login(request.getfixturevalue(who))
+    a = chapter.assessment
+    url = reverse(
+        "recommendation_response",
+        args=[a.partnership.slug, a.year, chapter.slug, recommendation.pk],
+    )
+    assert client.post(url, {"answer": "support"}).status_code == 404
+    assert not RecommendationResponse.objects.exists()
+    assert "Save response" not in client.get(chapter.get_absolute_url()).content.decode()
+
+
+def test_htmx_quick_response_answers_with_its_own_block(police_client, chapter, recommendation):
+    a = chapter.assessment
+    url = reverse(
+        "recommendation_response",
+        args=[a.partnership.slug, a.year, chapter.slug, recommendation.pk],
+    )
+    response = police_client.post(url, {"answer": "oppose"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith(
+        f'<div class="app-recommendation-response" id="response-{recommendation.pk}"'
+    )
+    assert "Your organisation’s response has been saved" in html
+    assert 'value="oppose" checked' in html

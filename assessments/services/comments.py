@@ -133,9 +133,8 @@ def recommendation_respond(
     *, recommendation: Recommendation, by: User, answer: str
 ) -> RecommendationResponse:
     """Record (or change) the user's organisation's answer to a recommendation."""
-    _check_may_comment(by, recommendation.chapter)
-    if by.organisation_id is None:
-        raise ValidationError("Only people of an organisation can respond for it")
+    if not permissions.can_respond_to_recommendations(by, recommendation.chapter.assessment):
+        raise PermissionDenied("Only partners respond, while consultation is open")
     if answer not in RecommendationResponse.Answer.values:
         raise ValidationError({"answer": "Choose whether your organisation supports it"})
     response, _ = RecommendationResponse.objects.update_or_create(

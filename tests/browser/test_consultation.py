@@ -57,8 +57,9 @@ def analyst_resolves(page: Page) -> None:
     sign_in(page, "analyst")
     page.goto(CHAPTER)
     paragraph_thread = thread(page, PARAGRAPH_COMMENT)
+    paragraph_thread.locator("summary", has_text="Resolve").click()
     paragraph_thread.get_by_label("Response to the partners (optional)").fill(RESPONSE)
-    paragraph_thread.get_by_role("button", name="Resolve").click()
+    paragraph_thread.get_by_role("button", name="Resolve discussion").click()
     expect(page.get_by_text("The discussion has been resolved")).to_be_visible()
     expect(thread(page, PARAGRAPH_COMMENT).get_by_text("Resolved", exact=True)).to_be_visible()
     sign_out(page)
@@ -90,7 +91,7 @@ def test_htmx_posts_in_place_without_reloading(page, demo):
     assert page.evaluate("window.stillTheSamePage === true")
     page.get_by_role("radio", name="Support with changes").first.check()
     page.get_by_role("button", name="Save response to recommendation 1").click()
-    expect(page.get_by_text("Your organisation's response has been saved")).to_be_visible()
+    expect(page.get_by_text("Your organisation’s response has been saved")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage === true")
 
 
