@@ -6,8 +6,12 @@ answer htmx requests with the refreshed comments section.
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from . import permissions, querysets
 from .forms_consultation import CommentForm
@@ -94,10 +98,44 @@ def chapter_consultation_context(request: HttpRequest, chapter: Chapter, narrati
     """Comments, quick responses and "changed since you last read" for the chapter page."""
     read_at = querysets.last_reads(request.user, [chapter.pk]).get(chapter.pk)
     reading.chapter_mark_read(user=request.user, chapter=chapter)
-    return comments_context(request, chapter, narrative) | {
+    context = comments_context(request, chapter, narrative)
+    if context["show_comments"]:
+        context["narrative"] = _with_paragraph_links(
+            narrative, context["threads"], can_comment=_can_comment(request, chapter)
+        )
+    return context | {
         "last_read_at": read_at,
         "changed_since_read": querysets.changed_since_read(chapter, read_at),
     }
+
+
+def _can_comment(request: HttpRequest, chapter: Chapter) -> bool:
+    return permissions.can_comment_on_assessment(request.user, chapter.assessment)
+
+
+_PARAGRAPH = re.compile(r'(<p id="(p-[0-9a-f]+(?:-\d+)?)">.*?</p>)', re.S)
+
+
+def _with_paragraph_links(narrative: Rendered, threads, *, can_comment: bool) -> Rendered:
+    """The narrative with, under each paragraph, a link to comment on it and to its comments:
+    commenting on a paragraph starts where the reader is."""
+    numbers = {anchor: n for n, (anchor, _) in enumerate(narrative.paragraphs, start=1)}
+
+    def add_links(match: re.Match) -> str:
+        anchor = match.group(2)
+        links = render_to_string(
+            "assessments/includes/comments_paragraph_links.html",
+            {
+                "anchor": anchor,
+                "number": numbers.get(anchor),
+                "count": len(threads.by_paragraph.get(anchor, [])),
+                "can_comment": can_comment,
+            },
+        )
+        return match.group(1) + links.strip()
+
+    html = _PARAGRAPH.sub(add_links, str(narrative.html))
+    return Rendered(html=mark_safe(html), paragraphs=narrative.paragraphs)  # noqa: S308
 
 
 def chapter_args(chapter: Chapter) -> list:

@@ -338,3 +338,26 @@ def test_htmx_quick_response_answers_with_its_own_block(police_client, chapter, 
     )
     assert "Your organisation’s response has been saved" in html
     assert 'value="oppose" checked' in html
+
+
+def test_each_paragraph_links_to_commenting_on_it(police_client, police_partner, chapter):
+    anchor, _ = first_paragraph(chapter)
+    CommentFactory(chapter=chapter, author=police_partner, paragraph_anchor=anchor)
+    page = police_client.get(chapter.get_absolute_url()).content.decode()
+    assert f'href="?on={anchor}#new-comment"' in page
+    assert f'href="#{anchor}-comments">1 discussion' in page
+    with_link = police_client.get(chapter.get_absolute_url(), {"on": anchor}).content.decode()
+    assert f'<option value="{anchor}" selected>' in with_link
+
+
+def test_load_demo_restores_the_demo_discussions(demo):
+    from assessments.models import User
+    from assessments.services.demo import demo_load
+
+    crime = demo.chapters.get(slug="crime")
+    police = User.objects.get(username="police")
+    CommentFactory(chapter=crime, author=police, body="Added while trying the demo")
+    demo_load()
+    assert Comment.objects.filter(chapter__assessment=demo).count() == 3
+    assert not Comment.objects.filter(body="Added while trying the demo").exists()
+    assert demo.workflow_events.get().action == "open"

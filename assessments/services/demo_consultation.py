@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from ..markdown import render_markdown
 from ..models import (
     Assessment,
@@ -42,13 +44,13 @@ def demo_consultation_load(assessment: Assessment) -> None:
         at=opened_at,
         closes_on=assessment.consultation_closes_on,
     )
-    _discussions(assessment, people, opened_at)
+    # A few hours old, so that the 15-minute edit window has passed for every demo comment.
+    _discussions(assessment, people, timezone.now() - dt.timedelta(hours=6))
 
 
-def _discussions(assessment: Assessment, people: dict[str, User], opened_at: dt.datetime) -> None:
+def _discussions(assessment: Assessment, people: dict[str, User], later: dt.datetime) -> None:
     crime = assessment.chapters.get(slug="crime")
     anchor, text = render_markdown(crime.narrative).paragraphs[0]
-    later = opened_at + dt.timedelta(hours=2)
     question = Comment.objects.create(
         author=people["fire"],
         chapter=crime,
