@@ -331,7 +331,7 @@ def can_manage_people(user: AnyUser, partnership: Partnership) -> bool:
     return user.is_active and role_in(user, partnership) == Role.ANALYST
 
 
-def comment_recipients_for_partnership(partnership_id: int, roles_wanted: set[str]):
+def active_members_with_roles(partnership_id: int, roles_wanted: set[str]):
     """Active users with an email address and one of these roles in the partnership."""
     return (
         User.objects.filter(

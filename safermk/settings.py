@@ -291,7 +291,6 @@ LOGGING = {
 # --- Partner consultation ---
 # Links in emails point here: the site's address as partners reach it.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
-PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 CELERY_BEAT_SCHEDULE = {
     # Commenting stops at midnight by the date check in permissions.py; this records the close.

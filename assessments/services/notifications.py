@@ -80,7 +80,7 @@ def _who_may_read(users: Iterable[User], comment: Comment, *, leave_out: User | 
 
 
 def _immediate_analysts(assessment: Assessment) -> list[User]:
-    analysts = permissions.comment_recipients_for_partnership(
+    analysts = permissions.active_members_with_roles(
         assessment.partnership_id, {Role.ANALYST}
     ).select_related("notification_preference")
     return [user for user in analysts if _frequency(user) == Frequency.IMMEDIATE]
@@ -130,7 +130,7 @@ def comment_url(comment: Comment) -> str:
 
 
 def _members(assessment: Assessment) -> list[User]:
-    return list(permissions.comment_recipients_for_partnership(assessment.partnership_id, MEMBERS))
+    return list(permissions.active_members_with_roles(assessment.partnership_id, MEMBERS))
 
 
 def notify_consultation_opened(*, assessment_id: int) -> int:
