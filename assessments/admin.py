@@ -14,6 +14,7 @@ from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdminMixin
@@ -295,7 +296,28 @@ class AssessmentAdmin(ScopedAdmin):
         ("Status", {"fields": ("status", "status_changed_at", "consultation_closes_on")}),
         ("Report author", {"fields": ("author_name", "author_role", "author_telephone")}),
         ("Cover paper", {"fields": ("background",)}),
+        ("Consultation", {"fields": ("consultation_pages",)}),
     )
+    # Status changes go through the workflow on the site (services/workflow.py), which checks
+    # roles and records each step; admin shows them but does not change them.
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "consultation_closes_on",
+        "consultation_pages",
+    ]
+
+    @admin.display(description="On the site")
+    def consultation_pages(self, obj: Assessment) -> str:
+        # Analyst screens live on the site; admin links to them.
+        if obj.pk is None:
+            return "Save the assessment first."
+        feedback = reverse("feedback", args=[obj.partnership.slug, obj.year])
+        return format_html(
+            '<a href="{}">Review the feedback</a> · <a href="{}">Workflow and history</a>',
+            feedback,
+            obj.get_absolute_url(),
+        )
 
 
 @admin.register(Theme)

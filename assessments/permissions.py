@@ -13,11 +13,13 @@ login for anonymous ones; templates receive booleans from here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import (
     Appendix,
@@ -90,10 +92,7 @@ def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
 
 def can_comment_on_assessment(user: AnyUser, assessment: Assessment) -> bool:
     """Every member of the partnership may comment while consultation is open."""
-    return (
-        assessment.status == Status.CONSULTATION
-        and role_in(user, assessment.partnership_id) is not None
-    )
+    return role_in(user, assessment.partnership_id) is not None and consultation_is_open(assessment)
 
 
 def assessments_visible_to(
@@ -241,14 +240,17 @@ def appendix_grantees(appendix: Appendix) -> tuple[list[Organisation], list[User
 # Comments ----------------------------------------------------------------------------------
 
 
-def can_view_comment(user: AnyUser, comment: Comment) -> bool:
+def can_view_comments_of(user: AnyUser, assessment: Assessment) -> bool:
     """Comments are a discussion among the partnership's members, never public."""
-    if comment.appendix_id:
-        return can_view_appendix(user, comment.appendix)
-    assessment = comment.chapter.assessment
     return role_in(user, assessment.partnership_id) is not None and can_view_assessment(
         user, assessment
     )
+
+
+def can_view_comment(user: AnyUser, comment: Comment) -> bool:
+    if comment.appendix_id:
+        return can_view_appendix(user, comment.appendix)
+    return can_view_comments_of(user, comment.chapter.assessment)
 
 
 # Admin -------------------------------------------------------------------------------------
@@ -276,6 +278,88 @@ def can_use_admin(user: AnyUser) -> bool:
 def administers(user: AnyUser, partnership_id: int | None) -> bool:
     """May the user manage this partnership's records in admin?"""
     return partnerships_administered_by(user).filter(pk=partnership_id).exists()
+
+
+# Consultation --------------------------------------------------------------------------------
+# Who may take each workflow step. Which status each step starts from is the workflow service's
+# rule (services/workflow.py); both are checked there before anything is written.
+
+WORKFLOW_ROLES = {
+    "open": Role.ANALYST,
+    "extend": Role.ANALYST,
+    "close": Role.ANALYST,
+    "approve": Role.CHAIR,
+    "publish": Role.ANALYST,
+    "back_to_draft": Role.ANALYST,
+    "back_to_consultation": Role.ANALYST,
+}
+COMMENT_EDIT_WINDOW = dt.timedelta(minutes=15)
+
+
+def consultation_is_open(assessment: Assessment, now: dt.datetime | None = None) -> bool:
+    """In consultation, not closed early, and the closing date not yet past (Europe/London)."""
+    if assessment.status != Status.CONSULTATION or assessment.consultation_closes_on is None:
+        return False
+    state = getattr(assessment, "consultation_state", None)
+    if state is not None and state.closed_at is not None:
+        return False
+    today = timezone.localdate(now or timezone.now())
+    return today <= assessment.consultation_closes_on
+
+
+def can_transition(user: AnyUser, assessment: Assessment, action: str) -> bool:
+    """May the user take this workflow step on the assessment (by role only)?"""
+    wanted = WORKFLOW_ROLES.get(action)
+    return (
+        wanted is not None and user.is_active and role_in(user, assessment.partnership_id) == wanted
+    )
+
+
+def can_change_comment(user: AnyUser, comment: Comment, now: dt.datetime | None = None) -> bool:
+    """Authors edit or delete their own comment for 15 minutes, while consultation is open."""
+    if not user.is_authenticated or comment.author_id != user.pk or comment.chapter_id is None:
+        return False
+    if (now or timezone.now()) - comment.created_at > COMMENT_EDIT_WINDOW:
+        return False
+    return can_comment_on_assessment(user, comment.chapter.assessment)
+
+
+def can_respond_to_recommendations(user: AnyUser, assessment: Assessment) -> bool:
+    """Partners and board members answer for their organisation while consultation is open;
+    the analyst and chair, who wrote and will approve the recommendations, do not."""
+    return (
+        bool(getattr(user, "organisation_id", None))
+        and role_in(user, assessment.partnership_id) in {Role.PARTNER, Role.BOARD_MEMBER}
+        and consultation_is_open(assessment)
+    )
+
+
+def can_resolve_comments(user: AnyUser, assessment: Assessment) -> bool:
+    """The analyst works through the feedback, during and after consultation."""
+    return role_in(user, assessment.partnership_id) == Role.ANALYST
+
+
+def can_review_feedback(user: AnyUser, assessment: Assessment) -> bool:
+    """The feedback overview and its exports: the analyst and the chair."""
+    return role_in(user, assessment.partnership_id) in MANAGING_ROLES
+
+
+def can_manage_people(user: AnyUser, partnership: Partnership) -> bool:
+    """The analyst invites the partnership's partners and deactivates leavers."""
+    return user.is_active and role_in(user, partnership) == Role.ANALYST
+
+
+def active_members_with_roles(partnership_id: int, roles_wanted: set[str]):
+    """Active users with an email address and one of these roles in the partnership."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__partnership_id=partnership_id,
+            memberships__role__in=roles_wanted,
+        )
+        .exclude(email="")
+        .distinct()
+    )
 
 
 def may_see_health_details(user: AnyUser) -> bool:

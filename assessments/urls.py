@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_appendices
+from . import views, views_appendices, views_consultation
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,49 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/appendices/<slug:appendix_slug>/download.csv",
         views_appendices.appendix_csv,
         name="appendix_csv",
+    ),
+    # --- Partner consultation ---
+    path(
+        "assessments/<slug:slug>/<int:year>/transition/",
+        views_consultation.transition,
+        name="transition",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/feedback/",
+        views_consultation.feedback,
+        name="feedback",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/feedback/export.<str:file_format>",
+        views_consultation.feedback_export,
+        name="feedback_export",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/comments/",
+        views_consultation.comment_post,
+        name="comment_post",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/recommendations/<int:pk>/response/",
+        views_consultation.recommendation_response,
+        name="recommendation_response",
+    ),
+    path("comments/<int:pk>/edit/", views_consultation.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", views_consultation.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/resolve/", views_consultation.comment_resolve, name="comment_resolve"),
+    path("partnerships/<slug:slug>/people/", views_consultation.people_page, name="people"),
+    path(
+        "partnerships/<slug:slug>/people/<int:user_id>/deactivate/",
+        views_consultation.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "invitations/<str:token>/", views_consultation.invitation_accept, name="invitation_accept"
+    ),
+    path(
+        "accounts/notifications/",
+        views_consultation.notification_settings,
+        name="notification_settings",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from . import permissions, querysets
+from .consultation_context import assessment_consultation_context, chapter_consultation_context
 from .markdown import render_markdown
 from .models import AppendixAccess, Assessment
 from .services.appendices import appendix_access_record, appendix_content
@@ -51,12 +52,14 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
     if assessment is None:
         return refuse(request)
     context = _assessment_context(request, assessment)
+    chapters = list(querysets.chapters_for_contents(assessment))
     context |= {
-        "chapters": querysets.chapters_for_contents(assessment),
+        "chapters": chapters,
         "appendices": permissions.appendices_visible_to(request.user, assessment),
         "purposes": assessment.purposes.all(),
         "figures": headline_figures(assessment),
     }
+    context |= assessment_consultation_context(request, assessment, chapters)
     return render(request, "assessments/assessment.html", context)
 
 
@@ -73,6 +76,7 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         "figures": [figure_for(selection, area) for selection in chapter.selections.all()],
         "recommendations": chapter.recommendations.all(),
     }
+    context |= chapter_consultation_context(request, chapter, context["narrative"])
     return render(request, "assessments/chapter.html", context)
 
 

@@ -1,4 +1,4 @@
-"""Run every benchmarks/<feature>.py module's main(), in name order."""
+"""`make bench`: runs every benchmarks/*.py module's main(), in name order."""
 
 import importlib
 import os
@@ -11,11 +11,11 @@ import django
 def run_all() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safermk.settings")
     django.setup()
-    here = Path(__file__).parent
-    for module in sorted(m.name for m in pkgutil.iter_modules([str(here)])):
-        if module.startswith("_"):
+    folder = Path(__file__).parent
+    for module in sorted(pkgutil.iter_modules([str(folder)]), key=lambda m: m.name):
+        if module.name.startswith("_"):
             continue
-        importlib.import_module(f"benchmarks.{module}").main()
+        importlib.import_module(f"benchmarks.{module.name}").main()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -284,5 +285,25 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # runserver logs each request itself in development.
         "safermk.requests": {"level": "INFO" if not DEBUG else "WARNING"},
+    },
+}
+
+# --- Partner consultation ---
+# Links in emails point here: the site's address as partners reach it.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
+CELERY_BEAT_SCHEDULE = {
+    # Commenting stops at midnight by the date check in permissions.py; this records the close.
+    "close-due-consultations": {
+        "task": "assessments.tasks.consultations_close_due_task",
+        "schedule": crontab(minute=5),
+    },
+    "consultation-closing-reminders": {
+        "task": "assessments.tasks.consultation_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "comment-digests": {
+        "task": "assessments.tasks.comment_digests_task",
+        "schedule": crontab(hour=17, minute=30),
     },
 }

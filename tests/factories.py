@@ -75,7 +75,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     title = factory.LazyAttribute(lambda a: f"Strategic Assessment {a.year}")
     status = Assessment.Status.DRAFT
     consultation_closes_on = factory.LazyAttribute(
-        lambda a: dt.date(a.year, 12, 1) if a.status == "consultation" else None
+        lambda a: dt.date.today() + dt.timedelta(days=14) if a.status == "consultation" else None
     )
 
 

@@ -230,6 +230,22 @@ ROUTES_WITHOUT_APPENDICES = {
     "keep_alive": "answers 204 with no body",
     "healthz": "ok/unavailable, or health details for analysts",
     "privacy": "the privacy notice",
+    "password_reset": "password reset form",
+    "password_reset_done": "password reset message",
+    "password_reset_confirm": "new password form",
+    "password_reset_complete": "password reset message",
+    "transition": "workflow form: status and dates only",
+    "feedback": "chapter comments only (the selector filters on chapter__assessment)",
+    "feedback_export": "chapter comments only, as the feedback page",
+    "comment_post": "posts on a chapter",
+    "recommendation_response": "a recommendation of a chapter",
+    "comment_edit": "chapter comments only: a comment without a chapter answers 404",
+    "comment_delete": "chapter comments only: a comment without a chapter answers 404",
+    "comment_resolve": "chapter comments only: a comment without a chapter answers 404",
+    "people": "the partnership's members",
+    "member_deactivate": "POST only: deactivates a member",
+    "invitation_accept": "sets a password",
+    "notification_settings": "the user's email preference",
 }
 # admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
 ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")

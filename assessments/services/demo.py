@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..periods import Period, PeriodType
 from .demo_appendices import demo_appendices_load
+from .demo_consultation import demo_consultation_load
 
 # Crime is a little higher in summer: the demo spreads annual counts over months with this shape.
 SEASONAL_WEIGHTS = [8, 8, 9, 9, 9, 8, 8, 8, 8, 8, 8, 9]
@@ -75,6 +76,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     _load_headlines(assessment, chapters)
     _load_appendices(assessment, organisations)
     demo_appendices_load(assessment)
+    demo_consultation_load(assessment)
     return assessment
 
 

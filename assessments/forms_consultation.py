@@ -1,0 +1,93 @@
+"""Forms of the consultation pages: they parse and validate input; services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+
+from .models import NotificationPreference, Organisation, RecommendationResponse, Role
+from .services.comments import MAX_BODY
+
+
+class CommentForm(forms.Form):
+    on = forms.CharField(required=False, label="What is your comment about?")
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    body = forms.CharField(
+        label="Comment",
+        max_length=MAX_BODY,
+        error_messages={"required": "Enter your comment"},
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, **kwargs):
+        # The ids the comments templates use: #comment-on, #comment-body.
+        kwargs.setdefault("auto_id", "comment-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentEditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label="Response (optional)", required=False, max_length=MAX_BODY)
+
+
+class ResponseForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=RecommendationResponse.Answer.choices,
+        error_messages={"required": "Choose whether your organisation supports it"},
+    )
+
+
+class TransitionForm(forms.Form):
+    closes_on = forms.DateField(
+        label="Closing date",
+        required=False,
+        help_text="For example, 4 June 2025 is 2025-06-04",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
+
+
+class InvitationForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="Email address")
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    role = forms.ChoiceField(
+        choices=[(Role.PARTNER, "Partner"), (Role.BOARD_MEMBER, "Board member")]
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partnership.organisations.all()
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    """Django's own password pair, with its validators."""
+
+
+class NotificationPreferenceForm(forms.Form):
+    new_comments = forms.ChoiceField(
+        label="Tell me about new comments",
+        choices=NotificationPreference.Frequency.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class FeedbackFilterForm(forms.Form):
+    chapter = forms.ModelChoiceField(queryset=None, required=False, empty_label="All chapters")
+    organisation = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All organisations"
+    )
+    state = forms.ChoiceField(
+        choices=[("", "Open and resolved"), ("open", "Open"), ("resolved", "Resolved")],
+        required=False,
+        label="Status",
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chapter"].queryset = assessment.chapters.order_by("order")
+        self.fields["organisation"].queryset = assessment.partnership.organisations.all()
