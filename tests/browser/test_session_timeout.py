@@ -35,3 +35,20 @@ def test_doing_nothing_signs_out_and_asks_to_sign_in_again(page, demo, short_ses
         re.compile(r"/accounts/login/\?next=%2Fassessments%2Fsafermk%2F2017%2Fcrime%2F$")
     )
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_a_half_written_comment_survives_being_signed_out(page, demo, short_sessions):
+    sign_in(page, "police")
+    page.goto("/assessments/safermk/2017/violence/")
+    comment = page.locator("#comment-body")
+    comment.fill("Half of my thoughts on the night-time economy")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+
+    page.get_by_label("Username").fill("police")
+    page.get_by_label("Password").fill("safermk-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/assessments/safermk/2017/violence/$"))
+    expect(page.locator("#comment-body")).to_have_value(
+        "Half of my thoughts on the night-time economy"
+    )
+    expect(page.get_by_text("We kept what you were writing")).to_be_visible()
