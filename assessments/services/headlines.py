@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .. import querysets
-from ..models import Assessment, Indicator, IndicatorSelection
+from ..models import Assessment, Headline, Indicator, IndicatorSelection
 
 ONE_PLACE = Decimal("0.1")
 
@@ -77,6 +78,59 @@ class HeadlineFigure:
             )
         return sentence + "."
 
+    def as_dict(self) -> dict:
+        def number(value: Decimal | None) -> float | None:
+            return None if value is None else float(one_place(value))
+
+        selection = self.selection
+        return {
+            "chapter": selection.chapter.title,
+            "indicator": self.indicator.code,
+            "name": self.indicator.name,
+            "measure": self.indicator.measure,
+            "current_period": selection.current_period.label,
+            "current": number(self.current),
+            "comparison_period": getattr(selection.comparison_period, "label", None),
+            "comparison": number(self.comparison),
+            "change": number(self.change),
+            "change_unit": None if self.change is None else self.change_unit,
+            "direction": self.direction,
+            "is_good": self.is_good,
+            "baseline": selection.is_baseline,
+            "share_of": selection.share_of.code if selection.share_of else None,
+            "share": None if self.share is None else float(self.share.quantize(Decimal(1))),
+            "caveat": selection.caveat or None,
+            "statement": self.statement(),
+            "source": self.indicator.source,
+        }
+
+    def numbers_in_words(self) -> set[Decimal]:
+        """Every number a sentence about this figure may quote: values, change, share, years."""
+        allowed = {Decimal(self.selection.chapter.assessment.year)}
+        for period in (self.selection.current_period, self.selection.comparison_period):
+            if period is not None:
+                allowed |= {Decimal(period.start.year), Decimal(period.end.year)}
+        for value in (self.current, self.comparison, self.change, self.share):
+            if value is not None:
+                allowed |= {one_place(abs(value)), abs(value).quantize(Decimal(1), ROUND_HALF_UP)}
+        return allowed
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def wording_mismatches(text: str, figure: HeadlineFigure | None) -> list[str]:
+    """The numbers in a headline's wording that the data no longer gives."""
+    if figure is None:
+        return []
+    allowed = figure.numbers_in_words()
+    quoted = (Decimal(match.replace(",", "")) for match in NUMBER.findall(text))
+    return [
+        f"{number:,}"
+        for number in quoted
+        if number.normalize() not in {a.normalize() for a in allowed}
+    ]
+
 
 def figure_for(selection: IndicatorSelection, area) -> HeadlineFigure:
     indicator = selection.indicator
@@ -100,3 +154,33 @@ def headline_figures(assessment: Assessment) -> list[HeadlineFigure]:
     )
     selections = selections.order_by("chapter__order", "order")
     return [figure_for(selection, area) for selection in selections]
+
+
+@dataclass
+class CoverHeadline:
+    headline: Headline
+    figure: HeadlineFigure | None
+    mismatches: list[str]
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.mismatches)
+
+
+def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> list[CoverHeadline]:
+    """The analyst's headline wording, each checked against the figure it is about."""
+    area = querysets.partnership_area(assessment.partnership_id)
+    headlines = assessment.headlines.select_related(
+        "selection__indicator", "selection__share_of", "selection__chapter__assessment"
+    ).order_by("order", "pk")
+    if on_cover_only:
+        headlines = headlines.filter(on_cover=True)
+    return [headline_check(headline, area) for headline in headlines]
+
+
+def headline_check(headline: Headline, area=None) -> CoverHeadline:
+    figure = None
+    if headline.selection is not None:
+        area = area or querysets.partnership_area(headline.assessment.partnership_id)
+        figure = figure_for(headline.selection, area)
+    return CoverHeadline(headline, figure, wording_mismatches(headline.text, figure))
