@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model, QuerySet
 from django.utils.html import format_html, format_html_join
 from guardian.admin import GuardedModelAdminMixin
-from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
@@ -33,7 +33,9 @@ from .models import (
     User,
 )
 from .resources import (
+    FORMATS,
     GeographyResource,
+    ImportLimitError,
     IndicatorResource,
     ObservationResource,
     RecommendationResource,
@@ -112,6 +114,19 @@ class ScopedMixin:
 
 class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
     pass
+
+
+class SafeImportExportMixin(ImportExportMixin):
+    """CSV and XLSX only, through the limited formats of resources.py."""
+
+    import_formats = FORMATS
+    export_formats = FORMATS
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportLimitError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 class OperatorOnlyAddMixin:
@@ -243,7 +258,7 @@ class ChapterAdmin(ScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ScopedMixin, ImportExportMixin, SimpleHistoryAdmin):
+class RecommendationAdmin(ScopedMixin, SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [RecommendationResource]
     list_display = ["text", "chapter", "order", "status"]
     list_filter = ["status", "chapter__assessment"]
@@ -252,7 +267,7 @@ class RecommendationAdmin(ScopedMixin, ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Geography)
-class GeographyAdmin(ScopedMixin, ImportExportMixin, admin.ModelAdmin):
+class GeographyAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
     resource_classes = [GeographyResource]
     list_display = ["name", "code", "level", "parent", "population"]
     list_filter = ["level", "partnership"]
@@ -261,7 +276,7 @@ class GeographyAdmin(ScopedMixin, ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "code", "measure", "aggregation", "increase_is_bad", "source"]
     list_filter = ["measure", "partnership", "source"]
@@ -277,9 +292,9 @@ class ImportBatchAdmin(ScopedAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ScopedMixin, ExportMixin, admin.ModelAdmin):
-    """Read and export only: observations change by importing a new batch, which is their
-    history."""
+class ObservationAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
+    """Import and export only, no editing: observations change by importing a new batch, which
+    is their history."""
 
     resource_classes = [ObservationResource]
     list_display = ["indicator", "geography", "period_type", "period_start", "value", "batch"]
