@@ -212,3 +212,7 @@ def batch_totals_by_indicator(batch: ImportBatch) -> dict[str, Decimal]:
 def indicators_by_code(partnership_id: int, codes: Iterable[str]) -> dict[str, Indicator]:
     found = Indicator.objects.filter(partnership_id=partnership_id, code__in=list(codes))
     return {indicator.code: indicator for indicator in found}
+
+
+def has_lsoa_data(indicator: Indicator) -> bool:
+    return indicator.observations.filter(geography__level=Geography.Level.LSOA).exists()

@@ -10,7 +10,6 @@ as a formula, while numbers stay numbers.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from decimal import InvalidOperation
 
@@ -35,27 +34,11 @@ from .models import (
     Recommendation,
 )
 from .services.police_uk import batch_replace
-
-# A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?$")
+from .spreadsheet import looks_like_formula, neutralise
 
 
 class ImportLimitError(ValueError):
     """A file refused before reading: the message says which limit and by how much."""
-
-
-def looks_like_formula(value) -> bool:
-    return (
-        isinstance(value, str)
-        and value.startswith(FORMULA_STARTS)
-        and not PLAIN_NUMBER.match(value.strip())
-    )
-
-
-def neutralise(value):
-    """Text a spreadsheet would run gets a leading apostrophe; numbers are left alone."""
-    return "'" + value if looks_like_formula(value) else value
 
 
 def _megabytes(size: int) -> str:

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from . import permissions, querysets
 from .markdown import render_markdown
 from .models import Assessment
+from .services.chapter_charts import chapter_charts
 from .services.headlines import figure_for, headline_figures
 
 
@@ -27,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/home.html", {"assessments": assessments, "nav": "home"})
 
 
-def _visible_assessment(request: HttpRequest, slug: str, year: int) -> Assessment | None:
+def visible_assessment(request: HttpRequest, slug: str, year: int) -> Assessment | None:
     assessment = querysets.assessment_by_url(slug, year)
     if assessment is None or not permissions.can_view_assessment(request.user, assessment):
         return None
@@ -45,7 +46,7 @@ def _assessment_context(request: HttpRequest, assessment: Assessment) -> dict:
 
 
 def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    assessment = _visible_assessment(request, slug, year)
+    assessment = visible_assessment(request, slug, year)
     if assessment is None:
         return refuse(request)
     context = _assessment_context(request, assessment)
@@ -59,7 +60,7 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
 
 
 def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
-    assessment = _visible_assessment(request, slug, year)
+    assessment = visible_assessment(request, slug, year)
     chapter = assessment and querysets.chapter_for_page(assessment, chapter_slug)
     if not chapter:
         return refuse(request)
@@ -69,6 +70,7 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         "chapter": chapter,
         "narrative": render_markdown(chapter.narrative),
         "figures": [figure_for(selection, area) for selection in chapter.selections.all()],
+        "charts": chapter_charts(chapter, area),
         "recommendations": chapter.recommendations.all(),
     }
     return render(request, "assessments/chapter.html", context)

@@ -196,7 +196,7 @@ def test_exported_csv_cells_never_start_a_formula_but_numbers_stay_numbers(analy
 
 
 def test_exported_negative_numbers_stay_numbers():
-    from assessments.resources import neutralise
+    from assessments.spreadsheet import neutralise
 
     assert neutralise("-3.5") == "-3.5"
     assert neutralise(-3.5) == -3.5

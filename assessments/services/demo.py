@@ -31,6 +31,7 @@ from ..models import (
     User,
 )
 from ..periods import Period, PeriodType
+from . import demo_indicator_data
 
 # Crime is a little higher in summer: the demo spreads annual counts over months with this shape.
 SEASONAL_WEIGHTS = [8, 8, 9, 9, 9, 8, 8, 8, 8, 8, 8, 9]
@@ -73,6 +74,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     chapters = _load_chapters(assessment, organisations, indicators)
     _load_headlines(assessment, chapters)
     _load_appendices(assessment, organisations)
+    demo_indicator_data.demo_police_uk_load(partnership)
     return assessment
 
 
