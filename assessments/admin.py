@@ -40,6 +40,7 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
+from .services.headlines import headline_check
 
 # How each model reaches its partnership: the one map that scopes querysets and choices.
 PARTNERSHIP_PATH: dict[type[Model], str] = {
@@ -311,8 +312,29 @@ class ObservationAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
 
 @admin.register(Headline)
 class HeadlineAdmin(ScopedMixin, SimpleHistoryAdmin):
-    list_display = ["text", "assessment", "order", "on_cover"]
+    """The analyst picks the cover's headlines and words them; wording whose numbers the data
+    no longer gives is flagged."""
+
+    list_display = ["text", "assessment", "order", "on_cover", "figures_check"]
+    list_editable = ["order", "on_cover"]
     list_filter = ["assessment", "on_cover"]
+    fields = ["assessment", "selection", "order", "on_cover", "text", "figures_check"]
+    readonly_fields = ["figures_check"]
+
+    @admin.display(description="Figures in the wording")
+    def figures_check(self, obj: Headline) -> str:
+        if obj.pk is None:
+            return "Checked against the data once saved."
+        check = headline_check(obj)
+        if check.figure is None:
+            return "Not linked to an indicator: not checked."
+        if check.is_flagged:
+            return format_html(
+                '<strong class="app-flag">Does not match the data: {}.</strong> The data gives: {}',
+                ", ".join(check.mismatches),
+                check.figure.statement(),
+            )
+        return "Matches the data."
 
 
 @admin.register(Appendix)

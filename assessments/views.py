@@ -14,7 +14,7 @@ from . import permissions, querysets
 from .markdown import render_markdown
 from .models import Assessment
 from .services.chapter_charts import chapter_charts
-from .services.headlines import figure_for, headline_figures
+from .services.headlines import cover_headlines, figure_for
 
 
 def refuse(request: HttpRequest) -> HttpResponse:
@@ -54,7 +54,7 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         "chapters": querysets.chapters_for_contents(assessment),
         "appendices": permissions.appendices_visible_to(request.user, assessment),
         "purposes": assessment.purposes.all(),
-        "figures": headline_figures(assessment),
+        "cover_headlines": cover_headlines(assessment),
     }
     return render(request, "assessments/assessment.html", context)
 

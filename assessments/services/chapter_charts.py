@@ -67,7 +67,7 @@ def trend_chart(selection: IndicatorSelection, area: Geography, slug: str) -> Ch
         title=f"{indicator.name} by quarter",
         description=_describe(indicator.name, area.name, points),
         points=points,
-        label_heading="Quarter",
+        label_heading="Quarter starting",
         **_common(selection, area, slug),
     )
 

@@ -119,17 +119,11 @@ class HeadlineFigure:
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def wording_mismatches(text: str, figure: HeadlineFigure | None) -> list[str]:
-    """The numbers in a headline's wording that the data no longer gives."""
-    if figure is None:
-        return []
-    allowed = figure.numbers_in_words()
+def wording_mismatches(text: str, figures: list[HeadlineFigure]) -> list[str]:
+    """The numbers in a headline's wording that none of the figures gives any more."""
+    allowed = {number.normalize() for figure in figures for number in figure.numbers_in_words()}
     quoted = (Decimal(match.replace(",", "")) for match in NUMBER.findall(text))
-    return [
-        f"{number:,}"
-        for number in quoted
-        if number.normalize() not in {a.normalize() for a in allowed}
-    ]
+    return [f"{number:,}" for number in quoted if number.normalize() not in allowed]
 
 
 def figure_for(selection: IndicatorSelection, area) -> HeadlineFigure:
@@ -150,7 +144,7 @@ def headline_figures(assessment: Assessment) -> list[HeadlineFigure]:
     """Every chapter's selected indicators, in chapter order, for the partnership's whole area."""
     area = querysets.partnership_area(assessment.partnership_id)
     selections = IndicatorSelection.objects.filter(chapter__assessment=assessment).select_related(
-        "indicator", "share_of", "chapter"
+        "indicator", "share_of", "chapter__assessment"
     )
     selections = selections.order_by("chapter__order", "order")
     return [figure_for(selection, area) for selection in selections]
@@ -168,19 +162,31 @@ class CoverHeadline:
 
 
 def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> list[CoverHeadline]:
-    """The analyst's headline wording, each checked against the figure it is about."""
-    area = querysets.partnership_area(assessment.partnership_id)
-    headlines = assessment.headlines.select_related(
-        "selection__indicator", "selection__share_of", "selection__chapter__assessment"
-    ).order_by("order", "pk")
+    """The analyst's headline wording, each checked against the figures of its chapter."""
+    headlines = assessment.headlines.select_related("selection__chapter").order_by("order", "pk")
     if on_cover_only:
         headlines = headlines.filter(on_cover=True)
-    return [headline_check(headline, area) for headline in headlines]
+    by_chapter: dict[int, list[HeadlineFigure]] = {}
+    for figure in headline_figures(assessment):
+        by_chapter.setdefault(figure.selection.chapter_id, []).append(figure)
+    return [_checked(headline, by_chapter) for headline in headlines]
 
 
-def headline_check(headline: Headline, area=None) -> CoverHeadline:
-    figure = None
-    if headline.selection is not None:
-        area = area or querysets.partnership_area(headline.assessment.partnership_id)
-        figure = figure_for(headline.selection, area)
-    return CoverHeadline(headline, figure, wording_mismatches(headline.text, figure))
+def headline_check(headline: Headline) -> CoverHeadline:
+    """One headline's wording checked against the figures of its chapter."""
+    if headline.selection is None:
+        return CoverHeadline(headline, None, [])
+    area = querysets.partnership_area(headline.assessment.partnership_id)
+    selections = headline.selection.chapter.selections.select_related(
+        "indicator", "share_of", "chapter__assessment"
+    )
+    figures = [figure_for(selection, area) for selection in selections]
+    return _checked(headline, {headline.selection.chapter_id: figures})
+
+
+def _checked(headline: Headline, by_chapter: dict[int, list[HeadlineFigure]]) -> CoverHeadline:
+    if headline.selection is None:
+        return CoverHeadline(headline, None, [])
+    figures = by_chapter.get(headline.selection.chapter_id, [])
+    own = next((f for f in figures if f.selection.pk == headline.selection_id), None)
+    return CoverHeadline(headline, own, wording_mismatches(headline.text, figures))
