@@ -3,15 +3,20 @@ partnerships they are analyst of; what "their" means is decided by permissions.p
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from guardian.admin import GuardedModelAdminMixin
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
+from .forms_indicators import PoliceUkConfirmForm, PoliceUkUploadForm
 from .models import (
     Appendix,
     Assessment,
@@ -40,6 +45,7 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
+from .services import police_uk
 from .services.headlines import headline_check
 
 # How each model reaches its partnership: the one map that scopes querysets and choices.
@@ -286,10 +292,75 @@ class IndicatorAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ScopedAdmin):
-    list_display = ["key", "source", "file_name", "imported_by", "imported_at", "row_count"]
+    list_display = ["key", "source", "file_name", "imported_by", "imported_at", "row_count",
+                    "superseded_by"]  # fmt: skip
     list_filter = ["source", "partnership"]
     search_fields = ["key", "file_name"]
     readonly_fields = ["summary"]
+    change_list_template = "admin/assessments/importbatch/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.police_uk_view)
+        own = [path("police-uk/", view, name="assessments_importbatch_police_uk")]
+        return own + super().get_urls()
+
+    def police_uk_view(self, request):
+        """Upload police.uk files, preview what each month holds, then confirm the import."""
+        if not permissions.can_use_admin(request.user):
+            raise PermissionDenied
+        partnerships = permissions.partnerships_administered_by(request.user)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": "Import police.uk street-level files"}  # fmt: skip
+        if request.method == "POST" and "token" in request.POST:
+            confirm = PoliceUkConfirmForm(request.POST, partnerships=partnerships)
+            if confirm.is_valid():
+                return self._police_uk_confirm(request, confirm.cleaned_data)
+            messages.error(request, "The upload has expired; choose the files again.")
+        form = PoliceUkUploadForm(
+            request.POST or None, request.FILES or None, partnerships=partnerships
+        )
+        if request.method == "POST" and form.is_valid():
+            context |= self._police_uk_preview(form)
+        return TemplateResponse(
+            request, "admin/assessments/importbatch/police_uk.html", context | {"form": form}
+        )
+
+    def _police_uk_preview(self, form) -> dict:
+        data = form.cleaned_data
+        prefix = data["lsoa_prefix"] or data["partnership"].area_name
+        token = police_uk.police_uk_upload_store(data["files"])
+        try:
+            months = police_uk.police_uk_upload_tally(token, prefix)
+        except police_uk.PoliceUkFileError as error:
+            police_uk.police_uk_upload_discard(token)
+            form.add_error("files", str(error))
+            return {}
+        confirm = PoliceUkConfirmForm(
+            initial={
+                "partnership": data["partnership"],
+                "lsoa_prefix": data["lsoa_prefix"],
+                "token": token,
+            },  # fmt: skip
+            partnerships=form.fields["partnership"].queryset,
+        )
+        preview = {f"{m:%Y-%m}": police_uk.month_summary(t) for m, t in months.items()}
+        return {"preview": preview, "prefix": prefix, "confirm_form": confirm,
+                "crime_types": police_uk.CRIME_TYPES}  # fmt: skip
+
+    def _police_uk_confirm(self, request, data):
+        try:
+            batches = police_uk.police_uk_upload_import(
+                token=data["token"],
+                partnership=data["partnership"],
+                lsoa_prefix=data["lsoa_prefix"] or None,
+                user=request.user,
+            )
+        except police_uk.PoliceUkFileError as error:
+            messages.error(request, str(error))
+            return redirect("admin:assessments_importbatch_police_uk")
+        months = ", ".join(batch.key.removeprefix("police-uk:") for batch in batches)
+        messages.success(request, f"Imported police.uk data for {months}.")
+        return redirect("admin:assessments_importbatch_changelist")
 
 
 @admin.register(Observation)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from assessments import querysets
 from assessments.models import Geography, ImportBatch, Observation
@@ -118,3 +119,60 @@ def test_a_bad_month_names_the_file_and_line(tmp_path, partnership, area):
 def test_an_unknown_partnership_is_refused(tmp_path):
     with pytest.raises(CommandError, match="No partnership"):
         import_json(write(tmp_path, "a.csv", police_uk_csv([])), partnership="nowhere")
+
+
+def upload_files(*named: tuple[str, bytes]):
+    files = []
+    for name, data in named:
+        file = io.BytesIO(data)
+        file.name = name
+        files.append(file)
+    return files
+
+
+def test_the_admin_upload_previews_then_imports(analyst_client, partnership, area, settings):
+    data = police_uk_csv(random_month("2019-01", 120, seed=7))
+    url = reverse("admin:assessments_importbatch_police_uk")
+    preview = analyst_client.post(
+        url, {"partnership": partnership.pk, "files": upload_files(("jan.csv", data))}
+    )
+    assert preview.status_code == 200
+    expected = independent_count(data, "Testville")
+    assert preview.context["preview"]["2019-01"]["crime_types"] == expected
+    assert "Rows per month" in preview.content.decode()
+    assert not Observation.objects.exists()  # a preview saves nothing
+    confirm = preview.context["confirm_form"]
+    done = analyst_client.post(url, {name: confirm[name].value() for name in confirm.fields})
+    assert done.status_code == 302
+    batch = ImportBatch.objects.get(key="police-uk:2019-01")
+    assert batch.imported_by.username == "analyst"
+    assert batch.summary["crime_types"] == expected
+    assert not any((settings.MEDIA_ROOT / "police-uk-uploads").iterdir())
+
+
+def test_the_admin_upload_names_a_bad_file_and_saves_nothing(analyst_client, partnership, area):
+    url = reverse("admin:assessments_importbatch_police_uk")
+    page = analyst_client.post(
+        url, {"partnership": partnership.pk, "files": upload_files(("x.csv", b"a,b\n1,2\n"))}
+    )
+    assert "x.csv is not a police.uk street-level file" in page.content.decode()
+    assert "confirm_form" not in page.context
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_analyst_cannot_import_into_another_partnership(
+    analyst_client, partnership, other_partnership
+):
+    url = reverse("admin:assessments_importbatch_police_uk")
+    data = police_uk_csv(random_month("2019-01", 20, seed=8))
+    page = analyst_client.post(
+        url, {"partnership": other_partnership.pk, "files": upload_files(("a.csv", data))}
+    )
+    assert "Select a valid choice" in page.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_partners_cannot_reach_the_upload(client, police_partner):
+    client.force_login(police_partner)
+    response = client.get(reverse("admin:assessments_importbatch_police_uk"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

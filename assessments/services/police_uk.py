@@ -11,11 +11,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import shutil
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -271,3 +277,59 @@ def police_uk_summary(batches: Iterable[ImportBatch]) -> dict[str, dict]:
             "all_crime_excluding_asb": int(stored.get(indicator_code(ALL_CRIME), 0)),
         }
     return summary
+
+
+# Admin uploads wait between preview and confirmation in private media, under a random token.
+UPLOADS = "police-uk-uploads"
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _upload_dir(token: str) -> Path:
+    if not TOKEN.match(token):
+        raise PoliceUkFileError("The upload has expired; choose the files again.")
+    return Path(settings.MEDIA_ROOT) / UPLOADS / token
+
+
+def police_uk_upload_store(files) -> str:
+    """Keep uploaded files (Django UploadedFile) for the confirmation step; returns a token."""
+    token = uuid.uuid4().hex
+    folder = _upload_dir(token)
+    folder.mkdir(parents=True)
+    for number, upload in enumerate(files):
+        # Our own file names: the user's name is kept only as text after the number.
+        with (folder / f"{number:03d}-{Path(upload.name).name}").open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    return token
+
+
+def police_uk_upload_tally(token: str, area_prefix: str) -> dict[dt.date, MonthTally]:
+    with ExitStack() as stack:
+        return tally_files(_open_upload(token, stack), area_prefix)
+
+
+def police_uk_upload_import(
+    *, token: str, partnership: Partnership, lsoa_prefix: str | None, user: User
+) -> list[ImportBatch]:
+    """Import the stored upload, then delete it."""
+    with ExitStack() as stack:
+        batches = police_uk_import(
+            partnership=partnership,
+            files=_open_upload(token, stack),
+            lsoa_prefix=lsoa_prefix,
+            user=user,
+        )
+    police_uk_upload_discard(token)
+    return batches
+
+
+def police_uk_upload_discard(token: str) -> None:
+    shutil.rmtree(_upload_dir(token), ignore_errors=True)
+
+
+def _open_upload(token: str, stack: ExitStack) -> list[tuple[str, BinaryIO]]:
+    folder = _upload_dir(token)
+    if not folder.is_dir():
+        raise PoliceUkFileError("The upload has expired; choose the files again.")
+    paths = sorted(folder.iterdir())
+    return [(path.name.split("-", 1)[1], stack.enter_context(path.open("rb"))) for path in paths]
