@@ -20,6 +20,9 @@ from .models import (
 )
 from .periods import Period, PeriodType, add_months
 
+# Codes of the indicators the police.uk import creates: this prefix, then the crime type's slug.
+POLICE_UK_INDICATOR_PREFIX = "police-uk-"
+
 
 def assessment_by_url(slug: str, year: int) -> Assessment | None:
     return (
@@ -216,3 +219,10 @@ def indicators_by_code(partnership_id: int, codes: Iterable[str]) -> dict[str, I
 
 def has_lsoa_data(indicator: Indicator) -> bool:
     return indicator.observations.filter(geography__level=Geography.Level.LSOA).exists()
+
+
+def police_uk_indicators_of(partnership_id: int) -> QuerySet[Indicator]:
+    """The partnership's police.uk indicators (one per crime type and all crime), by name."""
+    return Indicator.objects.filter(
+        partnership_id=partnership_id, code__startswith=POLICE_UK_INDICATOR_PREFIX
+    ).order_by("name")

@@ -176,3 +176,10 @@ def test_partners_cannot_reach_the_upload(client, police_partner):
     client.force_login(police_partner)
     response = client.get(reverse("admin:assessments_importbatch_police_uk"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_police_uk_indicators_can_be_listed_for_appendices(tmp_path, partnership, area):
+    import_json(write(tmp_path, "a.csv", police_uk_csv(random_month("2019-01", 30, seed=9))))
+    names = [i.name for i in querysets.police_uk_indicators_of(partnership.pk)]
+    assert len(names) == 15 and "Burglary (police.uk)" in names
+    assert f"{ALL_CRIME} (police.uk)" in names

@@ -54,7 +54,7 @@ CRIME_TYPES = (
     "Violence and sexual offences",
 )
 ALL_CRIME = "All crime excluding anti-social behaviour"
-INDICATOR_PREFIX = "police-uk-"
+INDICATOR_PREFIX = querysets.POLICE_UK_INDICATOR_PREFIX
 
 
 class PoliceUkFileError(ValueError):
