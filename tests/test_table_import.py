@@ -202,3 +202,14 @@ def test_exported_negative_numbers_stay_numbers():
     assert neutralise(-3.5) == -3.5
     assert neutralise("-1,234") == "-1,234"
     assert neutralise("-A1") == "'-A1"
+
+
+def test_exported_observations_name_their_partnership_and_keep_numbers(analyst_client, places):
+    body = OBSERVATION_HEADER + "testmk,burglary,E06000099,m,2019-01-01,-3.5\n"
+    confirm(
+        analyst_client, "observation", upload(analyst_client, "observation", "o.csv", body.encode())
+    )
+    rows = export_csv(analyst_client, "observation")
+    assert rows[0][:3] == ["partnership", "indicator", "geography"]
+    assert rows[1][:3] == ["testmk", "burglary", "E06000099"]
+    assert rows[1][5] == "-3.5000"  # a number, not neutralised text
