@@ -183,3 +183,20 @@ def test_the_police_uk_indicators_can_be_listed_for_appendices(tmp_path, partner
     names = [i.name for i in querysets.police_uk_indicators_of(partnership.pk)]
     assert len(names) == 15 and "Burglary (police.uk)" in names
     assert f"{ALL_CRIME} (police.uk)" in names
+
+
+def test_abandoned_previews_are_cleared_after_a_day(analyst_client, partnership, area, settings):
+    import os
+    import time
+
+    old = settings.MEDIA_ROOT / "police-uk-uploads" / ("a" * 32)
+    old.mkdir(parents=True)
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    data = police_uk_csv(random_month("2019-01", 10, seed=10))
+    url = reverse("admin:assessments_importbatch_police_uk")
+    analyst_client.post(
+        url, {"partnership": partnership.pk, "files": upload_files(("a.csv", data))}
+    )
+    assert not old.exists()
+    assert len(list((settings.MEDIA_ROOT / "police-uk-uploads").iterdir())) == 1  # the new one

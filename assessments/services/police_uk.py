@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import shutil
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -292,6 +293,7 @@ def _upload_dir(token: str) -> Path:
 
 def police_uk_upload_store(files) -> str:
     """Keep uploaded files (Django UploadedFile) for the confirmation step; returns a token."""
+    _discard_abandoned_uploads()
     token = uuid.uuid4().hex
     folder = _upload_dir(token)
     folder.mkdir(parents=True)
@@ -301,6 +303,15 @@ def police_uk_upload_store(files) -> str:
             for chunk in upload.chunks():
                 out.write(chunk)
     return token
+
+
+def _discard_abandoned_uploads(max_age_hours: int = 24) -> None:
+    """Previews that were never confirmed leave their files behind: clear the old ones."""
+    root = Path(settings.MEDIA_ROOT) / UPLOADS
+    cutoff = time.time() - max_age_hours * 3600
+    for folder in root.glob("*"):
+        if TOKEN.match(folder.name) and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def police_uk_upload_tally(token: str, area_prefix: str) -> dict[dt.date, MonthTally]:
