@@ -127,11 +127,10 @@ def wording_mismatches(text: str, figures: list[HeadlineFigure]) -> list[str]:
 
 
 def figure_for(selection: IndicatorSelection, area) -> HeadlineFigure:
-    indicator = selection.indicator
-    current = querysets.indicator_value(indicator, area, selection.current_period)
-    comparison = None
-    if selection.comparison_period is not None:
-        comparison = querysets.indicator_value(indicator, area, selection.comparison_period)
+    periods = [p for p in (selection.comparison_period, selection.current_period) if p]
+    values = dict(querysets.indicator_series(selection.indicator, area, periods))
+    current = values[selection.current_period]
+    comparison = values.get(selection.comparison_period)
     share = None
     if selection.share_of is not None and current is not None:
         whole = querysets.indicator_value(selection.share_of, area, selection.current_period)
