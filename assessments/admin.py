@@ -6,22 +6,25 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdminMixin
-from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
+from .forms_indicators import PoliceUkConfirmForm, PoliceUkUploadForm
 from .models import (
     Appendix,
     AppendixAccess,
@@ -44,12 +47,15 @@ from .models import (
     User,
 )
 from .resources import (
+    FORMATS,
     GeographyResource,
+    ImportLimitError,
     IndicatorResource,
     ObservationResource,
     RecommendationResource,
 )
-from .services import accounts, two_factor
+from .services import accounts, police_uk, two_factor
+from .services.headlines import headline_check
 
 # Authenticator devices are managed through the user list's "Reset two-factor sign-in" action:
 # django-otp's own screens would show anyone with model permissions a device's secret.
@@ -194,6 +200,19 @@ class ScopedHistoryMixin(ScopedMixin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._404_unless_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class SafeImportExportMixin(ImportExportCspMixin, ImportExportMixin):
+    """CSV and XLSX only, through the limited formats of resources.py."""
+
+    import_formats = FORMATS
+    export_formats = FORMATS
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportLimitError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 class OperatorOnlyAddMixin:
@@ -361,9 +380,7 @@ class ChapterAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(
-    ScopedHistoryMixin, ImportExportCspMixin, ImportExportMixin, SimpleHistoryAdmin
-):
+class RecommendationAdmin(ScopedHistoryMixin, SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [RecommendationResource]
     list_display = ["text", "chapter", "order", "status"]
     list_filter = ["status", "chapter__assessment"]
@@ -372,7 +389,7 @@ class RecommendationAdmin(
 
 
 @admin.register(Geography)
-class GeographyAdmin(ScopedMixin, ImportExportCspMixin, ImportExportMixin, admin.ModelAdmin):
+class GeographyAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
     resource_classes = [GeographyResource]
     list_display = ["name", "code", "level", "parent", "population"]
     list_filter = ["level", "partnership"]
@@ -381,7 +398,7 @@ class GeographyAdmin(ScopedMixin, ImportExportCspMixin, ImportExportMixin, admin
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedMixin, ImportExportCspMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "code", "measure", "aggregation", "increase_is_bad", "source"]
     list_filter = ["measure", "partnership", "source"]
@@ -390,16 +407,81 @@ class IndicatorAdmin(ScopedMixin, ImportExportCspMixin, ImportExportMixin, admin
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ScopedAdmin):
-    list_display = ["key", "source", "file_name", "imported_by", "imported_at", "row_count"]
+    list_display = ["key", "source", "file_name", "imported_by", "imported_at", "row_count",
+                    "superseded_by"]  # fmt: skip
     list_filter = ["source", "partnership"]
     search_fields = ["key", "file_name"]
     readonly_fields = ["summary"]
+    change_list_template = "admin/assessments/importbatch/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.police_uk_view)
+        own = [path("police-uk/", view, name="assessments_importbatch_police_uk")]
+        return own + super().get_urls()
+
+    def police_uk_view(self, request):
+        """Upload police.uk files, preview what each month holds, then confirm the import."""
+        if not permissions.can_use_admin(request.user):
+            raise PermissionDenied
+        partnerships = permissions.partnerships_administered_by(request.user)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": "Import police.uk street-level files"}  # fmt: skip
+        if request.method == "POST" and "token" in request.POST:
+            confirm = PoliceUkConfirmForm(request.POST, partnerships=partnerships)
+            if confirm.is_valid():
+                return self._police_uk_confirm(request, confirm.cleaned_data)
+            messages.error(request, "The upload has expired; choose the files again.")
+        form = PoliceUkUploadForm(
+            request.POST or None, request.FILES or None, partnerships=partnerships
+        )
+        if request.method == "POST" and form.is_valid():
+            context |= self._police_uk_preview(form)
+        return TemplateResponse(
+            request, "admin/assessments/importbatch/police_uk.html", context | {"form": form}
+        )
+
+    def _police_uk_preview(self, form) -> dict:
+        data = form.cleaned_data
+        prefix = data["lsoa_prefix"] or data["partnership"].area_name
+        token = police_uk.police_uk_upload_store(data["files"])
+        try:
+            months = police_uk.police_uk_upload_tally(token, prefix)
+        except police_uk.PoliceUkFileError as error:
+            police_uk.police_uk_upload_discard(token)
+            form.add_error("files", str(error))
+            return {}
+        confirm = PoliceUkConfirmForm(
+            initial={
+                "partnership": data["partnership"],
+                "lsoa_prefix": data["lsoa_prefix"],
+                "token": token,
+            },  # fmt: skip
+            partnerships=form.fields["partnership"].queryset,
+        )
+        preview = {f"{m:%Y-%m}": police_uk.month_summary(t) for m, t in months.items()}
+        return {"preview": preview, "prefix": prefix, "confirm_form": confirm,
+                "crime_types": police_uk.CRIME_TYPES}  # fmt: skip
+
+    def _police_uk_confirm(self, request, data):
+        try:
+            batches = police_uk.police_uk_upload_import(
+                token=data["token"],
+                partnership=data["partnership"],
+                lsoa_prefix=data["lsoa_prefix"] or None,
+                user=request.user,
+            )
+        except police_uk.PoliceUkFileError as error:
+            messages.error(request, str(error))
+            return redirect("admin:assessments_importbatch_police_uk")
+        months = ", ".join(batch.key.removeprefix("police-uk:") for batch in batches)
+        messages.success(request, f"Imported police.uk data for {months}.")
+        return redirect("admin:assessments_importbatch_changelist")
 
 
 @admin.register(Observation)
-class ObservationAdmin(ScopedMixin, ImportExportCspMixin, ExportMixin, admin.ModelAdmin):
-    """Read and export only: observations change by importing a new batch, which is their
-    history."""
+class ObservationAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
+    """Import and export only, no editing: observations change by importing a new batch, which
+    is their history."""
 
     resource_classes = [ObservationResource]
     list_display = ["indicator", "geography", "period_type", "period_start", "value", "batch"]
@@ -416,8 +498,29 @@ class ObservationAdmin(ScopedMixin, ImportExportCspMixin, ExportMixin, admin.Mod
 
 @admin.register(Headline)
 class HeadlineAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
-    list_display = ["text", "assessment", "order", "on_cover"]
+    """The analyst picks the cover's headlines and words them; wording whose numbers the data
+    no longer gives is flagged."""
+
+    list_display = ["text", "assessment", "order", "on_cover", "figures_check"]
+    list_editable = ["order", "on_cover"]
     list_filter = ["assessment", "on_cover"]
+    fields = ["assessment", "selection", "order", "on_cover", "text", "figures_check"]
+    readonly_fields = ["figures_check"]
+
+    @admin.display(description="Figures in the wording")
+    def figures_check(self, obj: Headline) -> str:
+        if obj.pk is None:
+            return "Checked against the data once saved."
+        check = headline_check(obj)
+        if check.figure is None:
+            return "Not linked to an indicator: not checked."
+        if check.is_flagged:
+            return format_html(
+                '<strong class="app-flag">Does not match the data: {}.</strong> The data gives: {}',
+                ", ".join(check.mismatches),
+                check.figure.statement(),
+            )
+        return "Matches the data."
 
 
 @admin.register(Appendix)

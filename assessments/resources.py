@@ -1,13 +1,190 @@
 """Import-export resources: the tables an analyst moves in and out of admin as CSV or XLSX.
 
 Natural keys (partnership slug, indicator code, geography code) make re-imports update rows
-instead of duplicating them.
+instead of duplicating them. Every import is all or nothing: one bad row and nothing is saved.
+Files are refused before they are parsed when they are too big, have too many rows or (for
+XLSX, which is a zip) would expand too far. Exports neutralise text that a spreadsheet would run
+as a formula, while numbers stay numbers.
 """
 
-from import_export import fields, resources
-from import_export.widgets import ForeignKeyWidget
+from __future__ import annotations
 
-from .models import Chapter, Geography, Indicator, Observation, Partnership, Recommendation
+import io
+import zipfile
+from decimal import InvalidOperation
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from import_export import fields, resources
+from import_export.formats import base_formats
+from import_export.widgets import DecimalWidget, ForeignKeyWidget
+
+from . import permissions
+from .models import (
+    Chapter,
+    Geography,
+    ImportBatch,
+    Indicator,
+    Observation,
+    Partnership,
+    Recommendation,
+)
+from .services.police_uk import batch_replace
+from .spreadsheet import looks_like_formula, neutralise
+
+
+class ImportLimitError(ValueError):
+    """A file refused before reading: the message says which limit and by how much."""
+
+
+def _megabytes(size: int) -> str:
+    return filesizeformat(size).replace("\xa0", " ")
+
+
+def check_size(size: int) -> None:
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportLimitError(
+            f"The file is {_megabytes(size)}; files up to {_megabytes(settings.IMPORT_MAX_BYTES)} "
+            "can be imported. Split it into smaller files."
+        )
+
+
+def check_rows(count: int) -> None:
+    if count > settings.IMPORT_MAX_ROWS:
+        raise ImportLimitError(
+            f"The file has more than {settings.IMPORT_MAX_ROWS:,} rows; split it into smaller "
+            "files."
+        )
+
+
+def check_xlsx_expansion(data: bytes) -> None:
+    """Sum the zip members' uncompressed sizes before any spreadsheet reader opens them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportLimitError("The file is not an XLSX workbook.") from None
+    limit = settings.IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES
+    if expanded > limit:
+        raise ImportLimitError(
+            f"The workbook would expand to {_megabytes(expanded)} when opened; workbooks up to "
+            f"{_megabytes(limit)} can be imported."
+        )
+
+
+class LimitedCSV(base_formats.CSV):
+    def create_dataset(self, in_stream, **kwargs):
+        check_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
+        dataset = super().create_dataset(in_stream, **kwargs)
+        check_rows(len(dataset))
+        return dataset
+
+
+class LimitedXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        check_size(len(in_stream))
+        check_xlsx_expansion(in_stream)
+        # Formulas are read as written (not their cached results) so that they are refused.
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False)
+        rows = book.active.iter_rows(values_only=True)
+        dataset = tablib.Dataset(headers=list(next(rows, [])))
+        for row in rows:
+            if any(value is not None for value in row):
+                check_rows(len(dataset) + 1)
+                dataset.append(row)
+        book.close()
+        return dataset
+
+
+FORMATS = [LimitedCSV, LimitedXLSX]
+
+
+class SafeResource(resources.ModelResource):
+    """All-or-nothing imports with row and column errors, and formula-safe exports."""
+
+    required_columns: tuple[str, ...] = ()
+
+    def import_data(self, dataset, **kwargs):
+        kwargs.update(use_transactions=True, rollback_on_validation_errors=True)
+        return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self._seen_keys: dict[tuple, int] = {}
+        headers = [str(h or "").strip() for h in dataset.headers or []]
+        known = {field.column_name for field in self.fields.values()}
+        missing = [c for c in self.required_columns if c not in headers]
+        unknown = [h for h in headers if h not in known]
+        if missing or unknown:
+            problems = []
+            if missing:
+                problems.append(f"missing column {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown column {', '.join(unknown)}")
+            raise ValueError(
+                f"The file's columns are wrong: {'; '.join(problems)}. "
+                f"Expected: {', '.join(sorted(known))}."
+            )
+        self._check_partnerships(dataset, kwargs.get("user"))
+
+    def _check_partnerships(self, dataset, user) -> None:
+        if "partnership" not in (dataset.headers or []) or user is None:
+            return
+        allowed = set(permissions.partnerships_administered_by(user).values_list("slug", flat=True))
+        for number, slug in enumerate(dataset["partnership"], start=1):
+            if slug and slug not in allowed:
+                raise ValueError(
+                    f"Row {number}: you do not administer a partnership “{slug}”; "
+                    "nothing was imported."
+                )
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        errors = {
+            column: f"“{value}” looks like a spreadsheet formula; enter the value itself."
+            for column, value in row.items()
+            if looks_like_formula(value)
+        }
+        if errors:
+            raise ValidationError(errors)
+        key = tuple(str(row.get(column, "")).strip() for column in self.key_columns())
+        if key in self._seen_keys:
+            raise ValidationError(
+                {
+                    self.key_columns()[-1]: f"This row repeats row {self._seen_keys[key]} "
+                    f"({', '.join(self.key_columns())}: {', '.join(key)})."
+                }
+            )
+        self._seen_keys[key] = row_number
+
+    def key_columns(self) -> list[str]:
+        return [self.fields[name].column_name for name in self._meta.import_id_fields]
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+
+class NumberWidget(DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"Enter a number, not “{value}”.") from None
+
+
+def number_field(name: str) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=NumberWidget())
+
+
+class PartnershipScopedWidget(ForeignKeyWidget):
+    """A natural key (code) that is unique only within the row's partnership."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.filter(partnership__slug=row.get("partnership"))
 
 
 class PartnershipField(fields.Field):
@@ -20,8 +197,9 @@ class PartnershipField(fields.Field):
         )
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(SafeResource):
     partnership = PartnershipField()
+    required_columns = ("partnership", "code", "name", "source")
 
     class Meta:
         model = Indicator
@@ -40,11 +218,16 @@ class IndicatorResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class GeographyResource(resources.ModelResource):
+class GeographyResource(SafeResource):
+    """Places and the analyst's best-fit lookup: an LSOA's parent_code is its estate or ward."""
+
     partnership = PartnershipField()
     parent = fields.Field(
-        attribute="parent", column_name="parent_code", widget=ForeignKeyWidget(Geography, "code")
+        attribute="parent",
+        column_name="parent_code",
+        widget=PartnershipScopedWidget(Geography, "code"),
     )
+    required_columns = ("partnership", "level", "code", "name")
 
     class Meta:
         model = Geography
@@ -53,27 +236,51 @@ class GeographyResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class RecommendationResource(resources.ModelResource):
+class RecommendationResource(SafeResource):
     chapter = fields.Field(
         attribute="chapter", column_name="chapter_id", widget=ForeignKeyWidget(Chapter)
     )
+    required_columns = ("chapter_id", "text")
 
     class Meta:
         model = Recommendation
         fields = ["id", "chapter", "order", "text", "status"]
 
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        if user is not None and not permissions.administers(
+            user, instance.chapter.assessment.partnership_id
+        ):
+            raise ValidationError({"chapter_id": "You do not administer this chapter."})
 
-class ObservationResource(resources.ModelResource):
+
+class ObservationResource(SafeResource):
+    """Observations of one import: the whole file becomes one new batch."""
+
+    partnership = fields.Field(
+        attribute="indicator__partnership__slug", column_name="partnership", readonly=True
+    )
     indicator = fields.Field(
-        attribute="indicator", column_name="indicator", widget=ForeignKeyWidget(Indicator, "code")
+        attribute="indicator",
+        column_name="indicator",
+        widget=PartnershipScopedWidget(Indicator, "code"),
     )
     geography = fields.Field(
-        attribute="geography", column_name="geography", widget=ForeignKeyWidget(Geography, "code")
+        attribute="geography",
+        column_name="geography",
+        widget=PartnershipScopedWidget(Geography, "code"),
     )
+    value = number_field("value")
+    numerator = number_field("numerator")
+    denominator = number_field("denominator")
+    required_columns = ("partnership", "indicator", "geography", "period_type", "period_start",
+                        "value")  # fmt: skip
 
     class Meta:
         model = Observation
+        import_id_fields = ["indicator", "geography", "period_type", "period_start"]
         fields = [
+            "partnership",
             "indicator",
             "geography",
             "period_type",
@@ -82,3 +289,29 @@ class ObservationResource(resources.ModelResource):
             "numerator",
             "denominator",
         ]
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._batches: dict[str, ImportBatch] = {}
+        self._file_name = kwargs.get("file_name") or "admin import"
+        self._user = kwargs.get("user")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.batch = self._batch_for(instance.indicator.partnership)
+
+    def after_import(self, dataset, result, **kwargs):
+        for batch in self._batches.values():
+            batch.row_count = batch.observations.count()
+            batch.save(update_fields=["row_count"])
+
+    def _batch_for(self, partnership: Partnership) -> ImportBatch:
+        if partnership.slug not in self._batches:
+            with transaction.atomic():
+                self._batches[partnership.slug], _ = batch_replace(
+                    partnership=partnership,
+                    key=f"admin:{self._file_name}:{timezone.now():%Y%m%dT%H%M%S.%f}",
+                    source=ImportBatch.Source.ADMIN,
+                    file_name=self._file_name[:255],
+                    imported_by=self._user if getattr(self._user, "pk", None) else None,
+                )
+        return self._batches[partnership.slug]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_appendices, views_consultation
+from . import views, views_appendices, views_consultation, views_figures
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -58,6 +58,12 @@ urlpatterns = [
         "accounts/notifications/",
         views_consultation.notification_settings,
         name="notification_settings",
+    ),
+    # --- Indicator data: the figures behind a chapter's charts ---
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/charts/<int:number>.csv",
+        views_figures.chapter_chart_csv,
+        name="chapter_chart_csv",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

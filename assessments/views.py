@@ -16,7 +16,8 @@ from .consultation_context import assessment_consultation_context, chapter_consu
 from .markdown import render_markdown
 from .models import AppendixAccess, Assessment
 from .services.appendices import appendix_access_record, appendix_content
-from .services.headlines import figure_for, headline_figures
+from .services.chapter_charts import chapter_charts
+from .services.headlines import cover_headlines, figure_for
 
 
 def refuse(request: HttpRequest) -> HttpResponse:
@@ -30,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/home.html", {"assessments": assessments, "nav": "home"})
 
 
-def _visible_assessment(request: HttpRequest, slug: str, year: int) -> Assessment | None:
+def visible_assessment(request: HttpRequest, slug: str, year: int) -> Assessment | None:
     assessment = querysets.assessment_by_url(slug, year)
     if assessment is None or not permissions.can_view_assessment(request.user, assessment):
         return None
@@ -48,7 +49,7 @@ def _assessment_context(request: HttpRequest, assessment: Assessment) -> dict:
 
 
 def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    assessment = _visible_assessment(request, slug, year)
+    assessment = visible_assessment(request, slug, year)
     if assessment is None:
         return refuse(request)
     context = _assessment_context(request, assessment)
@@ -57,14 +58,14 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         "chapters": chapters,
         "appendices": permissions.appendices_visible_to(request.user, assessment),
         "purposes": assessment.purposes.all(),
-        "figures": headline_figures(assessment),
+        "cover_headlines": cover_headlines(assessment),
     }
     context |= assessment_consultation_context(request, assessment, chapters)
     return render(request, "assessments/assessment.html", context)
 
 
 def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
-    assessment = _visible_assessment(request, slug, year)
+    assessment = visible_assessment(request, slug, year)
     chapter = assessment and querysets.chapter_for_page(assessment, chapter_slug)
     if not chapter:
         return refuse(request)
@@ -74,6 +75,7 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         "chapter": chapter,
         "narrative": render_markdown(chapter.narrative),
         "figures": [figure_for(selection, area) for selection in chapter.selections.all()],
+        "charts": chapter_charts(chapter, area),
         "recommendations": chapter.recommendations.all(),
     }
     context |= chapter_consultation_context(request, chapter, context["narrative"])

@@ -41,7 +41,7 @@ from .models import (
 from .services import comments as comment_service
 from .services import notifications, people, workflow
 from .services.feedback_export import feedback_csv, feedback_xlsx
-from .views import _assessment_context, _visible_assessment, refuse
+from .views import _assessment_context, refuse, visible_assessment
 
 
 def _form_errors(error: ValidationError, form) -> None:
@@ -54,7 +54,7 @@ def _form_errors(error: ValidationError, form) -> None:
 
 
 def _chapter_or_404(request, slug, year, chapter_slug) -> Chapter:
-    assessment = _visible_assessment(request, slug, year)
+    assessment = visible_assessment(request, slug, year)
     chapter = assessment and querysets.chapter_for_page(assessment, chapter_slug)
     if not chapter:
         raise Http404("No such chapter")
@@ -249,7 +249,7 @@ TRANSITION_ERROR_FIELDS = {"reason": "reason", "closes_on": "closes_on", "past":
 
 @login_required
 def transition(request, slug: str, year: int) -> HttpResponse:
-    assessment = _visible_assessment(request, slug, year)
+    assessment = visible_assessment(request, slug, year)
     action = request.GET.get("action") or request.POST.get("action", "")
     if assessment is None or action not in dict(
         workflow.available_actions(request.user, assessment)
@@ -283,7 +283,7 @@ def transition(request, slug: str, year: int) -> HttpResponse:
 
 
 def _reviewable_assessment(request, slug: str, year: int):
-    assessment = _visible_assessment(request, slug, year)
+    assessment = visible_assessment(request, slug, year)
     if assessment is None or not permissions.can_review_feedback(request.user, assessment):
         return None
     return assessment

@@ -264,6 +264,16 @@ HEALTH_WORKER_STALE_SECONDS = envint("HEALTH_WORKER_STALE_SECONDS", 180)
 
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "safermk-demo")
 
+# --- Indicator data (imports, public figures) ---
+# Admin table imports: refused beyond these, before the file is parsed.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5_000_000)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 50_000_000)
+# police.uk uploads through admin (one month of a force is about 4 MB).
+POLICE_UK_UPLOAD_MAX_BYTES = envint("POLICE_UK_UPLOAD_MAX_BYTES", 50_000_000)
+# Public outputs show small-area counts below this as "fewer than N".
+SUPPRESSION_THRESHOLD = envint("SUPPRESSION_THRESHOLD", 5)
+
 # LOG_FORMAT=json (the production default) gives one JSON object per line: requests
 # (safermk.requests) and Celery tasks (safermk.tasks) carry their fields.
 LOGGING = {

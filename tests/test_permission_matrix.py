@@ -246,6 +246,7 @@ ROUTES_WITHOUT_APPENDICES = {
     "member_deactivate": "POST only: deactivates a member",
     "invitation_accept": "sets a password",
     "notification_settings": "the user's email preference",
+    "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
 }
 # admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
 ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")

@@ -31,6 +31,7 @@ from ..models import (
     User,
 )
 from ..periods import Period, PeriodType
+from . import demo_indicator_data
 from .demo_appendices import demo_appendices_load
 from .demo_consultation import demo_consultation_load
 
@@ -77,6 +78,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     _load_appendices(assessment, organisations)
     demo_appendices_load(assessment)
     demo_consultation_load(assessment)
+    demo_indicator_data.demo_police_uk_load(partnership)
     return assessment
 
 

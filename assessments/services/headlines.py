@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .. import querysets
-from ..models import Assessment, Indicator, IndicatorSelection
+from ..models import Assessment, Headline, Indicator, IndicatorSelection
 
 ONE_PLACE = Decimal("0.1")
 
@@ -77,13 +78,59 @@ class HeadlineFigure:
             )
         return sentence + "."
 
+    def as_dict(self) -> dict:
+        def number(value: Decimal | None) -> float | None:
+            return None if value is None else float(one_place(value))
+
+        selection = self.selection
+        return {
+            "chapter": selection.chapter.title,
+            "indicator": self.indicator.code,
+            "name": self.indicator.name,
+            "measure": self.indicator.measure,
+            "current_period": selection.current_period.label,
+            "current": number(self.current),
+            "comparison_period": getattr(selection.comparison_period, "label", None),
+            "comparison": number(self.comparison),
+            "change": number(self.change),
+            "change_unit": None if self.change is None else self.change_unit,
+            "direction": self.direction,
+            "is_good": self.is_good,
+            "baseline": selection.is_baseline,
+            "share_of": selection.share_of.code if selection.share_of else None,
+            "share": None if self.share is None else float(self.share.quantize(Decimal(1))),
+            "caveat": selection.caveat or None,
+            "statement": self.statement(),
+            "source": self.indicator.source,
+        }
+
+    def numbers_in_words(self) -> set[Decimal]:
+        """Every number a sentence about this figure may quote: values, change, share, years."""
+        allowed = {Decimal(self.selection.chapter.assessment.year)}
+        for period in (self.selection.current_period, self.selection.comparison_period):
+            if period is not None:
+                allowed |= {Decimal(period.start.year), Decimal(period.end.year)}
+        for value in (self.current, self.comparison, self.change, self.share):
+            if value is not None:
+                allowed |= {one_place(abs(value)), abs(value).quantize(Decimal(1), ROUND_HALF_UP)}
+        return allowed
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def wording_mismatches(text: str, figures: list[HeadlineFigure]) -> list[str]:
+    """The numbers in a headline's wording that none of the figures gives any more."""
+    allowed = {number.normalize() for figure in figures for number in figure.numbers_in_words()}
+    quoted = (Decimal(match.replace(",", "")) for match in NUMBER.findall(text))
+    return [f"{number:,}" for number in quoted if number.normalize() not in allowed]
+
 
 def figure_for(selection: IndicatorSelection, area) -> HeadlineFigure:
-    indicator = selection.indicator
-    current = querysets.indicator_value(indicator, area, selection.current_period)
-    comparison = None
-    if selection.comparison_period is not None:
-        comparison = querysets.indicator_value(indicator, area, selection.comparison_period)
+    periods = [p for p in (selection.comparison_period, selection.current_period) if p]
+    values = dict(querysets.indicator_series(selection.indicator, area, periods))
+    current = values[selection.current_period]
+    comparison = values.get(selection.comparison_period)
     share = None
     if selection.share_of is not None and current is not None:
         whole = querysets.indicator_value(selection.share_of, area, selection.current_period)
@@ -96,7 +143,49 @@ def headline_figures(assessment: Assessment) -> list[HeadlineFigure]:
     """Every chapter's selected indicators, in chapter order, for the partnership's whole area."""
     area = querysets.partnership_area(assessment.partnership_id)
     selections = IndicatorSelection.objects.filter(chapter__assessment=assessment).select_related(
-        "indicator", "share_of", "chapter"
+        "indicator", "share_of", "chapter__assessment"
     )
     selections = selections.order_by("chapter__order", "order")
     return [figure_for(selection, area) for selection in selections]
+
+
+@dataclass
+class CoverHeadline:
+    headline: Headline
+    figure: HeadlineFigure | None
+    mismatches: list[str]
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.mismatches)
+
+
+def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> list[CoverHeadline]:
+    """The analyst's headline wording, each checked against the figures of its chapter."""
+    headlines = assessment.headlines.select_related("selection__chapter").order_by("order", "pk")
+    if on_cover_only:
+        headlines = headlines.filter(on_cover=True)
+    by_chapter: dict[int, list[HeadlineFigure]] = {}
+    for figure in headline_figures(assessment):
+        by_chapter.setdefault(figure.selection.chapter_id, []).append(figure)
+    return [_checked(headline, by_chapter) for headline in headlines]
+
+
+def headline_check(headline: Headline) -> CoverHeadline:
+    """One headline's wording checked against the figures of its chapter."""
+    if headline.selection is None:
+        return CoverHeadline(headline, None, [])
+    area = querysets.partnership_area(headline.assessment.partnership_id)
+    selections = headline.selection.chapter.selections.select_related(
+        "indicator", "share_of", "chapter__assessment"
+    )
+    figures = [figure_for(selection, area) for selection in selections]
+    return _checked(headline, {headline.selection.chapter_id: figures})
+
+
+def _checked(headline: Headline, by_chapter: dict[int, list[HeadlineFigure]]) -> CoverHeadline:
+    if headline.selection is None:
+        return CoverHeadline(headline, None, [])
+    figures = by_chapter.get(headline.selection.chapter_id, [])
+    own = next((f for f in figures if f.selection.pk == headline.selection_id), None)
+    return CoverHeadline(headline, own, wording_mismatches(headline.text, figures))

@@ -1,0 +1,51 @@
+import json
+from contextlib import ExitStack
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Partnership
+from assessments.services.police_uk import PoliceUkFileError, police_uk_import, police_uk_summary
+
+
+class Command(BaseCommand):
+    help = (
+        "Import police.uk street-level crime CSVs (one per force per month): counts per crime "
+        "type, month and LSOA of the partnership's area. Re-importing a month replaces it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument("--partnership", required=True, help="the partnership's slug")
+        parser.add_argument(
+            "--lsoa-prefix",
+            help="LSOA names of the area start with this (default: the partnership's area name)",
+        )
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args, files, partnership, lsoa_prefix, **options):
+        found = Partnership.objects.filter(slug=partnership).first()
+        if found is None:
+            raise CommandError(f"No partnership with the slug {partnership!r}.")
+        with ExitStack() as stack:
+            try:
+                streams = [(p.name, stack.enter_context(p.open("rb"))) for p in files]
+                batches = police_uk_import(
+                    partnership=found, files=streams, lsoa_prefix=lsoa_prefix
+                )
+            except (OSError, PoliceUkFileError) as error:
+                raise CommandError(f"Nothing imported: {error}") from error
+        self._report(police_uk_summary(batches), as_json=options["json"])
+
+    def _report(self, summary: dict, *, as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(summary, indent=2))
+            return
+        for month, figures in summary.items():
+            self.stdout.write(
+                f"{month}: {figures['rows_read']} rows read, {figures['imported']} imported, "
+                f"{figures['outside_area']} outside the area, "
+                f"{figures['without_lsoa']} without an LSOA"
+            )
+            for crime_type, count in figures["crime_types"].items():
+                self.stdout.write(f"    {crime_type}: {count}")

@@ -1,0 +1,134 @@
+"""Benchmark: importing police.uk street-level rows on SQLite and PostgreSQL.
+
+Files of 25,000, 50,000 and 100,000 rows are built from the real Thames Valley files in
+../shared/data/police-uk/ (repeated to reach the size), and each is imported into a fresh
+database in a child process. Reported: the time of the import, and the peak of Python memory
+during a second import of the same file (tracemalloc slows code down, so it is not timed).
+Memory must not grow with the file; 100,000 rows must take under 10 s.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+REAL_FILES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "police-uk"
+SIZES = (25_000, 50_000, 100_000)
+POSTGRES_URL = os.getenv("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/safermk_bench")
+
+
+def say(line: str) -> None:
+    """A benchmark is a command-line program: its report goes to standard output."""
+    sys.stdout.write(line + "\n")
+
+
+def build_file(rows: int, folder: Path, sources: list[Path]) -> Path:
+    """A police.uk CSV of exactly this many data rows, cycling through the given real files."""
+    path = folder / f"police-uk-{rows}-{len(sources)}.csv"
+
+    def data_lines():
+        for source in itertools.cycle(sources):
+            with source.open("rb") as lines:
+                next(lines)  # header
+                yield from lines
+
+    with path.open("wb") as out:
+        with sources[0].open("rb") as first:
+            out.write(first.readline())
+        out.writelines(itertools.islice(data_lines(), rows))
+    return path
+
+
+def run_one(path: str) -> dict:
+    """In a child process: a fresh database, the timed import, then the measured re-import."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safermk.settings")
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # a file, like production, not the in-memory test default
+        connection.settings_dict["TEST"]["NAME"] = str(Path(path).with_suffix(".sqlite3"))
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from assessments.models import Observation, Partnership
+        from assessments.services.police_uk import police_uk_import
+
+        partnership = Partnership.objects.create(
+            slug="bench", name="Bench", area_name="Milton Keynes"
+        )
+
+        def run() -> float:
+            started = time.perf_counter()
+            with open(path, "rb") as stream:
+                police_uk_import(partnership=partnership, files=[(Path(path).name, stream)])
+            return time.perf_counter() - started
+
+        seconds = run()
+        tracemalloc.start()
+        run()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return {
+            "database": connection.vendor,
+            "seconds": round(seconds, 2),
+            "peak_mb": round(peak / 1e6, 1),
+            "observations": Observation.objects.count(),
+        }
+    finally:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+def child(path: Path, database_url: str) -> dict | None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.police_uk", "--run", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        say(f"    failed on {database_url}: {result.stderr.strip().splitlines()[-1:]}")
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    say("police.uk import (rows, database, seconds, peak Python memory of the import)")
+    everything = sorted(REAL_FILES.glob("*-street.csv"))
+    if not everything:
+        raise SystemExit(f"No police.uk files in {REAL_FILES}: the benchmark needs them.")
+    # Six real months cycled, then one month repeated: memory follows the number of months and
+    # places (what is counted), not the number of rows.
+    runs = [(rows, everything) for rows in SIZES] + [(rows, everything[-1:]) for rows in SIZES]
+    with tempfile.TemporaryDirectory(prefix="bench-police-uk-") as folder:
+        databases = [f"sqlite:///{folder}/bench.sqlite3", POSTGRES_URL]
+        worst = 0.0
+        for rows, sources in runs:
+            path = build_file(rows, Path(folder), sources)
+            say(f"  {', '.join(s.name[:7] for s in sources)}:")
+            for url in databases:
+                figures = child(path, url)
+                if figures:
+                    worst = max(worst, figures["seconds"]) if rows == max(SIZES) else worst
+                    say(
+                        f"  {rows:>7,} rows  {figures['database']:<10} {figures['seconds']:>6.2f} s"
+                        f"  {figures['peak_mb']:>6.1f} MB  ({figures['observations']:,} obs.)"
+                    )
+        verdict = "under" if worst < 10 else "OVER"
+        say(f"  100,000 rows: slowest {worst:.2f} s, {verdict} the 10 s limit")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--run"]:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        say(json.dumps(run_one(sys.argv[2])))
+    else:
+        main()

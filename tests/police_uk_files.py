@@ -1,0 +1,53 @@
+"""Small police.uk street-level files written by the tests, in the real files' format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context"
+)
+FORCE = "Thames Valley Police"
+TYPES = ["Anti-social behaviour", "Burglary", "Drugs", "Shoplifting", "Vehicle crime",
+         "Violence and sexual offences"]  # fmt: skip
+LSOAS = [
+    ("E01016700", "Testville 001A"),
+    ("E01016701", "Testville 001B"),
+    ("E01016702", "Testville 002A"),
+    ("E01099999", "Elsewhere 001A"),  # outside the area
+    ("", ""),  # no location
+]
+
+
+def police_uk_row(month: str, lsoa: tuple[str, str], crime_type: str, n: int = 0) -> list[str]:
+    code, name = lsoa
+    crime_id = "" if crime_type == "Anti-social behaviour" else f"{n:064x}"
+    located = ("-0.75", "52.04", "On or near Test Street") if code else ("", "", "No Location")
+    return [crime_id, month, FORCE, FORCE, *located, code, name, crime_type, "", ""]
+
+
+def police_uk_csv(rows: list[list[str]], *, crlf: bool = False) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(HEADER.split(","))
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def random_month(month: str, rows: int, seed: int) -> list[list[str]]:
+    chooser = random.Random(seed)
+    return [
+        police_uk_row(month, chooser.choice(LSOAS), chooser.choice(TYPES), n) for n in range(rows)
+    ]
+
+
+def independent_count(data: bytes, prefix: str) -> dict[str, int]:
+    """Rows per crime type whose LSOA name starts with the prefix: what the import must give."""
+    counts: dict[str, int] = {}
+    for row in csv.DictReader(io.StringIO(data.decode(), newline="")):
+        if row["LSOA name"].startswith(prefix + " "):
+            counts[row["Crime type"]] = counts.get(row["Crime type"], 0) + 1
+    return counts
