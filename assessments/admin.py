@@ -3,7 +3,7 @@ partnerships they are analyst of; what "their" means is decided by permissions.p
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model, QuerySet
 from django.utils.html import format_html, format_html_join
@@ -38,6 +38,8 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
+from .services import reports
+from .views_reports import export_status_url
 
 # How each model reaches its partnership: the one map that scopes querysets and choices.
 PARTNERSHIP_PATH: dict[type[Model], str] = {
@@ -194,12 +196,32 @@ class AssessmentAdmin(ScopedAdmin):
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
     inlines = [PurposeInline, ChapterInline, AppendixInline]
+    actions = ["prepare_pdfs"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
         ("Status", {"fields": ("status", "status_changed_at", "consultation_closes_on")}),
         ("Report author", {"fields": ("author_name", "author_role", "author_telephone")}),
         ("Cover paper", {"fields": ("background",)}),
     )
+
+    @admin.action(description="Prepare the PDFs (public and restricted)")
+    def prepare_pdfs(self, request, queryset):
+        """Queue (or reuse) both variants of each selected assessment's report."""
+        for assessment in queryset.select_related("partnership"):
+            for variant in ReportExport.Variant:
+                if not permissions.can_request_export(request.user, assessment, variant):
+                    continue
+                export = reports.report_export_request(
+                    assessment=assessment, user=request.user, variant=variant
+                )
+                link = format_html(
+                    '<a href="{}">{} PDF of {}</a>: {}',
+                    export_status_url(export),
+                    export.get_variant_display(),
+                    assessment,
+                    export.get_status_display().lower(),
+                )
+                self.message_user(request, link, messages.SUCCESS)
 
 
 @admin.register(Theme)

@@ -15,6 +15,7 @@ from .models import (
     IndicatorSelection,
     Observation,
     Recommendation,
+    ReportExport,
 )
 from .periods import Period, PeriodType
 
@@ -35,19 +36,19 @@ def chapters_for_contents(assessment: Assessment) -> QuerySet[Chapter]:
     return assessment.chapters.select_related("lead_organisation").order_by("order")
 
 
-def chapter_for_page(assessment: Assessment, slug: str) -> Chapter | None:
-    return (
-        assessment.chapters.select_related("lead_organisation", "theme")
-        .prefetch_related(
-            Prefetch("recommendations", queryset=Recommendation.objects.order_by("order", "pk")),
-            Prefetch(
-                "selections",
-                queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
-            ),
-        )
-        .filter(slug=slug)
-        .first()
+def _chapters_with_content(assessment: Assessment) -> QuerySet[Chapter]:
+    """Chapters with their recommendations and indicator selections prefetched."""
+    return assessment.chapters.select_related("lead_organisation", "theme").prefetch_related(
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("order", "pk")),
+        Prefetch(
+            "selections",
+            queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
+        ),
     )
+
+
+def chapter_for_page(assessment: Assessment, slug: str) -> Chapter | None:
+    return _chapters_with_content(assessment).filter(slug=slug).first()
 
 
 def partnership_area(partnership_id: int) -> Geography | None:
@@ -90,3 +91,19 @@ def indicator_value(indicator: Indicator, geography: Geography, period: Period) 
         values = list(rows.values_list("value", flat=True)[:2])
         return values[0] if len(values) == 1 else None
     return rows.aggregate(total=Sum("value"))["total"]
+
+
+# --- Report exports ---
+
+
+def chapters_for_report(assessment: Assessment) -> QuerySet[Chapter]:
+    """Every chapter with what the PDF shows of it, in a fixed number of queries."""
+    return _chapters_with_content(assessment).order_by("order")
+
+
+def export_by_url(slug: str, year: int, pk: int) -> ReportExport | None:
+    return (
+        ReportExport.objects.select_related("assessment__partnership", "requested_by")
+        .filter(pk=pk, assessment__partnership__slug=slug, assessment__year=year)
+        .first()
+    )

@@ -54,6 +54,10 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         "appendices": permissions.appendices_visible_to(request.user, assessment),
         "purposes": assessment.purposes.all(),
         "figures": headline_figures(assessment),
+        "can_request_public_pdf": permissions.can_request_public_export(request.user, assessment),
+        "can_request_restricted_pdf": permissions.can_request_restricted_export(
+            request.user, assessment
+        ),
     }
     return render(request, "assessments/assessment.html", context)
 

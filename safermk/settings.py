@@ -179,6 +179,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_KB", 1_000_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# PDF exports: a render that runs longer is killed, and retried by the periodic sweep.
+PDF_RENDER_TIME_LIMIT = envint("PDF_RENDER_TIME_LIMIT", 900)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-exports": {
+        "task": "assessments.tasks.requeue_stale_exports_task",
+        "schedule": 60.0,
+    },
+}
 
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "safermk-demo")
 
