@@ -12,13 +12,12 @@ def record_heartbeat_task(queue: str = "default") -> None:
 
 
 # --- Report exports (PDF) ---
-# On the `pdf` queue, one render at a time per worker process. The hard time limit kills a
-# render that hangs (a soft limit can be swallowed inside WeasyPrint); the row's lease then runs
-# out and report_exports_requeue_stale sends it back to a worker.
+# Routed to the `pdf` queue (CELERY_TASK_ROUTES), one render at a time per worker process. The
+# hard time limit kills a render that hangs (a soft limit can be swallowed inside WeasyPrint);
+# the row's lease then runs out and report_exports_requeue_stale sends it back to a worker.
 
 
 @shared_task(
-    queue="pdf",
     time_limit=settings.PDF_RENDER_TIME_LIMIT,
     acks_late=True,
     reject_on_worker_lost=True,

@@ -181,6 +181,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # PDF exports: a render that runs longer is killed, and retried by the periodic sweep.
 PDF_RENDER_TIME_LIMIT = envint("PDF_RENDER_TIME_LIMIT", 900)
+CELERY_TASK_ROUTES = {"assessments.tasks.render_report_export_task": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-exports": {
         "task": "assessments.tasks.requeue_stale_exports_task",
