@@ -21,10 +21,9 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from weasyprint import HTML, __version__
+from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-ENGINE = f"WeasyPrint {__version__}"
 # Relative URLs in the documents resolve against this origin; `.invalid` can never reach the
 # network (RFC 2606), and the fetcher answers for it from the static files only.
 BASE_URL = "https://safermk.invalid/"
@@ -142,8 +141,3 @@ def render_pdf(
         )
         content = document.write_pdf(**PDF_OPTIONS)
     return RenderedPdf(content=content, pages=len(document.pages))
-
-
-def render_pdf_unsandboxed(html: str) -> bytes:
-    """Raw WeasyPrint on the same options, for the benchmark's baseline only."""
-    return HTML(string=html, base_url=BASE_URL).write_pdf(**PDF_OPTIONS)

@@ -245,9 +245,9 @@ def test_the_assessment_page_offers_the_pdfs_each_user_may_have(
 
 
 def _queued(assessment, **fields):
-    document = reports.report_document(assessment=assessment, variant="public", appendices=[])
+    identity = reports.report_identity(assessment=assessment, variant="public", appendices=[])
     return ReportExport.objects.create(
-        assessment=assessment, content_hash=document.content_hash, **fields
+        assessment=assessment, content_hash=identity.content_hash, **fields
     )
 
 
@@ -347,3 +347,48 @@ def test_render_report_writes_the_pdf_and_self_contained_html(
     source = html.read_text()
     assert "<style>" in source and "@page" in source
     assert "<link" not in source and "src=" not in source
+
+
+def _edit_recommendation(chapter):
+    chapter.recommendations.update(text="A different recommendation.")
+
+
+def _edit_status(chapter):
+    chapter.assessment.status = "approved"
+    chapter.assessment.save()
+
+
+def _edit_lead_organisation(chapter):
+    chapter.lead_organisation.name = "Renamed Police"
+    chapter.lead_organisation.save()
+
+
+def _new_data(chapter):
+    from assessments.models import ImportBatch
+
+    ImportBatch.objects.create(partnership=chapter.assessment.partnership, source="admin", key="x")
+
+
+def _edit_appendix(chapter):
+    chapter.assessment.appendices.update(narrative="Rewritten estate figures.")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_edit_recommendation, _edit_status, _edit_lead_organisation, _new_data, _edit_appendix],
+)
+def test_every_input_of_the_document_changes_its_content_hash(
+    chapter, police_partner, police_org, estate_appendix, change
+):
+    chapter.lead_organisation = police_org
+    chapter.save()
+
+    def identity():
+        return reports.report_identity(
+            assessment=chapter.assessment, variant="restricted", appendices=[estate_appendix]
+        )
+
+    before = identity()
+    assert identity() == before
+    change(chapter)
+    assert identity().content_hash != before.content_hash

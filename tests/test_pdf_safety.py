@@ -143,12 +143,10 @@ def test_hostile_markdown_in_a_chapter_does_not_end_up_in_the_pdf(assessment, we
             "Closing paragraph."
         ),
     )
-    document, rendered = reports.render_report(
-        assessment=assessment, variant="public", appendices=[]
-    )
-    assert "file:" not in document.html
-    assert "<img" not in document.html
-    assert 'rel="attachment"' not in document.html
+    html, rendered = reports.render_report(assessment=assessment, variant="public", appendices=[])
+    assert "file:" not in html
+    assert "<img" not in html
+    assert 'rel="attachment"' not in html
     found = _inspect(rendered.content)
     assert requests == []
     assert found["embedded_files"] is False

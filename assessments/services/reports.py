@@ -1,23 +1,27 @@
 """The assessment as a PDF: the document's HTML, export requests and the rendering job.
 
-An export is identified by what it contains: the hash of the exact HTML given to the renderer
-(with the renderer's version) and its audience, the ids of the restricted appendices in it. An
-identical request for unchanged content reuses the stored file (or the job already under way)
-instead of rendering again. The job runs in a Celery worker: it claims the row with a lease that
-every progress update renews, so a row left `running` by a worker that died is rendered again
-once its lease has run out.
+An export is identified by what it contains: a hash of every input of the document (rows, import
+batches, design files, renderer version) and its audience, the ids of the restricted appendices
+in it. An identical request for unchanged content reuses the stored file (or the job already
+under way) instead of rendering again. The job runs in a Celery worker: it claims the row with a
+lease that every progress update renews, so a row left `running` by a worker that died is
+rendered again once its lease has run out.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
@@ -27,8 +31,18 @@ from django.utils import timezone
 from .. import permissions, querysets
 from ..context_processors import SERVICE_NAME
 from ..markdown import Rendered, render_markdown
-from ..models import Appendix, Assessment, Chapter, ReportExport, User
-from .headlines import HeadlineFigure, figure_for, headline_figures
+from ..models import (
+    Appendix,
+    Assessment,
+    Chapter,
+    Geography,
+    ImportBatch,
+    IndicatorSelection,
+    Recommendation,
+    ReportExport,
+    User,
+)
+from .headlines import HeadlineFigure, figure_for
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +74,9 @@ class ReportSection:
 
 
 @dataclass(frozen=True)
-class ReportDocument:
-    html: str
+class ReportIdentity:
+    """What makes two exports the same document."""
+
     content_hash: str
     audience: list[int]
 
@@ -73,13 +88,17 @@ def report_appendices(*, user: User, assessment: Assessment, variant: str) -> li
     return permissions.appendices_visible_to(user, assessment)
 
 
+# A process renders the same narratives again and again; the key is the Markdown text itself.
+_render_markdown = lru_cache(maxsize=512)(render_markdown)
+
+
 def _chapter_sections(assessment: Assessment) -> list[ReportSection]:
     area = querysets.partnership_area(assessment.partnership_id)
     return [
         ReportSection(
             anchor=f"chapter-{chapter.slug}",
             chapter=chapter,
-            narrative=render_markdown(chapter.narrative),
+            narrative=_render_markdown(chapter.narrative),
             figures=[figure_for(selection, area) for selection in chapter.selections.all()],
             recommendations=list(chapter.recommendations.all()),
         )
@@ -92,7 +111,7 @@ def _appendix_sections(appendices: list[Appendix]) -> list[ReportSection]:
         ReportSection(
             anchor=f"appendix-{appendix.slug}",
             appendix=appendix,
-            narrative=render_markdown(appendix.narrative),
+            narrative=_render_markdown(appendix.narrative),
         )
         for appendix in appendices
     ]
@@ -117,6 +136,7 @@ def report_html(*, assessment: Assessment, variant: str, appendices: list[Append
     from .. import pdf  # WeasyPrint loads only where a document is rendered.
 
     is_restricted = variant == Variant.RESTRICTED
+    chapters = _chapter_sections(assessment)
     context = {
         "assessment": assessment,
         "partnership": assessment.partnership,
@@ -127,28 +147,111 @@ def report_html(*, assessment: Assessment, variant: str, appendices: list[Append
         "service_name": SERVICE_NAME,
         "stylesheet": pdf.static_text(STYLESHEET),
         "logo": _logo(assessment),
-        "figures": headline_figures(assessment),
-        "chapters": _chapter_sections(assessment),
+        # The headline figures are every chapter's figures, in order (as headline_figures()).
+        "figures": [figure for section in chapters for figure in section.figures],
+        "chapters": chapters,
         "appendices": _appendix_sections(appendices if is_restricted else []),
     }
     return render_to_string("pdf/report.html", context)
-
-
-def report_document(
-    *, assessment: Assessment, variant: str, appendices: list[Appendix]
-) -> ReportDocument:
-    html = report_html(assessment=assessment, variant=variant, appendices=appendices)
-    digest = hashlib.sha256(f"{RENDERER}\n{html}".encode()).hexdigest()
-    audience = sorted(a.pk for a in appendices) if variant == Variant.RESTRICTED else []
-    return ReportDocument(html=html, content_hash=digest, audience=audience)
 
 
 def render_report(*, assessment: Assessment, variant: str, appendices: list[Appendix]):
     """HTML and PDF of the report, synchronously (for scripts and benchmarks)."""
     from .. import pdf
 
-    document = report_document(assessment=assessment, variant=variant, appendices=appendices)
-    return document, pdf.render_pdf(document.html)
+    html = report_html(assessment=assessment, variant=variant, appendices=appendices)
+    return html, pdf.render_pdf(html)
+
+
+# What the document is made of ----------------------------------------------------------------
+# The content hash covers every input of report_html(): the rows it shows, the import batches
+# its figures come from, the design files and the renderer's version. It is computed from the
+# rows rather than the finished HTML so that a repeated request answers in a few queries (the
+# HTML of a 100-page report takes a quarter of a second to build). Anything new that the PDF
+# shows must be added here, or an identical request would reuse an outdated file.
+
+DESIGN_TEMPLATES = ("pdf", "assessments/includes/figures_table.html")
+SELECTION_FIELDS = (
+    "pk", "chapter_id", "order", "period_type", "current_period_start",
+    "comparison_period_start", "caveat", "indicator_id", "indicator__name", "indicator__source",
+    "indicator__unit", "indicator__measure", "indicator__aggregation", "share_of_id",
+    "share_of__name", "share_of__aggregation",
+)  # fmt: skip
+
+
+def _design_digest() -> str:
+    """The templates and stylesheet of the PDF, as a hash: a new design renders again."""
+    from .. import pdf
+
+    digest = hashlib.sha256(RENDERER.encode())
+    templates = Path(settings.BASE_DIR) / "templates"
+    for name in DESIGN_TEMPLATES:
+        path = templates / name
+        for file in sorted(path.rglob("*.html")) if path.is_dir() else [path]:
+            digest.update(file.read_bytes())
+    digest.update(pdf.static_text(STYLESHEET).encode())
+    return digest.hexdigest()
+
+
+def report_identity(
+    *, assessment: Assessment, variant: str, appendices: list[Appendix]
+) -> ReportIdentity:
+    audience = sorted(a.pk for a in appendices) if variant == Variant.RESTRICTED else []
+    in_assessment = {"chapter__assessment": assessment}
+    inputs = {
+        "design": _design_digest(),
+        "variant": variant,
+        "assessment": list(
+            Assessment.objects.filter(pk=assessment.pk).values_list(
+                "title",
+                "year",
+                "status",
+                "status_changed_at",
+                "author_name",
+                "author_role",
+                "author_telephone",
+                "partnership__name",
+                "partnership__logo",
+            )  # fmt: skip
+        ),
+        "chapters": list(
+            Chapter.objects.filter(assessment=assessment)
+            .order_by("pk")
+            .values_list(
+                "pk", "order", "slug", "title", "summary", "narrative", "lead_organisation__name"
+            )
+        ),
+        "recommendations": list(
+            Recommendation.objects.filter(**in_assessment)
+            .order_by("pk")
+            .values_list("pk", "chapter_id", "order", "text")
+        ),
+        "selections": list(
+            IndicatorSelection.objects.filter(**in_assessment)
+            .order_by("pk")
+            .values_list(*SELECTION_FIELDS)
+        ),
+        # Figures change only through import batches: new data is a new batch row.
+        "batches": list(
+            ImportBatch.objects.filter(partnership=assessment.partnership_id)
+            .order_by("pk")
+            .values_list("pk", "row_count", "superseded_by_id")
+        ),
+        "area": list(
+            Geography.objects.filter(
+                partnership=assessment.partnership_id, level=Geography.Level.AREA
+            ).values_list("pk", flat=True)
+        ),
+        "appendices": list(
+            Appendix.objects.filter(pk__in=audience)
+            .order_by("pk")
+            .values_list("pk", "order", "slug", "title", "summary", "narrative")
+        ),
+    }
+    serialised = json.dumps(inputs, default=str, sort_keys=True)
+    return ReportIdentity(
+        content_hash=hashlib.sha256(serialised.encode()).hexdigest(), audience=audience
+    )
 
 
 # Requests ----------------------------------------------------------------------------------
@@ -167,15 +270,15 @@ def _is_stale(export: ReportExport, now) -> bool:
 
 
 def _reusable_export(
-    assessment: Assessment, kind: str, variant: str, document: ReportDocument
+    assessment: Assessment, kind: str, variant: str, identity: ReportIdentity
 ) -> ReportExport | None:
     """The export of exactly this content and audience, finished ones first."""
     candidates = ReportExport.objects.filter(
-        assessment=assessment, kind=kind, variant=variant, content_hash=document.content_hash
+        assessment=assessment, kind=kind, variant=variant, content_hash=identity.content_hash
     )
     by_preference = sorted(candidates, key=lambda e: (e.status != Status.DONE, -e.pk))
     for export in by_preference:
-        if sorted(export.audience) != document.audience:
+        if sorted(export.audience) != identity.audience:
             continue
         if export.status == Status.DONE and not export.file.storage.exists(export.file.name):
             continue
@@ -192,19 +295,19 @@ def report_export_request(
 ) -> ReportExport:
     """Ask for the report as a PDF: reuse an identical export, else queue a new one."""
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
-    document = report_document(assessment=assessment, variant=variant, appendices=appendices)
+    identity = report_identity(assessment=assessment, variant=variant, appendices=appendices)
     now = timezone.now()
     with transaction.atomic():
         # One request at a time per assessment, so two identical requests make one row.
         Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
-        export = _reusable_export(assessment, kind, variant, document)
+        export = _reusable_export(assessment, kind, variant, identity)
         if export is None:
             export = ReportExport.objects.create(
                 assessment=assessment,
                 kind=kind,
                 variant=variant,
-                audience=document.audience,
-                content_hash=document.content_hash,
+                audience=identity.audience,
+                content_hash=identity.content_hash,
                 requested_by=user,
             )
             _enqueue(export)
@@ -286,13 +389,18 @@ def report_export_render(*, export_id: int) -> ReportExport | None:
         appendices = list(
             Appendix.objects.filter(assessment=export.assessment_id, pk__in=export.audience)
         )
-        document = report_document(
+        # Identified before it is built: if the content changes meanwhile, the row describes
+        # older content than the file holds, and the next request renders again.
+        identity = report_identity(
+            assessment=export.assessment, variant=export.variant, appendices=appendices
+        )
+        html = report_html(
             assessment=export.assessment, variant=export.variant, appendices=appendices
         )
         rendered = pdf.render_pdf(
-            document.html,
+            html,
             on_progress=lambda percent: _record_progress(export.pk, percent),
-            expected_pages=_expected_pages(export, document.html),
+            expected_pages=_expected_pages(export, html),
         )
     except Exception as error:
         logger.exception("Export %s failed", export.pk)
@@ -303,8 +411,8 @@ def report_export_render(*, export_id: int) -> ReportExport | None:
         export,
         status=Status.DONE,
         # The content may have changed since the request: the row describes what was rendered.
-        content_hash=document.content_hash,
-        audience=document.audience,
+        content_hash=identity.content_hash,
+        audience=identity.audience,
         pages=rendered.pages,
         size=len(rendered.content),
         checksum=hashlib.sha256(rendered.content).hexdigest(),

@@ -37,12 +37,12 @@ class Command(BaseCommand):
         if person is not None and not permissions.can_request_export(person, assessment, variant):
             raise CommandError(f"{person.username} may not have the {variant} PDF of {slug} {year}")
         appendices = reports.report_appendices(user=person, assessment=assessment, variant=variant)
-        document, rendered = reports.render_report(
+        html_text, rendered = reports.render_report(
             assessment=assessment, variant=variant, appendices=appendices
         )
         output.write_bytes(rendered.content)
         if html:
-            html.write_text(document.html, encoding="utf-8")
+            html.write_text(html_text, encoding="utf-8")
         self.stdout.write(
             f"Wrote {output}: {rendered.pages} pages, {len(rendered.content):,} bytes, "
             f"{len(appendices)} appendices."

@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench`: one module per feature, each with a `main()`."""
