@@ -121,14 +121,17 @@ def _progress(callback: ProgressCallback | None, expected_pages: int) -> Iterato
         return
     logger = logging.getLogger(PROGRESS_LOGGER)
     handler = _ProgressHandler(callback, expected_pages)
-    previous_level = logger.level
+    previous_level, previous_propagate = logger.level, logger.propagate
+    # Hear the per-page messages without passing them on to the site's log.
     logger.setLevel(logging.INFO)
+    logger.propagate = False
     logger.addHandler(handler)
     try:
         yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
+        logger.propagate = previous_propagate
 
 
 def render_pdf(
