@@ -1,8 +1,8 @@
 """What a reader finds in the demo assessment's PDF, read back out of the file (pypdf, pikepdf).
 
-The three documents are rendered once for the module, inside a transaction rolled back at the
-end: the public variant, the restricted variant for `police` (granted both appendices) and for
-`fire` (granted here the crime-category appendix only, never the estate one).
+The three documents are rendered once for the module: the public variant, the restricted variant
+for `police` (granted both appendices) and for `fire` (granted here the crime-category appendix
+only, never the estate one).
 """
 
 import io
@@ -10,7 +10,6 @@ import re
 
 import pikepdf
 import pytest
-from django.db import transaction
 from pypdf import PdfReader
 
 from assessments import permissions
@@ -37,28 +36,35 @@ def _render(assessment, variant, username=None):
     return rendered.content
 
 
-@pytest.fixture(scope="module")
-def demo_report(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        assessment = demo_load()
-        fire = Organisation.objects.get(short_name="BFRS")
-        permissions.grant_appendix(
-            assessment.appendices.get(slug="crime-category"), organisation=fire
-        )
-        facts = {
-            "status_date": f"{assessment.status_changed_at.astimezone():%-d %B %Y}",
-            "chapters": [c.title for c in assessment.chapters.order_by("order")],
-            "recommendations": [
-                r.text for c in assessment.chapters.all() for r in c.recommendations.all()
-            ],
-            "statements": [figure.statement() for figure in headline_figures(assessment)],
-            "appendices": {a.slug: (a.title, a.summary) for a in assessment.appendices.all()},
-            "public": _render(assessment, "public"),
-            "police": _render(assessment, "restricted", "police"),
-            "fire": _render(assessment, "restricted", "fire"),
-        }
-        transaction.set_rollback(True)
-    return facts
+# Rendering takes seconds, so the module renders the three documents once, in the first test
+# that asks, and later tests read the same bytes.
+_RENDERED: dict = {}
+
+
+@pytest.fixture
+def demo_report(request):
+    if not _RENDERED:
+        request.getfixturevalue("db")
+        _RENDERED.update(_render_demo())
+    return _RENDERED
+
+
+def _render_demo() -> dict:
+    assessment = demo_load()
+    fire = Organisation.objects.get(short_name="BFRS")
+    permissions.grant_appendix(assessment.appendices.get(slug="crime-category"), organisation=fire)
+    return {
+        "status_date": f"{assessment.status_changed_at.astimezone():%-d %B %Y}",
+        "chapters": [c.title for c in assessment.chapters.order_by("order")],
+        "recommendations": [
+            r.text for c in assessment.chapters.all() for r in c.recommendations.all()
+        ],
+        "statements": [figure.statement() for figure in headline_figures(assessment)],
+        "appendices": {a.slug: (a.title, a.summary) for a in assessment.appendices.all()},
+        "public": _render(assessment, "public"),
+        "police": _render(assessment, "restricted", "police"),
+        "fire": _render(assessment, "restricted", "fire"),
+    }
 
 
 def test_the_cover_names_the_partnership_title_year_and_status_with_its_date(demo_report):

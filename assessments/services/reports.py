@@ -155,6 +155,11 @@ def report_html(*, assessment: Assessment, variant: str, appendices: list[Append
     return render_to_string("pdf/report.html", context)
 
 
+# The HTML of each kind of export. The same job machinery renders them all: the cover paper and
+# the chapter preview add their builders here (and their inputs to report_identity).
+DOCUMENTS = {ReportExport.Kind.FULL_REPORT: report_html}
+
+
 def render_report(*, assessment: Assessment, variant: str, appendices: list[Appendix]):
     """HTML and PDF of the report, synchronously (for scripts and benchmarks)."""
     from .. import pdf
@@ -194,12 +199,17 @@ def _design_digest() -> str:
 
 
 def report_identity(
-    *, assessment: Assessment, variant: str, appendices: list[Appendix]
+    *,
+    assessment: Assessment,
+    variant: str,
+    appendices: list[Appendix],
+    kind: str = ReportExport.Kind.FULL_REPORT,
 ) -> ReportIdentity:
     audience = sorted(a.pk for a in appendices) if variant == Variant.RESTRICTED else []
     in_assessment = {"chapter__assessment": assessment}
     inputs = {
         "design": _design_digest(),
+        "kind": kind,
         "variant": variant,
         "assessment": list(
             Assessment.objects.filter(pk=assessment.pk).values_list(
@@ -295,7 +305,9 @@ def report_export_request(
 ) -> ReportExport:
     """Ask for the report as a PDF: reuse an identical export, else queue a new one."""
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
-    identity = report_identity(assessment=assessment, variant=variant, appendices=appendices)
+    identity = report_identity(
+        assessment=assessment, variant=variant, appendices=appendices, kind=kind
+    )
     now = timezone.now()
     with transaction.atomic():
         # One request at a time per assessment, so two identical requests make one row.
@@ -391,12 +403,13 @@ def report_export_render(*, export_id: int) -> ReportExport | None:
         )
         # Identified before it is built: if the content changes meanwhile, the row describes
         # older content than the file holds, and the next request renders again.
-        identity = report_identity(
-            assessment=export.assessment, variant=export.variant, appendices=appendices
-        )
-        html = report_html(
-            assessment=export.assessment, variant=export.variant, appendices=appendices
-        )
+        document = {
+            "assessment": export.assessment,
+            "variant": export.variant,
+            "appendices": appendices,
+        }
+        identity = report_identity(**document, kind=export.kind)
+        html = DOCUMENTS[export.kind](**document)
         rendered = pdf.render_pdf(
             html,
             on_progress=lambda percent: _record_progress(export.pk, percent),
