@@ -43,7 +43,7 @@ def test_a_real_worker_renders_the_report_with_progress(demo):
     assert seen[0] == (Status.QUEUED, 0)
     assert seen[-1] == (Status.DONE, 100)
     running = [progress for status, progress in seen if status == Status.RUNNING]
-    assert len(running) >= 3 and any(0 < progress < 100 for progress in running)
+    assert any(0 < progress < 100 for progress in running)
     assert running == sorted(running)
 
     export.refresh_from_db()

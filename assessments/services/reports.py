@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import mimetypes
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -54,6 +55,7 @@ RENDERER = f"WeasyPrint {version('weasyprint')}"
 # Renewed on every progress update: a live render never loses it, a dead one frees the row soon.
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
+PROGRESS_INTERVAL = 0.25
 # Until a first render tells us, assume this much HTML fills a page (demo assessment: ~2.6 kB).
 HTML_BYTES_PER_PAGE = 2600
 
@@ -364,10 +366,22 @@ def _claim(export_id: int) -> ReportExport | None:
     return ReportExport.objects.select_related("assessment__partnership").get(pk=export_id)
 
 
-def _record_progress(export_id: int, percent: int) -> None:
-    ReportExport.objects.filter(pk=export_id, status=Status.RUNNING).update(
-        progress=min(percent, 99), lease_expires_at=timezone.now() + LEASE
-    )
+class _ProgressWriter:
+    """Writes the per cent done, renewing the lease, at most every PROGRESS_INTERVAL seconds:
+    each write is a commit, and a page takes a few milliseconds to lay out."""
+
+    def __init__(self, export_id: int):
+        self.export_id = export_id
+        self.last_write = 0.0
+
+    def __call__(self, percent: int) -> None:
+        now = time.monotonic()
+        if now - self.last_write < PROGRESS_INTERVAL:
+            return
+        self.last_write = now
+        ReportExport.objects.filter(pk=self.export_id, status=Status.RUNNING).update(
+            progress=min(percent, 99), lease_expires_at=timezone.now() + LEASE
+        )
 
 
 def _expected_pages(export: ReportExport, html: str) -> int:
@@ -412,7 +426,7 @@ def report_export_render(*, export_id: int) -> ReportExport | None:
         html = DOCUMENTS[export.kind](**document)
         rendered = pdf.render_pdf(
             html,
-            on_progress=lambda percent: _record_progress(export.pk, percent),
+            on_progress=_ProgressWriter(export.pk),
             expected_pages=_expected_pages(export, html),
         )
     except Exception as error:
