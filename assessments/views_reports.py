@@ -59,8 +59,10 @@ def export_status(request: HttpRequest, slug: str, year: int, pk: int) -> HttpRe
 
 def export_download(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     export = _downloadable_export(request, slug, year, pk)
-    if export is None or export.status != ReportExport.Status.DONE or not export.file:
+    if export is None or export.status != ReportExport.Status.DONE:
         return refuse(request)
+    if not export.file or not export.file.storage.exists(export.file.name):
+        return refuse(request)  # cleared from storage: asking again renders it anew
     response = FileResponse(
         export.file.open("rb"),
         as_attachment=True,

@@ -392,3 +392,22 @@ def test_every_input_of_the_document_changes_its_content_hash(
     assert identity() == before
     change(chapter)
     assert identity().content_hash != before.content_hash
+
+
+def test_a_file_gone_from_storage_is_not_found_and_a_new_request_renders_it(
+    analyst_client, analyst, chapter, jobs
+):
+    with jobs():
+        export = reports.report_export_request(
+            assessment=chapter.assessment, user=analyst, variant="public"
+        )
+    export.refresh_from_db()
+    export.file.storage.delete(export.file.name)
+    assert analyst_client.get(_urls(export)[1]).status_code == 404
+    with jobs():
+        again = reports.report_export_request(
+            assessment=chapter.assessment, user=analyst, variant="public"
+        )
+    again.refresh_from_db()
+    assert again.pk != export.pk and again.status == Status.DONE
+    assert analyst_client.get(_urls(again)[1]).status_code == 200
