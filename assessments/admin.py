@@ -54,8 +54,9 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
-from .services import accounts, police_uk, two_factor
+from .services import accounts, police_uk, reports, two_factor
 from .services.headlines import headline_check
+from .views_reports import export_status_url
 
 # Authenticator devices are managed through the user list's "Reset two-factor sign-in" action:
 # django-otp's own screens would show anyone with model permissions a device's secret.
@@ -310,6 +311,7 @@ class AssessmentAdmin(ScopedAdmin):
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
     inlines = [PurposeInline, ChapterInline, AppendixInline]
+    actions = ["prepare_pdfs"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
         ("Status", {"fields": ("status", "status_changed_at", "consultation_closes_on")}),
@@ -337,6 +339,25 @@ class AssessmentAdmin(ScopedAdmin):
             feedback,
             obj.get_absolute_url(),
         )
+
+    @admin.action(description="Prepare the PDFs (public and restricted)")
+    def prepare_pdfs(self, request, queryset):
+        """Queue (or reuse) both variants of each selected assessment's report."""
+        for assessment in queryset.select_related("partnership"):
+            for variant in ReportExport.Variant:
+                if not permissions.can_request_export(request.user, assessment, variant):
+                    continue
+                export = reports.report_export_request(
+                    assessment=assessment, user=request.user, variant=variant
+                )
+                link = format_html(
+                    '<a href="{}">{} PDF of {}</a>: {}',
+                    export_status_url(export),
+                    export.get_variant_display(),
+                    assessment,
+                    export.get_status_display().lower(),
+                )
+                self.message_user(request, link, messages.SUCCESS)
 
 
 @admin.register(Theme)

@@ -174,18 +174,6 @@ def can_export_appendix(user: AnyUser, appendix: Appendix) -> bool:
     return can_view_appendix(user, appendix)
 
 
-def can_download_export(user: AnyUser, export: ReportExport) -> bool:
-    """A rendered document goes only to someone who may see, now, everything it contains: its
-    assessment and each appendix in its audience. A revocation therefore also closes documents
-    rendered before it."""
-    if not can_view_assessment(user, export.assessment):
-        return False
-    if not export.audience:
-        return True
-    visible = {appendix.pk for appendix in appendices_visible_to(user, export.assessment)}
-    return set(export.audience) <= visible
-
-
 def can_comment_on_appendix(user: AnyUser, appendix: Appendix) -> bool:
     return can_view_appendix(user, appendix) and can_comment_on_assessment(
         user, appendix.assessment
@@ -235,6 +223,41 @@ def appendix_grantees(appendix: Appendix) -> tuple[list[Organisation], list[User
         appendixuserobjectpermission__permission__codename=VIEW_APPENDIX,
     ).distinct()
     return list(organisations), list(users)
+
+
+# Report exports (PDF) ---------------------------------------------------------------------
+
+
+def can_request_public_export(user: AnyUser, assessment: Assessment) -> bool:
+    """The analyst prepares the public report."""
+    return role_in(user, assessment.partnership_id) == Role.ANALYST
+
+
+def can_request_restricted_export(user: AnyUser, assessment: Assessment) -> bool:
+    """Anyone who may view at least one appendix; the file holds exactly the ones they may view."""
+    return bool(appendices_visible_to(user, assessment))
+
+
+def can_request_export(user: AnyUser, assessment: Assessment, variant: str) -> bool:
+    if variant == ReportExport.Variant.PUBLIC:
+        return can_request_public_export(user, assessment)
+    if variant == ReportExport.Variant.RESTRICTED:
+        return can_request_restricted_export(user, assessment)
+    return False
+
+
+def can_download_export(user: AnyUser, export: ReportExport) -> bool:
+    """Whoever may read the assessment and every appendix in the file. Asked again on every
+    download, so a revoked grant or a change of status closes the file at once."""
+    assessment = export.assessment
+    if not can_view_assessment(user, assessment):
+        return False
+    if export.variant == ReportExport.Variant.PUBLIC:
+        return True
+    if role_in(user, assessment.partnership_id) is None:
+        return False
+    visible = {appendix.pk for appendix in appendices_visible_to(user, assessment)}
+    return set(export.audience) <= visible
 
 
 # Comments ----------------------------------------------------------------------------------

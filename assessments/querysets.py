@@ -26,6 +26,7 @@ from .models import (
     Observation,
     Recommendation,
     RecommendationResponse,
+    ReportExport,
     WorkflowEvent,
 )
 from .periods import Period, PeriodType, add_months
@@ -58,19 +59,19 @@ def chapters_for_contents(assessment: Assessment) -> QuerySet[Chapter]:
     return assessment.chapters.select_related("lead_organisation").order_by("order")
 
 
-def chapter_for_page(assessment: Assessment, slug: str) -> Chapter | None:
-    return (
-        assessment.chapters.select_related("lead_organisation", "theme")
-        .prefetch_related(
-            Prefetch("recommendations", queryset=Recommendation.objects.order_by("order", "pk")),
-            Prefetch(
-                "selections",
-                queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
-            ),
-        )
-        .filter(slug=slug)
-        .first()
+def _chapters_with_content(assessment: Assessment) -> QuerySet[Chapter]:
+    """Chapters with their recommendations and indicator selections prefetched."""
+    return assessment.chapters.select_related("lead_organisation", "theme").prefetch_related(
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("order", "pk")),
+        Prefetch(
+            "selections",
+            queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
+        ),
     )
+
+
+def chapter_for_page(assessment: Assessment, slug: str) -> Chapter | None:
+    return _chapters_with_content(assessment).filter(slug=slug).first()
 
 
 def partnership_area(partnership_id: int) -> Geography | None:
@@ -457,3 +458,19 @@ def police_uk_indicators_of(partnership_id: int) -> QuerySet[Indicator]:
     return Indicator.objects.filter(
         partnership_id=partnership_id, code__startswith=POLICE_UK_INDICATOR_PREFIX
     ).order_by("name")
+
+
+# --- Report exports ---
+
+
+def chapters_for_report(assessment: Assessment) -> QuerySet[Chapter]:
+    """Every chapter with what the PDF shows of it, in a fixed number of queries."""
+    return _chapters_with_content(assessment).order_by("order")
+
+
+def export_by_url(slug: str, year: int, pk: int) -> ReportExport | None:
+    return (
+        ReportExport.objects.select_related("assessment__partnership", "requested_by")
+        .filter(pk=pk, assessment__partnership__slug=slug, assessment__year=year)
+        .first()
+    )

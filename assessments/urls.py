@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_appendices, views_consultation, views_figures
+from . import views, views_appendices, views_consultation, views_figures, views_reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -64,6 +64,22 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/charts/<int:number>.csv",
         views_figures.chapter_chart_csv,
         name="chapter_chart_csv",
+    ),
+    # --- Report exports (PDF) ---
+    path(
+        "assessments/<slug:slug>/<int:year>/pdf/",
+        views_reports.export_request,
+        name="export_request",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/exports/<int:pk>/",
+        views_reports.export_status,
+        name="export_status",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/exports/<int:pk>/download/",
+        views_reports.export_download,
+        name="export_download",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

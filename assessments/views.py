@@ -59,6 +59,10 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         "appendices": permissions.appendices_visible_to(request.user, assessment),
         "purposes": assessment.purposes.all(),
         "cover_headlines": cover_headlines(assessment),
+        "can_request_public_pdf": permissions.can_request_public_export(request.user, assessment),
+        "can_request_restricted_pdf": permissions.can_request_restricted_export(
+            request.user, assessment
+        ),
     }
     context |= assessment_consultation_context(request, assessment, chapters)
     return render(request, "assessments/assessment.html", context)

@@ -259,8 +259,29 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"queue": "pdf"},
         "options": {"queue": "pdf"},
     },
+    # PDF renders whose worker died (lease run out) go back to a worker.
+    "requeue-stale-exports": {
+        "task": "assessments.tasks.requeue_stale_exports_task",
+        "schedule": 60.0,
+    },
+    # Commenting stops at midnight by the date check in permissions.py; this records the close.
+    "close-due-consultations": {
+        "task": "assessments.tasks.consultations_close_due_task",
+        "schedule": crontab(minute=5),
+    },
+    "consultation-closing-reminders": {
+        "task": "assessments.tasks.consultation_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "comment-digests": {
+        "task": "assessments.tasks.comment_digests_task",
+        "schedule": crontab(hour=17, minute=30),
+    },
 }
 HEALTH_WORKER_STALE_SECONDS = envint("HEALTH_WORKER_STALE_SECONDS", 180)
+# PDF exports: a render that runs longer is killed, and retried by the periodic sweep.
+PDF_RENDER_TIME_LIMIT = envint("PDF_RENDER_TIME_LIMIT", 900)
+CELERY_TASK_ROUTES = {"assessments.tasks.render_report_export_task": {"queue": "pdf"}}
 
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "safermk-demo")
 
@@ -302,18 +323,3 @@ LOGGING = {
 # Links in emails point here: the site's address as partners reach it.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
-CELERY_BEAT_SCHEDULE = {
-    # Commenting stops at midnight by the date check in permissions.py; this records the close.
-    "close-due-consultations": {
-        "task": "assessments.tasks.consultations_close_due_task",
-        "schedule": crontab(minute=5),
-    },
-    "consultation-closing-reminders": {
-        "task": "assessments.tasks.consultation_reminders_task",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    "comment-digests": {
-        "task": "assessments.tasks.comment_digests_task",
-        "schedule": crontab(hour=17, minute=30),
-    },
-}

@@ -147,3 +147,24 @@ def test_a_document_rendered_before_a_revocation_can_no_longer_be_downloaded(
     permissions.revoke_appendix(appendix, organisation=police_org)
     police_partner._partnership_roles = None  # the next request
     assert not permissions.can_download_export(police_partner, export)
+
+
+def test_downloading_a_restricted_pdf_is_logged_for_each_appendix(client, appendix, police_partner):
+    from django.core.files.base import ContentFile
+
+    from assessments.models import AppendixAccess, ReportExport
+
+    export = ReportExport.objects.create(
+        assessment=appendix.assessment,
+        variant=ReportExport.Variant.RESTRICTED,
+        audience=[appendix.pk],
+        status=ReportExport.Status.DONE,
+    )
+    export.file.save("restricted.pdf", ContentFile(b"%PDF-1.7"))
+    client.force_login(police_partner)
+    assessment = appendix.assessment
+    url = reverse("export_download", args=[assessment.partnership.slug, assessment.year, export.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    [access] = AppendixAccess.objects.filter(route=AppendixAccess.Route.PDF)
+    assert (access.appendix, access.user, access.path) == (appendix, police_partner, url)

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import permissions
-from assessments.models import AppendixAccess
+from assessments.models import AppendixAccess, ReportExport
 from assessments.services.appendices import appendix_access_record
 
 from .factories import AppendixFactory, AssessmentFactory, MembershipFactory, UserFactory
@@ -58,6 +59,10 @@ ASSESSMENT_PAGE = SITE | {"fire_partner": WITHOUT}
 ADMIN = {role: REFUSED for role in ROLES} | {"analyst": SEES}
 ADMIN_LIST = ADMIN | {"other_analyst": WITHOUT}
 VIEW_ON_SITE = ADMIN | {"analyst": GOES_TO_APPENDIX}
+# A restricted PDF containing the appendix: its file goes to exactly the people who may see the
+# appendix now; its progress page shows no appendix text, to the same people.
+EXPORT_FILE = SITE
+EXPORT_STATUS = {role: WITHOUT if seen == SEES else seen for role, seen in SITE.items()}
 
 
 @pytest.fixture
@@ -74,10 +79,19 @@ def world(partnership, police_org, police_partner, fire_partner, chair, analyst,
         appendix=appendix, user=police_partner, route=AppendixAccess.Route.PAGE, path="/"
     )
     _log_appendix_added_in_admin(analyst, assessment)
+    export = ReportExport.objects.create(
+        assessment=assessment,
+        variant=ReportExport.Variant.RESTRICTED,
+        audience=[appendix.pk],
+        status=ReportExport.Status.DONE,
+        requested_by=police_partner,
+    )
+    export.file.save("restricted.pdf", ContentFile(f"%PDF-1.7 {TITLE} {NARRATIVE}".encode()))
     return {
         "assessment": assessment,
         "appendix": appendix,
         "access": access,
+        "export": export,
         "police_partner": police_partner,
         "fire_partner": fire_partner,
         "individual_grantee": individual,
@@ -135,6 +149,14 @@ def _assessment(w):
     return w["assessment"].get_absolute_url()
 
 
+def _export(name):
+    def url(w):
+        a = w["assessment"]
+        return reverse(name, args=[a.partnership.slug, a.year, w["export"].pk])
+
+    return url
+
+
 def _latest_version(w):
     return w["appendix"].history.latest("history_date").history_id
 
@@ -182,6 +204,8 @@ ROUTES = {
     # Our scoped "view on site" is mounted in front of admin's own: both names reach it.
     "view_on_site_in_scope": (_view_on_site("view_on_site_in_scope"), VIEW_ON_SITE),
     "admin:view_on_site": (_view_on_site("admin:view_on_site"), VIEW_ON_SITE),
+    "export_status": (_export("export_status"), EXPORT_STATUS),
+    "export_download": (_export("export_download"), EXPORT_FILE),
 }
 
 # Models whose admin pages cannot show an appendix, and why.
@@ -247,6 +271,7 @@ ROUTES_WITHOUT_APPENDICES = {
     "invitation_accept": "sets a password",
     "notification_settings": "the user's email preference",
     "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
+    "export_request": "POST only: asks for a document, delivered by export_download (above)",
 }
 # admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
 ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -267,7 +292,8 @@ def test_matrix(client, world, role, route):
     build_url, expected = ROUTES[route]
     _sign_in(client, world, role)
     response = client.get(build_url(world))
-    body = response.content.decode(errors="replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
     outcome = expected[role]
     if outcome == SEES:
         assert response.status_code == 200

@@ -188,3 +188,11 @@ def appendix_access_record(
         route=route,
         path=path[:500],
     )
+
+
+def appendix_accesses_record_for_export(*, export, user: User, path: str) -> None:
+    """A restricted PDF downloaded: one log row for each appendix it contains."""
+    for appendix in Appendix.objects.filter(pk__in=export.audience).select_related("assessment"):
+        appendix_access_record(
+            appendix=appendix, user=user, route=AppendixAccess.Route.PDF, path=path
+        )

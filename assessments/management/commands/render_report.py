@@ -1,0 +1,59 @@
+"""Render an assessment's report to a PDF file synchronously, for scripts and benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import permissions, querysets
+from assessments.models import ReportExport, User
+from assessments.services import reports
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the report of the assessment SLUG YEAR as a PDF. --html also writes the exact, "
+        "self-contained HTML given to WeasyPrint."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="The partnership's slug, e.g. safermk")
+        parser.add_argument("year", type=int)
+        parser.add_argument(
+            "--variant", choices=ReportExport.Variant.values, default=ReportExport.Variant.PUBLIC
+        )
+        parser.add_argument(
+            "--user", help="Whose appendices the restricted variant holds (required for it)"
+        )
+        parser.add_argument("--output", required=True, type=Path, help="The PDF file to write")
+        parser.add_argument("--html", type=Path, help="Also write the HTML to this file")
+
+    def handle(self, *args, slug, year, variant, user, output, html, **options):
+        assessment = querysets.assessment_by_url(slug, year)
+        if assessment is None:
+            raise CommandError(f"No assessment {slug} {year}")
+        person = self._user(user, variant)
+        if person is not None and not permissions.can_request_export(person, assessment, variant):
+            raise CommandError(f"{person.username} may not have the {variant} PDF of {slug} {year}")
+        appendices = reports.report_appendices(user=person, assessment=assessment, variant=variant)
+        html_text, rendered = reports.render_report(
+            assessment=assessment, variant=variant, appendices=appendices
+        )
+        output.write_bytes(rendered.content)
+        if html:
+            html.write_text(html_text, encoding="utf-8")
+        self.stdout.write(
+            f"Wrote {output}: {rendered.pages} pages, {len(rendered.content):,} bytes, "
+            f"{len(appendices)} appendices."
+        )
+
+    def _user(self, username: str | None, variant: str) -> User | None:
+        if username is None:
+            if variant == ReportExport.Variant.RESTRICTED:
+                raise CommandError("The restricted variant needs --user: whose appendices?")
+            return None
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise CommandError(f"No user {username}") from None

@@ -1,0 +1,68 @@
+"""Asking for the PDF and following its progress in real Chromium, with and without JavaScript.
+Celery runs eagerly beside the live server, so a new request is rendered before the redirect;
+the progress page is followed on a row the test moves along itself."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from assessments.models import ReportExport, User
+
+from .conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_police_prepares_and_downloads_the_restricted_pdf(page, demo):
+    sign_in(page, "police")
+    page.goto("/assessments/safermk/2017/")
+    expect(page.get_by_role("button", name="Prepare the public PDF")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Prepare the restricted PDF").click()
+    expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Not for public circulation")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    assert download.value.suggested_filename == "safermk-2017-report-restricted.pdf"
+
+
+def _queued_export(demo) -> tuple[ReportExport, str]:
+    export = ReportExport.objects.create(
+        assessment=demo,
+        variant="public",
+        requested_by=User.objects.get(username="analyst"),
+    )
+    return export, reverse("export_status", args=["safermk", 2017, export.pk])
+
+
+def _fail(export: ReportExport) -> None:
+    ReportExport.objects.filter(pk=export.pk).update(
+        status="failed", progress=40, error="The render did not finish after 3 attempts."
+    )
+
+
+def test_the_progress_bar_updates_itself_with_javascript(page, demo):
+    export, url = _queued_export(demo)
+    sign_in(page, "analyst")
+    page.goto(url)
+    expect(page.get_by_text("Waiting for a worker to start: 0% done")).to_be_visible()
+    assert_accessible(page)
+    ReportExport.objects.filter(pk=export.pk).update(status="running", progress=40)
+    expect(page.get_by_text("Preparing the PDF: 40% done")).to_be_visible(timeout=10_000)
+    _fail(export)
+    expect(page.get_by_text("The PDF could not be prepared")).to_be_visible(timeout=10_000)
+    assert page.url.endswith(url)  # no reload: htmx swapped the panel
+    assert_accessible(page)
+
+
+def test_without_javascript_check_progress_reloads_the_page(page_without_js, demo):
+    page = page_without_js
+    export, url = _queued_export(demo)
+    sign_in(page, "analyst")
+    page.goto(url)
+    ReportExport.objects.filter(pk=export.pk).update(status="running", progress=55)
+    page.wait_for_timeout(1500)
+    expect(page.get_by_text("Waiting for a worker to start: 0% done")).to_be_visible()
+    page.get_by_role("link", name="Check progress").click()
+    expect(page.get_by_text("Preparing the PDF: 55% done")).to_be_visible()
