@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ..models import Appendix, Assessment, Geography, ImportBatch, Indicator, Observation
 from ..periods import Period, PeriodType
-from .police_uk import ASB, police_uk_indicators
+from .police_uk import ASB, month_observation, police_uk_indicators
 
 BATCH_KEY = "demo-appendices"
 HOME_OFFICE = "Home Office, police recorded crime"
@@ -90,14 +90,7 @@ def _monthly(indicator, batch, place, year: int, total: int) -> list[Observation
     from .demo import spread_over_months
 
     return [
-        Observation(
-            indicator=indicator,
-            batch=batch,
-            geography=place,
-            period_type=PeriodType.MONTH,
-            period_start=month,
-            value=count,
-        )
+        month_observation(indicator, place, batch, month, count)
         for month, count in spread_over_months(total, Period.financial_year(year))
         if count
     ]

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..models import Chapter, Geography, ImportBatch, IndicatorSelection, Observation, Partnership
 from ..periods import Period, PeriodType
-from .police_uk import ALL_CRIME, ASB, CRIME_TYPES, police_uk_indicators
+from .police_uk import ALL_CRIME, ASB, CRIME_TYPES, month_observation, police_uk_indicators
 
 BATCH_KEY = "demo:police-uk"
 FIRST_YEAR, LAST_YEAR = 2015, 2016  # financial years 2015/16 and 2016/17
@@ -99,7 +99,9 @@ def demo_police_uk_load(partnership: Partnership) -> None:
         for lsoa in lsoas:
             for year in (FIRST_YEAR, LAST_YEAR):
                 for crime_type, month, count in _lsoa_counts(estate, lsoa, year):
-                    observations.append(_monthly(indicators[crime_type], lsoa, batch, month, count))
+                    observations.append(
+                        month_observation(indicators[crime_type], lsoa, batch, month, count)
+                    )
     Observation.objects.bulk_create(observations, batch_size=2000)
     batch.row_count = len(observations)
     batch.save(update_fields=["row_count"])
@@ -133,17 +135,6 @@ def _lsoa_counts(estate: Geography, lsoa: Geography, year: int):
                     all_crime[month] += count
     for month, count in sorted(all_crime.items()):
         yield ALL_CRIME, month, count
-
-
-def _monthly(indicator, lsoa, batch, month, count: int) -> Observation:
-    return Observation(
-        indicator=indicator,
-        geography=lsoa,
-        batch=batch,
-        period_type=PeriodType.MONTH,
-        period_start=month,
-        value=count,
-    )
 
 
 def _remove_earlier_demo_generator(partnership: Partnership) -> None:
