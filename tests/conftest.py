@@ -193,6 +193,18 @@ def chair_client(client, chair):
 
 
 @pytest.fixture
+def people(analyst, chair, board_member, police_partner, outsider):
+    """One user of each role, by the role names the visibility and workflow tables use."""
+    return {
+        "analyst": analyst,
+        "chair": chair,
+        "board": board_member,
+        "partner": police_partner,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
 def assessment(partnership):
     return AssessmentFactory(
         partnership=partnership,

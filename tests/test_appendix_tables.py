@@ -53,7 +53,7 @@ def places(partnership):
 
 @pytest.fixture
 def burglary(partnership):
-    return IndicatorFactory(partnership=partnership, code="policeuk-burglary", name="Burglary")
+    return IndicatorFactory(partnership=partnership, code="police-uk-burglary", name="Burglary")
 
 
 def observe(indicator, place, month: dt.date, value, period_type="m"):
@@ -245,7 +245,7 @@ def test_the_demo_appendices_are_filled(demo):
     assert rows["Violence against the Person"].rate == Decimal("26.1")
 
     estate = appendix_content(demo.appendices.get(slug="estate"))
-    asb = [r for r in estate.rows if r.indicator.code == "policeuk-anti-social-behaviour"]
+    asb = [r for r in estate.rows if r.indicator.name == "Anti-social behaviour (police.uk)"]
     highest_rates = sorted(asb, key=lambda r: -r.rate)[:3]
     assert {r.geography.name for r in highest_rates} == {
         "Fishermead",

@@ -243,11 +243,7 @@ def test_a_comment_survives_its_paragraph_being_rewritten(police_client, police_
 def test_one_quick_response_per_organisation(
     police_client, police_partner, chapter, recommendation
 ):
-    a = chapter.assessment
-    url = reverse(
-        "recommendation_response",
-        args=[a.partnership.slug, a.year, chapter.slug, recommendation.pk],
-    )
+    url = _response_url(recommendation)
     police_client.post(url, {"answer": "support"})
     police_client.post(url, {"answer": "changes"})
     response = RecommendationResponse.objects.get()
@@ -261,11 +257,7 @@ def test_quick_responses_close_with_the_consultation(police_client, partnership)
         assessment=AssessmentFactory(partnership=partnership, status="approved")
     )
     recommendation = RecommendationFactory(chapter=chapter)
-    a = chapter.assessment
-    url = reverse(
-        "recommendation_response",
-        args=[a.partnership.slug, a.year, chapter.slug, recommendation.pk],
-    )
+    url = _response_url(recommendation)
     assert police_client.post(url, {"answer": "support"}).status_code == 404
     assert not RecommendationResponse.objects.exists()
 
@@ -315,22 +307,14 @@ def test_the_analyst_and_chair_do_not_answer_for_an_organisation(
     client, request, chapter, recommendation, who
 ):
     client.force_login(request.getfixturevalue(who))
-    a = chapter.assessment
-    url = reverse(
-        "recommendation_response",
-        args=[a.partnership.slug, a.year, chapter.slug, recommendation.pk],
-    )
+    url = _response_url(recommendation)
     assert client.post(url, {"answer": "support"}).status_code == 404
     assert not RecommendationResponse.objects.exists()
     assert "Save response" not in client.get(chapter.get_absolute_url()).content.decode()
 
 
 def test_htmx_quick_response_answers_with_its_own_block(police_client, chapter, recommendation):
-    a = chapter.assessment
-    url = reverse(
-        "recommendation_response",
-        args=[a.partnership.slug, a.year, chapter.slug, recommendation.pk],
-    )
+    url = _response_url(recommendation)
     response = police_client.post(url, {"answer": "oppose"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith(
@@ -361,3 +345,10 @@ def test_load_demo_restores_the_demo_discussions(demo):
     assert Comment.objects.filter(chapter__assessment=demo).count() == 3
     assert not Comment.objects.filter(body="Added while trying the demo").exists()
     assert demo.workflow_events.get().action == "open"
+
+
+def _response_url(recommendation) -> str:
+    chapter = recommendation.chapter
+    a = chapter.assessment
+    args = [a.partnership.slug, a.year, chapter.slug, recommendation.pk]
+    return reverse("recommendation_response", args=args)

@@ -10,13 +10,17 @@ from assessments.models import (
     Appendix,
     Assessment,
     Chapter,
+    Geography,
     Headline,
+    Indicator,
     Membership,
     Observation,
     Organisation,
     Recommendation,
     User,
 )
+from assessments.services import police_uk
+from assessments.services.demo import demo_load
 from assessments.services.headlines import headline_figures
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +41,7 @@ REFERENCE_THEMES = [
 
 def counts():
     models = [Assessment, Chapter, Recommendation, Observation, Headline, Appendix, User,
-              Organisation, Membership]  # fmt: skip
+              Organisation, Membership, Geography, Indicator]  # fmt: skip
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -118,3 +122,48 @@ def test_the_demo_users_and_grants(demo):
     assert {o.short_name for o in organisations} == {"TVP", "MK Council"}
     organisations, users = permissions.appendix_grantees(estate)
     assert [o.short_name for o in organisations] == ["TVP"] and users == []
+
+
+def test_the_demo_has_one_set_of_lsoas_and_the_police_uk_indicators_of_the_real_import(demo):
+    estates = Geography.objects.filter(level="estate")
+    lsoas = Geography.objects.filter(level="lsoa")
+    assert lsoas.count() == 3 * estates.count()
+    for estate in estates:
+        residents = sum(lsoa.population for lsoa in lsoas.filter(parent=estate))
+        assert estate.population - 3 < residents <= estate.population, estate.name
+    police_uk_codes = {
+        police_uk.indicator_code(t) for t in (*police_uk.CRIME_TYPES, police_uk.ALL_CRIME)
+    }
+    burglary = Indicator.objects.filter(
+        name__icontains="burglary", observations__geography__level="lsoa"
+    )
+    assert set(burglary.values_list("code", flat=True)) == {"police-uk-burglary"}
+    at_lsoas = Indicator.objects.filter(observations__geography__level="lsoa").distinct()
+    assert set(at_lsoas.values_list("code", flat=True)) == police_uk_codes
+    crime = demo.chapters.get(slug="crime").selections.filter(indicator__code__in=police_uk_codes)
+    violence = demo.chapters.get(slug="violence").selections.filter(
+        indicator__code__in=police_uk_codes
+    )
+    assert crime.exists() and violence.exists()
+    estate_appendix = demo.appendices.get(slug="estate").indicators.all()
+    assert estate_appendix and all(i.code in police_uk_codes for i in estate_appendix)
+
+
+def test_police_uk_all_crime_is_the_sum_of_its_crime_types_as_in_an_import(demo):
+    lsoa = Geography.objects.get(name="Milton Keynes 019A")
+    by_code = {
+        o.indicator.code: o.value
+        for o in Observation.objects.filter(geography=lsoa, period_start="2016-07-01")
+    }
+    all_crime = by_code.pop(police_uk.indicator_code(police_uk.ALL_CRIME))
+    by_code.pop(police_uk.indicator_code(police_uk.ASB))
+    assert all_crime == sum(by_code.values()) > 0
+
+
+def test_load_demo_removes_what_the_earlier_second_generator_left(demo):
+    partnership = demo.partnership
+    Indicator.objects.create(partnership=partnership, code="policeuk-burglary", name="Burglary")
+    Geography.objects.create(partnership=partnership, level="lsoa", code="E0109001A", name="x")
+    demo_load()
+    assert not Indicator.objects.filter(code__startswith="policeuk-").exists()
+    assert not Geography.objects.filter(code="E0109001A").exists()

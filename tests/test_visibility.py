@@ -37,15 +37,9 @@ COMMENTS = {("consultation", role) for role in ("analyst", "chair", "board", "pa
 
 
 @pytest.fixture
-def people(analyst, chair, board_member, police_partner, outsider):
-    return {
-        "analyst": analyst,
-        "chair": chair,
-        "board": board_member,
-        "partner": police_partner,
-        "outsider": outsider,
-        "anonymous": None,
-    }
+def people(people):
+    """conftest's people, and someone not signed in."""
+    return {**people, "anonymous": None}
 
 
 def make_chapter(partnership, status):

@@ -32,17 +32,6 @@ STEPS = {
 ROLES = ["analyst", "chair", "board", "partner", "outsider"]
 
 
-@pytest.fixture
-def people(analyst, chair, board_member, police_partner, outsider):
-    return {
-        "analyst": analyst,
-        "chair": chair,
-        "board": board_member,
-        "partner": police_partner,
-        "outsider": outsider,
-    }
-
-
 def assessment_at(partnership, status):
     return AssessmentFactory(partnership=partnership, status=status)
 

@@ -186,12 +186,13 @@ def _observations(tally: MonthTally, month: dt.date, batch, indicators, lsoas):
     for (code, crime_type), count in tally.counts.items():
         if crime_type != ASB:
             all_crime[code] += count
-        yield _observation(indicators[crime_type], lsoas[code], batch, month, count)
+        yield month_observation(indicators[crime_type], lsoas[code], batch, month, count)
     for code, count in all_crime.items():
-        yield _observation(indicators[ALL_CRIME], lsoas[code], batch, month, count)
+        yield month_observation(indicators[ALL_CRIME], lsoas[code], batch, month, count)
 
 
-def _observation(indicator, geography, batch, month, count) -> Observation:
+def month_observation(indicator, geography, batch, month: dt.date, count) -> Observation:
+    """One month's count at one place, as an import of police.uk files stores it."""
     return Observation(
         indicator=indicator,
         geography=geography,

@@ -20,7 +20,7 @@ def test_police_reads_the_estate_appendix_and_downloads_its_figures(page, demo):
     expect(page.get_by_role("heading", level=1)).to_have_text("Appendix B: Crime by estate")
     expect(page.get_by_text("NOT FOR PUBLIC CIRCULATION", exact=True)).to_have_count(2)
     violence = page.get_by_role(
-        "table", name="Violence and sexual offences: the 5 estates with most crimes"
+        "table", name="Violence and sexual offences (police.uk): the 5 estates with most crimes"
     )
     first_row = violence.get_by_role("row").nth(1)
     expect(first_row.get_by_role("rowheader")).to_have_text("Central Milton Keynes")
