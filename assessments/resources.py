@@ -76,6 +76,16 @@ def check_xlsx_expansion(data: bytes) -> None:
         )
 
 
+def check_no_macros(data: bytes) -> None:
+    """A workbook carrying VBA (an .xlsm renamed, or any vbaProject.bin) is refused unread."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
+            raise ImportLimitError(
+                "The workbook contains macros; save it as an Excel Workbook (.xlsx) without "
+                "macros, or as CSV, and upload it again."
+            )
+
+
 class LimitedCSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
         check_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
@@ -85,14 +95,19 @@ class LimitedCSV(base_formats.CSV):
 
 
 class LimitedXLSX(base_formats.XLSX):
+    # The sheet to read when the workbook has one of this name (else the active sheet).
+    sheet_name: str | None = None
+
     def create_dataset(self, in_stream):
         import openpyxl
 
         check_size(len(in_stream))
         check_xlsx_expansion(in_stream)
+        check_no_macros(in_stream)
         # Formulas are read as written (not their cached results) so that they are refused.
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False)
-        rows = book.active.iter_rows(values_only=True)
+        sheet = book[self.sheet_name] if self.sheet_name in book.sheetnames else book.active
+        rows = sheet.iter_rows(values_only=True)
         dataset = tablib.Dataset(headers=list(next(rows, [])))
         for row in rows:
             if any(value is not None for value in row):
