@@ -299,9 +299,9 @@ def read_return_file(request: DataRequest, name: str, data: bytes) -> list[Retur
     reader = _Reader(request)
     for number, values in enumerate(dataset, start=2):
         reader.read(number, dict(zip(headers, values, strict=False)))
+    if not reader.seen and not reader.errors:
+        raise ReturnFileError(["The file has no rows: fill in the template and upload it again."])
     errors = reader.errors + reader.missing()
-    if not reader.rows and not errors:
-        errors = ["The file has no rows: fill in the template and upload it again."]
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         if len(errors) > MAX_ERRORS_SHOWN:
