@@ -545,3 +545,26 @@ def test_the_demo_asks_bfrs_for_fire_incidents_by_type_by_month(demo, client):
     assert reverse("data_requests") in client.get(demo.get_absolute_url()).content.decode()
     page = client.get(reverse("data_requests")).content.decode()
     assert request.title in page and "Domestic abuse" not in page
+
+
+def test_the_analyst_manages_requests_in_admin(analyst_client, fire_request, partnership):
+    changelist = analyst_client.get(reverse("admin:assessments_datarequest_changelist"))
+    assert fire_request.title in changelist.content.decode()
+    change = analyst_client.get(
+        reverse("admin:assessments_datarequest_change", args=[fire_request.pk])
+    )
+    assert reverse("data_returns_tracking", args=["testmk", 2017]) in change.content.decode()
+    AssessmentFactory(partnership=partnership, year=2018)
+    analyst_client.post(
+        reverse("admin:assessments_datarequest_changelist"),
+        {"action": "copy_to_next_year", "_selected_action": [fire_request.pk]},
+    )
+    assert DataRequest.objects.filter(assessment__year=2018, title=fire_request.title).exists()
+
+
+def test_another_partnerships_analyst_cannot_open_the_request_in_admin(
+    client, other_analyst, fire_request
+):
+    client.force_login(other_analyst)
+    url = reverse("admin:assessments_datarequest_change", args=[fire_request.pk])
+    assert client.get(url).status_code in (302, 404)

@@ -74,6 +74,9 @@ def test_fire_returns_its_figures_and_the_analyst_sees_them(page: Page, demo):
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your figures")
     expect(page.get_by_text("1 figure changed by more than 50%")).to_be_visible()
+    expect(
+        page.get_by_text("False alarms attended by BFRS, Milton Keynes, January 2016: 400 against")
+    ).to_be_visible()
     flagged = page.locator("tr", has=page.get_by_text("Check", exact=True))
     expect(flagged).to_have_count(1)
     expect(flagged).to_contain_text("False alarms attended by BFRS")
@@ -94,6 +97,7 @@ def test_fire_returns_its_figures_and_the_analyst_sees_them(page: Page, demo):
     expect(bfrs).to_contain_text("Received")
     expect(matrix.get_by_role("row", name="Thames Valley Police")).to_contain_text("Awaiting")
     expect(matrix.get_by_role("row", name="Milton Keynes Council")).to_contain_text("Not sent")
+    assert_accessible(page)
 
     returned = Observation.objects.filter(batch__source="data_return")
     assert returned.count() == 96
