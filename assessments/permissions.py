@@ -427,3 +427,11 @@ def data_requests_for(user: AnyUser) -> QuerySet[DataRequest]:
 def can_submit_data_return(user: AnyUser, request: DataRequest) -> bool:
     """See, download and upload: members of the organisation asked, nobody else."""
     return data_requests_for(user).filter(pk=request.pk).exists()
+
+
+def can_download_data_return(user: AnyUser, data_return) -> bool:
+    """An uploaded file goes back to its organisation and to the partnership's analyst."""
+    request = data_return.request
+    return can_submit_data_return(user, request) or can_manage_data_requests(
+        user, request.assessment
+    )

@@ -120,6 +120,18 @@ class LimitedXLSX(base_formats.XLSX):
 FORMATS = [LimitedCSV, LimitedXLSX]
 
 
+def column_problems(headers: list[str], required, known) -> list[str]:
+    """What is wrong with a file's columns, in words: missing ones, then unknown ones."""
+    missing = [c for c in required if c not in headers]
+    unknown = [h for h in headers if h not in known]
+    problems = []
+    if missing:
+        problems.append(f"missing column {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column {', '.join(unknown)}")
+    return problems
+
+
 class SafeResource(resources.ModelResource):
     """All-or-nothing imports with row and column errors, and formula-safe exports."""
 
@@ -133,14 +145,8 @@ class SafeResource(resources.ModelResource):
         self._seen_keys: dict[tuple, int] = {}
         headers = [str(h or "").strip() for h in dataset.headers or []]
         known = {field.column_name for field in self.fields.values()}
-        missing = [c for c in self.required_columns if c not in headers]
-        unknown = [h for h in headers if h not in known]
-        if missing or unknown:
-            problems = []
-            if missing:
-                problems.append(f"missing column {', '.join(missing)}")
-            if unknown:
-                problems.append(f"unknown column {', '.join(unknown)}")
+        problems = column_problems(headers, self.required_columns, known)
+        if problems:
             raise ValueError(
                 f"The file's columns are wrong: {'; '.join(problems)}. "
                 f"Expected: {', '.join(sorted(known))}."

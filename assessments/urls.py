@@ -98,6 +98,7 @@ urlpatterns = [
     ),
     path("returns/<int:pk>/upload/", views_data_returns.upload, name="data_return_upload"),
     path("returns/<int:pk>/confirm/", views_data_returns.confirm, name="data_return_confirm"),
+    path("returns/files/<int:pk>/", views_data_returns.return_file, name="data_return_file"),
     path(
         "assessments/<slug:slug>/<int:year>/returns/",
         views_data_returns.tracking,

@@ -10,14 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import permissions, querysets
 from .forms_data_returns import ConfirmForm, CorrectionForm, UploadForm
-from .models import DataRequest
+from .models import DataRequest, DataReturn
 from .services import data_returns
 from .services.data_returns import ReturnFileError
 from .views import refuse, visible_assessment
@@ -130,6 +130,21 @@ def confirm(request, pk: int) -> HttpResponse:
         request, f"Thank you: {data_return.row_count} figures have been received and stored"
     )
     return redirect(data_request.get_absolute_url())
+
+
+@login_required
+def return_file(request, pk: int) -> HttpResponse:
+    """The file as uploaded, from private storage, checked on every download."""
+    data_return = get_object_or_404(DataReturn.objects.select_related("request__assessment"), pk=pk)
+    if not permissions.can_download_data_return(request.user, data_return):
+        raise Http404("No such file")
+    if not data_return.file.storage.exists(data_return.file.name):
+        raise Http404("The file is no longer stored")
+    response = FileResponse(
+        data_return.file.open("rb"), as_attachment=True, filename=data_return.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # The analyst's side ------------------------------------------------------------------------

@@ -568,3 +568,19 @@ def test_another_partnerships_analyst_cannot_open_the_request_in_admin(
     client.force_login(other_analyst)
     url = reverse("admin:assessments_datarequest_change", args=[fire_request.pk])
     assert client.get(url).status_code in (302, 404)
+
+
+def test_the_uploaded_file_goes_to_its_organisation_and_the_analyst_only(
+    client, fire_partner, police_partner, analyst, other_analyst, fire_request
+):
+    client.force_login(fire_partner)
+    data = filled_csv(template_rows(client, fire_request))
+    confirm(client, fire_request, upload(client, fire_request, data))
+    url = reverse("data_return_file", args=[DataReturn.objects.get().pk])
+    for user, status in ((fire_partner, 200), (analyst, 200), (police_partner, 404),
+                         (other_analyst, 404)):  # fmt: skip
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status, user
+        if status == 200:
+            assert b"".join(response.streaming_content) == data

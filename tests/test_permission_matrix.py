@@ -278,6 +278,7 @@ ROUTES_WITHOUT_APPENDICES = {
     "data_request_template": "a template of indicator codes and periods",
     "data_return_upload": "POST only: the preview of the organisation's own figures",
     "data_return_confirm": "POST only: stores the figures",
+    "data_return_file": "a partner's uploaded figures",
     "data_returns_tracking": "the analyst's matrix of data requests",
     "data_request_send": "POST only: emails a data request",
     "data_return_correction": "a form asking a partner to correct a return",

@@ -39,7 +39,13 @@ from ..models import (
     User,
 )
 from ..periods import Period, PeriodType
-from ..resources import ImportLimitError, LimitedCSV, LimitedXLSX, NumberWidget
+from ..resources import (
+    ImportLimitError,
+    LimitedCSV,
+    LimitedXLSX,
+    NumberWidget,
+    column_problems,
+)
 from ..spreadsheet import looks_like_formula, neutralise
 from .notifications import absolute
 from .police_uk import batch_replace
@@ -170,14 +176,8 @@ def _dataset(name: str, data: bytes):
 
 
 def _check_columns(headers: list[str]) -> None:
-    missing = [column for column in REQUIRED if column not in headers]
-    unknown = [header for header in headers if header and header not in COLUMNS]
-    if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"it has no column {', '.join(missing)}")
-        if unknown:
-            problems.append(f"it has columns the template does not: {', '.join(unknown)}")
+    problems = column_problems([h for h in headers if h], REQUIRED, COLUMNS)
+    if problems:
         raise ReturnFileError(
             [
                 f"This is not the template of this request: {'; '.join(problems)}. Download the "
@@ -558,13 +558,17 @@ def send_data_return_reminders(*, today: dt.date | None = None) -> int:
         current = request.returns.filter(replaced_by__isnull=True).first()
         if not still_owed(request_status(request, current, today)):
             continue
-        _, created = DataRequestReminder.objects.get_or_create(request=request, sent_on=today)
+        reminder, created = DataRequestReminder.objects.get_or_create(
+            request=request, sent_on=today
+        )
         if not created:
             continue
         late = today > request.due_on
         due = dateformat.format(request.due_on, "j F Y")
         subject = f"{'Overdue' if late else 'Reminder'}: {request.title} due {due}"
-        sent += _email(request, subject, "overdue" if late else "reminder")
+        reminder.recipients = _email(request, subject, "overdue" if late else "reminder")
+        reminder.save(update_fields=["recipients"])
+        sent += reminder.recipients
     return sent
 
 
