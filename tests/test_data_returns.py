@@ -584,3 +584,17 @@ def test_the_uploaded_file_goes_to_its_organisation_and_the_analyst_only(
         assert response.status_code == status, user
         if status == 200:
             assert b"".join(response.streaming_content) == data
+
+
+def test_previews_never_confirmed_are_cleared_a_day_later(fire_client, fire_request, settings):
+    import os
+    import time
+
+    data = filled_csv(template_rows(fire_client, fire_request))
+    upload(fire_client, fire_request, data)
+    [abandoned] = (settings.MEDIA_ROOT / data_returns.PENDING).iterdir()
+    day_old = time.time() - 25 * 3600
+    os.utime(abandoned, (day_old, day_old))
+    upload(fire_client, fire_request, data)
+    folders = list((settings.MEDIA_ROOT / data_returns.PENDING).iterdir())
+    assert len(folders) == 1 and abandoned not in folders

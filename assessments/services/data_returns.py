@@ -48,7 +48,7 @@ from ..resources import (
 )
 from ..spreadsheet import looks_like_formula, neutralise
 from .notifications import absolute
-from .police_uk import batch_replace
+from .police_uk import TOKEN, batch_replace, discard_abandoned_uploads
 
 COLUMNS = ("request", "organisation", "indicator", "indicator_name", "geography",
            "geography_name", "period", "period_name", "value")  # fmt: skip
@@ -56,7 +56,6 @@ REQUIRED = ("request", "organisation", "indicator", "geography", "period", "valu
 DATA_SHEET = "Data"
 MAX_ERRORS_SHOWN = 20
 PENDING = "data-return-uploads"
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 class ReturnFileError(ValueError):
@@ -374,6 +373,7 @@ def _pending_dir(token: str) -> Path:
 
 
 def pending_store(*, request: DataRequest, user: User, name: str, data: bytes) -> str:
+    discard_abandoned_uploads(PENDING)
     token = uuid.uuid4().hex
     folder = _pending_dir(token)
     folder.mkdir(parents=True)
