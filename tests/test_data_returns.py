@@ -312,6 +312,7 @@ BAD_FILES = {
         "return.xlsm",
         "The workbook is macro-enabled (.xlsm)",
     ),
+    "broken workbook": (lambda rows: b"PK not a zip", "return.xlsx", "not an XLSX workbook"),
     "macros inside an xlsx": (_xlsx_with_macros, "return.xlsx", "The workbook contains macros"),
     "not a spreadsheet": (
         lambda rows: b"%PDF-1.7",
@@ -598,3 +599,15 @@ def test_previews_never_confirmed_are_cleared_a_day_later(fire_client, fire_requ
     upload(fire_client, fire_request, data)
     folders = list((settings.MEDIA_ROOT / data_returns.PENDING).iterdir())
     assert len(folders) == 1 and abandoned not in folders
+
+
+@pytest.mark.parametrize(
+    "written", ["2016-02", "2016-2", "2016-02-01", "02/2016", dt.datetime(2016, 2, 1)]
+)
+def test_a_month_is_read_however_a_spreadsheet_wrote_it(written):
+    assert data_returns.parse_period(written, "m").label == "February 2016"
+
+
+def test_a_period_that_does_not_start_its_type_is_not_read():
+    assert data_returns.parse_period("2016-02", "q") is None
+    assert data_returns.parse_period("February 2016", "m") is None

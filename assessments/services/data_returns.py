@@ -157,7 +157,7 @@ def _dataset(name: str, data: bytes):
             [
                 "The workbook is macro-enabled (.xlsm); save it as an Excel Workbook (.xlsx) "
                 "without macros, or as CSV, and upload it again."
-            ]  # fmt: skip
+            ]
         )
     try:
         if suffix == ".xlsx":
@@ -181,7 +181,7 @@ def _check_columns(headers: list[str]) -> None:
             [
                 f"This is not the template of this request: {'; '.join(problems)}. Download the "
                 "template again and copy your figures into it."
-            ]  # fmt: skip
+            ]
         )
 
 
