@@ -611,3 +611,15 @@ def test_a_month_is_read_however_a_spreadsheet_wrote_it(written):
 def test_a_period_that_does_not_start_its_type_is_not_read():
     assert data_returns.parse_period("2016-02", "q") is None
     assert data_returns.parse_period("February 2016", "m") is None
+
+
+def test_the_partners_list_takes_few_queries_however_many_requests(
+    fire_client, fire_request, django_assert_max_num_queries
+):
+    for number in range(5):
+        copy = DataRequest.objects.get(pk=fire_request.pk)
+        copy.pk, copy.title = None, f"Request {number}"
+        copy.save()
+    with django_assert_max_num_queries(10):
+        page = fire_client.get(reverse("data_requests")).content.decode()
+    assert page.count("Awaiting") == 6
