@@ -31,6 +31,8 @@ from .models import (
     Assessment,
     Chapter,
     Comment,
+    DataRequest,
+    DataReturn,
     Geography,
     Headline,
     ImportBatch,
@@ -54,7 +56,7 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
-from .services import accounts, police_uk, reports, two_factor
+from .services import accounts, data_returns, police_uk, reports, two_factor
 from .services.headlines import headline_check
 from .views_reports import export_status_url
 
@@ -83,6 +85,8 @@ PARTNERSHIP_PATH: dict[type[Model], str] = {
     Comment: "chapter__assessment__partnership",
     ReportExport: "assessment__partnership",
     AppendixAccess: "partnership",
+    DataRequest: "assessment__partnership",
+    DataReturn: "request__assessment__partnership",
 }
 
 
@@ -334,10 +338,13 @@ class AssessmentAdmin(ScopedAdmin):
         if obj.pk is None:
             return "Save the assessment first."
         feedback = reverse("feedback", args=[obj.partnership.slug, obj.year])
+        returns = reverse("data_returns_tracking", args=[obj.partnership.slug, obj.year])
         return format_html(
-            '<a href="{}">Review the feedback</a> · <a href="{}">Workflow and history</a>',
+            '<a href="{}">Review the feedback</a> · <a href="{}">Workflow and history</a> · '
+            '<a href="{}">Data returns from partners</a>',
             feedback,
             obj.get_absolute_url(),
+            returns,
         )
 
     @admin.action(description="Prepare the PDFs (public and restricted)")
@@ -629,3 +636,58 @@ class AppendixAccessAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Partner data returns ---
+
+
+class DataReturnInline(ScopedMixin, admin.TabularInline):
+    """Uploads are made by partners on the site; admin shows them."""
+
+    model = DataReturn
+    fk_name = "request"
+    extra = 0
+    fields = ["original_name", "uploaded_by", "uploaded_at", "row_count", "replaced_by",
+              "correction_message"]  # fmt: skip
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(ScopedAdmin):
+    list_display = ["title", "organisation", "assessment", "due_on", "sent_at", "tracking"]
+    list_filter = ["assessment", "organisation"]
+    search_fields = ["title"]
+    filter_horizontal = ["indicators", "contacts"]
+    readonly_fields = ["sent_at", "copied_from", "tracking"]
+    inlines = [DataReturnInline]
+    actions = ["copy_to_next_year"]
+
+    @admin.display(description="On the site")
+    def tracking(self, obj: DataRequest) -> str:
+        if obj.pk is None:
+            return "Save the request first."
+        url = reverse(
+            "data_returns_tracking", args=[obj.assessment.partnership.slug, obj.assessment.year]
+        )
+        return format_html('<a href="{}">Tracking of data returns</a>', url)
+
+    @admin.action(description="Copy to the following year’s assessment")
+    def copy_to_next_year(self, request, queryset):
+        """Last year's requests, a year on, for the next assessment of the same partnership."""
+        for assessment in {r.assessment for r in queryset.select_related("assessment")}:
+            following = scope(Assessment.objects.all(), request.user).filter(
+                partnership=assessment.partnership, year=assessment.year + 1
+            )
+            if not following.exists():
+                self.message_user(
+                    request, f"There is no {assessment.year + 1} assessment yet.", messages.ERROR
+                )
+                continue
+            copies = data_returns.data_requests_copy(
+                requests=list(queryset.filter(assessment=assessment)), to_assessment=following[0]
+            )
+            self.message_user(request, f"{len(copies)} requests copied to {following[0]}.")

@@ -17,6 +17,8 @@ from .models import (
     Chapter,
     ChapterRead,
     Comment,
+    DataRequest,
+    DataReturn,
     Geography,
     ImportBatch,
     Indicator,
@@ -431,3 +433,36 @@ def export_by_url(slug: str, year: int, pk: int) -> ReportExport | None:
         .filter(pk=pk, assessment__partnership__slug=slug, assessment__year=year)
         .first()
     )
+
+
+# --- Partner data returns ---
+
+
+def _with_current_return(requests: QuerySet[DataRequest]) -> list[DataRequest]:
+    """Requests with `current_return` (or None) set, in two queries."""
+    requests = list(requests.select_related("organisation", "assessment__partnership"))
+    current = DataReturn.objects.filter(
+        request__in=requests, replaced_by__isnull=True
+    ).select_related("uploaded_by")
+    by_request = {data_return.request_id: data_return for data_return in current}
+    for request in requests:
+        request.current_return = by_request.get(request.pk)
+    return requests
+
+
+def data_requests_of(user) -> list[DataRequest]:
+    """The user's organisation's requests, soonest due first."""
+    return _with_current_return(permissions.data_requests_for(user).order_by("due_on", "title"))
+
+
+def data_request_history(request: DataRequest) -> QuerySet[DataReturn]:
+    return request.returns.select_related("uploaded_by", "correction_requested_by")
+
+
+def data_requests_tracking(assessment: Assessment) -> list[DataRequest]:
+    """Every request of the assessment, with its current return."""
+    return _with_current_return(assessment.data_requests.order_by("organisation__name", "title"))
+
+
+def data_request_with_current_return(request: DataRequest) -> DataRequest:
+    return _with_current_return(DataRequest.objects.filter(pk=request.pk))[0]

@@ -76,6 +76,16 @@ def check_xlsx_expansion(data: bytes) -> None:
         )
 
 
+def check_no_macros(data: bytes) -> None:
+    """A workbook carrying VBA (an .xlsm renamed, or any vbaProject.bin) is refused unread."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
+            raise ImportLimitError(
+                "The workbook contains macros; save it as an Excel Workbook (.xlsx) without "
+                "macros, or as CSV, and upload it again."
+            )
+
+
 class LimitedCSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
         check_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
@@ -85,14 +95,19 @@ class LimitedCSV(base_formats.CSV):
 
 
 class LimitedXLSX(base_formats.XLSX):
+    # The sheet to read when the workbook has one of this name (else the active sheet).
+    sheet_name: str | None = None
+
     def create_dataset(self, in_stream):
         import openpyxl
 
         check_size(len(in_stream))
         check_xlsx_expansion(in_stream)
+        check_no_macros(in_stream)
         # Formulas are read as written (not their cached results) so that they are refused.
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False)
-        rows = book.active.iter_rows(values_only=True)
+        sheet = book[self.sheet_name] if self.sheet_name in book.sheetnames else book.active
+        rows = sheet.iter_rows(values_only=True)
         dataset = tablib.Dataset(headers=list(next(rows, [])))
         for row in rows:
             if any(value is not None for value in row):
@@ -103,6 +118,18 @@ class LimitedXLSX(base_formats.XLSX):
 
 
 FORMATS = [LimitedCSV, LimitedXLSX]
+
+
+def column_problems(headers: list[str], required, known) -> list[str]:
+    """What is wrong with a file's columns, in words: missing ones, then unknown ones."""
+    missing = [c for c in required if c not in headers]
+    unknown = [h for h in headers if h not in known]
+    problems = []
+    if missing:
+        problems.append(f"missing column {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column {', '.join(unknown)}")
+    return problems
 
 
 class SafeResource(resources.ModelResource):
@@ -118,14 +145,8 @@ class SafeResource(resources.ModelResource):
         self._seen_keys: dict[tuple, int] = {}
         headers = [str(h or "").strip() for h in dataset.headers or []]
         known = {field.column_name for field in self.fields.values()}
-        missing = [c for c in self.required_columns if c not in headers]
-        unknown = [h for h in headers if h not in known]
-        if missing or unknown:
-            problems = []
-            if missing:
-                problems.append(f"missing column {', '.join(missing)}")
-            if unknown:
-                problems.append(f"unknown column {', '.join(unknown)}")
+        problems = column_problems(headers, self.required_columns, known)
+        if problems:
             raise ValueError(
                 f"The file's columns are wrong: {'; '.join(problems)}. "
                 f"Expected: {', '.join(sorted(known))}."

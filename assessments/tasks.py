@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from .services import heartbeat, notifications, people, reports, workflow
+from .services import data_returns, heartbeat, notifications, people, reports, workflow
 
 
 @shared_task
@@ -67,3 +67,16 @@ def render_report_export_task(export_id: int) -> None:
 @shared_task
 def requeue_stale_exports_task() -> None:
     reports.report_exports_requeue_stale()
+
+
+# --- Partner data returns ---
+
+
+@shared_task
+def data_request_email_task(request_id: int, kind: str = "request") -> None:
+    data_returns.notify_data_request(request_id=request_id, kind=kind)
+
+
+@shared_task
+def data_return_reminders_task() -> None:
+    data_returns.send_data_return_reminders()

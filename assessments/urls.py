@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_appendices, views_consultation, views_figures, views_reports
+from . import (
+    views,
+    views_appendices,
+    views_consultation,
+    views_data_returns,
+    views_figures,
+    views_reports,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -80,6 +87,32 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/exports/<int:pk>/download/",
         views_reports.export_download,
         name="export_download",
+    ),
+    # --- Partner data returns ---
+    path("returns/", views_data_returns.request_list, name="data_requests"),
+    path("returns/<int:pk>/", views_data_returns.request_detail, name="data_request"),
+    path(
+        "returns/<int:pk>/template.<str:file_format>",
+        views_data_returns.template_download,
+        name="data_request_template",
+    ),
+    path("returns/<int:pk>/upload/", views_data_returns.upload, name="data_return_upload"),
+    path("returns/<int:pk>/confirm/", views_data_returns.confirm, name="data_return_confirm"),
+    path("returns/files/<int:pk>/", views_data_returns.return_file, name="data_return_file"),
+    path(
+        "assessments/<slug:slug>/<int:year>/returns/",
+        views_data_returns.tracking,
+        name="data_returns_tracking",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/returns/<int:pk>/send/",
+        views_data_returns.send,
+        name="data_request_send",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/returns/<int:pk>/correction/",
+        views_data_returns.correction,
+        name="data_return_correction",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

@@ -28,7 +28,9 @@ def refuse(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     assessments = querysets.assessments_for_home(request.user)
-    return render(request, "assessments/home.html", {"assessments": assessments, "nav": "home"})
+    context = {"assessments": assessments, "nav": "home"}
+    context["data_requests"] = permissions.data_requests_for(request.user).exists()
+    return render(request, "assessments/home.html", context)
 
 
 def visible_assessment(request: HttpRequest, slug: str, year: int) -> Assessment | None:
@@ -63,6 +65,10 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         "can_request_restricted_pdf": permissions.can_request_restricted_export(
             request.user, assessment
         ),
+        "data_requests": permissions.data_requests_for(request.user)
+        .filter(assessment=assessment)
+        .exists(),
+        "can_track_returns": permissions.can_manage_data_requests(request.user, assessment),
     }
     context |= assessment_consultation_context(request, assessment, chapters)
     return render(request, "assessments/assessment.html", context)

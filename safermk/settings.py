@@ -277,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.comment_digests_task",
         "schedule": crontab(hour=17, minute=30),
     },
+    # Partner data returns: reminders before and after the due date, once per date.
+    "data-return-reminders": {
+        "task": "assessments.tasks.data_return_reminders_task",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }
 HEALTH_WORKER_STALE_SECONDS = envint("HEALTH_WORKER_STALE_SECONDS", 180)
 # PDF exports: a render that runs longer is killed, and retried by the periodic sweep.
@@ -323,3 +328,7 @@ LOGGING = {
 # Links in emails point here: the site's address as partners reach it.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
+# Partner data returns: reminder days before and after the due date; change flagged in previews.
+DATA_RETURN_REMIND_DAYS_BEFORE = envint("DATA_RETURN_REMIND_DAYS_BEFORE", 7)
+DATA_RETURN_REMIND_DAYS_AFTER = envint("DATA_RETURN_REMIND_DAYS_AFTER", 3)
+DATA_RETURN_FLAG_PERCENT = envint("DATA_RETURN_FLAG_PERCENT", 50)

@@ -224,6 +224,7 @@ ADMIN_MODELS_WITHOUT_APPENDICES = {
     ("assessments", "headline"): "headlines of the public chapters",
     ("assessments", "comment"): "comments on chapters: appendix comments are outside its scope",
     ("assessments", "reportexport"): "export jobs: appendix ids only, files served elsewhere",
+    ("assessments", "datarequest"): "data requests and their uploads: indicators and files",
     ("axes", "accessattempt"): "sign-in attempts; operators only (Django model permissions)",
     ("axes", "accesslog"): "sign-in log; operators only",
     ("axes", "accessfailurelog"): "failed sign-ins; operators only",
@@ -272,6 +273,15 @@ ROUTES_WITHOUT_APPENDICES = {
     "notification_settings": "the user's email preference",
     "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
     "export_request": "POST only: asks for a document, delivered by export_download (above)",
+    "data_requests": "the organisation's data requests",
+    "data_request": "one data request: its indicators, guidance and uploads",
+    "data_request_template": "a template of indicator codes and periods",
+    "data_return_upload": "POST only: the preview of the organisation's own figures",
+    "data_return_confirm": "POST only: stores the figures",
+    "data_return_file": "a partner's uploaded figures",
+    "data_returns_tracking": "the analyst's matrix of data requests",
+    "data_request_send": "POST only: emails a data request",
+    "data_return_correction": "a form asking a partner to correct a return",
 }
 # admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
 ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")

@@ -34,6 +34,7 @@ from ..periods import Period, PeriodType
 from . import demo_indicator_data
 from .demo_appendices import demo_appendices_load
 from .demo_consultation import demo_consultation_load
+from .demo_data_returns import demo_data_returns_load, demo_data_returns_reset
 
 # Crime is a little higher in summer: the demo spreads annual counts over months with this shape.
 SEASONAL_WEIGHTS = [8, 8, 9, 9, 9, 8, 8, 8, 8, 8, 8, 9]
@@ -59,6 +60,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     )
     organisations = _load_organisations(partnership)
     _load_users(partnership, organisations)
+    demo_data_returns_reset(partnership)
     area = _load_geography(partnership)
     indicators = _load_indicators(partnership, area)
 
@@ -79,6 +81,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     demo_appendices_load(assessment)
     demo_consultation_load(assessment)
     demo_indicator_data.demo_police_uk_load(partnership)
+    demo_data_returns_load(assessment)
     return assessment
 
 

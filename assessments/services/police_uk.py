@@ -294,7 +294,7 @@ def _upload_dir(token: str) -> Path:
 
 def police_uk_upload_store(files) -> str:
     """Keep uploaded files (Django UploadedFile) for the confirmation step; returns a token."""
-    _discard_abandoned_uploads()
+    discard_abandoned_uploads(UPLOADS)
     token = uuid.uuid4().hex
     folder = _upload_dir(token)
     folder.mkdir(parents=True)
@@ -306,9 +306,9 @@ def police_uk_upload_store(files) -> str:
     return token
 
 
-def _discard_abandoned_uploads(max_age_hours: int = 24) -> None:
+def discard_abandoned_uploads(folder_name: str, max_age_hours: int = 24) -> None:
     """Previews that were never confirmed leave their files behind: clear the old ones."""
-    root = Path(settings.MEDIA_ROOT) / UPLOADS
+    root = Path(settings.MEDIA_ROOT) / folder_name
     cutoff = time.time() - max_age_hours * 3600
     for folder in root.glob("*"):
         if TOKEN.match(folder.name) and folder.stat().st_mtime < cutoff:

@@ -1,0 +1,75 @@
+"""Partner data returns: checking and storing the filled fire template, for the area and by LSOA.
+
+Runs against the development database inside a transaction that is rolled back, so the demo
+data is left as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+import time
+
+from django.db import transaction
+
+RUNS = 5
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _filled(template: bytes) -> bytes:
+    rows = list(csv.DictReader(io.StringIO(template.decode("utf-8-sig"))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for number, row in enumerate(rows):
+        writer.writerow({**row, "value": 100 + number % 7})
+    return out.getvalue().encode()
+
+
+def _median_ms(action) -> float:
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
+def _measure(request, user) -> tuple[int, float, float]:
+    from assessments.services import data_returns
+
+    data = _filled(data_returns.template_csv(request))
+    rows = len(data_returns.read_return_file(request, "return.csv", data))
+    check = _median_ms(lambda: data_returns.read_return_file(request, "return.csv", data))
+
+    def store():
+        token = data_returns.pending_store(request=request, user=user, name="r.csv", data=data)
+        data_returns.data_return_confirm(request=request, user=user, token=token)
+
+    return rows, check, _median_ms(store)
+
+
+def main() -> None:
+    from assessments.models import DataRequest, User
+    from assessments.services.demo import demo_load
+
+    print("## Partner data returns: check and store a filled template")  # noqa: T201
+    print("| rows | check (read + validate) median ms | confirm (store) median ms |")  # noqa: T201
+    print("|---|---|---|")  # noqa: T201
+    try:
+        with transaction.atomic():
+            demo_load()
+            user = User.objects.get(username="fire")
+            request = DataRequest.objects.get(organisation__short_name="BFRS")
+            for level in ("area", "lsoa"):
+                request.geography_level = level
+                request.save(update_fields=["geography_level"])
+                rows, check, store = _measure(request, user)
+                print(f"| {rows:,} | {check:.0f} | {store:.0f} |")  # noqa: T201
+            raise _RollBack
+    except _RollBack:
+        pass
