@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
 
 from . import permissions
 from .models import (
@@ -154,49 +154,6 @@ def indicator_series(
 def indicator_value(indicator: Indicator, geography: Geography, period: Period) -> Decimal | None:
     """The indicator's value for one place and period, or None when there is no data."""
     return indicator_series(indicator, geography, [period])[0][1]
-
-
-# Restricted appendices: totals for many places at once.
-
-
-def totals_by_geography(
-    indicators: list[Indicator], period: Period, level: str
-) -> dict[tuple[int, int], Decimal]:
-    """Each count indicator's total for the period in every place at `level`, in one query.
-
-    Keyed by (indicator id, geography id). An observation counts towards the place it is stored
-    at when that place is at `level`, else towards its parent or grandparent at `level` in the
-    best-fit lookup (Geography.parent): LSOAs add up to their estate, estates to the area. A
-    period stored whole wins over its months, so data loaded both ways never counts twice.
-    Indicators must not be stored both at a place and at the LSOAs under it (police.uk crime
-    types live at LSOAs under their own codes for that reason).
-    """
-    counts = [i for i in indicators if i.aggregation == Indicator.Aggregation.SUM]
-    place = Case(
-        When(geography__level=level, then=F("geography_id")),
-        When(geography__parent__level=level, then=F("geography__parent_id")),
-        When(geography__parent__parent__level=level, then=F("geography__parent__parent_id")),
-    )
-    in_period = Q(period_type=period.type, period_start=period.start)
-    if period.type != PeriodType.MONTH:
-        in_period |= Q(
-            period_type=PeriodType.MONTH,
-            period_start__gte=period.start,
-            period_start__lt=period.end,
-        )
-    rows = (
-        Observation.objects.filter(in_period, indicator__in=counts)
-        .annotate(place=place)
-        .filter(place__isnull=False)
-        .values("indicator_id", "place", "period_type")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
-    whole, from_months = {}, {}
-    for row in rows:
-        summed_months = row["period_type"] != period.type
-        (from_months if summed_months else whole)[row["indicator_id"], row["place"]] = row["total"]
-    return from_months | whole
 
 
 # --- Partner consultation ---

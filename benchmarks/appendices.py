@@ -97,11 +97,11 @@ def _measure() -> None:
     rows = Observation.objects.filter(batch__key="bench").count()
     for level in ("estate", "area"):
         ms, queries = timed(
-            lambda level=level: querysets.totals_by_geography(indicators, year, level)
+            lambda level=level: querysets.indicator_totals_by_geography(indicators, level, year)
         )
         report(
-            f"totals_by_geography, {rows} LSOA observations to {level}: "
-            f"{ms:.0f} ms, {queries} query"
+            f"indicator_totals_by_geography, {rows} LSOA observations to {level}: "
+            f"{ms:.0f} ms, {queries} queries"
         )
 
     client = Client()

@@ -72,20 +72,17 @@ def test_lsoa_counts_add_up_to_their_estate_and_to_the_area(places, burglary):
     observe(burglary, places["lsoa_b"], dt.date(2016, 9, 1), 2)
     observe(burglary, places["lsoa_q"], dt.date(2016, 9, 1), 1)
     observe(burglary, places["lsoa_a"], dt.date(2017, 4, 1), 50)  # the next year: left out
-    by_estate = querysets.totals_by_geography([burglary], THIS_YEAR, "estate")
-    assert by_estate == {
-        (burglary.pk, places["fishermead"].pk): 9,
-        (burglary.pk, places["quietside"].pk): 1,
-    }
-    by_area = querysets.totals_by_geography([burglary], THIS_YEAR, "area")
-    assert by_area == {(burglary.pk, places["area"].pk): 10}
+    by_estate = querysets.indicator_totals_by_geography([burglary], "estate", THIS_YEAR)
+    assert by_estate == {burglary.pk: {places["fishermead"].pk: 9, places["quietside"].pk: 1}}
+    by_area = querysets.indicator_totals_by_geography([burglary], "area", THIS_YEAR)
+    assert by_area == {burglary.pk: {places["area"].pk: 10}}
 
 
 def test_a_year_stored_whole_is_not_added_to_its_months(places, burglary):
     observe(burglary, places["fishermead"], THIS_YEAR.start, 40, period_type="fy")
     observe(burglary, places["fishermead"], dt.date(2016, 5, 1), 7)
-    totals = querysets.totals_by_geography([burglary], THIS_YEAR, "estate")
-    assert totals == {(burglary.pk, places["fishermead"].pk): 40}
+    totals = querysets.indicator_totals_by_geography([burglary], "estate", THIS_YEAR)
+    assert totals == {burglary.pk: {places["fishermead"].pk: 40}}
 
 
 @pytest.fixture

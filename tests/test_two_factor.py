@@ -101,3 +101,13 @@ def test_next_cannot_send_people_to_another_site(client, analyst):
     sign_in(client, "analyst")
     response = client.post(TWO_FACTOR, {"code": code_for(device), "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_wrong_codes_slow_further_tries_down(client, analyst, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # a minute after the first wrong code
+    device = TOTPDevice.objects.create(user=analyst, confirmed=True)
+    sign_in(client, "analyst")
+    client.post(TWO_FACTOR, {"code": "000000"})
+    response = client.post(TWO_FACTOR, {"code": code_for(device)})
+    assert "Too many wrong codes. Wait" in response.content.decode()
+    assert client.get("/").status_code == 302  # still not through

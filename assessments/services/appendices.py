@@ -84,11 +84,24 @@ def appendix_content(appendix: Appendix) -> AppendixContent | None:
     return AppendixContent(current_period, appendix.comparison_period, tables, rows)
 
 
+def _totals(
+    indicators: list[Indicator], period: Period, level: str
+) -> dict[tuple[int, int], Decimal]:
+    """{(indicator id, place id): value} for the places at `level` with data in the period."""
+    grid = querysets.indicator_totals_by_geography(indicators, level, period)
+    return {
+        (indicator_id, place_id): value
+        for indicator_id, by_place in grid.items()
+        for place_id, value in by_place.items()
+        if value is not None
+    }
+
+
 def _rows(appendix: Appendix, indicators: list[Indicator], level: str) -> list[AppendixRow]:
-    current = querysets.totals_by_geography(indicators, appendix.current_period, level)
+    current = _totals(indicators, appendix.current_period, level)
     previous = {}
     if appendix.comparison_period is not None:
-        previous = querysets.totals_by_geography(indicators, appendix.comparison_period, level)
+        previous = _totals(indicators, appendix.comparison_period, level)
     places = querysets.geographies_at_level(appendix.assessment.partnership_id, level)
     rows = [
         AppendixRow(

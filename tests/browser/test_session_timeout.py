@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def short_sessions(settings):
-    settings.SESSION_COOKIE_AGE = 5
-    settings.SESSION_WARNING_SECONDS = 4
+    settings.SESSION_COOKIE_AGE = 8  # seconds: long enough for a slow machine to load a page
+    settings.SESSION_WARNING_SECONDS = 7
 
 
 def test_the_warning_offers_to_stay_signed_in(page, demo, short_sessions):
@@ -32,7 +32,8 @@ def test_doing_nothing_signs_out_and_asks_to_sign_in_again(page, demo, short_ses
     sign_in(page, "police")
     page.goto("/assessments/safermk/2017/crime/")
     page.wait_for_url(
-        re.compile(r"/accounts/login/\?next=%2Fassessments%2Fsafermk%2F2017%2Fcrime%2F$")
+        re.compile(r"/accounts/login/\?next=%2Fassessments%2Fsafermk%2F2017%2Fcrime%2F$"),
+        timeout=20_000,
     )
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
@@ -42,7 +43,7 @@ def test_a_half_written_comment_survives_being_signed_out(page, demo, short_sess
     page.goto("/assessments/safermk/2017/violence/")
     comment = page.locator("#comment-body")
     comment.fill("Half of my thoughts on the night-time economy")
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="), timeout=20_000)
 
     page.get_by_label("Username").fill("police")
     page.get_by_label("Password").fill("safermk-demo")
