@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := safermk.settings
 
-.PHONY: run test lint format bench setup system-deps browser-deps frontend venv migrate demo clean
+.PHONY: run test lint format bench load setup system-deps browser-deps frontend venv migrate demo clean
 
 run: setup migrate demo
 	@echo ""
@@ -69,6 +69,10 @@ demo: venv
 
 bench: setup migrate
 	$(PY) -m benchmarks
+
+# 50 users for 2 minutes against gunicorn + PostgreSQL + Redis on 127.0.0.1 (loadtest/__main__.py).
+load: setup
+	$(PY) -m loadtest
 
 clean:
 	rm -rf $(VENV) node_modules static/dist var

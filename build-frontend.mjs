@@ -13,4 +13,9 @@ const css = sass.compile("static/src/site.scss", {
 writeFileSync(`${out}/site.css`, css.css);
 cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk-frontend.min.js`);
 cpSync("node_modules/htmx.org/dist/htmx.min.js", `${out}/htmx.min.js`);
+// The footer styles name this image; collectstatic's manifest refuses a stylesheet whose
+// references are missing, so it ships although no page shows it.
+const images = "node_modules/govuk-frontend/dist/govuk/assets/images";
+mkdirSync(`${out}/assets/images`, { recursive: true });
+cpSync(`${images}/govuk-crest.svg`, `${out}/assets/images/govuk-crest.svg`);
 console.log(`built ${out}/site.css (${css.css.length} bytes)`);

@@ -219,6 +219,22 @@ class SafeImportExportMixin(ImportExportCspMixin, ImportExportMixin):
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
+    def process_result(self, result, request):
+        # import-export reports success after the confirmation step whatever happened, since
+        # the preview had no errors; an error there (the database went away) rolled it all
+        # back, and the analyst must be told so.
+        if result.has_errors():
+            first = (result.base_errors or [e for _, row in result.row_errors() for e in row])[0]
+            messages.error(
+                request,
+                f"The import failed and nothing was saved ({type(first.error).__name__}). "
+                "Upload the file again.",
+            )
+            return redirect(
+                reverse(f"admin:{self.get_model_info()[0]}_{self.get_model_info()[1]}_import")
+            )
+        return super().process_result(result, request)
+
 
 class OperatorOnlyAddMixin:
     """Records that only an operator (superuser) creates, such as a new partnership."""

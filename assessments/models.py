@@ -693,6 +693,8 @@ class ReportExport(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Queued while the broker was unreachable: the periodic sweep publishes it when it is back.
+    awaiting_broker = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -3,7 +3,15 @@
 from celery import shared_task
 from django.conf import settings
 
-from .services import data_returns, heartbeat, notifications, people, reports, workflow
+from .services import (
+    data_returns,
+    heartbeat,
+    housekeeping,
+    notifications,
+    people,
+    reports,
+    workflow,
+)
 
 
 @shared_task
@@ -56,16 +64,20 @@ def invitation_send_task(invitation_id: int) -> None:
 
 
 @shared_task(
+    bind=True,
     time_limit=settings.PDF_RENDER_TIME_LIMIT,
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def render_report_export_task(export_id: int) -> None:
-    reports.report_export_render(export_id=export_id)
+def render_report_export_task(self, export_id: int) -> None:
+    # A message delivered again after its worker process died may take the row over at once.
+    worker_lost = bool((self.request.delivery_info or {}).get("redelivered"))
+    reports.report_export_render(export_id=export_id, worker_lost=worker_lost)
 
 
 @shared_task
 def requeue_stale_exports_task() -> None:
+    reports.report_exports_publish_waiting()
     reports.report_exports_requeue_stale()
 
 
@@ -80,3 +92,11 @@ def data_request_email_task(request_id: int, kind: str = "request") -> None:
 @shared_task
 def data_return_reminders_task() -> None:
     data_returns.send_data_return_reminders()
+
+
+# --- Production readiness ---
+
+
+@shared_task
+def housekeeping_task() -> None:
+    housekeeping.housekeeping_run()

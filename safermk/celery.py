@@ -1,15 +1,35 @@
 """The Celery app. Task bodies live in assessments/tasks.py and call services."""
 
+import functools
 import logging
 import os
 
 from celery import Celery, signals
+from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safermk.settings")
 
-# DjangoTask gives every task delay_on_commit, so a job is only published once the row it
-# reads has been committed.
-app = Celery("safermk", task_cls="celery.contrib.django.task:DjangoTask")
+
+class Task(DjangoTask):
+    """DjangoTask's delay_on_commit, so that a job is only published once the row it reads has
+    been committed; robust, so that a broker outage does not turn a request whose writes are
+    already committed into an error page (the failure is logged; PDF exports keep their own
+    record and are published again, see services/reports.py)."""
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        _robust_on_commit(functools.partial(self.delay, *args, **kwargs))
+
+    def apply_async_on_commit(self, *args, **kwargs) -> None:
+        _robust_on_commit(functools.partial(self.apply_async, *args, **kwargs))
+
+
+def _robust_on_commit(publish) -> None:
+    from django.db import transaction
+
+    transaction.on_commit(publish, robust=True)
+
+
+app = Celery("safermk", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

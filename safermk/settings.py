@@ -282,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.data_return_reminders_task",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Old exports, abandoned uploads and audit logs past their retention (services/housekeeping).
+    "housekeeping": {
+        "task": "assessments.tasks.housekeeping_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 HEALTH_WORKER_STALE_SECONDS = envint("HEALTH_WORKER_STALE_SECONDS", 180)
 # PDF exports: a render that runs longer is killed, and retried by the periodic sweep.
@@ -289,6 +294,16 @@ PDF_RENDER_TIME_LIMIT = envint("PDF_RENDER_TIME_LIMIT", 900)
 CELERY_TASK_ROUTES = {"assessments.tasks.render_report_export_task": {"queue": "pdf"}}
 
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "safermk-demo")
+
+# --- Production readiness: retention, applied nightly by the housekeeping job ---
+# Rendered PDFs (file and row; a new request renders again), unconfirmed uploads, and the
+# appendix access log with django-axes' sign-in records.
+EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", 90)
+UPLOAD_RETENTION_HOURS = envint("UPLOAD_RETENTION_HOURS", 24)
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 730)
+# Admin table imports wait between preview and confirmation in private media (not /tmp), so
+# that the confirmation may reach another web host, and housekeeping clears abandoned ones.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # --- Indicator data (imports, public figures) ---
 # Admin table imports: refused beyond these, before the file is parsed.

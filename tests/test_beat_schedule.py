@@ -10,6 +10,7 @@ EXPECTED = {
     "assessments.tasks.consultations_close_due_task",
     "assessments.tasks.consultation_reminders_task",
     "assessments.tasks.comment_digests_task",
+    "assessments.tasks.housekeeping_task",  # exports, uploads and audit records past retention
 }
 
 

@@ -267,6 +267,38 @@ def test_a_running_export_with_a_live_lease_is_left_to_its_worker(chapter):
     assert (export.status, export.attempts) == (Status.RUNNING, 1)
 
 
+def test_a_message_delivered_again_after_its_worker_died_takes_the_row_over(chapter):
+    future = timezone.now() + dt.timedelta(minutes=1)
+    export = _queued(chapter.assessment, status=Status.RUNNING, lease_expires_at=future, attempts=1)
+    reports.report_export_render(export_id=export.pk, worker_lost=True)
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (Status.DONE, 2)
+
+
+def test_an_export_asked_for_while_the_broker_is_down_waits_for_the_sweep(
+    analyst_client, chapter, monkeypatch, jobs
+):
+    from kombu.exceptions import OperationalError
+
+    from assessments.tasks import render_report_export_task
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(render_report_export_task, "delay", unreachable)
+    with jobs():
+        response = analyst_client.post(_request_url(chapter.assessment), {"variant": "public"})
+    assert response.status_code == 302
+    export = ReportExport.objects.get()
+    assert (export.status, export.awaiting_broker) == (Status.QUEUED, True)
+    assert reports.report_exports_publish_waiting() == 0  # still down: still waiting
+
+    monkeypatch.undo()
+    assert reports.report_exports_publish_waiting() == 1
+    export.refresh_from_db()
+    assert (export.status, export.awaiting_broker) == (Status.DONE, False)
+
+
 def test_the_sweep_requeues_stale_exports_and_gives_up_after_three_attempts(chapter, jobs):
     past = timezone.now() - dt.timedelta(minutes=5)
     stale = _queued(chapter.assessment, status=Status.RUNNING, lease_expires_at=past, attempts=1)

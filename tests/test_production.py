@@ -33,6 +33,14 @@ def test_check_deploy_is_clean_with_the_documented_production_environment():
     assert "no issues" in result.stdout
 
 
+def test_collectstatic_works_with_the_production_settings(tmp_path):
+    """The manifest storage refuses a stylesheet that names a missing file."""
+    result = manage("collectstatic", "--noinput", **PRODUCTION_ENV, SAFERMK_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles" / "staticfiles.json").read_text()
+    assert "dist/site.css" in manifest
+
+
 def test_production_refuses_to_start_with_the_development_secret():
     env = {**PRODUCTION_ENV}
     del env["DJANGO_SECRET_KEY"]

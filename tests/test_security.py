@@ -1,7 +1,10 @@
-"""Login throttling and the security headers of site, admin and health responses."""
+"""Login throttling and the security headers of site, admin, health and download responses."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+
+from assessments.models import ReportExport
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +52,31 @@ def test_the_analyst_unlocks_a_locked_partner(client, analyst, police_partner):
     assert attempt(client, "police", "safermk-demo").status_code == 302
 
 
-@pytest.mark.parametrize("url", ["/", "/admin/login/", "/healthz", LOGIN])
-def test_security_headers_on_every_kind_of_response(client, url, settings):
+@pytest.fixture
+def production_headers(settings):
     settings.SECURE_HSTS_SECONDS = 31_536_000  # as in production, where requests are HTTPS
-    response = client.get(url, secure=True)
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/login/", "/healthz", LOGIN])
+def test_security_headers_on_every_kind_of_response(client, url, production_headers):
+    assert_security_headers(client.get(url, secure=True))
+
+
+def test_security_headers_on_a_pdf_download(analyst_client, assessment, production_headers):
+    export = ReportExport.objects.create(
+        assessment=assessment, status=ReportExport.Status.DONE, content_hash="x"
+    )
+    export.file.save("report.pdf", ContentFile(b"%PDF-1.7 the report"))
+    url = reverse("export_download", args=[assessment.partnership.slug, assessment.year, export.pk])
+    response = analyst_client.get(url, secure=True)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 the report"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert_security_headers(response)
+
+
+def assert_security_headers(response) -> None:
     csp = response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp
     assert "script-src 'self'" in csp  # plus the request's nonce where a page uses one

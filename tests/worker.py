@@ -25,8 +25,21 @@ def test_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+class WorkerLog(list):
+    """The worker's output lines, and its main process (to find its pool's children)."""
+
+    process: subprocess.Popen
+
+    def pool_children(self) -> list[int]:
+        """The pids of the prefork pool's processes (Linux /proc)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
+
+
 @contextmanager
-def celery_worker(*queues: str, ready_timeout: float = 60):
+def celery_worker(*queues: str, ready_timeout: float = 60, pool: str = "solo"):
+    """A worker process on the queues; `pool="prefork"` runs tasks in one child process."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -37,13 +50,15 @@ def celery_worker(*queues: str, ready_timeout: float = 60):
     command = [
         sys.executable, "-m", "celery", "-A", "safermk", "worker",
         "--queues", ",".join(queues or ("default", "pdf")),
-        "--pool", "solo", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
+        "--pool", pool, "--concurrency", "1",
+        "--without-gossip", "--without-mingle", "--loglevel", "INFO",
         "--hostname", f"test-worker-{os.getpid()}@%h",
     ]  # fmt: skip
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    lines: list[str] = []
+    lines = WorkerLog()
+    lines.process = process
     ready = threading.Event()
 
     def read():

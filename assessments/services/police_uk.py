@@ -306,13 +306,15 @@ def police_uk_upload_store(files) -> str:
     return token
 
 
-def discard_abandoned_uploads(folder_name: str, max_age_hours: int = 24) -> None:
-    """Previews that were never confirmed leave their files behind: clear the old ones."""
+def discard_abandoned_uploads(folder_name: str) -> int:
+    """Previews that were never confirmed leave their files behind: clear those older than
+    UPLOAD_RETENTION_HOURS (at each upload, and daily by the housekeeping job)."""
     root = Path(settings.MEDIA_ROOT) / folder_name
-    cutoff = time.time() - max_age_hours * 3600
-    for folder in root.glob("*"):
-        if TOKEN.match(folder.name) and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+    cutoff = time.time() - settings.UPLOAD_RETENTION_HOURS * 3600
+    old = [f for f in root.glob("*") if TOKEN.match(f.name) and f.stat().st_mtime < cutoff]
+    for folder in old:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(old)
 
 
 def police_uk_upload_tally(token: str, area_prefix: str) -> dict[dt.date, MonthTally]:

@@ -18,7 +18,7 @@ import mimetypes
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from .. import permissions, querysets
 from ..context_processors import SERVICE_NAME
@@ -55,6 +56,8 @@ RENDERER = f"WeasyPrint {version('weasyprint')}"
 # Renewed on every progress update: a live render never loses it, a dead one frees the row soon.
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
+# What publishing raises when the broker is down (kombu wraps connection errors in this).
+BROKER_ERRORS = (BrokerOperationalError, OSError)
 PROGRESS_INTERVAL = 0.25
 # Until a first render tells us, assume this much HTML fills a page (demo assessment: ~2.6 kB).
 HTML_BYTES_PER_PAGE = 2600
@@ -270,9 +273,22 @@ def report_identity(
 
 
 def _enqueue(export: ReportExport) -> None:
+    transaction.on_commit(partial(_publish, export.pk))
+
+
+def _publish(export_id: int) -> bool:
+    """Hand the render to the broker. When the broker is unreachable the request still succeeds:
+    the row stays queued, marked, and report_exports_publish_waiting sends it once it is back."""
     from ..tasks import render_report_export_task
 
-    render_report_export_task.delay_on_commit(export.pk)
+    try:
+        render_report_export_task.delay(export_id)
+    except BROKER_ERRORS:
+        logger.warning("Broker unreachable: export %s waits to be published", export_id)
+        ReportExport.objects.filter(pk=export_id).update(awaiting_broker=True)
+        return False
+    ReportExport.objects.filter(pk=export_id, awaiting_broker=True).update(awaiting_broker=False)
+    return True
 
 
 def _is_stale(export: ReportExport, now) -> bool:
@@ -345,10 +361,13 @@ def _requeue(export: ReportExport) -> None:
 # The job -----------------------------------------------------------------------------------
 
 
-def _claim(export_id: int) -> ReportExport | None:
-    """Take the row for this worker: queued, or left running by a worker whose lease ran out."""
+def _claim(export_id: int, *, worker_lost: bool) -> ReportExport | None:
+    """Take the row for this worker: queued, or left running by a worker whose lease ran out,
+    or at once when the broker says the worker that had it died (`worker_lost`)."""
     now = timezone.now()
     claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, lease_expires_at__lt=now)
+    if worker_lost:
+        claimable |= Q(status=Status.RUNNING)
     claimed = ReportExport.objects.filter(
         claimable, pk=export_id, attempts__lt=MAX_ATTEMPTS
     ).update(
@@ -401,12 +420,16 @@ def export_file_name(export: ReportExport) -> str:
     return f"{assessment.partnership.slug}-{assessment.year}-{export.kind}-{export.variant}.pdf"
 
 
-def report_export_render(*, export_id: int) -> ReportExport | None:
+def report_export_render(*, export_id: int, worker_lost: bool = False) -> ReportExport | None:
     """Render a queued export and store its file. Safe to run twice: a finished or a live
-    running export is left alone."""
+    running export is left alone.
+
+    `worker_lost`: the broker delivers this message again because the process rendering it died
+    (Redis requeues a message only then, or after CELERY_VISIBILITY_TIMEOUT, which is longer than
+    PDF_RENDER_TIME_LIMIT), so the row may be taken over without waiting for its lease."""
     from .. import pdf
 
-    export = _claim(export_id)
+    export = _claim(export_id, worker_lost=worker_lost)
     if export is None:
         logger.info("Export %s is not waiting to be rendered; nothing to do", export_id)
         return None
@@ -482,3 +505,10 @@ def report_exports_requeue_stale() -> int:
         _enqueue(export)
         count += 1
     return count
+
+
+def report_exports_publish_waiting() -> int:
+    """Publish the queued rows whose publication failed while the broker was down (run
+    periodically by beat, with the stale sweep)."""
+    waiting = ReportExport.objects.filter(status=Status.QUEUED, awaiting_broker=True)
+    return sum(_publish(pk) for pk in waiting.values_list("pk", flat=True))

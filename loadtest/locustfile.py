@@ -1,0 +1,124 @@
+"""Locust users of the load test (`make load`): partners reading chapters and commenting the day
+before the consultation closes, and the analyst preparing PDFs meanwhile.
+
+Every user signs in through the real sign-in form with the right password (django-axes would
+lock out wrong ones). Each comment the server confirms (a redirect to the new comment) is
+counted, so the run can check that every one of them was stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from pathlib import Path
+
+import urllib3
+from locust import HttpUser, between, events, task
+
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+DOWNLOAD_LINK = re.compile(r'href="([^"]+/download/)"')
+EXPORT_TIMEOUT = 300
+
+# The load test's own self-signed certificate: nothing to verify, nothing to warn about.
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+_partners = iter(PLAN["partners"])
+confirmed_comments: list[str] = []  # the bodies of comments the server said it stored
+
+
+@events.quitting.add_listener
+def _write_result(environment, **_):
+    Path(os.environ["LOAD_RESULT"]).write_text(json.dumps({"comments": confirmed_comments}))
+
+
+class SignedInUser(HttpUser):
+    abstract = True
+    username = ""
+
+    def on_start(self):
+        self.client.verify = False
+        self.sign_in()
+
+    def csrf_token(self, response) -> str:
+        return CSRF_TOKEN.search(response.text).group(1)
+
+    def post(self, path: str, data: dict, token: str, name: str):
+        # Django checks the Referer of HTTPS form posts.
+        return self.client.post(
+            path,
+            {**data, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.host + path},
+            allow_redirects=False,
+            name=name,
+            catch_response=True,
+        )
+
+    def sign_in(self) -> None:
+        page = self.client.get("/accounts/login/", name="sign-in page")
+        credentials = {"username": self.username, "password": PLAN["password"]}
+        with self.post("/accounts/login/", credentials, self.csrf_token(page), "sign in") as r:
+            if r.status_code != 302:
+                r.failure(f"sign-in answered {r.status_code}")
+
+
+class Partner(SignedInUser):
+    """Reads chapters, now and then comments on one."""
+
+    wait_time = between(1, 4)
+
+    def on_start(self):
+        self.username = next(_partners)
+        super().on_start()
+
+    @task(4)
+    def read_a_chapter(self):
+        if random.random() < 0.2:
+            self.client.get(PLAN["assessment"], name="assessment page")
+        self.client.get(random.choice(PLAN["chapters"]), name="chapter page")
+
+    @task(1)
+    def comment_on_a_chapter(self):
+        chapter = random.choice(PLAN["chapters"])
+        page = self.client.get(chapter, name="chapter page")
+        body = f"{self.username} at {time.time():.6f}: the figures for the estates need a source."
+        with self.post(f"{chapter}comments/", {"body": body, "on": ""}, self.csrf_token(page),
+                       "post a comment") as response:  # fmt: skip
+            if response.status_code == 302 and "#comment-" in response.headers["Location"]:
+                confirmed_comments.append(body)
+            else:
+                response.failure(f"comment not posted: {response.status_code}")
+
+
+class Analyst(SignedInUser):
+    """Prepares the public or the restricted PDF, follows its progress and downloads it."""
+
+    fixed_count = 1
+    wait_time = between(5, 10)
+    username = PLAN["analyst"]
+
+    @task
+    def export_a_pdf(self):
+        page = self.client.get(PLAN["assessment"], name="assessment page")
+        variant = random.choice(["public", "restricted"])
+        with self.post(f"{PLAN['assessment']}pdf/", {"variant": variant}, self.csrf_token(page),
+                       "request a PDF") as response:  # fmt: skip
+            if response.status_code != 302:
+                response.failure(f"export request answered {response.status_code}")
+                return
+        status_url = response.headers["Location"]
+        deadline = time.monotonic() + EXPORT_TIMEOUT
+        while time.monotonic() < deadline:
+            status = self.client.get(status_url, name="export progress")
+            link = DOWNLOAD_LINK.search(status.text)
+            if link:
+                self.client.get(link.group(1), name="download the PDF")
+                return
+            time.sleep(2)
+        events.request.fire(
+            request_type="PDF", name="export finished", response_time=EXPORT_TIMEOUT * 1000,
+            response_length=0, exception=TimeoutError("export not ready in time"),
+        )  # fmt: skip
