@@ -13,4 +13,7 @@ const css = sass.compile("static/src/site.scss", {
 writeFileSync(`${out}/site.css`, css.css);
 cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk-frontend.min.js`);
 cpSync("node_modules/htmx.org/dist/htmx.min.js", `${out}/htmx.min.js`);
+// The chapter editor's Markdown widget (EasyMDE, with CodeMirror 5 bundled in its file).
+cpSync("node_modules/easymde/dist/easymde.min.js", `${out}/easymde.min.js`);
+cpSync("node_modules/easymde/dist/easymde.min.css", `${out}/easymde.min.css`);
 console.log(`built ${out}/site.css (${css.css.length} bytes)`);

@@ -403,3 +403,11 @@ def needs_two_factor(user: AnyUser) -> bool:
     if user.organisation_id:
         group_match |= Q(group__organisation=user.organisation_id)
     return AppendixGroupObjectPermission.objects.filter(group_match).exists()
+
+
+# --- Analyst's workspace ---
+
+
+def can_view_dashboard(user: AnyUser, assessment: Assessment) -> bool:
+    """The assessment dashboard: the partnership's analyst and chair."""
+    return role_in(user, assessment.partnership_id) in MANAGING_ROLES

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_appendices, views_consultation, views_figures, views_reports
+from . import (
+    views,
+    views_appendices,
+    views_consultation,
+    views_figures,
+    views_reports,
+    views_workspace,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -80,6 +87,37 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/exports/<int:pk>/download/",
         views_reports.export_download,
         name="export_download",
+    ),
+    # --- Analyst's workspace ---
+    path(
+        "assessments/<slug:slug>/<int:year>/dashboard/",
+        views_workspace.dashboard,
+        name="dashboard",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/",
+        views_workspace.chapter_edit,
+        name="chapter_edit",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/preview/",
+        views_workspace.chapter_preview,
+        name="chapter_preview",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/figures/",
+        views_workspace.figure_upload,
+        name="figure_upload",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/pdf/",
+        views_workspace.chapter_pdf_preview,
+        name="chapter_pdf_preview",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/figures/<int:number>/",
+        views_workspace.chapter_figure,
+        name="chapter_figure",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

@@ -272,6 +272,12 @@ ROUTES_WITHOUT_APPENDICES = {
     "notification_settings": "the user's email preference",
     "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
     "export_request": "POST only: asks for a document, delivered by export_download (above)",
+    "dashboard": "per-chapter counts, consultation and exports (analyst and chair only)",
+    "chapter_edit": "a chapter's narrative and figures (analyst only)",
+    "chapter_preview": "POST only: renders the posted Markdown (analyst only)",
+    "figure_upload": "POST only: adds a chapter figure (analyst only)",
+    "chapter_pdf_preview": "POST only: a public chapter preview, delivered by export_download",
+    "chapter_figure": "a chapter figure's image",
 }
 # admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
 ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")

@@ -1,0 +1,27 @@
+// The chapter editor: EasyMDE on top of the narrative textarea, when JavaScript runs.
+// Without it the textarea works as it is. Settings keep the page self-contained under the CSP:
+// no icon font or spell-check dictionaries from a CDN, no autosave to localStorage of text that
+// may be restricted, and the preview is the server's (htmx), not EasyMDE's own renderer.
+(function () {
+  "use strict";
+  var textarea = document.querySelector('[data-module="app-markdown-editor"]');
+  if (!textarea || typeof window.EasyMDE !== "function") return;
+  var editor = new window.EasyMDE({
+    element: textarea,
+    autoDownloadFontAwesome: false,
+    spellChecker: false,
+    nativeSpellcheck: true,
+    status: false,
+    forceSync: true,
+    toolbar: false,
+    minHeight: "24rem",
+    inputStyle: "contenteditable",
+  });
+  var input = editor.codemirror.getInputField();
+  input.setAttribute("aria-label", "Narrative");
+  input.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));
+  editor.codemirror.on("change", function () {
+    // forceSync has copied the text into the textarea: htmx posts it for the preview.
+    textarea.dispatchEvent(new Event("editor-change"));
+  });
+})();
