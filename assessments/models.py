@@ -922,9 +922,10 @@ class ChapterFigure(models.Model):
 
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="images")
     number = models.PositiveSmallIntegerField(help_text="Referenced as [[figure:N]].")
-    image = models.ImageField(upload_to="figures/%Y/", width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
+    image = models.ImageField(upload_to="figures/%Y/")
+    # Of the re-encoded image, for the <img> width and height (no layout shift).
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
     alt_text = models.CharField(max_length=500)
     caption = models.CharField(max_length=300)
     source = models.CharField(max_length=300, blank=True)

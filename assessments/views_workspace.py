@@ -62,13 +62,11 @@ def chapter_edit(request: HttpRequest, slug: str, year: int, chapter_slug: str) 
                 by=request.user,
             )
         except workspace.EditConflict as error:
+            # Keep the user's text in the editor, ready to save over theirs once compared.
             conflict = error.chapter
-            form = NarrativeForm(
-                initial={
-                    "narrative": form.cleaned_data["narrative"],
-                    "token": workspace.edit_token(conflict),
-                }
-            )
+            mine = {"narrative": form.cleaned_data["narrative"]}
+            form = NarrativeForm(mine | {"token": workspace.edit_token(conflict)})
+            form.is_valid()
             form.add_error(None, error.messages)
         else:
             messages.success(request, "The chapter has been saved")

@@ -96,9 +96,17 @@ def _open_image(upload) -> Image.Image:
     return image
 
 
-def reencode(upload) -> tuple[bytes, str]:
-    """The upload as fresh PNG or JPEG bytes (no metadata, at most MAX_SIDE pixels a side),
-    and its extension. Raises ValidationError for anything that is not really an image."""
+@dataclass(frozen=True)
+class Reencoded:
+    content: bytes
+    extension: str
+    size: tuple[int, int]
+
+
+def reencode(upload) -> Reencoded:
+    """The upload as fresh PNG or JPEG bytes: no metadata, at most MAX_SIDE pixels a side, at
+    most MAX_STORED_BYTES (JPEG quality lowered to fit). Raises ValidationError for anything
+    that is not really an image."""
     image = _open_image(upload)
     extension, pil_format = FORMATS[image.format]
     image.thumbnail((MAX_SIDE, MAX_SIDE))
@@ -108,12 +116,10 @@ def reencode(upload) -> tuple[bytes, str]:
     clean.paste(image.convert(mode))
     for quality in (85, 70, 55):
         out = io.BytesIO()
-        options = (
-            {"quality": quality, "optimize": True} if pil_format == "JPEG" else {"optimize": True}
-        )
+        options = {"optimize": True} | ({"quality": quality} if pil_format == "JPEG" else {})
         clean.save(out, pil_format, **options)
         if out.tell() <= MAX_STORED_BYTES:
-            return out.getvalue(), extension
+            return Reencoded(out.getvalue(), extension, clean.size)
     raise ValidationError(
         "The image is too large even when compressed; make it smaller", code="too_big"
     )
@@ -134,7 +140,7 @@ def chapter_figure_add(
     if not caption.strip():
         raise ValidationError({"caption": "Enter a caption"})
     try:
-        content, extension = reencode(image)
+        clean = reencode(image)
     except ValidationError as error:
         raise ValidationError({"image": error.messages}) from error
     Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
@@ -146,9 +152,13 @@ def chapter_figure_add(
         caption=caption.strip(),
         source=source.strip(),
         uploaded_by=by,
+        width=clean.size[0],
+        height=clean.size[1],
     )
     figure.image.save(
-        f"chapter-{chapter.pk}-figure-{number}.{extension}", ContentFile(content), save=False
+        f"chapter-{chapter.pk}-figure-{number}.{clean.extension}",
+        ContentFile(clean.content),
+        save=False,
     )
     figure.save()
     return figure
