@@ -286,7 +286,7 @@ def organisation_progress(assessment: Assessment, user) -> dict | None:
 
 
 def workflow_history(assessment: Assessment) -> QuerySet[WorkflowEvent]:
-    return assessment.workflow_events.select_related("by")
+    return assessment.workflow_events.select_related("by", "readiness_override")
 
 
 def feedback_comments(assessment: Assessment, *, chapter=None, organisation=None, state=""):
@@ -557,15 +557,19 @@ def dashboard_chapters(assessment: Assessment) -> list[DashboardChapter]:
     ]
 
 
-def responses_by_organisation(assessment: Assessment) -> dict[str, int]:
-    """How many recommendations each organisation has answered: consultation progress."""
-    rows = (
+def consultation_by_organisation(assessment: Assessment) -> list[tuple[str, dict, int]]:
+    """Per organisation: its open and resolved discussions, and how many recommendations it
+    has answered (name, counts, answered), by name."""
+    answered = dict(
         RecommendationResponse.objects.filter(recommendation__chapter__assessment=assessment)
         .values_list("organisation__name")
         .annotate(n=Count("pk"))
-        .order_by("organisation__name")
+        .order_by()
     )
-    return dict(rows)
+    discussions = dict(feedback_counts(assessment)["organisations"])
+    names = sorted(set(answered) | set(discussions))
+    empty = {"open": 0, "resolved": 0}
+    return [(name, discussions.get(name, empty), answered.get(name, 0)) for name in names]
 
 
 def latest_exports(assessment: Assessment, limit: int = 5) -> list[ReportExport]:

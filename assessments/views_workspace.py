@@ -28,8 +28,7 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     context = _assessment_context(request, assessment) | {
         "actions": workflow.available_actions(request.user, assessment),
         "rows": querysets.dashboard_chapters(assessment),
-        "organisations": querysets.feedback_counts(assessment)["organisations"],
-        "responses": querysets.responses_by_organisation(assessment),
+        "organisations": querysets.consultation_by_organisation(assessment),
         "exports": querysets.latest_exports(assessment),
         "data_returns": querysets.data_returns_outstanding(assessment),
     }

@@ -390,7 +390,26 @@ def test_an_override_is_recorded_with_who_when_and_why(analyst_client, analyst, 
     assert (override.by, override.reason, override.event.action) == (analyst, reason, "open")
     assert abs(override.at - timezone.now()) < dt.timedelta(minutes=1)
     assert override.failures == [{"rule": "narrative", "message": "“Crime” has no narrative"}]
+    page = analyst_client.get(ready.get_absolute_url()).content.decode()
+    assert f"Readiness checks overridden: {reason}" in page
     # Approval is checked again, for the chair.
     with pytest.raises(workflow.WorkflowError):
         workflow.assessment_transition(assessment=ready, action="approve", by=chair)
     assert WorkflowEvent.objects.filter(action="approve").count() == 0
+
+
+def test_the_pdf_inlines_figures_as_data_uris(analyst, chapter):
+    from assessments.services import reports
+
+    workspace.chapter_figure_add(
+        chapter=chapter, image=upload(image_bytes()), alt_text="A map", caption="Crime", by=analyst
+    )
+    chapter.narrative = "Before.\n\n[[figure:1]]"
+    chapter.save()
+    for only in (chapter, None):  # the chapter preview and the full report
+        html = reports.report_html(
+            assessment=chapter.assessment, variant="public", appendices=[], chapter=only
+        )
+        assert '<img src="data:image/png;base64,' in html
+        assert "Figure 1: Crime" in html
+        assert "/figures/1/" not in html
