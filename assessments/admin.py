@@ -334,8 +334,11 @@ class AssessmentAdmin(ScopedAdmin):
         if obj.pk is None:
             return "Save the assessment first."
         feedback = reverse("feedback", args=[obj.partnership.slug, obj.year])
+        dashboard = reverse("dashboard", args=[obj.partnership.slug, obj.year])
         return format_html(
-            '<a href="{}">Review the feedback</a> · <a href="{}">Workflow and history</a>',
+            '<a href="{}">Dashboard</a> · <a href="{}">Review the feedback</a> · '
+            '<a href="{}">Workflow and history</a>',
+            dashboard,
             feedback,
             obj.get_absolute_url(),
         )

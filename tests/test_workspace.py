@@ -92,7 +92,7 @@ def test_a_figure_is_stored_and_shown_on_the_chapter_page(analyst_client, chapte
     chapter.save()
     page = analyst_client.get(chapter.get_absolute_url()).content.decode()
     assert 'alt="A map"' in page
-    assert "Figure 1: Crime by ward Source: Police" in page
+    assert "Figure 1: Crime by ward<br>Source: Police" in page
     assert 'src="/assessments/testmk/2017/crime/figures/1/"' in page
 
 

@@ -188,7 +188,7 @@ def figure_html(figure: ChapterFigure, src: str) -> SafeString:
         width=figure.width,
         height=figure.height,
         caption=figure.caption,
-        source=format_html(" Source: {}", figure.source) if figure.source else "",
+        source=format_html("<br>Source: {}", figure.source) if figure.source else "",
     )
 
 

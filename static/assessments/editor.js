@@ -17,6 +17,13 @@
     minHeight: "24rem",
     inputStyle: "contenteditable",
   });
+  // Tab leaves the editor, as in any form field (no keyboard trap, WCAG 2.1.2); EasyMDE binds it
+  // to indenting lists, which the toolbar-less editor does not need.
+  var keys = Object.assign({}, editor.codemirror.getOption("extraKeys"), {
+    Tab: false,
+    "Shift-Tab": false,
+  });
+  editor.codemirror.setOption("extraKeys", keys);
   var input = editor.codemirror.getInputField();
   input.setAttribute("aria-label", "Narrative");
   input.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));

@@ -52,6 +52,8 @@ def test_the_analyst_edits_previews_and_places_a_figure(page, demo):
     page.keyboard.type("\n\n## Added in the editor\n\n[[figure:1]]\n")
     preview = page.locator("#chapter-preview")
     expect(preview.get_by_role("heading", name="Added in the editor")).to_be_visible()
+    page.keyboard.press("Tab")  # no keyboard trap: Tab leaves the editor
+    expect(page.get_by_role("button", name="Save the chapter")).to_be_focused()
     page.get_by_role("button", name="Save the chapter").click()
     expect(page.get_by_text("The chapter has been saved")).to_be_visible()
     assert "## Added in the editor" in Chapter.objects.get(slug="crime").narrative
@@ -74,6 +76,7 @@ def test_the_analyst_edits_previews_and_places_a_figure(page, demo):
     expect(figure).to_be_visible()
     assert page.evaluate("img => img.naturalWidth", figure.element_handle()) == 320
     expect(page.get_by_text(f"Figure 1: {CAPTION}")).to_be_visible()
+    _shot(page, "chapter-as-partner")
 
     page.get_by_role("link", name="Back to editing").click()
     page.get_by_role("button", name="Preview PDF of this chapter").click()
