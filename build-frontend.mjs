@@ -18,4 +18,7 @@ cpSync("node_modules/htmx.org/dist/htmx.min.js", `${out}/htmx.min.js`);
 const images = "node_modules/govuk-frontend/dist/govuk/assets/images";
 mkdirSync(`${out}/assets/images`, { recursive: true });
 cpSync(`${images}/govuk-crest.svg`, `${out}/assets/images/govuk-crest.svg`);
+// The chapter editor's Markdown widget (EasyMDE, with CodeMirror 5 bundled in its file).
+cpSync("node_modules/easymde/dist/easymde.min.js", `${out}/easymde.min.js`);
+cpSync("node_modules/easymde/dist/easymde.min.css", `${out}/easymde.min.css`);
 console.log(`built ${out}/site.css (${css.css.length} bytes)`);

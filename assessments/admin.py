@@ -355,9 +355,11 @@ class AssessmentAdmin(ScopedAdmin):
             return "Save the assessment first."
         feedback = reverse("feedback", args=[obj.partnership.slug, obj.year])
         returns = reverse("data_returns_tracking", args=[obj.partnership.slug, obj.year])
+        dashboard = reverse("dashboard", args=[obj.partnership.slug, obj.year])
         return format_html(
-            '<a href="{}">Review the feedback</a> · <a href="{}">Workflow and history</a> · '
-            '<a href="{}">Data returns from partners</a>',
+            '<a href="{}">Dashboard</a> · <a href="{}">Review the feedback</a> · '
+            '<a href="{}">Workflow and history</a> · <a href="{}">Data returns from partners</a>',
+            dashboard,
             feedback,
             obj.get_absolute_url(),
             returns,

@@ -48,6 +48,8 @@ class TransitionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
+    # Only when readiness checks fail: why to go ahead anyway (recorded).
+    override_reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
 
 
 class InvitationForm(forms.Form):

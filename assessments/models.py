@@ -1055,3 +1055,59 @@ class DataRequestReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder of {self.request} on {self.sent_on}"
+
+
+# --- Analyst's workspace ---
+
+
+class ChapterFigure(models.Model):
+    """An image placed in a chapter's narrative by `[[figure:N]]`, stored re-encoded."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="images")
+    number = models.PositiveSmallIntegerField(help_text="Referenced as [[figure:N]].")
+    image = models.ImageField(upload_to="figures/%Y/")
+    # Of the re-encoded image, for the <img> width and height (no layout shift).
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt_text = models.CharField(max_length=500)
+    caption = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["chapter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "number"], name="figure_number_unique"),
+            models.CheckConstraint(condition=~Q(alt_text=""), name="figure_has_alt_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figure {self.number}: {self.caption}"
+
+    @property
+    def reference(self) -> str:
+        return f"[[figure:{self.number}]]"
+
+
+class ReadinessOverride(models.Model):
+    """A workflow step taken although readiness checks failed: who, when, why, and what failed."""
+
+    event = models.OneToOneField(
+        WorkflowEvent, on_delete=models.CASCADE, related_name="readiness_override"
+    )
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    failures = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Readiness overridden by {self.by} ({self.event})"

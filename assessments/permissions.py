@@ -435,3 +435,11 @@ def can_download_data_return(user: AnyUser, data_return) -> bool:
     return can_submit_data_return(user, request) or can_manage_data_requests(
         user, request.assessment
     )
+
+
+# --- Analyst's workspace ---
+
+
+def can_view_dashboard(user: AnyUser, assessment: Assessment) -> bool:
+    """The assessment dashboard: the partnership's analyst and chair."""
+    return role_in(user, assessment.partnership_id) in MANAGING_ROLES

@@ -7,6 +7,7 @@ from . import (
     views_data_returns,
     views_figures,
     views_reports,
+    views_workspace,
 )
 
 urlpatterns = [
@@ -113,6 +114,37 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/returns/<int:pk>/correction/",
         views_data_returns.correction,
         name="data_return_correction",
+    ),
+    # --- Analyst's workspace ---
+    path(
+        "assessments/<slug:slug>/<int:year>/dashboard/",
+        views_workspace.dashboard,
+        name="dashboard",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/",
+        views_workspace.chapter_edit,
+        name="chapter_edit",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/preview/",
+        views_workspace.chapter_preview,
+        name="chapter_preview",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/figures/",
+        views_workspace.figure_upload,
+        name="figure_upload",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/pdf/",
+        views_workspace.chapter_pdf_preview,
+        name="chapter_pdf_preview",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/figures/<int:number>/",
+        views_workspace.chapter_figure,
+        name="chapter_figure",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

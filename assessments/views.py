@@ -18,6 +18,7 @@ from .models import AppendixAccess, Assessment
 from .services.appendices import appendix_access_record, appendix_content
 from .services.chapter_charts import chapter_charts
 from .services.headlines import cover_headlines, figure_for
+from .services.workspace import site_narrative
 
 
 def refuse(request: HttpRequest) -> HttpResponse:
@@ -81,9 +82,12 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         return refuse(request)
     area = querysets.partnership_area(assessment.partnership_id)
     context = _assessment_context(request, assessment)
+    if request.GET.get("as") == "partner" and context["can_edit"]:
+        # The analyst's "view as partner": the page without the analyst's controls.
+        context |= {"role": "partner", "can_edit": False, "viewing_as_partner": True}
     context |= {
         "chapter": chapter,
-        "narrative": render_markdown(chapter.narrative),
+        "narrative": site_narrative(chapter),
         "figures": [figure_for(selection, area) for selection in chapter.selections.all()],
         "charts": chapter_charts(chapter, area),
         "recommendations": chapter.recommendations.all(),

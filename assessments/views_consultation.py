@@ -39,7 +39,7 @@ from .models import (
     WorkflowEvent,
 )
 from .services import comments as comment_service
-from .services import notifications, people, workflow
+from .services import notifications, people, readiness, workflow
 from .services.feedback_export import feedback_csv, feedback_xlsx
 from .views import _assessment_context, refuse, visible_assessment
 
@@ -244,7 +244,12 @@ def recommendation_response(
 
 
 # Which form field a workflow refusal belongs to (None: the whole form).
-TRANSITION_ERROR_FIELDS = {"reason": "reason", "closes_on": "closes_on", "past": "closes_on"}
+TRANSITION_ERROR_FIELDS = {
+    "reason": "reason",
+    "closes_on": "closes_on",
+    "past": "closes_on",
+    "readiness": "override_reason",
+}
 
 
 @login_required
@@ -265,6 +270,7 @@ def transition(request, slug: str, year: int) -> HttpResponse:
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 closes_on=form.cleaned_data["closes_on"],
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
             form.add_error(TRANSITION_ERROR_FIELDS.get(error.code), error.messages)
@@ -275,6 +281,9 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         "form": form,
         "action": action,
         "step": step,
+        "failures": readiness.readiness_failures(assessment)
+        if action in readiness.CHECKED_ACTIONS
+        else [],
     }
     return render(request, "assessments/transition.html", context)
 

@@ -282,6 +282,12 @@ ROUTES_WITHOUT_APPENDICES = {
     "data_returns_tracking": "the analyst's matrix of data requests",
     "data_request_send": "POST only: emails a data request",
     "data_return_correction": "a form asking a partner to correct a return",
+    "dashboard": "per-chapter counts, consultation and exports (analyst and chair only)",
+    "chapter_edit": "a chapter's narrative and figures (analyst only)",
+    "chapter_preview": "POST only: renders the posted Markdown (analyst only)",
+    "figure_upload": "POST only: adds a chapter figure (analyst only)",
+    "chapter_pdf_preview": "POST only: a public chapter preview, delivered by export_download",
+    "chapter_figure": "a chapter figure's image",
 }
 # admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
 ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")

@@ -37,6 +37,7 @@ from ..models import (
     Appendix,
     Assessment,
     Chapter,
+    ChapterFigure,
     Geography,
     ImportBatch,
     IndicatorSelection,
@@ -45,6 +46,7 @@ from ..models import (
     User,
 )
 from .headlines import HeadlineFigure, figure_for
+from .workspace import figure_html, narrative_with_figures
 
 logger = logging.getLogger(__name__)
 
@@ -97,17 +99,36 @@ def report_appendices(*, user: User, assessment: Assessment, variant: str) -> li
 _render_markdown = lru_cache(maxsize=512)(render_markdown)
 
 
-def _chapter_sections(assessment: Assessment) -> list[ReportSection]:
+def _narrative(chapter: Chapter) -> Rendered:
+    """The chapter's narrative with its figures inlined as data: URIs (the PDF fetches nothing
+    from storage)."""
+    figures = list(chapter.images.all())
+    if not figures:
+        return _render_markdown(chapter.narrative)
+    return narrative_with_figures(
+        chapter.narrative, {f.number: figure_html(f, figure_data_uri(f)) for f in figures}
+    )
+
+
+def figure_data_uri(figure: ChapterFigure) -> str:
+    with figure.image.open("rb") as stream:
+        return data_uri(stream.read(), figure.image.name)
+
+
+def _chapter_sections(assessment: Assessment, only: Chapter | None = None) -> list[ReportSection]:
     area = querysets.partnership_area(assessment.partnership_id)
+    chapters = querysets.chapters_for_report(assessment).prefetch_related("images")
+    if only is not None:
+        chapters = chapters.filter(pk=only.pk)
     return [
         ReportSection(
             anchor=f"chapter-{chapter.slug}",
             chapter=chapter,
-            narrative=_render_markdown(chapter.narrative),
+            narrative=_narrative(chapter),
             figures=[figure_for(selection, area) for selection in chapter.selections.all()],
             recommendations=list(chapter.recommendations.all()),
         )
-        for chapter in querysets.chapters_for_report(assessment)
+        for chapter in chapters
     ]
 
 
@@ -136,13 +157,21 @@ def _logo(assessment: Assessment) -> str | None:
         return data_uri(stream.read(), logo.name)
 
 
-def report_html(*, assessment: Assessment, variant: str, appendices: list[Appendix]) -> str:
-    """The complete, self-contained HTML of the report (stylesheet and images inline)."""
+def report_html(
+    *,
+    assessment: Assessment,
+    variant: str,
+    appendices: list[Appendix],
+    chapter: Chapter | None = None,
+) -> str:
+    """The complete, self-contained HTML of the report (stylesheet and images inline), or of
+    one chapter alone for the analyst's preview."""
     from .. import pdf  # WeasyPrint loads only where a document is rendered.
 
     is_restricted = variant == Variant.RESTRICTED
-    chapters = _chapter_sections(assessment)
+    chapters = _chapter_sections(assessment, chapter)
     context = {
+        "is_chapter_preview": chapter is not None,
         "assessment": assessment,
         "partnership": assessment.partnership,
         "document_title": f"{assessment.partnership.name}: {assessment.title}",
@@ -162,7 +191,10 @@ def report_html(*, assessment: Assessment, variant: str, appendices: list[Append
 
 # The HTML of each kind of export. The same job machinery renders them all: the cover paper and
 # the chapter preview add their builders here (and their inputs to report_identity).
-DOCUMENTS = {ReportExport.Kind.FULL_REPORT: report_html}
+DOCUMENTS = {
+    ReportExport.Kind.FULL_REPORT: report_html,
+    ReportExport.Kind.CHAPTER_PREVIEW: report_html,
+}
 
 
 def render_report(*, assessment: Assessment, variant: str, appendices: list[Appendix]):
@@ -209,12 +241,19 @@ def report_identity(
     variant: str,
     appendices: list[Appendix],
     kind: str = ReportExport.Kind.FULL_REPORT,
+    chapter: Chapter | None = None,
 ) -> ReportIdentity:
     audience = sorted(a.pk for a in appendices) if variant == Variant.RESTRICTED else []
     in_assessment = {"chapter__assessment": assessment}
     inputs = {
         "design": _design_digest(),
         "kind": kind,
+        "chapter": chapter.pk if chapter else None,
+        "chapter_figures": list(
+            ChapterFigure.objects.filter(**in_assessment)
+            .order_by("pk")
+            .values_list("pk", "chapter_id", "number", "image", "alt_text", "caption", "source")
+        ),
         "variant": variant,
         "assessment": list(
             Assessment.objects.filter(pk=assessment.pk).values_list(
@@ -298,11 +337,19 @@ def _is_stale(export: ReportExport, now) -> bool:
 
 
 def _reusable_export(
-    assessment: Assessment, kind: str, variant: str, identity: ReportIdentity
+    assessment: Assessment,
+    kind: str,
+    variant: str,
+    identity: ReportIdentity,
+    chapter: Chapter | None = None,
 ) -> ReportExport | None:
     """The export of exactly this content and audience, finished ones first."""
     candidates = ReportExport.objects.filter(
-        assessment=assessment, kind=kind, variant=variant, content_hash=identity.content_hash
+        assessment=assessment,
+        kind=kind,
+        variant=variant,
+        chapter=chapter,
+        content_hash=identity.content_hash,
     )
     by_preference = sorted(candidates, key=lambda e: (e.status != Status.DONE, -e.pk))
     for export in by_preference:
@@ -320,20 +367,25 @@ def report_export_request(
     user: User,
     variant: str,
     kind: str = ReportExport.Kind.FULL_REPORT,
+    chapter: Chapter | None = None,
 ) -> ReportExport:
-    """Ask for the report as a PDF: reuse an identical export, else queue a new one."""
+    """Ask for the report (or, with `chapter`, that chapter's preview) as a PDF: reuse an
+    identical export, else queue a new one."""
+    if chapter is not None:
+        kind = ReportExport.Kind.CHAPTER_PREVIEW
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
     identity = report_identity(
-        assessment=assessment, variant=variant, appendices=appendices, kind=kind
+        assessment=assessment, variant=variant, appendices=appendices, kind=kind, chapter=chapter
     )
     now = timezone.now()
     with transaction.atomic():
         # One request at a time per assessment, so two identical requests make one row.
         Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
-        export = _reusable_export(assessment, kind, variant, identity)
+        export = _reusable_export(assessment, kind, variant, identity, chapter)
         if export is None:
             export = ReportExport.objects.create(
                 assessment=assessment,
+                chapter=chapter,
                 kind=kind,
                 variant=variant,
                 audience=identity.audience,
@@ -406,7 +458,10 @@ class _ProgressWriter:
 def _expected_pages(export: ReportExport, html: str) -> int:
     previous = (
         ReportExport.objects.filter(
-            assessment=export.assessment_id, variant=export.variant, status=Status.DONE
+            assessment=export.assessment_id,
+            kind=export.kind,
+            variant=export.variant,
+            status=Status.DONE,
         )
         .exclude(pages=None)
         .values_list("pages", flat=True)
@@ -445,6 +500,8 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
             "variant": export.variant,
             "appendices": appendices,
         }
+        if export.chapter_id is not None:
+            document["chapter"] = export.chapter
         identity = report_identity(**document, kind=export.kind)
         html = DOCUMENTS[export.kind](**document)
         rendered = pdf.render_pdf(

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions
-from ..models import Assessment, ConsultationState, User, WorkflowEvent
+from ..models import Assessment, ConsultationState, ReadinessOverride, User, WorkflowEvent
+from . import readiness
 
 Status = Assessment.Status
 Action = WorkflowEvent.Action
@@ -99,10 +100,13 @@ def assessment_transition(
     by: User | None,
     reason: str = "",
     closes_on: dt.date | None = None,
+    override_reason: str = "",
 ) -> WorkflowEvent:
     """Take one workflow step, or raise PermissionDenied / WorkflowError and change nothing.
 
-    `by=None` is the system itself: only the automatic close at the closing date.
+    `by=None` is the system itself: only the automatic close at the closing date. Opening and
+    approving are refused while readiness checks fail, unless `override_reason` says why to go
+    ahead: the override is then recorded with the failures.
     """
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     step = STEPS.get(action)
@@ -119,7 +123,26 @@ def assessment_transition(
             code="status",
         )
     _check(step, reason=reason, closes_on=closes_on)
-    return _apply(assessment, action, step, by=by, reason=reason.strip(), closes_on=closes_on)
+    failures = (
+        readiness.readiness_failures(assessment) if action in readiness.CHECKED_ACTIONS else []
+    )
+    if failures and not override_reason.strip():
+        raise WorkflowError(
+            f"The assessment is not ready: {len(failures)} "
+            f"{'check fails' if len(failures) == 1 else 'checks fail'}. Fix them, or give "
+            "the reason to go ahead anyway",
+            code="readiness",
+        )
+    event = _apply(assessment, action, step, by=by, reason=reason.strip(), closes_on=closes_on)
+    if failures:
+        ReadinessOverride.objects.create(
+            event=event,
+            by=by,
+            at=event.at,
+            reason=override_reason.strip(),
+            failures=[failure.as_dict() for failure in failures],
+        )
+    return event
 
 
 def _apply(assessment, action, step, *, by, reason, closes_on) -> WorkflowEvent:
