@@ -55,6 +55,7 @@ from .resources import (
     RecommendationResource,
 )
 from .services import accounts, police_uk, reports, two_factor
+from .services import rollover as rollover_service
 from .services.headlines import headline_check
 from .views_reports import export_status_url
 
@@ -311,7 +312,7 @@ class AssessmentAdmin(ScopedAdmin):
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
     inlines = [PurposeInline, ChapterInline, AppendixInline]
-    actions = ["prepare_pdfs"]
+    actions = ["prepare_pdfs", "start_next_assessment"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
         ("Status", {"fields": ("status", "status_changed_at", "consultation_closes_on")}),
@@ -358,6 +359,25 @@ class AssessmentAdmin(ScopedAdmin):
                     export.get_status_display().lower(),
                 )
                 self.message_user(request, link, messages.SUCCESS)
+
+    @admin.action(description="Start next year's assessment from this one")
+    def start_next_assessment(self, request, queryset):
+        """Copy each selected assessment's structure into a draft for the following year."""
+        for source in queryset.select_related("partnership"):
+            if not permissions.can_start_next_assessment(request.user, source):
+                self.message_user(
+                    request,
+                    f"Only the analyst of {source.partnership} can do that.",
+                    messages.ERROR,
+                )
+                continue
+            rollover = rollover_service.assessment_start_next(source=source)
+            target = rollover.assessment
+            done = "started as a draft" if rollover.created else "already exists; left unchanged"
+            link = format_html(
+                '<a href="{}">{}</a> {}', target.get_absolute_url(), target.title, done
+            )
+            self.message_user(request, link, messages.SUCCESS)
 
 
 @admin.register(Theme)

@@ -503,6 +503,10 @@ class Recommendation(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     text = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    # Set when next year's assessment carries this recommendation forward: its history goes on.
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -773,6 +777,7 @@ class WorkflowEvent(models.Model):
         CLOSE = "close", "Consultation closed"
         APPROVE = "approve", "Approved by the chair"
         PUBLISH = "publish", "Published"
+        UNPUBLISH = "unpublish", "Taken down for correction"
         BACK_TO_DRAFT = "back_to_draft", "Moved back to draft"
         BACK_TO_CONSULTATION = "back_to_consultation", "Moved back to consultation"
 
@@ -792,7 +797,8 @@ class WorkflowEvent(models.Model):
         ordering = ["-at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(action__in=["back_to_draft", "back_to_consultation"]) | ~Q(reason=""),
+                condition=~Q(action__in=["back_to_draft", "back_to_consultation", "unpublish"])
+                | ~Q(reason=""),
                 name="moving_back_has_reason",
             ),
         ]

@@ -474,3 +474,71 @@ def export_by_url(slug: str, year: int, pk: int) -> ReportExport | None:
         .filter(pk=pk, assessment__partnership__slug=slug, assessment__year=year)
         .first()
     )
+
+
+# --- Publication and the yearly cycle ---
+
+
+def publication_correction(assessment: Assessment) -> WorkflowEvent | None:
+    """The last take-down for correction, once the assessment is published again: its date and
+    reason are the public "last updated" note. None for an assessment never corrected."""
+    events = assessment.workflow_events.filter(
+        action__in=[WorkflowEvent.Action.PUBLISH, WorkflowEvent.Action.UNPUBLISH]
+    ).order_by("-at", "-pk")
+    latest_two = list(events[:2])
+    if len(latest_two) < 2 or latest_two[0].action != WorkflowEvent.Action.PUBLISH:
+        return None
+    taken_down = latest_two[1]
+    if taken_down.action != WorkflowEvent.Action.UNPUBLISH:
+        return None
+    taken_down.republished_at = latest_two[0].at
+    return taken_down
+
+
+def latest_public_report(assessment: Assessment, content_hash: str) -> ReportExport | None:
+    """The finished public PDF of exactly the current content, if one has been rendered."""
+    return (
+        ReportExport.objects.filter(
+            assessment=assessment,
+            kind=ReportExport.Kind.FULL_REPORT,
+            variant=ReportExport.Variant.PUBLIC,
+            status=ReportExport.Status.DONE,
+            content_hash=content_hash,
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def neighbouring_chapters(assessment: Assessment, chapter: Chapter) -> tuple:
+    """The chapters before and after this one in the contents (None at either end)."""
+    siblings = assessment.chapters.only("slug", "title", "order", "assessment_id")
+    previous = siblings.filter(order__lt=chapter.order).order_by("-order").first()
+    following = siblings.filter(order__gt=chapter.order).order_by("order").first()
+    return previous, following
+
+
+def chapter_last_year(chapter: Chapter) -> Chapter | None:
+    """The same theme's chapter in the partnership's assessment of the year before."""
+    return (
+        Chapter.objects.select_related("assessment__partnership")
+        .filter(
+            theme_id=chapter.theme_id,
+            assessment__partnership_id=chapter.assessment.partnership_id,
+            assessment__year=chapter.assessment.year - 1,
+        )
+        .first()
+    )
+
+
+def chapter_as_approved(chapter: Chapter):
+    """The chapter's recorded version at the assessment's last approval, or None."""
+    approved = (
+        chapter.assessment.workflow_events.filter(action=WorkflowEvent.Action.APPROVE)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if approved is None:
+        return None
+    return chapter.history.filter(history_date__lte=approved).order_by("-history_date").first()

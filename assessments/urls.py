@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_appendices, views_consultation, views_figures, views_reports
+from . import (
+    views,
+    views_appendices,
+    views_consultation,
+    views_figures,
+    views_publication,
+    views_reports,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -80,6 +87,18 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/exports/<int:pk>/download/",
         views_reports.export_download,
         name="export_download",
+    ),
+    # --- Publication and the yearly cycle ---
+    path("accessibility/", views_publication.accessibility_statement, name="accessibility"),
+    path(
+        "assessments/<slug:slug>/<int:year>/cover/",
+        views_publication.cover_paper_page,
+        name="cover_paper",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/compare/",
+        views_publication.chapter_compare,
+        name="chapter_compare",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

@@ -270,6 +270,9 @@ ROUTES_WITHOUT_APPENDICES = {
     "member_deactivate": "POST only: deactivates a member",
     "invitation_accept": "sets a password",
     "notification_settings": "the user's email preference",
+    "accessibility": "the accessibility statement",
+    "cover_paper": "counts the appendices and names their kinds, never titles or content",
+    "chapter_compare": "a chapter against last year's and its approved version",
     "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
     "export_request": "POST only: asks for a document, delivered by export_download (above)",
 }

@@ -43,6 +43,7 @@ from ..models import (
     ReportExport,
     User,
 )
+from .cover_paper import cover_paper_html
 from .headlines import HeadlineFigure, figure_for
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,10 @@ def report_html(*, assessment: Assessment, variant: str, appendices: list[Append
 
 # The HTML of each kind of export. The same job machinery renders them all: the cover paper and
 # the chapter preview add their builders here (and their inputs to report_identity).
-DOCUMENTS = {ReportExport.Kind.FULL_REPORT: report_html}
+DOCUMENTS = {
+    ReportExport.Kind.FULL_REPORT: report_html,
+    ReportExport.Kind.COVER_PAPER: cover_paper_html,
+}
 
 
 def render_report(*, assessment: Assessment, variant: str, appendices: list[Appendix]):
@@ -177,7 +181,12 @@ def render_report(*, assessment: Assessment, variant: str, appendices: list[Appe
 # HTML of a 100-page report takes a quarter of a second to build). Anything new that the PDF
 # shows must be added here, or an identical request would reuse an outdated file.
 
-DESIGN_TEMPLATES = ("pdf", "assessments/includes/figures_table.html")
+DESIGN_TEMPLATES = (
+    "pdf",
+    "assessments/includes/figures_table.html",
+    "assessments/includes/cover_paper_body.html",
+    "assessments/includes/cover_paper_boxes.html",
+)
 SELECTION_FIELDS = (
     "pk", "chapter_id", "order", "period_type", "current_period_start",
     "comparison_period_start", "caveat", "indicator_id", "indicator__name", "indicator__source",
@@ -222,6 +231,7 @@ def report_identity(
                 "author_name",
                 "author_role",
                 "author_telephone",
+                "background",
                 "partnership__name",
                 "partnership__logo",
             )  # fmt: skip
@@ -230,7 +240,14 @@ def report_identity(
             Chapter.objects.filter(assessment=assessment)
             .order_by("pk")
             .values_list(
-                "pk", "order", "slug", "title", "summary", "narrative", "lead_organisation__name"
+                "pk",
+                "order",
+                "slug",
+                "title",
+                "summary",
+                "narrative",
+                "lead_organisation__name",
+                "theme__name",
             )
         ),
         "recommendations": list(
@@ -254,6 +271,16 @@ def report_identity(
                 partnership=assessment.partnership_id, level=Geography.Level.AREA
             ).values_list("pk", flat=True)
         ),
+        # The cover paper's tick boxes, headline wording and count of appendices by kind.
+        "purposes": list(
+            assessment.purposes.order_by("pk").values_list(
+                "kind", "label", "addressed", "detail", "order"
+            )
+        ),
+        "headlines": list(
+            assessment.headlines.order_by("pk").values_list("text", "on_cover", "order")
+        ),
+        "appendix_kinds": list(assessment.appendices.order_by("pk").values_list("kind")),
         "appendices": list(
             Appendix.objects.filter(pk__in=audience)
             .order_by("pk")
@@ -387,7 +414,10 @@ class _ProgressWriter:
 def _expected_pages(export: ReportExport, html: str) -> int:
     previous = (
         ReportExport.objects.filter(
-            assessment=export.assessment_id, variant=export.variant, status=Status.DONE
+            assessment=export.assessment_id,
+            kind=export.kind,
+            variant=export.variant,
+            status=Status.DONE,
         )
         .exclude(pages=None)
         .values_list("pages", flat=True)
