@@ -29,6 +29,7 @@ from .models import (
     Appendix,
     AppendixAccess,
     Assessment,
+    BoardDecision,
     Chapter,
     Comment,
     Geography,
@@ -42,7 +43,9 @@ from .models import (
     Partnership,
     PurposeItem,
     Recommendation,
+    RecommendationOutcome,
     ReportExport,
+    StatutoryCoverage,
     Theme,
     User,
 )
@@ -54,7 +57,7 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
-from .services import accounts, police_uk, reports, two_factor
+from .services import accounts, board, police_uk, reports, two_factor
 from .services import rollover as rollover_service
 from .services.headlines import headline_check
 from .views_reports import export_status_url
@@ -84,6 +87,9 @@ PARTNERSHIP_PATH: dict[type[Model], str] = {
     Comment: "chapter__assessment__partnership",
     ReportExport: "assessment__partnership",
     AppendixAccess: "partnership",
+    BoardDecision: "assessment__partnership",
+    RecommendationOutcome: "decision__assessment__partnership",
+    StatutoryCoverage: "assessment__partnership",
 }
 
 
@@ -305,13 +311,21 @@ class AppendixInline(ScopedMixin, admin.TabularInline):
     show_change_link = True
 
 
+class StatutoryCoverageInline(ScopedMixin, admin.TabularInline):
+    model = StatutoryCoverage
+    extra = 0
+    fields = ["requirement", "chapters", "note"]
+    verbose_name = "statutory requirement covered"
+    verbose_name_plural = "statutory checklist (SI 2007/1830): the chapters that cover each"
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(ScopedAdmin):
     list_display = ["title", "partnership", "year", "status", "status_changed_at"]
     list_filter = ["status", "partnership", "year"]
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
-    inlines = [PurposeInline, ChapterInline, AppendixInline]
+    inlines = [PurposeInline, ChapterInline, AppendixInline, StatutoryCoverageInline]
     actions = ["prepare_pdfs", "start_next_assessment"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
@@ -649,3 +663,31 @@ class AppendixAccessAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Publication and the yearly cycle ---
+
+
+class RecommendationOutcomeInline(ScopedMixin, admin.TabularInline):
+    model = RecommendationOutcome
+    extra = 0
+    fields = ["recommendation", "outcome", "notes"]
+
+
+@admin.register(BoardDecision)
+class BoardDecisionAdmin(ScopedAdmin):
+    list_display = ["assessment", "met_on", "recorded_by", "recorded_at"]
+    list_select_related = ["assessment__partnership", "recorded_by"]
+    inlines = [RecommendationOutcomeInline]
+    fields = ["assessment", "met_on", "priorities", "notes"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Adopted recommendations are accepted, rejected ones dropped: next year carries the rest.
+        changed = board.board_outcomes_apply(decision=form.instance)
+        if changed:
+            self.message_user(request, f"{changed} recommendation(s) moved on by the decision.")

@@ -20,10 +20,13 @@ def _public_pdf(assessment: Assessment) -> ReportExport | None:
 
 def assessment_publication_context(request: HttpRequest, assessment: Assessment) -> dict:
     published = permissions.is_public(assessment)
+    working_papers = permissions.can_view_working_papers(request.user, assessment)
     return {
         "correction": querysets.publication_correction(assessment) if published else None,
         "public_pdf": _public_pdf(assessment) if published else None,
-        "can_view_working_papers": permissions.can_view_working_papers(request.user, assessment),
+        "can_view_working_papers": working_papers,
+        "board_decision": querysets.board_decision_of(assessment),
+        "statutory_checklist": querysets.statutory_checklist(assessment) if working_papers else [],
     }
 
 

@@ -14,6 +14,7 @@ from . import permissions
 from .models import (
     Appendix,
     Assessment,
+    BoardDecision,
     Chapter,
     ChapterRead,
     Comment,
@@ -25,8 +26,10 @@ from .models import (
     NotificationPreference,
     Observation,
     Recommendation,
+    RecommendationOutcome,
     RecommendationResponse,
     ReportExport,
+    StatutoryRequirement,
     WorkflowEvent,
 )
 from .periods import Period, PeriodType, add_months
@@ -62,7 +65,10 @@ def chapters_for_contents(assessment: Assessment) -> QuerySet[Chapter]:
 def _chapters_with_content(assessment: Assessment) -> QuerySet[Chapter]:
     """Chapters with their recommendations and indicator selections prefetched."""
     return assessment.chapters.select_related("lead_organisation", "theme").prefetch_related(
-        Prefetch("recommendations", queryset=Recommendation.objects.order_by("order", "pk")),
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.select_related("board_outcome").order_by("order", "pk"),
+        ),
         Prefetch(
             "selections",
             queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
@@ -542,3 +548,52 @@ def chapter_as_approved(chapter: Chapter):
     if approved is None:
         return None
     return chapter.history.filter(history_date__lte=approved).order_by("-history_date").first()
+
+
+@dataclass
+class ChecklistItem:
+    requirement: str
+    label: str
+    chapters: list
+    note: str
+
+    @property
+    def is_covered(self) -> bool:
+        return bool(self.chapters)
+
+
+def statutory_checklist(assessment: Assessment) -> list[ChecklistItem]:
+    """Every requirement of the 2007 regulations with the chapters the analyst mapped to it
+    (none: not yet covered), in two queries."""
+    mapped = {
+        coverage.requirement: coverage
+        for coverage in assessment.statutory_coverage.prefetch_related(
+            Prefetch("chapters", queryset=Chapter.objects.order_by("order"))
+        )
+    }
+    items = []
+    for requirement in StatutoryRequirement:
+        coverage = mapped.get(requirement.value)
+        items.append(
+            ChecklistItem(
+                requirement=requirement.value,
+                label=requirement.label,
+                chapters=list(coverage.chapters.all()) if coverage else [],
+                note=coverage.note if coverage else "",
+            )
+        )
+    return items
+
+
+def board_decision_of(assessment: Assessment):
+    """The board's decision with its outcomes, or None before the meeting is recorded."""
+    return (
+        BoardDecision.objects.filter(assessment=assessment)
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=RecommendationOutcome.objects.select_related("recommendation__chapter"),
+            )
+        )
+        .first()
+    )

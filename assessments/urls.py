@@ -96,6 +96,11 @@ urlpatterns = [
         name="cover_paper",
     ),
     path(
+        "assessments/<slug:slug>/<int:year>/meeting/",
+        views_publication.board_meeting,
+        name="board_meeting",
+    ),
+    path(
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/compare/",
         views_publication.chapter_compare,
         name="chapter_compare",

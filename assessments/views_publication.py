@@ -49,3 +49,20 @@ def chapter_compare(request: HttpRequest, slug: str, year: int, chapter_slug: st
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+def board_meeting(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Everything the board reads before its meeting, on one page."""
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None or not permissions.can_view_working_papers(request.user, assessment):
+        return refuse(request)
+    context = _assessment_context(request, assessment) | {
+        "feedback": querysets.feedback_counts(assessment),
+        "answers": querysets.answers_by_recommendation(assessment),
+        "can_request_restricted_pdf": permissions.can_request_restricted_export(
+            request.user, assessment
+        ),
+        "can_request_public_pdf": permissions.can_request_public_export(request.user, assessment),
+        "board_decision": querysets.board_decision_of(assessment),
+    }
+    return render(request, "assessments/board_meeting.html", context)

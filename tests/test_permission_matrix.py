@@ -273,6 +273,7 @@ ROUTES_WITHOUT_APPENDICES = {
     "accessibility": "the accessibility statement",
     "cover_paper": "counts the appendices and names their kinds, never titles or content",
     "chapter_compare": "a chapter against last year's and its approved version",
+    "board_meeting": "links, comment counts and answers to chapter recommendations",
     "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
     "export_request": "POST only: asks for a document, delivered by export_download (above)",
 }

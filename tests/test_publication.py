@@ -234,3 +234,13 @@ def test_the_compare_page_shows_last_years_and_the_approved_wording(
     assert "Burglary fell a little." in added
     assert "A paragraph added after approval." in added
     assert client.get(chapter.get_absolute_url()).content.decode().count("/crime/compare/") == 1
+
+
+def test_board_members_find_the_meeting_papers(client, board_member, published):
+    url = reverse("board_meeting", args=[published.partnership.slug, published.year])
+    assert client.get(url).status_code == 302
+    client.force_login(board_member)
+    page = client.get(url).content.decode()
+    assert reverse("cover_paper", args=[published.partnership.slug, 2017]) in page
+    assert "Fund more street lighting." in page  # the recommendations and partners' answers
+    assert "Comments by chapter" in page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import querysets
 from ..markdown import render_markdown
 from ..models import Assessment, PurposeItem
 from .headlines import cover_headlines
@@ -33,6 +34,7 @@ class CoverPaper:
     themes: list[str]
     appendices: str
     headlines: list[str]
+    checklist: list[querysets.ChecklistItem]
 
     recommendations_paragraph: str = RECOMMENDATIONS_PARAGRAPH
 
@@ -78,6 +80,7 @@ def cover_paper(assessment: Assessment) -> CoverPaper:
         themes=[chapter.theme.name for chapter in assessment.chapters.select_related("theme")],
         appendices=_appendices_paragraph(assessment),
         headlines=[item.headline.text for item in cover_headlines(assessment)],
+        checklist=querysets.statutory_checklist(assessment),
     )
 
 

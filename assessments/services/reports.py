@@ -186,6 +186,7 @@ DESIGN_TEMPLATES = (
     "assessments/includes/figures_table.html",
     "assessments/includes/cover_paper_body.html",
     "assessments/includes/cover_paper_boxes.html",
+    "assessments/includes/statutory_checklist.html",
 )
 SELECTION_FIELDS = (
     "pk", "chapter_id", "order", "period_type", "current_period_start",
@@ -281,6 +282,11 @@ def report_identity(
             assessment.headlines.order_by("pk").values_list("text", "on_cover", "order")
         ),
         "appendix_kinds": list(assessment.appendices.order_by("pk").values_list("kind")),
+        "statutory_coverage": list(
+            assessment.statutory_coverage.order_by("pk", "chapters__pk").values_list(
+                "requirement", "note", "chapters__pk"
+            )
+        ),
         "appendices": list(
             Appendix.objects.filter(pk__in=audience)
             .order_by("pk")

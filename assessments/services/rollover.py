@@ -1,7 +1,7 @@
 """Next year's assessment, started from this year's: the yearly cycle.
 
 The copy takes the structure (chapters, indicator selections with their periods one year on,
-priorities and the other tick boxes, appendix definitions and their grants) and the
+the tick boxes with the priorities the board agreed, appendix definitions and their grants) and the
 recommendations still open, each linked to the one it continues. Nothing of the source year is
 changed, and a second run finds the assessment it made instead of making another.
 """
@@ -17,6 +17,7 @@ from .. import permissions
 from ..models import (
     Appendix,
     Assessment,
+    BoardDecision,
     Chapter,
     IndicatorSelection,
     PurposeItem,
@@ -86,6 +87,16 @@ def _copy(source: Assessment) -> Assessment:
 
 
 def _copy_purposes(source: Assessment, target: Assessment) -> None:
+    """The tick boxes of the cover paper; once the board has agreed next year's priorities,
+    those replace this year's."""
+    items = list(source.purposes.all())
+    agreed = _agreed_priorities(source)
+    if agreed:
+        items = [item for item in items if item.kind != PurposeItem.Kind.PRIORITY]
+        items += [
+            PurposeItem(kind=PurposeItem.Kind.PRIORITY, label=label, addressed=False, order=n)
+            for n, label in enumerate(agreed)
+        ]
     PurposeItem.objects.bulk_create(
         PurposeItem(
             assessment=target,
@@ -95,8 +106,13 @@ def _copy_purposes(source: Assessment, target: Assessment) -> None:
             detail=item.detail,
             order=item.order,
         )
-        for item in source.purposes.all()
+        for item in items
     )
+
+
+def _agreed_priorities(source: Assessment) -> list[str]:
+    decision = BoardDecision.objects.filter(assessment=source).first()
+    return decision.priority_list if decision else []
 
 
 def _copy_chapter(chapter: Chapter, target: Assessment) -> Chapter:
