@@ -224,6 +224,7 @@ ADMIN_MODELS_WITHOUT_APPENDICES = {
     ("assessments", "headline"): "headlines of the public chapters",
     ("assessments", "comment"): "comments on chapters: appendix comments are outside its scope",
     ("assessments", "reportexport"): "export jobs: appendix ids only, files served elsewhere",
+    ("assessments", "boarddecision"): "the board's decisions on chapter recommendations",
     ("axes", "accessattempt"): "sign-in attempts; operators only (Django model permissions)",
     ("axes", "accesslog"): "sign-in log; operators only",
     ("axes", "accessfailurelog"): "failed sign-ins; operators only",
