@@ -244,3 +244,15 @@ def test_board_members_find_the_meeting_papers(client, board_member, published):
     assert reverse("cover_paper", args=[published.partnership.slug, 2017]) in page
     assert "Fund more street lighting." in page  # the recommendations and partners' answers
     assert "Comments by chapter" in page
+
+
+def test_the_analyst_takes_it_down_through_the_workflow_page(client, analyst, published):
+    client.force_login(analyst)
+    url = reverse("transition", args=[published.partnership.slug, published.year])
+    form = client.get(url, {"action": "unpublish"}).content.decode()
+    assert "Take down for correction" in form and "last updated" in form
+    empty = client.post(url, {"action": "unpublish", "reason": ""})
+    assert "Enter what will be corrected" in empty.content.decode()
+    client.post(url, {"action": "unpublish", "reason": "Robbery figures."})
+    published.refresh_from_db()
+    assert published.status == Assessment.Status.APPROVED
