@@ -29,6 +29,7 @@ from .models import (
     Appendix,
     AppendixAccess,
     Assessment,
+    BoardDecision,
     Chapter,
     Comment,
     DataRequest,
@@ -44,7 +45,9 @@ from .models import (
     Partnership,
     PurposeItem,
     Recommendation,
+    RecommendationOutcome,
     ReportExport,
+    StatutoryCoverage,
     Theme,
     User,
 )
@@ -56,7 +59,8 @@ from .resources import (
     ObservationResource,
     RecommendationResource,
 )
-from .services import accounts, data_returns, police_uk, reports, two_factor
+from .services import accounts, board, data_returns, police_uk, reports, two_factor
+from .services import rollover as rollover_service
 from .services.headlines import headline_check
 from .views_reports import export_status_url
 
@@ -87,6 +91,9 @@ PARTNERSHIP_PATH: dict[type[Model], str] = {
     AppendixAccess: "partnership",
     DataRequest: "assessment__partnership",
     DataReturn: "request__assessment__partnership",
+    BoardDecision: "assessment__partnership",
+    RecommendationOutcome: "decision__assessment__partnership",
+    StatutoryCoverage: "assessment__partnership",
 }
 
 
@@ -324,14 +331,22 @@ class AppendixInline(ScopedMixin, admin.TabularInline):
     show_change_link = True
 
 
+class StatutoryCoverageInline(ScopedMixin, admin.TabularInline):
+    model = StatutoryCoverage
+    extra = 0
+    fields = ["requirement", "chapters", "note"]
+    verbose_name = "statutory requirement covered"
+    verbose_name_plural = "statutory checklist (SI 2007/1830): the chapters that cover each"
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(ScopedAdmin):
     list_display = ["title", "partnership", "year", "status", "status_changed_at"]
     list_filter = ["status", "partnership", "year"]
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
-    inlines = [PurposeInline, ChapterInline, AppendixInline]
-    actions = ["prepare_pdfs"]
+    inlines = [PurposeInline, ChapterInline, AppendixInline, StatutoryCoverageInline]
+    actions = ["prepare_pdfs", "start_next_assessment"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
         ("Status", {"fields": ("status", "status_changed_at", "consultation_closes_on")}),
@@ -383,6 +398,25 @@ class AssessmentAdmin(ScopedAdmin):
                     export.get_status_display().lower(),
                 )
                 self.message_user(request, link, messages.SUCCESS)
+
+    @admin.action(description="Start next year's assessment from this one")
+    def start_next_assessment(self, request, queryset):
+        """Copy each selected assessment's structure into a draft for the following year."""
+        for source in queryset.select_related("partnership"):
+            if not permissions.can_start_next_assessment(request.user, source):
+                self.message_user(
+                    request,
+                    f"Only the analyst of {source.partnership} can do that.",
+                    messages.ERROR,
+                )
+                continue
+            rollover = rollover_service.assessment_start_next(source=source)
+            target = rollover.assessment
+            done = "started as a draft" if rollover.created else "already exists; left unchanged"
+            link = format_html(
+                '<a href="{}">{}</a> {}', target.get_absolute_url(), target.title, done
+            )
+            self.message_user(request, link, messages.SUCCESS)
 
 
 @admin.register(Theme)
@@ -709,3 +743,31 @@ class DataRequestAdmin(ScopedAdmin):
                 requests=list(queryset.filter(assessment=assessment)), to_assessment=following[0]
             )
             self.message_user(request, f"{len(copies)} requests copied to {following[0]}.")
+
+
+# --- Publication and the yearly cycle ---
+
+
+class RecommendationOutcomeInline(ScopedMixin, admin.TabularInline):
+    model = RecommendationOutcome
+    extra = 0
+    fields = ["recommendation", "outcome", "notes"]
+
+
+@admin.register(BoardDecision)
+class BoardDecisionAdmin(ScopedAdmin):
+    list_display = ["assessment", "met_on", "recorded_by", "recorded_at"]
+    list_select_related = ["assessment__partnership", "recorded_by"]
+    inlines = [RecommendationOutcomeInline]
+    fields = ["assessment", "met_on", "priorities", "notes"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Adopted recommendations are accepted, rejected ones dropped: next year carries the rest.
+        changed = board.board_outcomes_apply(decision=form.instance)
+        if changed:
+            self.message_user(request, f"{changed} recommendation(s) moved on by the decision.")

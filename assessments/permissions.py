@@ -213,6 +213,18 @@ def revoke_appendix(
         ).delete()
 
 
+def appendix_grants_copy(*, source: Appendix, target: Appendix) -> None:
+    """Grant `target` to everyone `source` is granted to (next year's copy of an appendix)."""
+    for grant in AppendixUserObjectPermission.objects.filter(content_object=source):
+        AppendixUserObjectPermission.objects.get_or_create(
+            user_id=grant.user_id, content_object=target, permission_id=grant.permission_id
+        )
+    for grant in AppendixGroupObjectPermission.objects.filter(content_object=source):
+        AppendixGroupObjectPermission.objects.get_or_create(
+            group_id=grant.group_id, content_object=target, permission_id=grant.permission_id
+        )
+
+
 def appendix_grantees(appendix: Appendix) -> tuple[list[Organisation], list[User]]:
     """Who has been granted the appendix: organisations and individual users."""
     organisations = Organisation.objects.filter(
@@ -239,7 +251,13 @@ def can_request_restricted_export(user: AnyUser, assessment: Assessment) -> bool
     return bool(appendices_visible_to(user, assessment))
 
 
-def can_request_export(user: AnyUser, assessment: Assessment, variant: str) -> bool:
+def can_request_export(
+    user: AnyUser, assessment: Assessment, variant: str, kind: str = ReportExport.Kind.FULL_REPORT
+) -> bool:
+    if kind == ReportExport.Kind.COVER_PAPER:
+        return variant == ReportExport.Variant.PUBLIC and can_view_working_papers(user, assessment)
+    if kind != ReportExport.Kind.FULL_REPORT:
+        return False
     if variant == ReportExport.Variant.PUBLIC:
         return can_request_public_export(user, assessment)
     if variant == ReportExport.Variant.RESTRICTED:
@@ -253,12 +271,30 @@ def can_download_export(user: AnyUser, export: ReportExport) -> bool:
     assessment = export.assessment
     if not can_view_assessment(user, assessment):
         return False
+    if export.kind == ReportExport.Kind.COVER_PAPER:
+        return can_view_working_papers(user, assessment)
     if export.variant == ReportExport.Variant.PUBLIC:
         return True
     if role_in(user, assessment.partnership_id) is None:
         return False
     visible = {appendix.pk for appendix in appendices_visible_to(user, assessment)}
     return set(export.audience) <= visible
+
+
+# --- Publication and the yearly cycle ---
+
+
+def can_view_working_papers(user: AnyUser, assessment: Assessment) -> bool:
+    """The board's cover paper and the chapter comparisons are for the partnership's members who
+    may read the assessment, never the public: they show drafts and earlier wording."""
+    return role_in(user, assessment.partnership_id) is not None and can_view_assessment(
+        user, assessment
+    )
+
+
+def can_start_next_assessment(user: AnyUser, assessment: Assessment) -> bool:
+    """The analyst starts next year's assessment from this one."""
+    return user.is_active and role_in(user, assessment.partnership_id) == Role.ANALYST
 
 
 # Comments ----------------------------------------------------------------------------------
@@ -314,6 +350,7 @@ WORKFLOW_ROLES = {
     "close": Role.ANALYST,
     "approve": Role.CHAIR,
     "publish": Role.ANALYST,
+    "unpublish": Role.ANALYST,
     "back_to_draft": Role.ANALYST,
     "back_to_consultation": Role.ANALYST,
 }

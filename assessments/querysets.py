@@ -14,6 +14,7 @@ from . import permissions
 from .models import (
     Appendix,
     Assessment,
+    BoardDecision,
     Chapter,
     ChapterRead,
     Comment,
@@ -27,8 +28,10 @@ from .models import (
     NotificationPreference,
     Observation,
     Recommendation,
+    RecommendationOutcome,
     RecommendationResponse,
     ReportExport,
+    StatutoryRequirement,
     WorkflowEvent,
 )
 from .periods import Period, PeriodType, add_months
@@ -64,7 +67,10 @@ def chapters_for_contents(assessment: Assessment) -> QuerySet[Chapter]:
 def _chapters_with_content(assessment: Assessment) -> QuerySet[Chapter]:
     """Chapters with their recommendations and indicator selections prefetched."""
     return assessment.chapters.select_related("lead_organisation", "theme").prefetch_related(
-        Prefetch("recommendations", queryset=Recommendation.objects.order_by("order", "pk")),
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.select_related("board_outcome").order_by("order", "pk"),
+        ),
         Prefetch(
             "selections",
             queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
@@ -580,3 +586,120 @@ def chapter_figure_by_url(assessment: Assessment, chapter_slug: str, number: int
     return ChapterFigure.objects.filter(
         chapter__assessment=assessment, chapter__slug=chapter_slug, number=number
     ).first()
+
+
+# --- Publication and the yearly cycle ---
+
+
+def publication_correction(assessment: Assessment) -> WorkflowEvent | None:
+    """The last take-down for correction, once the assessment is published again: its date and
+    reason are the public "last updated" note. None for an assessment never corrected."""
+    events = assessment.workflow_events.filter(
+        action__in=[WorkflowEvent.Action.PUBLISH, WorkflowEvent.Action.UNPUBLISH]
+    ).order_by("-at", "-pk")
+    latest_two = list(events[:2])
+    if len(latest_two) < 2 or latest_two[0].action != WorkflowEvent.Action.PUBLISH:
+        return None
+    taken_down = latest_two[1]
+    if taken_down.action != WorkflowEvent.Action.UNPUBLISH:
+        return None
+    taken_down.republished_at = latest_two[0].at
+    return taken_down
+
+
+def latest_public_report(assessment: Assessment, content_hash: str) -> ReportExport | None:
+    """The finished public PDF of exactly the current content, if one has been rendered."""
+    return (
+        ReportExport.objects.filter(
+            assessment=assessment,
+            kind=ReportExport.Kind.FULL_REPORT,
+            variant=ReportExport.Variant.PUBLIC,
+            status=ReportExport.Status.DONE,
+            content_hash=content_hash,
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def neighbouring_chapters(assessment: Assessment, chapter: Chapter) -> tuple:
+    """The chapters before and after this one in the contents (None at either end)."""
+    siblings = assessment.chapters.only("slug", "title", "order", "assessment_id")
+    previous = siblings.filter(order__lt=chapter.order).order_by("-order").first()
+    following = siblings.filter(order__gt=chapter.order).order_by("order").first()
+    return previous, following
+
+
+def chapter_last_year(chapter: Chapter) -> Chapter | None:
+    """The same theme's chapter in the partnership's assessment of the year before."""
+    return (
+        Chapter.objects.select_related("assessment__partnership")
+        .filter(
+            theme_id=chapter.theme_id,
+            assessment__partnership_id=chapter.assessment.partnership_id,
+            assessment__year=chapter.assessment.year - 1,
+        )
+        .first()
+    )
+
+
+def chapter_as_approved(chapter: Chapter):
+    """The chapter's recorded version at the assessment's last approval, or None."""
+    approved = (
+        chapter.assessment.workflow_events.filter(action=WorkflowEvent.Action.APPROVE)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if approved is None:
+        return None
+    return chapter.history.filter(history_date__lte=approved).order_by("-history_date").first()
+
+
+@dataclass
+class ChecklistItem:
+    requirement: str
+    label: str
+    chapters: list
+    note: str
+
+    @property
+    def is_covered(self) -> bool:
+        return bool(self.chapters)
+
+
+def statutory_checklist(assessment: Assessment) -> list[ChecklistItem]:
+    """Every requirement of the 2007 regulations with the chapters the analyst mapped to it
+    (none: not yet covered), in two queries."""
+    mapped = {
+        coverage.requirement: coverage
+        for coverage in assessment.statutory_coverage.prefetch_related(
+            Prefetch("chapters", queryset=Chapter.objects.order_by("order"))
+        )
+    }
+    items = []
+    for requirement in StatutoryRequirement:
+        coverage = mapped.get(requirement.value)
+        items.append(
+            ChecklistItem(
+                requirement=requirement.value,
+                label=requirement.label,
+                chapters=list(coverage.chapters.all()) if coverage else [],
+                note=coverage.note if coverage else "",
+            )
+        )
+    return items
+
+
+def board_decision_of(assessment: Assessment):
+    """The board's decision with its outcomes, or None before the meeting is recorded."""
+    return (
+        BoardDecision.objects.filter(assessment=assessment)
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=RecommendationOutcome.objects.select_related("recommendation__chapter"),
+            )
+        )
+        .first()
+    )

@@ -6,6 +6,7 @@ from . import (
     views_consultation,
     views_data_returns,
     views_figures,
+    views_publication,
     views_reports,
     views_workspace,
 )
@@ -145,6 +146,23 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/figures/<int:number>/",
         views_workspace.chapter_figure,
         name="chapter_figure",
+    ),
+    # --- Publication and the yearly cycle ---
+    path("accessibility/", views_publication.accessibility_statement, name="accessibility"),
+    path(
+        "assessments/<slug:slug>/<int:year>/cover/",
+        views_publication.cover_paper_page,
+        name="cover_paper",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/meeting/",
+        views_publication.board_meeting,
+        name="board_meeting",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/compare/",
+        views_publication.chapter_compare,
+        name="chapter_compare",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

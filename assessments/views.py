@@ -15,6 +15,7 @@ from . import permissions, querysets
 from .consultation_context import assessment_consultation_context, chapter_consultation_context
 from .markdown import render_markdown
 from .models import AppendixAccess, Assessment
+from .publication_context import assessment_publication_context, chapter_publication_context
 from .services.appendices import appendix_access_record, appendix_content
 from .services.chapter_charts import chapter_charts
 from .services.headlines import cover_headlines, figure_for
@@ -72,6 +73,7 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         "can_track_returns": permissions.can_manage_data_requests(request.user, assessment),
     }
     context |= assessment_consultation_context(request, assessment, chapters)
+    context |= assessment_publication_context(request, assessment)
     return render(request, "assessments/assessment.html", context)
 
 
@@ -93,6 +95,7 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         "recommendations": chapter.recommendations.all(),
     }
     context |= chapter_consultation_context(request, chapter, context["narrative"])
+    context |= chapter_publication_context(request, chapter)
     return render(request, "assessments/chapter.html", context)
 
 

@@ -26,10 +26,13 @@ def export_status_url(export: ReportExport) -> str:
 def export_request(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     assessment = querysets.assessment_by_url(slug, year)
     variant = request.POST.get("variant", "")
-    if assessment is None or not permissions.can_request_export(request.user, assessment, variant):
+    kind = request.POST.get("kind", ReportExport.Kind.FULL_REPORT)
+    if assessment is None or not permissions.can_request_export(
+        request.user, assessment, variant, kind
+    ):
         return refuse(request)
     export = reports.report_export_request(
-        assessment=assessment, user=request.user, variant=variant
+        assessment=assessment, user=request.user, variant=variant, kind=kind
     )
     return redirect(export_status_url(export))
 

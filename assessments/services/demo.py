@@ -35,6 +35,7 @@ from . import demo_indicator_data
 from .demo_appendices import demo_appendices_load
 from .demo_consultation import demo_consultation_load
 from .demo_data_returns import demo_data_returns_load, demo_data_returns_reset
+from .demo_publication import demo_publication_load
 
 # Crime is a little higher in summer: the demo spreads annual counts over months with this shape.
 SEASONAL_WEIGHTS = [8, 8, 9, 9, 9, 8, 8, 8, 8, 8, 8, 9]
@@ -82,6 +83,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     demo_consultation_load(assessment)
     demo_indicator_data.demo_police_uk_load(partnership)
     demo_data_returns_load(assessment)
+    demo_publication_load(assessment)
     return assessment
 
 

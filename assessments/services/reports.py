@@ -45,6 +45,7 @@ from ..models import (
     ReportExport,
     User,
 )
+from .cover_paper import cover_paper_html
 from .headlines import HeadlineFigure, figure_for
 from .workspace import figure_html, narrative_with_figures
 
@@ -194,6 +195,7 @@ def report_html(
 DOCUMENTS = {
     ReportExport.Kind.FULL_REPORT: report_html,
     ReportExport.Kind.CHAPTER_PREVIEW: report_html,
+    ReportExport.Kind.COVER_PAPER: cover_paper_html,
 }
 
 
@@ -212,7 +214,13 @@ def render_report(*, assessment: Assessment, variant: str, appendices: list[Appe
 # HTML of a 100-page report takes a quarter of a second to build). Anything new that the PDF
 # shows must be added here, or an identical request would reuse an outdated file.
 
-DESIGN_TEMPLATES = ("pdf", "assessments/includes/figures_table.html")
+DESIGN_TEMPLATES = (
+    "pdf",
+    "assessments/includes/figures_table.html",
+    "assessments/includes/cover_paper_body.html",
+    "assessments/includes/cover_paper_boxes.html",
+    "assessments/includes/statutory_checklist.html",
+)
 SELECTION_FIELDS = (
     "pk", "chapter_id", "order", "period_type", "current_period_start",
     "comparison_period_start", "caveat", "indicator_id", "indicator__name", "indicator__source",
@@ -264,6 +272,7 @@ def report_identity(
                 "author_name",
                 "author_role",
                 "author_telephone",
+                "background",
                 "partnership__name",
                 "partnership__logo",
             )  # fmt: skip
@@ -272,7 +281,14 @@ def report_identity(
             Chapter.objects.filter(assessment=assessment)
             .order_by("pk")
             .values_list(
-                "pk", "order", "slug", "title", "summary", "narrative", "lead_organisation__name"
+                "pk",
+                "order",
+                "slug",
+                "title",
+                "summary",
+                "narrative",
+                "lead_organisation__name",
+                "theme__name",
             )
         ),
         "recommendations": list(
@@ -295,6 +311,21 @@ def report_identity(
             Geography.objects.filter(
                 partnership=assessment.partnership_id, level=Geography.Level.AREA
             ).values_list("pk", flat=True)
+        ),
+        # The cover paper's tick boxes, headline wording and count of appendices by kind.
+        "purposes": list(
+            assessment.purposes.order_by("pk").values_list(
+                "kind", "label", "addressed", "detail", "order"
+            )
+        ),
+        "headlines": list(
+            assessment.headlines.order_by("pk").values_list("text", "on_cover", "order")
+        ),
+        "appendix_kinds": list(assessment.appendices.order_by("pk").values_list("kind")),
+        "statutory_coverage": list(
+            assessment.statutory_coverage.order_by("pk", "chapters__pk").values_list(
+                "requirement", "note", "chapters__pk"
+            )
         ),
         "appendices": list(
             Appendix.objects.filter(pk__in=audience)

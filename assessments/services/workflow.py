@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions
-from ..models import Assessment, ConsultationState, ReadinessOverride, User, WorkflowEvent
+from ..models import (
+    Assessment,
+    ConsultationState,
+    ReadinessOverride,
+    ReportExport,
+    User,
+    WorkflowEvent,
+)
 from . import readiness
 
 Status = Assessment.Status
@@ -29,6 +36,8 @@ class Step:
     label: str
     needs_reason: bool = False
     needs_closing_date: bool = False
+    reason_label: str = "Why is it moving back?"
+    reason_missing: str = "Enter the reason for moving the assessment back"
 
 
 STEPS: dict[str, Step] = {
@@ -41,6 +50,16 @@ STEPS: dict[str, Step] = {
     Action.CLOSE: Step(Status.CONSULTATION, Status.CONSULTATION, "Close the consultation now"),
     Action.APPROVE: Step(Status.CONSULTATION, Status.APPROVED, "Approve the assessment"),
     Action.PUBLISH: Step(Status.APPROVED, Status.PUBLISHED, "Publish the assessment"),
+    # A correction after publication: taken down, corrected, then published again. The reason
+    # is the public "last updated" note.
+    Action.UNPUBLISH: Step(
+        Status.PUBLISHED,
+        Status.APPROVED,
+        "Take down for correction",
+        needs_reason=True,
+        reason_label="What will be corrected? Shown to the public as the “last updated” note.",
+        reason_missing="Enter what will be corrected",
+    ),
     Action.BACK_TO_DRAFT: Step(
         Status.CONSULTATION, Status.DRAFT, "Move back to draft", needs_reason=True
     ),
@@ -84,7 +103,7 @@ def available_actions(user, assessment: Assessment) -> list[tuple[str, str]]:
 
 def _check(step: Step, *, reason: str, closes_on: dt.date | None) -> None:
     if step.needs_reason and not reason.strip():
-        raise WorkflowError("Enter the reason for moving the assessment back", code="reason")
+        raise WorkflowError(step.reason_missing, code="reason")
     if step.needs_closing_date:
         if closes_on is None:
             raise WorkflowError("Enter the date the consultation closes", code="closes_on")
@@ -175,7 +194,16 @@ def _apply(assessment, action, step, *, by, reason, closes_on) -> WorkflowEvent:
         from ..tasks import consultation_opened_notify_task
 
         consultation_opened_notify_task.delay_on_commit(assessment.pk)
+    if action == Action.PUBLISH:
+        _prepare_public_pdf(assessment, by)
     return event
+
+
+def _prepare_public_pdf(assessment: Assessment, by: User) -> None:
+    """The public report offers its PDF as soon as a worker has rendered the published text."""
+    from .reports import report_export_request
+
+    report_export_request(assessment=assessment, user=by, variant=ReportExport.Variant.PUBLIC)
 
 
 def consultations_close_due(*, today: dt.date | None = None) -> list[int]:

@@ -1,0 +1,31 @@
+"""Start the assessment of YEAR + 1 from the partnership's assessment of YEAR."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import querysets
+from assessments.services.rollover import assessment_start_next
+
+
+class Command(BaseCommand):
+    help = (
+        "Start next year's assessment from the assessment SLUG YEAR: a draft for YEAR + 1 with "
+        "the same chapters, indicators (periods one year on), priorities, appendices and grants, "
+        "and the recommendations still open. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="The partnership's slug, e.g. safermk")
+        parser.add_argument("year", type=int, help="The year to start from, e.g. 2017")
+
+    def handle(self, *args, slug, year, **options):
+        source = querysets.assessment_by_url(slug, year)
+        if source is None:
+            raise CommandError(f"No assessment {slug} {year}")
+        rollover = assessment_start_next(source=source)
+        target = rollover.assessment
+        if rollover.created:
+            self.stdout.write(f"Started {target.title} ({slug} {target.year}) as a draft.")
+        else:
+            self.stdout.write(f"{target.title} ({slug} {target.year}) already exists; unchanged.")

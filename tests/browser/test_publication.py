@@ -1,0 +1,60 @@
+"""The published report as a member of the public sees it in real Chromium: readable without
+signing in, accessible (axe), chapter to chapter, and nothing of an unpublished assessment."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.models import Assessment, Membership, User
+
+from .conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def published(demo):
+    Assessment.objects.filter(pk=demo.pk).update(status=Assessment.Status.PUBLISHED)
+    return demo
+
+
+def test_the_public_reads_the_published_report(page, published):
+    page.goto("/")
+    expect(page.get_by_role("link", name="Strategic Assessment 2017")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Strategic Assessment 2017").click()
+    expect(page.get_by_role("heading", name="Main headlines")).to_be_visible()
+    expect(page.get_by_text("An increase in All Crime of 4.8%")).to_be_visible()
+    expect(page.get_by_role("heading", name="Appendices")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Violence", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Violence")).to_be_visible()
+    expect(page.get_by_role("heading", name="Recommendations")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the figures for").first).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile(r"^Next chapter\W+Reoffending$")).click()
+    expect(page.get_by_role("heading", level=1, name="Reoffending")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Previous chapter\W+Violence$")).click()
+    expect(page.get_by_role("heading", level=1, name="Violence")).to_be_visible()
+
+    page.get_by_role("link", name="Accessibility statement").click()
+    expect(page.get_by_role("heading", level=1, name="Accessibility statement")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_an_unpublished_assessment_shows_nothing_to_the_public(page, demo):
+    page.goto("/assessments/safermk/2017/crime/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_text("All Crime rose")).to_have_count(0)
+
+    # Someone signed in without a role in the partnership gets "page not found".
+    stranger = User.objects.create_user("stranger", password="safermk-demo")
+    assert not Membership.objects.filter(user=stranger).exists()
+    sign_in(page, "stranger")
+    response = page.goto("/assessments/safermk/2017/crime/")
+    assert response.status == 404
+    expect(page.get_by_text("All Crime rose")).to_have_count(0)
