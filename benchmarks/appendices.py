@@ -5,17 +5,16 @@ Runs inside a transaction that is rolled back: the development database is left 
 """
 
 import datetime as dt
-import statistics
-import time
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from assessments import permissions, querysets
 from assessments.models import Appendix, Geography, ImportBatch, Indicator, Observation, User
 from assessments.periods import Period, PeriodType
 from assessments.services.demo import demo_load
+
+from ._timing import timed
 
 ESTATES, LSOAS_PER_ESTATE, CRIME_TYPES, MONTHS = 30, 5, 14, 24
 
@@ -26,17 +25,6 @@ class Rollback(Exception):
 
 def report(line: str) -> None:
     print(line)  # noqa: T201  (a benchmark's output is its report)
-
-
-def timed(action, repeat: int = 10) -> tuple[float, int]:
-    """Median milliseconds of `repeat` runs, and the queries of one run."""
-    times = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            action()
-            times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), len(queries)
 
 
 def _district(assessment) -> list[Indicator]:
@@ -97,7 +85,8 @@ def _measure() -> None:
     rows = Observation.objects.filter(batch__key="bench").count()
     for level in ("estate", "area"):
         ms, queries = timed(
-            lambda level=level: querysets.indicator_totals_by_geography(indicators, level, year)
+            lambda level=level: querysets.indicator_totals_by_geography(indicators, level, year),
+            repeat=10,
         )
         report(
             f"indicator_totals_by_geography, {rows} LSOA observations to {level}: "
@@ -107,11 +96,11 @@ def _measure() -> None:
     client = Client()
     client.force_login(User.objects.get(username="police"))
     estate_page = assessment.appendices.get(slug="estate").get_absolute_url()
-    ms, queries = timed(lambda: client.get(estate_page))
+    ms, queries = timed(lambda: client.get(estate_page), repeat=10)
     report(f"appendix page by estate (demo, police): {ms:.0f} ms, {queries} queries")
     for how_many in (2, 200):
         _many_appendices(assessment, how_many)
-        ms, queries = timed(lambda: client.get(assessment.get_absolute_url()))
+        ms, queries = timed(lambda: client.get(assessment.get_absolute_url()), repeat=10)
         report(
             f"assessment page with {how_many} appendices (police): {ms:.0f} ms, {queries} queries"
         )

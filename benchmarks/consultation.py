@@ -6,12 +6,10 @@ data is left as it was.
 
 from __future__ import annotations
 
-import statistics
-import time
-
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+
+from ._timing import timed
 
 SIZES = (0, 50, 500)
 RUNS = 5
@@ -34,14 +32,8 @@ def _add_comments(chapter, authors, count: int) -> None:
     )
 
 
-def _measure(client: Client, url: str) -> tuple[float, int]:
-    timings = []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            assert client.get(url).status_code == 200
-            timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000, len(queries)
+def _page(client: Client, url: str) -> None:
+    assert client.get(url).status_code == 200
 
 
 def main() -> None:
@@ -63,7 +55,7 @@ def main() -> None:
             for size in SIZES:
                 Comment.objects.filter(chapter=chapter).delete()
                 _add_comments(chapter, authors, size)
-                ms, queries = _measure(client, url)
+                ms, queries = timed(lambda: _page(client, url), RUNS)
                 print(f"| {size} | {ms:.0f} | {queries} |")  # noqa: T201
             raise _RollBack
     except _RollBack:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
-import time
 
 from django.db import transaction
+
+from ._timing import timed
 
 RUNS = 5
 
@@ -31,12 +31,7 @@ def _filled(template: bytes) -> bytes:
 
 
 def _median_ms(action) -> float:
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
+    return timed(action, RUNS)[0]
 
 
 def _measure(request, user) -> tuple[int, float, float]:

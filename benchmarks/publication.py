@@ -6,29 +6,19 @@ Runs against the development database inside a transaction that is rolled back.
 
 from __future__ import annotations
 
-import statistics
 import time
 
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from ._timing import timed
+
 RUNS = 5
 
 
 class _RollBack(Exception):
     pass
-
-
-def _timed(work) -> tuple[float, int]:
-    """Median milliseconds of RUNS runs, and the queries of the last run."""
-    timings = []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            work()
-            timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000, len(queries)
 
 
 def _rows(assessment) -> list[tuple[str, float, int]]:
@@ -52,17 +42,17 @@ def _rows(assessment) -> list[tuple[str, float, int]]:
         pdf.render_pdf(cover_paper_html(assessment=assessment, variant="public", appendices=[]))
 
     rows = [
-        ("public chapter page (anonymous)", *_timed(chapter_page)),
-        ("cover paper HTML", *_timed(cover_html)),
-        ("cover paper PDF (3 pages)", *_timed(cover_pdf)),
+        ("public chapter page (anonymous)", *timed(chapter_page, RUNS)),
+        ("cover paper HTML", *timed(cover_html, RUNS)),
+        ("cover paper PDF (3 pages)", *timed(cover_pdf, RUNS)),
     ]
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         assessment_start_next(source=assessment)
         rows.append(("roll-over 2017 → 2018 (first run)", (time.perf_counter() - started) * 1000,
                      len(queries)))  # fmt: skip
-    rows.append(("roll-over again (finds 2018)", *_timed(lambda: assessment_start_next(
-        source=assessment))))  # fmt: skip
+    rows.append(("roll-over again (finds 2018)", *timed(lambda: assessment_start_next(
+        source=assessment), RUNS)))  # fmt: skip
     return rows
 
 

@@ -8,14 +8,13 @@ data is left as it was.
 from __future__ import annotations
 
 import io
-import statistics
-import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, reset_queries, transaction
+from django.db import reset_queries, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from PIL import Image
+
+from ._timing import timed
 
 RUNS = 5
 
@@ -24,20 +23,10 @@ class _RollBack(Exception):
     pass
 
 
-def _median_ms(action) -> float:
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
-
-
 def _dashboard(client: Client, url: str) -> tuple[float, int]:
     reset_queries()  # with DEBUG the log is full of the set-up's queries: it holds 9,000
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return _median_ms(lambda: client.get(url)), len(queries)
+    assert client.get(url).status_code == 200
+    return timed(lambda: client.get(url), RUNS)
 
 
 def _copy_chapters(assessment, count: int) -> None:
@@ -89,7 +78,7 @@ def main() -> None:
                 print(f"| {count} chapters | {ms:.0f} | {queries} |")  # noqa: T201
             photo = _photo()
             upload = SimpleUploadedFile("photo.jpg", photo)
-            ms = _median_ms(lambda: (upload.seek(0), workspace.reencode(upload)))
+            ms, _ = timed(lambda: (upload.seek(0), workspace.reencode(upload)), RUNS)
             upload.seek(0)
             clean = workspace.reencode(upload)
             print(  # noqa: T201
