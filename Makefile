@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := safermk.settings
 
-.PHONY: run test lint format bench load setup system-deps browser-deps frontend venv migrate demo clean
+.PHONY: run test test-fast lint format bench load setup system-deps browser-deps frontend venv migrate demo clean
 
 run: setup migrate demo
 	@echo ""
@@ -18,9 +18,15 @@ run: setup migrate demo
 test: setup browser-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The suite without the browser and Celery-worker tests: seconds, not minutes, while working.
+test-fast: setup lint
+	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+
+# ruff, and the import layers of the feature packages (docs/architecture.md).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "Strategic assessments"
+
+    def ready(self) -> None:
+        # As the admin loads admin.py: tasks.py registers the Celery tasks in every process, so
+        # that services find them by name (core/jobs.py); documents.py fills reporting's registry.
+        autodiscover_modules("tasks", "documents")

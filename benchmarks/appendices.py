@@ -9,10 +9,13 @@ import datetime as dt
 from django.db import transaction
 from django.test import Client
 
-from assessments import permissions, querysets
-from assessments.models import Appendix, Geography, ImportBatch, Indicator, Observation, User
-from assessments.periods import Period, PeriodType
-from assessments.services.demo import demo_load
+from assessments.appendices.models import Appendix
+from assessments.appendices.permissions import grant_appendix
+from assessments.core.models import User
+from assessments.core.periods import Period, PeriodType
+from assessments.demo.load import demo_load
+from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
+from assessments.indicators.selectors import indicator_totals_by_geography, partnership_area
 
 from ._timing import timed
 
@@ -30,7 +33,7 @@ def report(line: str) -> None:
 def _district(assessment) -> list[Indicator]:
     """A district's scale: 150 LSOAs in 30 estates, 14 crime types, 24 months of counts."""
     partnership = assessment.partnership
-    area = querysets.partnership_area(partnership.pk)
+    area = partnership_area(partnership.pk)
     batch = ImportBatch.objects.create(partnership=partnership, source="admin", key="bench")
     indicators = [
         Indicator.objects.create(partnership=partnership, code=f"bench-{i}", name=f"Type {i}",
@@ -65,8 +68,8 @@ def _many_appendices(assessment, how_many: int) -> None:
         appendix = Appendix.objects.create(
             assessment=assessment, order=10 + n, slug=f"bench-{n}", title=f"Bench appendix {n}"
         )
-        permissions.grant_appendix(appendix, organisation=police.organisation)
-        permissions.grant_appendix(appendix, user=police)
+        grant_appendix(appendix, organisation=police.organisation)
+        grant_appendix(appendix, user=police)
 
 
 def main() -> None:
@@ -85,7 +88,7 @@ def _measure() -> None:
     rows = Observation.objects.filter(batch__key="bench").count()
     for level in ("estate", "area"):
         ms, queries = timed(
-            lambda level=level: querysets.indicator_totals_by_geography(indicators, level, year),
+            lambda level=level: indicator_totals_by_geography(indicators, level, year),
             repeat=10,
         )
         report(

@@ -20,7 +20,7 @@ class _RollBack(Exception):
 
 
 def _add_comments(chapter, authors, count: int) -> None:
-    from assessments.models import Comment
+    from assessments.consultation.models import Comment
 
     roots = Comment.objects.bulk_create(
         Comment(chapter=chapter, author=authors[i % len(authors)], body=f"Discussion {i}")
@@ -37,8 +37,9 @@ def _page(client: Client, url: str) -> None:
 
 
 def main() -> None:
-    from assessments.models import Comment, User
-    from assessments.services.demo import demo_load
+    from assessments.consultation.models import Comment
+    from assessments.core.models import User
+    from assessments.demo.load import demo_load
 
     print("## Partner consultation: chapter page with comments")  # noqa: T201
     print("| discussions (each with a reply) | median ms | queries |")  # noqa: T201

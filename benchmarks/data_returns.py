@@ -11,6 +11,9 @@ import io
 
 from django.db import transaction
 
+from assessments.data_returns.files import read_return_file, template_csv
+from assessments.data_returns.services import data_return_confirm, pending_store
+
 from ._timing import timed
 
 RUNS = 5
@@ -35,22 +38,22 @@ def _median_ms(action) -> float:
 
 
 def _measure(request, user) -> tuple[int, float, float]:
-    from assessments.services import data_returns
 
-    data = _filled(data_returns.template_csv(request))
-    rows = len(data_returns.read_return_file(request, "return.csv", data))
-    check = _median_ms(lambda: data_returns.read_return_file(request, "return.csv", data))
+    data = _filled(template_csv(request))
+    rows = len(read_return_file(request, "return.csv", data))
+    check = _median_ms(lambda: read_return_file(request, "return.csv", data))
 
     def store():
-        token = data_returns.pending_store(request=request, user=user, name="r.csv", data=data)
-        data_returns.data_return_confirm(request=request, user=user, token=token)
+        token = pending_store(request=request, user=user, name="r.csv", data=data)
+        data_return_confirm(request=request, user=user, token=token)
 
     return rows, check, _median_ms(store)
 
 
 def main() -> None:
-    from assessments.models import DataRequest, User
-    from assessments.services.demo import demo_load
+    from assessments.core.models import User
+    from assessments.data_returns.models import DataRequest
+    from assessments.demo.load import demo_load
 
     print("## Partner data returns: check and store a filled template")  # noqa: T201
     print("| rows | check (read + validate) median ms | confirm (store) median ms |")  # noqa: T201

@@ -26,11 +26,15 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
-from assessments import pdf
-from assessments.models import Assessment, Chapter, IndicatorSelection, Recommendation, Theme
-from assessments.models import User as UserModel
-from assessments.services import reports
-from assessments.services.demo import demo_load
+from assessments.core.models import Assessment, Chapter, Recommendation, Theme
+from assessments.core.models import User as UserModel
+from assessments.demo.load import demo_load
+from assessments.indicators.models import IndicatorSelection
+from assessments.reporting import pdf
+from assessments.reporting.documents import RENDERER, report_appendices, report_html
+from assessments.reporting.exports import report_export_request
+from assessments.reporting.models import ReportExport
+from assessments.reporting.rendering import report_export_render
 
 LARGE_CHAPTERS = 19
 RUNS = int(os.getenv("BENCH_RUNS", "3"))
@@ -121,9 +125,9 @@ def _export_path(assessment: Assessment, user, variant: str):
     """What the web request and the worker do: request (HTML, hash, row), then render."""
 
     def run():
-        reports.ReportExport.objects.filter(assessment=assessment).delete()
-        export = reports.report_export_request(assessment=assessment, user=user, variant=variant)
-        return reports.report_export_render(export_id=export.pk)
+        ReportExport.objects.filter(assessment=assessment).delete()
+        export = report_export_request(assessment=assessment, user=user, variant=variant)
+        return report_export_render(export_id=export.pk)
 
     return run
 
@@ -132,9 +136,9 @@ def _cached_request_ms(assessment: Assessment, user, variant: str) -> float:
     timings = []
     for _ in range(5):
         started = time.perf_counter()
-        export = reports.report_export_request(assessment=assessment, user=user, variant=variant)
+        export = report_export_request(assessment=assessment, user=user, variant=variant)
         timings.append((time.perf_counter() - started) * 1000)
-        assert export.status == reports.Status.DONE, "the cached request must reuse the file"
+        assert export.status == ReportExport.Status.DONE, "the cached request must reuse the file"
     return statistics.median(timings)
 
 
@@ -161,9 +165,9 @@ def _measure(label: str, assessment: Assessment, user, variant: str, folder: Pat
             best[side] = [min(best[side][0], wall), min(best[side][1], cpu)]
     raw_pdf, export = results["raw"], results["app"]
     assert len(PdfReader(io.BytesIO(raw_pdf)).pages) == export.pages, "not the same document"
-    appendices = reports.report_appendices(user=user, assessment=assessment, variant=variant)
+    appendices = report_appendices(user=user, assessment=assessment, variant=variant)
     html_seconds, _ = _seconds(
-        lambda: reports.report_html(assessment=assessment, variant=variant, appendices=appendices),
+        lambda: report_html(assessment=assessment, variant=variant, appendices=appendices),
         runs=3,
     )
     return {
@@ -255,7 +259,7 @@ def _line(text: str = "") -> None:
 
 def main() -> None:
     _line("## The report as a PDF (issue 5)\n")
-    _line(f"Machine: {_machine()}. Date: {timezone.localdate():%-d %B %Y}. {reports.RENDERER}.")
+    _line(f"Machine: {_machine()}. Date: {timezone.localdate():%-d %B %Y}. {RENDERER}.")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     _line(f"Fastest of {RUNS} interleaved runs; load average before: {load}.\n")
     with tempfile.TemporaryDirectory() as folder, transaction.atomic():

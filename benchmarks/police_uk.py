@@ -58,8 +58,9 @@ def run_one(path: str) -> dict:
         connection.settings_dict["TEST"]["NAME"] = str(Path(path).with_suffix(".sqlite3"))
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from assessments.models import Observation, Partnership
-        from assessments.services.police_uk import police_uk_import
+        from assessments.core.models import Partnership
+        from assessments.indicators.models import Observation
+        from assessments.indicators.police_uk import police_uk_import
 
         partnership = Partnership.objects.create(
             slug="bench", name="Bench", area_name="Milton Keynes"

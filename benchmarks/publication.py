@@ -22,10 +22,10 @@ class _RollBack(Exception):
 
 
 def _rows(assessment) -> list[tuple[str, float, int]]:
-    from assessments import pdf
-    from assessments.models import Assessment
-    from assessments.services.cover_paper import cover_paper_html
-    from assessments.services.rollover import assessment_start_next
+    from assessments.core.models import Assessment
+    from assessments.publication.services.cover_paper import cover_paper_html
+    from assessments.publication.services.rollover import assessment_start_next
+    from assessments.reporting import pdf
 
     Assessment.objects.filter(pk=assessment.pk).update(status="published")
     client = Client()
@@ -57,7 +57,7 @@ def _rows(assessment) -> list[tuple[str, float, int]]:
 
 
 def main() -> None:
-    from assessments.services.demo import demo_load
+    from assessments.demo.load import demo_load
 
     print("## Publication and the yearly cycle")  # noqa: T201
     print("| what | median ms | queries |")  # noqa: T201

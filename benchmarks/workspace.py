@@ -14,6 +14,8 @@ from django.db import reset_queries, transaction
 from django.test import Client
 from PIL import Image
 
+from assessments.workspace.services import reencode
+
 from ._timing import timed
 
 RUNS = 5
@@ -31,7 +33,7 @@ def _dashboard(client: Client, url: str) -> tuple[float, int]:
 
 def _copy_chapters(assessment, count: int) -> None:
     """Add copies of the demo chapters (with their recommendations and selections) up to count."""
-    from assessments.models import Chapter, Theme
+    from assessments.core.models import Chapter, Theme
 
     source = list(assessment.chapters.prefetch_related("recommendations", "selections"))
     for n in range(count - len(source)):
@@ -59,9 +61,8 @@ def _photo() -> bytes:
 
 
 def main() -> None:
-    from assessments.models import User
-    from assessments.services import workspace
-    from assessments.services.demo import demo_load
+    from assessments.core.models import User
+    from assessments.demo.load import demo_load
 
     print("## The analyst's workspace")  # noqa: T201
     print("| dashboard with | median ms | queries |")  # noqa: T201
@@ -78,9 +79,9 @@ def main() -> None:
                 print(f"| {count} chapters | {ms:.0f} | {queries} |")  # noqa: T201
             photo = _photo()
             upload = SimpleUploadedFile("photo.jpg", photo)
-            ms, _ = timed(lambda: (upload.seek(0), workspace.reencode(upload)), RUNS)
+            ms, _ = timed(lambda: (upload.seek(0), reencode(upload)), RUNS)
             upload.seek(0)
-            clean = workspace.reencode(upload)
+            clean = reencode(upload)
             print(  # noqa: T201
                 f"\nRe-encoding a 4000×3000 JPEG of {len(photo) / 2**20:.1f} MB: {ms:.0f} ms "
                 f"median, stored {clean.size[0]}×{clean.size[1]}, "

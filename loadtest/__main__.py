@@ -120,7 +120,7 @@ def stored_comments(env, bodies: list[str]) -> tuple[int, int]:
     import django
 
     django.setup()
-    from assessments.models import Comment
+    from assessments.consultation.models import Comment
 
     rows = set(
         Comment.objects.filter(author__username__startswith="load-partner-").values_list(
@@ -133,13 +133,13 @@ def stored_comments(env, bodies: list[str]) -> tuple[int, int]:
 def exports_summary() -> dict[str, int]:
     from django.db.models import Count
 
-    from assessments.models import ReportExport
+    from assessments.reporting.models import ReportExport
 
     return dict(ReportExport.objects.values_list("status").annotate(n=Count("pk")))
 
 
 def wait_for_exports(timeout: float = 300) -> None:
-    from assessments.models import ReportExport
+    from assessments.reporting.models import ReportExport
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

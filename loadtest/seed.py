@@ -15,8 +15,8 @@ def seed(plan_file: str, partners: int) -> dict:
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
 
-    from assessments.models import Membership, Role, User
-    from assessments.services.demo import demo_load
+    from assessments.core.models import Membership, Role, User
+    from assessments.demo.load import demo_load
 
     assessment = demo_load()
     organisation = User.objects.get(username="fire").organisation  # sees no appendix

@@ -1,4 +1,5 @@
-"""The Celery app. Task bodies live in assessments/tasks.py and call services."""
+"""The Celery app. Task bodies live in the feature packages' tasks.py, which assessments/tasks.py
+imports for autodiscovery, and call services."""
 
 import functools
 import logging
@@ -6,6 +7,7 @@ import os
 
 from celery import Celery, signals
 from celery.contrib.django.task import DjangoTask
+from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safermk.settings")
 
@@ -14,7 +16,7 @@ class Task(DjangoTask):
     """DjangoTask's delay_on_commit, so that a job is only published once the row it reads has
     been committed; robust, so that a broker outage does not turn a request whose writes are
     already committed into an error page (the failure is logged; PDF exports keep their own
-    record and are published again, see services/reports.py)."""
+    record and are published again, see reporting/exports.py)."""
 
     def delay_on_commit(self, *args, **kwargs) -> None:
         _robust_on_commit(functools.partial(self.delay, *args, **kwargs))
@@ -24,8 +26,6 @@ class Task(DjangoTask):
 
 
 def _robust_on_commit(publish) -> None:
-    from django.db import transaction
-
     transaction.on_commit(publish, robust=True)
 
 

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "assessments.middleware.RequestLogMiddleware",
+    "assessments.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "assessments.middleware.TwoFactorMiddleware",
+    "assessments.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessments.context_processors.site",
+                "assessments.core.context_processors.site",
             ],
         },
     },
@@ -163,7 +163,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Production hardening: everything below applies when DJANGO_DEBUG=False, and
-# `manage.py check --deploy` then reports nothing (tests/test_production.py runs it).
+# `manage.py check --deploy` then reports nothing (tests/ops/test_production.py runs it).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -264,7 +264,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.requeue_stale_exports_task",
         "schedule": 60.0,
     },
-    # Commenting stops at midnight by the date check in permissions.py; this records the close.
+    # Commenting stops at midnight by the date check in core/permissions.py; this records the close.
     "close-due-consultations": {
         "task": "assessments.tasks.consultations_close_due_task",
         "schedule": crontab(minute=5),
@@ -282,7 +282,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.data_return_reminders_task",
         "schedule": crontab(hour=8, minute=15),
     },
-    # Old exports, abandoned uploads and audit logs past their retention (services/housekeeping).
+    # Old exports, abandoned uploads and audit logs past their retention (ops/housekeeping.py).
     "housekeeping": {
         "task": "assessments.tasks.housekeeping_task",
         "schedule": crontab(hour=3, minute=15),

@@ -3,10 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from assessments.admin import view_on_site_in_scope
-from assessments.views_health import healthz
-from assessments.views_session import keep_alive
-from assessments.views_two_factor import second_factor
+from assessments.accounts.views import keep_alive, second_factor
+from assessments.core.admin_base import view_on_site_in_scope
+from assessments.ops.views import healthz
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -6,16 +6,15 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from assessments.models import Assessment
+from assessments.core.models import Assessment
 from safermk.celery import app as celery_app
 from safermk.settings import filesystem_broker_options
 
 from .factories import (
     AssessmentFactory,
-    MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
-    UserFactory,
+    member,
 )
 
 # Playwright's sync API runs beside the live server's thread.
@@ -125,46 +124,40 @@ def fire_org(db, partnership):
     return org
 
 
-def _member(partnership, role, **user_fields):
-    user = UserFactory(**user_fields)
-    MembershipFactory(user=user, partnership=partnership, role=role)
-    return user
-
-
 @pytest.fixture
 def analyst(partnership):
-    return _member(partnership, "analyst", username="analyst", is_staff=True)
+    return member(partnership, "analyst", username="analyst", is_staff=True)
 
 
 @pytest.fixture
 def chair(partnership):
-    return _member(partnership, "chair", username="chair")
+    return member(partnership, "chair", username="chair")
 
 
 @pytest.fixture
 def board_member(partnership):
-    return _member(partnership, "board", username="board")
+    return member(partnership, "board", username="board")
 
 
 @pytest.fixture
 def police_partner(partnership, police_org):
-    return _member(partnership, "partner", username="police", organisation=police_org)
+    return member(partnership, "partner", username="police", organisation=police_org)
 
 
 @pytest.fixture
 def fire_partner(partnership, fire_org):
-    return _member(partnership, "partner", username="fire", organisation=fire_org)
+    return member(partnership, "partner", username="fire", organisation=fire_org)
 
 
 @pytest.fixture
 def outsider(other_partnership):
     """A partner of another partnership."""
-    return _member(other_partnership, "partner", username="outsider")
+    return member(other_partnership, "partner", username="outsider")
 
 
 @pytest.fixture
 def other_analyst(other_partnership):
-    return _member(other_partnership, "analyst", username="other-analyst", is_staff=True)
+    return member(other_partnership, "analyst", username="other-analyst", is_staff=True)
 
 
 def _client_for(client, user):
@@ -214,6 +207,6 @@ def assessment(partnership):
 
 @pytest.fixture
 def demo(db):
-    from assessments.services.demo import demo_load
+    from assessments.demo.load import demo_load
 
     return demo_load()

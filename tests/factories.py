@@ -1,24 +1,24 @@
 import datetime as dt
+import io
 
 import factory
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-from assessments.models import (
-    Appendix,
+from assessments.appendices.models import Appendix
+from assessments.consultation.models import Comment
+from assessments.core.models import (
     Assessment,
     Chapter,
-    Comment,
-    Geography,
-    ImportBatch,
-    Indicator,
     Membership,
-    Observation,
     Organisation,
     Partnership,
     Recommendation,
     Theme,
     User,
 )
+from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):
@@ -174,3 +174,22 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     period_type = "m"
     period_start = dt.date(2016, 4, 1)
     value = 1
+
+
+def member(partnership, role, **user_fields):
+    """A new user with `role` in `partnership`."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, partnership=partnership, role=role)
+    return user
+
+
+def image_bytes(size=(40, 30), kind="PNG", exif: bytes | None = None) -> bytes:
+    """An image file's bytes, as a figure upload would bring them."""
+    out = io.BytesIO()
+    options = {"exif": exif} if exif else {}
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind, **options)
+    return out.getvalue()
+
+
+def upload(content: bytes, name="map.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="image/png")

@@ -20,9 +20,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments import permissions
-from assessments.models import AppendixAccess, ReportExport
-from assessments.services.appendices import appendix_access_record
+from assessments.appendices.models import AppendixAccess
+from assessments.appendices.permissions import grant_appendix
+from assessments.appendices.services import appendix_access_record
+from assessments.reporting.models import ReportExport
 
 from .factories import AppendixFactory, AssessmentFactory, MembershipFactory, UserFactory
 
@@ -73,8 +74,8 @@ def world(partnership, police_org, police_partner, fire_partner, chair, analyst,
     )
     individual = UserFactory(username="individual")
     MembershipFactory(user=individual, partnership=partnership, role="board")
-    permissions.grant_appendix(appendix, organisation=police_org)
-    permissions.grant_appendix(appendix, user=individual)
+    grant_appendix(appendix, organisation=police_org)
+    grant_appendix(appendix, user=individual)
     access = appendix_access_record(
         appendix=appendix, user=police_partner, route=AppendixAccess.Route.PAGE, path="/"
     )

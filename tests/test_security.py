@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from assessments.models import ReportExport
+from assessments.reporting.models import ReportExport
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@
 import pytest
 from django.urls import reverse
 
-from assessments import permissions
+from assessments.consultation.permissions import can_comment_on_assessment
+from assessments.core.permissions import can_edit_assessment, can_view_assessment
 
 from .factories import AssessmentFactory, ChapterFactory
 
@@ -77,9 +78,9 @@ def test_edit_and_comment_rights_follow_the_table(partnership, people, status, r
     from django.contrib.auth.models import AnonymousUser
 
     user = user or AnonymousUser()
-    assert permissions.can_view_assessment(user, assessment) == (outcome == READ)
-    assert permissions.can_edit_assessment(user, assessment) == ((status, role) in EDITS)
-    assert permissions.can_comment_on_assessment(user, assessment) == ((status, role) in COMMENTS)
+    assert can_view_assessment(user, assessment) == (outcome == READ)
+    assert can_edit_assessment(user, assessment) == ((status, role) in EDITS)
+    assert can_comment_on_assessment(user, assessment) == ((status, role) in COMMENTS)
 
 
 def test_the_home_page_lists_exactly_what_each_person_may_read(client, partnership, people):

@@ -1,5 +1,7 @@
 """Real Chromium (Debian's, installed by `make test`) driven by Playwright against live_server."""
 
+from pathlib import Path
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, sync_playwright
@@ -17,8 +19,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def pytest_collection_modifyitems(items):
+    # pytest calls this hook with every item of the session, not only this folder's.
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if Path(__file__).parent in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

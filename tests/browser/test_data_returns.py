@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from assessments.models import Observation
-from assessments.services.headlines import headline_figures
+from assessments.indicators.headlines import headline_figures
+from assessments.indicators.models import Observation
 
 from .conftest import assert_accessible, sign_in
 

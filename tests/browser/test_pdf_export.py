@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assessments.models import ReportExport, User
+from assessments.core.models import User
+from assessments.reporting.models import ReportExport
 
 from .conftest import assert_accessible, sign_in
 

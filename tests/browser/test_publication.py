@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Assessment, Membership, User
+from assessments.core.models import Assessment, Membership, User
 
 from .conftest import assert_accessible, sign_in
 

@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from ..test_two_factor import code_for
+from ..accounts.test_two_factor import code_for
 from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_analyst_sets_up_an_authenticator_app(page, demo, settings):
     settings.TWO_FACTOR_REQUIRED = True
     # No back-off between tries here, so the flow does not depend on the machine's speed;
-    # tests/test_two_factor.py checks the back-off.
+    # tests/accounts/test_two_factor.py checks the back-off.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     sign_in(page, "analyst")
     expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()

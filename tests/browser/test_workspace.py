@@ -9,7 +9,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from assessments.models import Chapter, ChapterFigure
+from assessments.core.models import Chapter, ChapterFigure
 
 from .conftest import assert_accessible, sign_in
 
@@ -74,7 +74,10 @@ def test_the_analyst_edits_previews_and_places_a_figure(page, demo):
     expect(page.get_by_text("You are seeing this chapter as a partner sees it")).to_be_visible()
     figure = page.get_by_role("img", name="Map of Milton Keynes wards shaded by burglaries")
     expect(figure).to_be_visible()
-    assert page.evaluate("img => img.naturalWidth", figure.element_handle()) == 320
+    # Visible is not yet loaded: wait for the image itself before measuring it.
+    image = figure.element_handle()
+    page.wait_for_function("img => img.complete", arg=image)
+    assert page.evaluate("img => img.naturalWidth", image) == 320
     expect(page.get_by_text(f"Figure 1: {CAPTION}")).to_be_visible()
     _shot(page, "chapter-as-partner")
 

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import querysets
-from assessments.services.headlines import headline_figures
+from assessments.core.selectors import assessment_by_url
+from assessments.indicators.headlines import headline_figures
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args, partnership, year, **options):
-        assessment = querysets.assessment_by_url(partnership, year)
+        assessment = assessment_by_url(partnership, year)
         if assessment is None:
             raise CommandError(f"No assessment {year} for the partnership {partnership!r}.")
         figures = headline_figures(assessment)

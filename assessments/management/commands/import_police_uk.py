@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Partnership
-from assessments.services.police_uk import PoliceUkFileError, police_uk_import, police_uk_summary
+from assessments.core.models import Partnership
+from assessments.indicators.police_uk import PoliceUkFileError, police_uk_import, police_uk_summary
 
 
 class Command(BaseCommand):

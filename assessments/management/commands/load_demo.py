@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from assessments.services.demo import demo_load
+from assessments.demo.load import demo_load
 
 
 class Command(BaseCommand):

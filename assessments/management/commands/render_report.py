@@ -6,9 +6,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import permissions, querysets
-from assessments.models import ReportExport, User
-from assessments.services import reports
+from assessments.core.models import User
+from assessments.core.selectors import assessment_by_url
+from assessments.reporting.documents import render_report, report_appendices
+from assessments.reporting.models import ReportExport
+from assessments.reporting.permissions import can_request_export
 
 
 class Command(BaseCommand):
@@ -30,14 +32,14 @@ class Command(BaseCommand):
         parser.add_argument("--html", type=Path, help="Also write the HTML to this file")
 
     def handle(self, *args, slug, year, variant, user, output, html, **options):
-        assessment = querysets.assessment_by_url(slug, year)
+        assessment = assessment_by_url(slug, year)
         if assessment is None:
             raise CommandError(f"No assessment {slug} {year}")
         person = self._user(user, variant)
-        if person is not None and not permissions.can_request_export(person, assessment, variant):
+        if person is not None and not can_request_export(person, assessment, variant):
             raise CommandError(f"{person.username} may not have the {variant} PDF of {slug} {year}")
-        appendices = reports.report_appendices(user=person, assessment=assessment, variant=variant)
-        html_text, rendered = reports.render_report(
+        appendices = report_appendices(user=person, assessment=assessment, variant=variant)
+        html_text, rendered = render_report(
             assessment=assessment, variant=variant, appendices=appendices
         )
         output.write_bytes(rendered.content)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import querysets
-from assessments.services.rollover import assessment_start_next
+from assessments.core.selectors import assessment_by_url
+from assessments.publication.services.rollover import assessment_start_next
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int, help="The year to start from, e.g. 2017")
 
     def handle(self, *args, slug, year, **options):
-        source = querysets.assessment_by_url(slug, year)
+        source = assessment_by_url(slug, year)
         if source is None:
             raise CommandError(f"No assessment {slug} {year}")
         rollover = assessment_start_next(source=source)

@@ -1,0 +1,10 @@
+"""Celery tasks of accounts: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+
+from assessments.accounts.services import people
+
+
+@shared_task(name="assessments.tasks.invitation_send_task")
+def invitation_send_task(invitation_id: int) -> None:
+    people.invitation_send(invitation_id=invitation_id)

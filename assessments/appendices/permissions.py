@@ -1,0 +1,164 @@
+"""Who may see a restricted appendix, and the grants that decide it (django-guardian).
+
+An appendix is never public: the partnership's analyst and chair see it, and anyone else only
+when it is granted to them or to their organisation's group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+
+from assessments.appendices.models import (
+    Appendix,
+    AppendixGroupObjectPermission,
+    AppendixUserObjectPermission,
+)
+from assessments.core.models import Assessment, Organisation, User
+from assessments.core.permissions import (
+    MANAGING_ROLES,
+    AnyUser,
+    can_view_assessment,
+    role_in,
+)
+
+VIEW_APPENDIX = "view_appendix"
+
+
+# Appendices --------------------------------------------------------------------------------
+
+
+def _sees_all_appendices(user: AnyUser, assessment: Assessment) -> bool:
+    return role_in(user, assessment.partnership_id) in MANAGING_ROLES
+
+
+def _granted_appendix_ids(user: AnyUser, appendix_ids: Iterable[int]) -> set[int]:
+    """Appendix ids among `appendix_ids` granted to the user or their organisation: two queries.
+
+    The organisation's group is matched through the organisation itself, so a grant to an
+    organisation reaches its users without keeping group membership in step. Only object
+    permissions count: a model-wide "view appendix" permission opens nothing.
+    """
+    ids = list(appendix_ids)
+    if not user.is_authenticated or not user.is_active or not ids:
+        return set()
+    by_user, by_group = _grants_of(user)
+    by_user = by_user.filter(content_object_id__in=ids).values_list("content_object_id", flat=True)
+    by_group = (
+        by_group.filter(content_object_id__in=ids)
+        .values_list("content_object_id", flat=True)
+        .distinct()
+    )
+    return set(by_user) | set(by_group)
+
+
+def _grants_of(user: User):
+    """The user's own appendix grants and those of their groups and organisation."""
+    group_match = Q(group__user=user)
+    if user.organisation_id:
+        group_match |= Q(group__organisation=user.organisation_id)
+    return (
+        AppendixUserObjectPermission.objects.filter(user=user, permission__codename=VIEW_APPENDIX),
+        AppendixGroupObjectPermission.objects.filter(
+            group_match, permission__codename=VIEW_APPENDIX
+        ),
+    )
+
+
+def has_any_appendix_grant(user: AnyUser) -> bool:
+    """Has the user been granted any restricted appendix, directly or through their
+    organisation? (Such people sign in with a second factor.)"""
+    if not user.is_authenticated:
+        return False
+    by_user, by_group = _grants_of(user)
+    return by_user.exists() or by_group.exists()
+
+
+def can_view_appendix(user: AnyUser, appendix: Appendix) -> bool:
+    """Analyst and chair see all; a grantee sees it where they may read the assessment."""
+    assessment = appendix.assessment
+    if _sees_all_appendices(user, assessment):
+        return True
+    if role_in(user, assessment.partnership_id) is None:
+        return False
+    if not can_view_assessment(user, assessment):
+        return False
+    return appendix.pk in _granted_appendix_ids(user, [appendix.pk])
+
+
+def appendices_visible_to(user: AnyUser, assessment: Assessment) -> list[Appendix]:
+    """The assessment's appendices the user may view, in order, in a fixed number of queries."""
+    if not user.is_authenticated:
+        return []
+    appendices = list(assessment.appendices.all())
+    if _sees_all_appendices(user, assessment):
+        return appendices
+    if role_in(user, assessment.partnership_id) is None or not can_view_assessment(
+        user, assessment
+    ):
+        return []
+    granted = _granted_appendix_ids(user, [a.pk for a in appendices])
+    return [a for a in appendices if a.pk in granted]
+
+
+def can_export_appendix(user: AnyUser, appendix: Appendix) -> bool:
+    """Downloads (CSV, PDF) follow viewing exactly, so a revocation closes them at once."""
+    return can_view_appendix(user, appendix)
+
+
+def _view_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="assessments", codename=VIEW_APPENDIX)
+
+
+def grant_appendix(
+    appendix: Appendix, *, user: User | None = None, organisation: Organisation | None = None
+) -> None:
+    """Let one user, or everyone in an organisation, view the appendix."""
+    if (user is None) == (organisation is None):
+        raise ValueError("Grant to a user or to an organisation, not both")
+    if user is not None:
+        AppendixUserObjectPermission.objects.get_or_create(
+            user=user, content_object=appendix, permission=_view_permission()
+        )
+    else:
+        AppendixGroupObjectPermission.objects.get_or_create(
+            group=organisation.group, content_object=appendix, permission=_view_permission()
+        )
+
+
+def revoke_appendix(
+    appendix: Appendix, *, user: User | None = None, organisation: Organisation | None = None
+) -> None:
+    """Take a grant back; it takes effect on the next request."""
+    if user is not None:
+        AppendixUserObjectPermission.objects.filter(user=user, content_object=appendix).delete()
+    if organisation is not None:
+        AppendixGroupObjectPermission.objects.filter(
+            group=organisation.group, content_object=appendix
+        ).delete()
+
+
+def appendix_grants_copy(*, source: Appendix, target: Appendix) -> None:
+    """Grant `target` to everyone `source` is granted to (next year's copy of an appendix)."""
+    for grant in AppendixUserObjectPermission.objects.filter(content_object=source):
+        AppendixUserObjectPermission.objects.get_or_create(
+            user_id=grant.user_id, content_object=target, permission_id=grant.permission_id
+        )
+    for grant in AppendixGroupObjectPermission.objects.filter(content_object=source):
+        AppendixGroupObjectPermission.objects.get_or_create(
+            group_id=grant.group_id, content_object=target, permission_id=grant.permission_id
+        )
+
+
+def appendix_grantees(appendix: Appendix) -> tuple[list[Organisation], list[User]]:
+    """Who has been granted the appendix: organisations and individual users."""
+    organisations = Organisation.objects.filter(
+        group__appendixgroupobjectpermission__content_object=appendix,
+        group__appendixgroupobjectpermission__permission__codename=VIEW_APPENDIX,
+    ).distinct()
+    users = User.objects.filter(
+        appendixuserobjectpermission__content_object=appendix,
+        appendixuserobjectpermission__permission__codename=VIEW_APPENDIX,
+    ).distinct()
+    return list(organisations), list(users)

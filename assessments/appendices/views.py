@@ -1,0 +1,57 @@
+"""Restricted appendices: the appendix page and the CSV download of its figures.
+
+Both answer 404 to a signed-in user without access (the appendix's
+existence is not revealed), logs every download and forbids caching, so that a revoked grant
+closes it on the next request.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from assessments.appendices import services as appendices
+from assessments.appendices.models import AppendixAccess
+from assessments.appendices.permissions import can_export_appendix, can_view_appendix
+from assessments.appendices.selectors import appendix_by_url
+from assessments.core.markdown import render_markdown
+from assessments.core.views import assessment_context, refuse
+
+
+def _read_appendix(request: HttpRequest, slug: str, year: int, appendix_slug: str, *, route):
+    """The appendix in the URL, if the user may read it this way; every read is logged."""
+    appendix = appendix_by_url(slug, year, appendix_slug)
+    allowed = can_export_appendix if route == AppendixAccess.Route.CSV else can_view_appendix
+    if not appendix or not allowed(request.user, appendix):
+        return None
+    appendices.appendix_access_record(
+        appendix=appendix, user=request.user, route=route, path=request.path
+    )
+    return appendix
+
+
+@never_cache
+def appendix_detail(request: HttpRequest, slug: str, year: int, appendix_slug: str) -> HttpResponse:
+    appendix = _read_appendix(request, slug, year, appendix_slug, route=AppendixAccess.Route.PAGE)
+    if appendix is None:
+        return refuse(request)
+    context = assessment_context(request, appendix.assessment)
+    context |= {
+        "appendix": appendix,
+        "narrative": render_markdown(appendix.narrative),
+        "content": appendices.appendix_content(appendix),
+    }
+    return render(request, "assessments/appendix.html", context)
+
+
+@never_cache
+def appendix_csv(request: HttpRequest, slug: str, year: int, appendix_slug: str) -> HttpResponse:
+    appendix = _read_appendix(request, slug, year, appendix_slug, route=AppendixAccess.Route.CSV)
+    if appendix is None:
+        return refuse(request)
+    body = appendices.appendix_csv(appendix, appendices.appendix_content(appendix))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    filename = f"{slug}-{year}-{appendix.slug}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,80 @@
+"""The analyst's feedback as CSV or XLSX, one row per comment.
+
+Partners' text is untrusted: a cell that a spreadsheet would read as a formula is prefixed with an
+apostrophe so it stays text (the rule is assessments.core.spreadsheet's, shared by every export).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from assessments.consultation.models import Comment
+from assessments.core.spreadsheet import neutralise
+
+HEADERS = [
+    "Discussion",
+    "Chapter",
+    "About",
+    "Quoted text",
+    "Author",
+    "Organisation",
+    "Posted",
+    "Comment",
+    "Status",
+    "Resolved by",
+    "Response",
+]
+
+
+def _about(root: Comment) -> str:
+    if root.recommendation_id:
+        return "Recommendation"
+    return "Paragraph" if root.paragraph_anchor else "Whole chapter"
+
+
+def _row(root: Comment, comment: Comment) -> list:
+    author = comment.author
+    return [
+        root.pk,
+        root.chapter.title,
+        _about(root),
+        root.quoted_text if comment is root else "",
+        author.get_full_name() or author.username,
+        author.organisation.name if author.organisation else "",
+        timezone.localtime(comment.created_at).strftime("%Y-%m-%d %H:%M"),
+        comment.body,
+        ("Resolved" if root.resolved_at else "Open") if comment is root else "Reply",
+        (root.resolved_by.get_full_name() if root.resolved_by else "") if comment is root else "",
+        root.resolution_note if comment is root else "",
+    ]
+
+
+def feedback_rows(threads: Iterable[Comment]) -> Iterable[list]:
+    for root in threads:
+        for comment in [root, *root.replies.all()]:
+            yield [neutralise(value) for value in _row(root, comment)]
+
+
+def feedback_csv(threads: Iterable[Comment]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    writer.writerows(feedback_rows(threads))
+    return out.getvalue()
+
+
+def feedback_xlsx(threads: Iterable[Comment]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Feedback"
+    sheet.append(HEADERS)
+    for row in feedback_rows(threads):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,76 @@
+"""Forms of the consultation pages: they parse and validate input; services write."""
+
+from __future__ import annotations
+
+from django import forms
+
+from assessments.consultation.models import NotificationPreference, RecommendationResponse
+from assessments.consultation.services.comments import MAX_BODY
+
+
+class CommentForm(forms.Form):
+    on = forms.CharField(required=False, label="What is your comment about?")
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    body = forms.CharField(
+        label="Comment",
+        max_length=MAX_BODY,
+        error_messages={"required": "Enter your comment"},
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, **kwargs):
+        # The ids the comments templates use: #comment-on, #comment-body.
+        kwargs.setdefault("auto_id", "comment-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentEditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label="Response (optional)", required=False, max_length=MAX_BODY)
+
+
+class ResponseForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=RecommendationResponse.Answer.choices,
+        error_messages={"required": "Choose whether your organisation supports it"},
+    )
+
+
+class TransitionForm(forms.Form):
+    closes_on = forms.DateField(
+        label="Closing date",
+        required=False,
+        help_text="For example, 4 June 2025 is 2025-06-04",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
+    # Only when readiness checks fail: why to go ahead anyway (recorded).
+    override_reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
+
+
+class NotificationPreferenceForm(forms.Form):
+    new_comments = forms.ChoiceField(
+        label="Tell me about new comments",
+        choices=NotificationPreference.Frequency.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class FeedbackFilterForm(forms.Form):
+    chapter = forms.ModelChoiceField(queryset=None, required=False, empty_label="All chapters")
+    organisation = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All organisations"
+    )
+    state = forms.ChoiceField(
+        choices=[("", "Open and resolved"), ("open", "Open"), ("resolved", "Resolved")],
+        required=False,
+        label="Status",
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chapter"].queryset = assessment.chapters.order_by("order")
+        self.fields["organisation"].queryset = assessment.partnership.organisations.all()

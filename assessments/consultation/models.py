@@ -1,0 +1,189 @@
+"""The consultation: comments and responses, reads, the workflow's events and state, people's
+notification preferences and the analyst's readiness overrides."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments.core.models import Assessment, Chapter, Organisation, Recommendation, User
+
+
+class Comment(models.Model):
+    partnership_path = "chapter__assessment__partnership"
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="comments")
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="comments")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    paragraph_anchor = models.CharField(max_length=40, blank=True)
+    # The text the comment was made on, so it still reads when the paragraph is rewritten.
+    quoted_text = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:60]}"
+
+    def get_absolute_url(self) -> str:
+        """The comment's discussion, on its chapter's page."""
+        return f"{self.chapter.get_absolute_url()}#{self.thread_anchor}"
+
+    @property
+    def thread_anchor(self) -> str:
+        return f"comment-{self.parent_id or self.pk}"
+
+
+class WorkflowEvent(models.Model):
+    """One step of an assessment's workflow: who did it, when, and why (for a move back)."""
+
+    class Action(models.TextChoices):
+        OPEN = "open", "Opened for consultation"
+        EXTEND = "extend", "Consultation extended"
+        CLOSE = "close", "Consultation closed"
+        APPROVE = "approve", "Approved by the chair"
+        PUBLISH = "publish", "Published"
+        UNPUBLISH = "unpublish", "Taken down for correction"
+        BACK_TO_DRAFT = "back_to_draft", "Moved back to draft"
+        BACK_TO_CONSULTATION = "back_to_consultation", "Moved back to consultation"
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="workflow_events"
+    )
+    action = models.CharField(max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=12, choices=Assessment.Status.choices)
+    to_status = models.CharField(max_length=12, choices=Assessment.Status.choices)
+    # Empty when the consultation closed by itself at its closing date.
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action__in=["back_to_draft", "back_to_consultation", "unpublish"])
+                | ~Q(reason=""),
+                name="moving_back_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.assessment})"
+
+
+class ConsultationState(models.Model):
+    """Whether an assessment's consultation has been closed and which reminder went out."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="consultation_state"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The closing date the "closes in 2 days" reminder was sent for: an extension sends another.
+    reminded_for = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Consultation of {self.assessment}"
+
+
+class ChapterRead(models.Model):
+    """When a user last read a chapter, so that later edits show as "changed since you read"."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="chapter_reads")
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "chapter"], name="one_read_per_user_chapter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.chapter}"
+
+
+class RecommendationResponse(models.Model):
+    """An organisation's quick answer to a recommendation."""
+
+    class Answer(models.TextChoices):
+        SUPPORT = "support", "Support"
+        SUPPORT_WITH_CHANGES = "changes", "Support with changes"
+        DO_NOT_SUPPORT = "oppose", "Do not support"
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="responses"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="recommendation_responses"
+    )
+    answer = models.CharField(max_length=8, choices=Answer.choices)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "organisation"], name="one_response_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__in=["support", "changes", "oppose"]),
+                name="recommendation_answer_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_answer_display()}"
+
+
+class NotificationPreference(models.Model):
+    """How a user hears of new comments: each one at once, or one email a day."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", "Each comment as it is posted"
+        DAILY = "daily", "One email a day"
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    new_comments = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    digest_sent_up_to = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_new_comments_display()}"
+
+
+class ReadinessOverride(models.Model):
+    """A workflow step taken although readiness checks failed: who, when, why, and what failed."""
+
+    event = models.OneToOneField(
+        WorkflowEvent, on_delete=models.CASCADE, related_name="readiness_override"
+    )
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    failures = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Readiness overridden by {self.by} ({self.event})"

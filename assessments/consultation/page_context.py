@@ -1,0 +1,168 @@
+"""What the chapter and assessment pages show of the consultation, as template context.
+
+Publication's views call the two hooks at the bottom; consultation's views reuse
+`comments_context` to answer htmx requests with the refreshed comments section.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from assessments.accounts.permissions import can_manage_people
+from assessments.consultation.forms import CommentForm
+from assessments.consultation.models import RecommendationResponse
+from assessments.consultation.permissions import (
+    can_change_comment,
+    can_comment_on_assessment,
+    can_resolve_comments,
+    can_respond_to_recommendations,
+    can_review_feedback,
+    can_view_comments_of,
+    consultation_is_open,
+)
+from assessments.consultation.selectors import (
+    Threads,
+    changed_since_read,
+    comment_threads,
+    last_reads,
+    organisation_answers,
+    organisation_progress,
+    workflow_history,
+)
+from assessments.consultation.services import workflow
+from assessments.core.chapter_figures import site_narrative
+from assessments.core.markdown import Rendered
+from assessments.core.models import Chapter
+
+Answer = RecommendationResponse.Answer
+
+
+def on_choices(narrative: Rendered, recommendations) -> list[tuple[str, str]]:
+    choices = [("", "The whole chapter")]
+    for number, (anchor, text) in enumerate(narrative.paragraphs, start=1):
+        choices.append((anchor, f"Paragraph {number}: {_shorten(text)}"))
+    for number, recommendation in enumerate(recommendations, start=1):
+        choices.append(
+            (f"r-{recommendation.pk}", f"Recommendation {number}: {_shorten(recommendation.text)}")
+        )
+    return choices
+
+
+def _shorten(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
+
+
+def _paragraph_groups(narrative: Rendered, threads: Threads) -> list[dict]:
+    """Paragraph discussions in reading order; those on a paragraph since rewritten come last."""
+    groups = []
+    numbers = {anchor: n for n, (anchor, _) in enumerate(narrative.paragraphs, start=1)}
+    for anchor, roots in threads.by_paragraph.items():
+        groups.append({"anchor": anchor, "number": numbers.get(anchor), "threads": roots})
+    return sorted(groups, key=lambda g: (g["number"] is None, g["number"] or 0))
+
+
+def _recommendation_groups(recommendations, threads: Threads) -> list[dict]:
+    return [
+        {"recommendation": r, "number": n, "threads": threads.by_recommendation[r.pk]}
+        for n, r in enumerate(recommendations, start=1)
+        if threads.by_recommendation.get(r.pk)
+    ]
+
+
+def comments_context(request: HttpRequest, chapter: Chapter, narrative: Rendered, form=None):
+    """What the comments includes need: threads, forms and the user's permissions as booleans."""
+    user, assessment = request.user, chapter.assessment
+    if not can_view_comments_of(user, assessment):
+        return {"show_comments": False}
+    recommendations = list(chapter.recommendations.all())
+    threads = comment_threads(chapter)
+    for roots in [
+        threads.on_chapter,
+        *threads.by_paragraph.values(),
+        *threads.by_recommendation.values(),
+    ]:
+        for root in roots:
+            for comment in [root, *root.thread_replies]:
+                comment.can_change = can_change_comment(user, comment)
+    answers = organisation_answers(chapter, user.organisation_id)
+    for number, recommendation in enumerate(recommendations, start=1):
+        recommendation.number = number
+        recommendation.our_answer = answers.get(recommendation.pk, "")
+        recommendation.our_answer_label = (
+            Answer(recommendation.our_answer).label if recommendation.our_answer else ""
+        )
+        recommendation.thread_count = len(threads.by_recommendation.get(recommendation.pk, []))
+    on = request.GET.get("on", "")
+    return {
+        "show_comments": True,
+        "threads": threads,
+        "paragraph_groups": _paragraph_groups(narrative, threads),
+        "recommendation_groups": _recommendation_groups(recommendations, threads),
+        "on_choices": on_choices(narrative, recommendations),
+        "comment_form": form or CommentForm(initial={"on": on}),
+        "selected_on": form["on"].value() if form else on,
+        "can_comment": can_comment_on_assessment(user, assessment),
+        "can_resolve": can_resolve_comments(user, assessment),
+        "can_respond": can_respond_to_recommendations(user, assessment),
+        "consultation_open": consultation_is_open(assessment),
+        "answer_choices": RecommendationResponse.Answer.choices,
+        "comments_url": reverse("comment_post", args=chapter.url_args),
+    }
+
+
+def chapter_consultation_context(request: HttpRequest, chapter: Chapter, narrative) -> dict:
+    """Comments, quick responses and "changed since you last read" for the chapter page."""
+    read_at = last_reads(request.user, [chapter.pk]).get(chapter.pk)
+    context = comments_context(request, chapter, narrative)
+    if context["show_comments"]:
+        # Rendered again, now with the links: the renderer puts them in as it anchors paragraphs.
+        links = _paragraph_links(
+            narrative, context["threads"], can_comment=_can_comment(request, chapter)
+        )
+        context["narrative"] = site_narrative(chapter, after_paragraph=links)
+    return context | {
+        "last_read_at": read_at,
+        "changed_since_read": changed_since_read(chapter, read_at),
+    }
+
+
+def _can_comment(request: HttpRequest, chapter: Chapter) -> bool:
+    return can_comment_on_assessment(request.user, chapter.assessment)
+
+
+def _paragraph_links(narrative: Rendered, threads, *, can_comment: bool) -> dict[str, str]:
+    """For each paragraph's anchor, the links to go under it: to comment on it and to its
+    comments. Commenting on a paragraph starts where the reader is."""
+    return {
+        anchor: render_to_string(
+            "assessments/includes/comments_paragraph_links.html",
+            {
+                "anchor": anchor,
+                "number": number,
+                "count": len(threads.by_paragraph.get(anchor, [])),
+                "can_comment": can_comment,
+            },
+        ).strip()
+        for number, (anchor, _) in enumerate(narrative.paragraphs, start=1)
+    }
+
+
+def assessment_consultation_context(request: HttpRequest, assessment, chapters) -> dict:
+    """The hook publication's assessment page calls: workflow steps, history, progress, reads."""
+    user = request.user
+    reads = last_reads(user, [chapter.pk for chapter in chapters])
+    for chapter in chapters:
+        chapter.changed_since_read = changed_since_read(chapter, reads.get(chapter.pk))
+    return {
+        "workflow_actions": workflow.available_actions(user, assessment),
+        "workflow_history": workflow_history(assessment),
+        "consultation_open": consultation_is_open(assessment),
+        "can_comment": can_comment_on_assessment(user, assessment),
+        "progress": organisation_progress(assessment, user)
+        if can_view_comments_of(user, assessment)
+        else None,
+        "can_review_feedback": can_review_feedback(user, assessment),
+        "can_manage_people": can_manage_people(user, assessment.partnership),
+    }

@@ -1,0 +1,150 @@
+"""Comments on chapters, paragraphs and recommendations, and organisations' quick responses.
+
+Every write checks the permissions first and changes nothing when refused. Notifications are
+enqueued on commit, so an email never announces a comment that was rolled back.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.consultation.models import Comment, RecommendationResponse
+from assessments.consultation.permissions import (
+    can_change_comment,
+    can_comment_on_assessment,
+    can_resolve_comments,
+    can_respond_to_recommendations,
+)
+from assessments.core.jobs import task
+from assessments.core.markdown import render_markdown
+from assessments.core.models import Chapter, Recommendation, User
+
+MAX_BODY = 5000
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Enter your comment"})
+    if len(body) > MAX_BODY:
+        raise ValidationError({"body": f"Comments must be {MAX_BODY:,} characters or fewer"})
+    return body
+
+
+def comment_target(chapter: Chapter, on: str) -> dict:
+    """What a new comment is attached to, from the form's "on" value, with the text it quotes.
+
+    "" is the whole chapter, "p-…" a paragraph anchor, "r-<id>" one of the chapter's
+    recommendations.
+    """
+    if not on:
+        return {}
+    if on.startswith("r-") and on[2:].isdigit():
+        recommendation = chapter.recommendations.filter(pk=int(on[2:])).first()
+        if recommendation is not None:
+            return {"recommendation": recommendation, "quoted_text": recommendation.text}
+    paragraphs = dict(render_markdown(chapter.narrative).paragraphs)
+    if on in paragraphs:
+        return {"paragraph_anchor": on, "quoted_text": paragraphs[on]}
+    raise ValidationError({"on": "Choose a part of this chapter to comment on"})
+
+
+def _check_may_comment(user: User, chapter: Chapter) -> None:
+    if not can_comment_on_assessment(user, chapter.assessment):
+        raise PermissionDenied("Comments are closed for this assessment")
+
+
+@transaction.atomic
+def comment_create(
+    *, author: User, chapter: Chapter, body: str, on: str = "", parent: Comment | None = None
+) -> Comment:
+    """Post a comment on the chapter (or a part of it), or a reply in a thread."""
+    _check_may_comment(author, chapter)
+    body = _clean_body(body)
+    if parent is not None:
+        if parent.chapter_id != chapter.pk:
+            raise ValidationError({"parent": "That discussion is on another chapter"})
+        # Threads are one level deep: a reply to a reply joins the same thread.
+        comment = Comment(
+            author=author, chapter=chapter, body=body, parent_id=parent.parent_id or parent.pk
+        )
+    else:
+        comment = Comment(author=author, chapter=chapter, body=body, **comment_target(chapter, on))
+    comment.save()
+
+    task("comment_posted_notify_task").delay_on_commit(comment.pk)
+    return comment
+
+
+def _check_may_change(user: User, comment: Comment) -> None:
+    if not can_change_comment(user, comment):
+        raise PermissionDenied("Comments can be changed by their author for 15 minutes")
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
+    """The author rewrites their comment, within the edit window."""
+    _check_may_change(by, comment)
+    comment.body = _clean_body(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, by: User) -> None:
+    """The author deletes their comment, within the edit window, unless others have replied."""
+    _check_may_change(by, comment)
+    if comment.replies.exists():
+        raise ValidationError("Others have replied to this comment: edit it instead")
+    comment.delete()
+
+
+def _thread_root(comment: Comment, by: User) -> Comment:
+    if not can_resolve_comments(by, comment.chapter.assessment):
+        raise PermissionDenied("Only the analyst resolves comments")
+    if comment.parent_id:
+        raise ValidationError("Resolve the discussion from its first comment")
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, comment: Comment, by: User, note: str = "") -> Comment:
+    """The analyst marks a thread resolved, with an optional response to the partners."""
+    comment = _thread_root(comment, by)
+    comment.resolved_at = timezone.now()
+    comment.resolved_by = by
+    comment.resolution_note = (note or "").strip()[:MAX_BODY]
+    comment.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+
+    task("comment_resolved_notify_task").delay_on_commit(comment.pk)
+    return comment
+
+
+@transaction.atomic
+def comment_reopen(*, comment: Comment, by: User) -> Comment:
+    """The analyst opens a resolved thread again; the earlier response is kept for the record."""
+    comment = _thread_root(comment, by)
+    comment.resolved_at = None
+    comment.resolved_by = None
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    return comment
+
+
+@transaction.atomic
+def recommendation_respond(
+    *, recommendation: Recommendation, by: User, answer: str
+) -> RecommendationResponse:
+    """Record (or change) the user's organisation's answer to a recommendation."""
+    if not can_respond_to_recommendations(by, recommendation.chapter.assessment):
+        raise PermissionDenied("Only partners respond, while consultation is open")
+    if answer not in RecommendationResponse.Answer.values:
+        raise ValidationError({"answer": "Choose whether your organisation supports it"})
+    response, _ = RecommendationResponse.objects.update_or_create(
+        recommendation=recommendation,
+        organisation_id=by.organisation_id,
+        defaults={"answer": answer, "by": by, "updated_at": timezone.now()},
+    )
+    return response

@@ -1,0 +1,192 @@
+"""Emails about the consultation, sent from Celery tasks after the write commits.
+
+Who hears of what:
+- the partnership's analyst: each new comment at once, or one digest a day (their preference);
+- the people in a discussion: replies and resolutions;
+- partners and board members: consultation opened, and "closes in 2 days".
+Nobody is told of their own comment, and every recipient is checked against the permissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from assessments.consultation.models import Comment, ConsultationState, NotificationPreference
+from assessments.consultation.permissions import (
+    analysts_to_notify,
+    can_view_comment,
+    consultation_is_open,
+    members_to_notify,
+    partnerships_whose_comments_reach,
+)
+from assessments.core.emails import send_emails
+from assessments.core.links import absolute
+from assessments.core.models import Assessment, User
+
+Frequency = NotificationPreference.Frequency
+
+
+def _send(users: Iterable[User], subject: str, template: str, context: dict) -> int:
+    """Each recipient their own email (greeting them), the batch over one connection."""
+    messages = [
+        (user.email, render_to_string(template, {**context, "recipient": user})) for user in users
+    ]
+    return send_emails(subject, messages)
+
+
+def _comment(comment_id: int) -> Comment | None:
+    return (
+        Comment.objects.select_related(
+            "author__organisation", "chapter__assessment__partnership", "parent", "resolved_by"
+        )
+        .filter(pk=comment_id)
+        .first()
+    )
+
+
+def _thread_people(comment: Comment) -> set[User]:
+    """Everyone who wrote in the comment's thread."""
+    root_id = comment.parent_id or comment.pk
+    people = User.objects.filter(Q(comments__pk=root_id) | Q(comments__parent_id=root_id))
+    return set(people.distinct())
+
+
+def _who_may_read(users: Iterable[User], comment: Comment, *, leave_out: User | None):
+    return sorted(
+        (
+            user
+            for user in users
+            if user.is_active
+            and user.email
+            and user != leave_out
+            and can_view_comment(user, comment)
+        ),
+        key=lambda user: user.pk,
+    )
+
+
+def _immediate_analysts(assessment: Assessment) -> list[User]:
+    analysts = analysts_to_notify(assessment.partnership_id).select_related(
+        "notification_preference"
+    )
+    return [user for user in analysts if _frequency(user) == Frequency.IMMEDIATE]
+
+
+def notification_preference_set(*, user: User, new_comments: str) -> NotificationPreference:
+    """Each new comment at once, or a daily digest."""
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"new_comments": new_comments}
+    )
+    return preference
+
+
+def _frequency(user: User) -> str:
+    preference = getattr(user, "notification_preference", None)
+    return preference.new_comments if preference else Frequency.IMMEDIATE
+
+
+def notify_comment_posted(*, comment_id: int) -> int:
+    """Tell the analyst (if they want it at once) and the people in the thread of a new comment."""
+    comment = _comment(comment_id)
+    if comment is None:
+        return 0
+    assessment = comment.chapter.assessment
+    users = set(_immediate_analysts(assessment))
+    if comment.parent_id:
+        users |= _thread_people(comment)
+    recipients = _who_may_read(users, comment, leave_out=comment.author)
+    subject = f"New comment on {comment.chapter.title}: {assessment.title}"
+    context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
+    return _send(recipients, subject, "emails/comment_posted.txt", context)
+
+
+def notify_comment_resolved(*, comment_id: int) -> int:
+    """Tell the people in a thread that the analyst resolved it, with the analyst's response."""
+    comment = _comment(comment_id)
+    if comment is None or comment.resolved_at is None:
+        return 0
+    recipients = _who_may_read(_thread_people(comment), comment, leave_out=comment.resolved_by)
+    subject = f"Comment resolved on {comment.chapter.title}"
+    context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
+    return _send(recipients, subject, "emails/comment_resolved.txt", context)
+
+
+def _members(assessment: Assessment) -> list[User]:
+    return list(members_to_notify(assessment.partnership_id))
+
+
+def notify_consultation_opened(*, assessment_id: int) -> int:
+    """Invite the partnership's partners and board members to read and comment."""
+    assessment = Assessment.objects.select_related("partnership").get(pk=assessment_id)
+    if not consultation_is_open(assessment):
+        return 0
+    subject = f"Consultation open: {assessment.title}"
+    context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
+    return _send(_members(assessment), subject, "emails/consultation_opened.txt", context)
+
+
+def send_closing_reminders(*, today: dt.date | None = None) -> int:
+    """Remind members two days before a consultation closes: once per closing date."""
+    today = today or timezone.localdate()
+    due = Assessment.objects.select_related("partnership").filter(
+        status=Assessment.Status.CONSULTATION,
+        consultation_closes_on=today + dt.timedelta(days=2),
+    )
+    sent = 0
+    for assessment in due:
+        with transaction.atomic():
+            state, _ = ConsultationState.objects.select_for_update().get_or_create(
+                assessment=assessment
+            )
+            if state.reminded_for == assessment.consultation_closes_on or state.closed_at:
+                continue
+            state.reminded_for = assessment.consultation_closes_on
+            state.save(update_fields=["reminded_for"])
+        subject = f"Consultation closes in 2 days: {assessment.title}"
+        context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
+        sent += _send(_members(assessment), subject, "emails/consultation_closing.txt", context)
+    return sent
+
+
+def send_comment_digests(*, now: dt.datetime | None = None) -> int:
+    """Each analyst who asked for a daily digest gets the day's comments of their partnerships."""
+    now = now or timezone.now()
+    preferences = NotificationPreference.objects.select_related("user").filter(
+        new_comments=Frequency.DAILY, user__is_active=True
+    )
+    sent = 0
+    for preference in preferences:
+        sent += _digest_for(preference, now)
+    return sent
+
+
+def _digest_for(preference: NotificationPreference, now: dt.datetime) -> int:
+    user = preference.user
+    since = preference.digest_sent_up_to or now - dt.timedelta(days=1)
+    partnership_ids = partnerships_whose_comments_reach(user)
+    comments = [
+        comment
+        for comment in Comment.objects.select_related(
+            "author__organisation", "chapter__assessment__partnership"
+        ).filter(
+            chapter__assessment__partnership_id__in=partnership_ids,
+            created_at__gt=since,
+            created_at__lte=now,
+        )
+        if comment.author_id != user.pk and can_view_comment(user, comment)
+    ]
+    preference.digest_sent_up_to = now
+    preference.save(update_fields=["digest_sent_up_to"])
+    if not comments or not user.email:
+        return 0
+    for comment in comments:
+        comment.url = absolute(comment.get_absolute_url())
+    context = {"comments": comments}
+    subject = f"{len(comments)} new comment{'s' if len(comments) != 1 else ''} today"
+    return _send([user], subject, "emails/comment_digest.txt", context)

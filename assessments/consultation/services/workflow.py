@@ -1,0 +1,225 @@
+"""The assessment's workflow: draft → consultation → approved → published, and back.
+
+Every step goes through `assessment_transition`, which checks the role (permissions.py) and the
+starting status before writing, so a hidden button is never the only guard. Each step is
+recorded as a WorkflowEvent (who, when, why).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.consultation import readiness
+from assessments.consultation.models import ConsultationState, ReadinessOverride, WorkflowEvent
+from assessments.consultation.permissions import can_transition, consultation_is_open
+from assessments.core.jobs import task
+from assessments.core.models import Assessment, User
+from assessments.reporting.exports import report_export_request
+from assessments.reporting.models import ReportExport
+
+Status = Assessment.Status
+Action = WorkflowEvent.Action
+
+
+@dataclass(frozen=True)
+class Step:
+    source: str
+    target: str
+    label: str
+    needs_reason: bool = False
+    needs_closing_date: bool = False
+    reason_label: str = "Why is it moving back?"
+    reason_missing: str = "Enter the reason for moving the assessment back"
+
+
+STEPS: dict[str, Step] = {
+    Action.OPEN: Step(
+        Status.DRAFT, Status.CONSULTATION, "Open for consultation", needs_closing_date=True
+    ),
+    Action.EXTEND: Step(
+        Status.CONSULTATION, Status.CONSULTATION, "Extend the consultation", needs_closing_date=True
+    ),
+    Action.CLOSE: Step(Status.CONSULTATION, Status.CONSULTATION, "Close the consultation now"),
+    Action.APPROVE: Step(Status.CONSULTATION, Status.APPROVED, "Approve the assessment"),
+    Action.PUBLISH: Step(Status.APPROVED, Status.PUBLISHED, "Publish the assessment"),
+    # A correction after publication: taken down, corrected, then published again. The reason
+    # is the public "last updated" note.
+    Action.UNPUBLISH: Step(
+        Status.PUBLISHED,
+        Status.APPROVED,
+        "Take down for correction",
+        needs_reason=True,
+        reason_label="What will be corrected? Shown to the public as the “last updated” note.",
+        reason_missing="Enter what will be corrected",
+    ),
+    Action.BACK_TO_DRAFT: Step(
+        Status.CONSULTATION, Status.DRAFT, "Move back to draft", needs_reason=True
+    ),
+    Action.BACK_TO_CONSULTATION: Step(
+        Status.APPROVED,
+        Status.CONSULTATION,
+        "Move back to consultation",
+        needs_reason=True,
+        needs_closing_date=True,
+    ),
+}
+
+
+class WorkflowError(ValidationError):
+    """A step that cannot be taken now; the message says why."""
+
+
+def _state(assessment: Assessment) -> ConsultationState:
+    state, _ = ConsultationState.objects.get_or_create(assessment=assessment)
+    return state
+
+
+def step_applies(assessment: Assessment, action: str) -> bool:
+    """Does the step start from the assessment's status (and, for extend/close, an open one)?"""
+    step = STEPS.get(action)
+    if step is None or assessment.status != step.source:
+        return False
+    if action == Action.CLOSE:
+        return consultation_is_open(assessment)
+    return True
+
+
+def available_actions(user, assessment: Assessment) -> list[tuple[str, str]]:
+    """The steps the user may take on the assessment now, as (action, label) pairs."""
+    return [
+        (action, step.label)
+        for action, step in STEPS.items()
+        if step_applies(assessment, action) and can_transition(user, assessment, action)
+    ]
+
+
+def _check(step: Step, *, reason: str, closes_on: dt.date | None) -> None:
+    if step.needs_reason and not reason.strip():
+        raise WorkflowError(step.reason_missing, code="reason")
+    if step.needs_closing_date:
+        if closes_on is None:
+            raise WorkflowError("Enter the date the consultation closes", code="closes_on")
+        if closes_on < timezone.localdate():
+            raise WorkflowError("The closing date must be today or in the future", code="past")
+
+
+@transaction.atomic
+def assessment_transition(
+    *,
+    assessment: Assessment,
+    action: str,
+    by: User | None,
+    reason: str = "",
+    closes_on: dt.date | None = None,
+    override_reason: str = "",
+) -> WorkflowEvent:
+    """Take one workflow step, or raise PermissionDenied / WorkflowError and change nothing.
+
+    `by=None` is the system itself: only the automatic close at the closing date. Opening and
+    approving are refused while readiness checks fail, unless `override_reason` says why to go
+    ahead: the override is then recorded with the failures.
+    """
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    step = STEPS.get(action)
+    if step is None:
+        raise WorkflowError("No such step", code="action")
+    if by is not None and not can_transition(by, assessment, action):
+        raise PermissionDenied("You may not take this step")
+    if by is None and action != Action.CLOSE:
+        raise PermissionDenied("Only closing happens by itself")
+    if not step_applies(assessment, action):
+        raise WorkflowError(
+            f"This step is not possible while the assessment is "
+            f"{assessment.get_status_display().lower()}",
+            code="status",
+        )
+    _check(step, reason=reason, closes_on=closes_on)
+    failures = (
+        readiness.readiness_failures(assessment) if action in readiness.CHECKED_ACTIONS else []
+    )
+    if failures and not override_reason.strip():
+        raise WorkflowError(
+            f"The assessment is not ready: {len(failures)} "
+            f"{'check fails' if len(failures) == 1 else 'checks fail'}. Fix them, or give "
+            "the reason to go ahead anyway",
+            code="readiness",
+        )
+    event = _apply(assessment, action, step, by=by, reason=reason.strip(), closes_on=closes_on)
+    if failures:
+        ReadinessOverride.objects.create(
+            event=event,
+            by=by,
+            at=event.at,
+            reason=override_reason.strip(),
+            failures=[failure.as_dict() for failure in failures],
+        )
+    return event
+
+
+def _apply(assessment, action, step, *, by, reason, closes_on) -> WorkflowEvent:
+    now = timezone.now()
+    source = assessment.status
+    state = _state(assessment)
+    if step.needs_closing_date:
+        assessment.consultation_closes_on = closes_on
+        state.closed_at = None
+    if action == Action.CLOSE:
+        state.closed_at = now
+    if step.target == Status.DRAFT:
+        assessment.consultation_closes_on = None
+    if step.target != source:
+        assessment.status = step.target
+        assessment.status_changed_at = now
+    assessment.save(update_fields=["status", "status_changed_at", "consultation_closes_on"])
+    state.save()
+    event = WorkflowEvent.objects.create(
+        assessment=assessment,
+        action=action,
+        from_status=source,
+        to_status=step.target,
+        by=by,
+        at=now,
+        reason=reason,
+        closes_on=assessment.consultation_closes_on if step.needs_closing_date else None,
+    )
+    if action in (Action.OPEN, Action.BACK_TO_CONSULTATION):
+        task("consultation_opened_notify_task").delay_on_commit(assessment.pk)
+    if action == Action.PUBLISH:
+        _prepare_public_pdf(assessment, by)
+    return event
+
+
+def _prepare_public_pdf(assessment: Assessment, by: User) -> None:
+    """The public report offers its PDF as soon as a worker has rendered the published text."""
+    report_export_request(assessment=assessment, user=by, variant=ReportExport.Variant.PUBLIC)
+
+
+def consultations_close_due(*, today: dt.date | None = None) -> list[int]:
+    """Close every consultation whose closing date has passed; returns their ids. Idempotent."""
+    today = today or timezone.localdate()
+    due = Assessment.objects.filter(
+        status=Status.CONSULTATION, consultation_closes_on__lt=today
+    ).exclude(consultation_state__closed_at__isnull=False)
+    closed = []
+    for assessment in due:
+        with transaction.atomic():
+            state = _state(assessment)
+            if state.closed_at is not None:
+                continue
+            state.closed_at = timezone.now()
+            state.save(update_fields=["closed_at"])
+            WorkflowEvent.objects.create(
+                assessment=assessment,
+                action=Action.CLOSE,
+                from_status=Status.CONSULTATION,
+                to_status=Status.CONSULTATION,
+                by=None,
+                at=state.closed_at,
+            )
+            closed.append(assessment.pk)
+    return closed

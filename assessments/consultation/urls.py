@@ -1,0 +1,51 @@
+"""URLs of the consultation pages."""
+
+from django.urls import path
+
+from assessments.consultation.views import (
+    comment_delete,
+    comment_edit,
+    comment_post,
+    comment_resolve,
+    feedback,
+    feedback_export,
+    notification_settings,
+    recommendation_response,
+    transition,
+)
+
+urlpatterns = [
+    path(
+        "assessments/<slug:slug>/<int:year>/transition/",
+        transition,
+        name="transition",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/feedback/",
+        feedback,
+        name="feedback",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/feedback/export.<str:file_format>",
+        feedback_export,
+        name="feedback_export",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/comments/",
+        comment_post,
+        name="comment_post",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/recommendations/<int:pk>/response/",
+        recommendation_response,
+        name="recommendation_response",
+    ),
+    path("comments/<int:pk>/edit/", comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/resolve/", comment_resolve, name="comment_resolve"),
+    path(
+        "accounts/notifications/",
+        notification_settings,
+        name="notification_settings",
+    ),
+]

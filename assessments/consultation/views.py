@@ -1,0 +1,346 @@
+"""Pages of the partner consultation: comments, quick responses, the workflow, the analyst's
+feedback overview and notification settings.
+
+Forms are plain POSTs that work without JavaScript (post, redirect, read); with htmx the same
+POST answers with the part of the page it changed, swapped in place.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from assessments.consultation import readiness
+from assessments.consultation.feedback_export import feedback_csv, feedback_xlsx
+from assessments.consultation.forms import (
+    CommentEditForm,
+    CommentForm,
+    FeedbackFilterForm,
+    NotificationPreferenceForm,
+    ResolveForm,
+    ResponseForm,
+    TransitionForm,
+)
+from assessments.consultation.models import Comment, WorkflowEvent
+from assessments.consultation.page_context import comments_context, on_choices
+from assessments.consultation.permissions import (
+    can_change_comment,
+    can_review_feedback,
+    can_view_comment,
+)
+from assessments.consultation.selectors import (
+    answers_by_recommendation,
+    comment_frequency,
+    feedback_comments,
+    feedback_counts,
+)
+from assessments.consultation.services import comments as comment_service
+from assessments.consultation.services import workflow
+from assessments.consultation.services.notifications import notification_preference_set
+from assessments.core.markdown import render_markdown
+from assessments.core.models import Chapter, Recommendation
+from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
+from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
+from assessments.indicators.selectors import chapter_for_page
+
+
+def _chapter_or_404(request, slug, year, chapter_slug) -> Chapter:
+    assessment = visible_assessment(request, slug, year)
+    chapter = assessment and chapter_for_page(assessment, chapter_slug)
+    if not chapter:
+        raise Http404("No such chapter")
+    chapter.assessment = assessment
+    return chapter
+
+
+def _comments_response(request, chapter: Chapter, *, message: str, anchor: str, form=None):
+    """htmx: the refreshed comments section; otherwise back to the chapter page."""
+    if request.htmx:
+        context = assessment_context(request, chapter.assessment) | {"chapter": chapter}
+        context |= comments_context(request, chapter, render_markdown(chapter.narrative), form)
+        context["comment_status"] = "" if form else message
+        return render(request, "assessments/includes/comments.html", context)
+    messages.success(request, message)
+    return redirect(f"{chapter.get_absolute_url()}#{anchor}")
+
+
+@login_required
+@require_POST
+def comment_post(request, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    chapter = _chapter_or_404(request, slug, year, chapter_slug)
+    form = CommentForm(request.POST)
+    comment = _create_comment(request, chapter, form) if form.is_valid() else None
+    if comment is None:
+        return _comment_form_errors(request, chapter, form)
+    message = "Your reply has been posted" if comment.parent_id else "Your comment has been posted"
+    return _comments_response(request, chapter, message=message, anchor=comment.thread_anchor)
+
+
+def _create_comment(request, chapter: Chapter, form: CommentForm) -> Comment | None:
+    """The new comment, or None with the service's objections put on the form."""
+    parent_id = form.cleaned_data["parent"]
+    parent = chapter.comments.filter(pk=parent_id).first() if parent_id else None
+    if parent_id and parent is None:
+        raise Http404("No such comment")
+    try:
+        return comment_service.comment_create(
+            author=request.user,
+            chapter=chapter,
+            body=form.cleaned_data["body"],
+            on=form.cleaned_data["on"],
+            parent=parent,
+        )
+    except PermissionDenied as refused:
+        raise Http404("Comments are closed") from refused
+    except ValidationError as error:
+        form_errors(error, form)
+        return None
+
+
+def _comment_form_errors(request, chapter: Chapter, form) -> HttpResponse:
+    if request.htmx:
+        return _comments_response(request, chapter, message="", anchor="", form=form)
+    context = assessment_context(request, chapter.assessment) | {
+        "chapter": chapter,
+        "comment_form": form,
+        "selected_on": form["on"].value(),
+        "on_choices": on_choices(render_markdown(chapter.narrative), chapter.recommendations.all()),
+        "comments_url": reverse("comment_post", args=chapter.url_args),
+    }
+    return render(request, "assessments/comment_form.html", context)
+
+
+def _visible_comment(request, pk: int) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related("chapter__assessment__partnership", "author"), pk=pk
+    )
+    if not can_view_comment(request.user, comment):
+        raise Http404("No such comment")
+    return comment
+
+
+def _comment_page(request, comment: Comment, template: str, **extra) -> HttpResponse:
+    context = assessment_context(request, comment.chapter.assessment) | {
+        "chapter": comment.chapter,
+        "comment": comment,
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def _changeable_comment(request, pk: int) -> Comment:
+    comment = _visible_comment(request, pk)
+    if not can_change_comment(request.user, comment):
+        raise Http404("This comment can no longer be changed")
+    return comment
+
+
+def _back_to_thread(comment: Comment) -> HttpResponse:
+    return redirect(comment.get_absolute_url())
+
+
+@login_required
+def comment_edit(request, pk: int) -> HttpResponse:
+    comment = _changeable_comment(request, pk)
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment_service.comment_edit(
+                comment=comment, by=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form_errors(error, form)
+        else:
+            messages.success(request, "Your comment has been changed")
+            return _back_to_thread(comment)
+    return _comment_page(request, comment, "assessments/comment_edit.html", form=form)
+
+
+@login_required
+def comment_delete(request, pk: int) -> HttpResponse:
+    comment = _changeable_comment(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            comment_service.comment_delete(comment=comment, by=request.user)
+        except ValidationError as refused:
+            error = refused.messages[0]
+        else:
+            messages.success(request, "Your comment has been deleted")
+            return redirect(f"{comment.chapter.get_absolute_url()}#comments")
+    return _comment_page(request, comment, "assessments/comment_delete.html", error=error)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, pk: int) -> HttpResponse:
+    comment = _visible_comment(request, pk)
+    form = ResolveForm(request.POST)
+    reopen = request.POST.get("reopen") == "1"
+    try:
+        if reopen:
+            comment_service.comment_reopen(comment=comment, by=request.user)
+        else:
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            comment_service.comment_resolve(comment=comment, by=request.user, note=note)
+    except (PermissionDenied, ValidationError) as error:
+        raise Http404("This discussion cannot be resolved here") from error
+    message = "The discussion has been reopened" if reopen else "The discussion has been resolved"
+    return _comments_response(
+        request, comment.chapter, message=message, anchor=f"comment-{comment.pk}"
+    )
+
+
+@login_required
+@require_POST
+def recommendation_response(
+    request, slug: str, year: int, chapter_slug: str, pk: int
+) -> HttpResponse:
+    chapter = _chapter_or_404(request, slug, year, chapter_slug)
+    recommendation = get_object_or_404(Recommendation, pk=pk, chapter=chapter)
+    recommendation.chapter = chapter
+    form = ResponseForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            comment_service.recommendation_respond(
+                recommendation=recommendation, by=request.user, answer=form.cleaned_data["answer"]
+            )
+        except PermissionDenied as refused:
+            raise Http404("Responses are closed") from refused
+        except ValidationError as refused:
+            error = refused.messages[0]
+    else:
+        error = "Choose whether your organisation supports it"
+    message = "" if error else "Your organisation’s response has been saved"
+    if request.htmx:
+        context = assessment_context(request, chapter.assessment) | {"chapter": chapter}
+        context |= comments_context(request, chapter, render_markdown(chapter.narrative))
+        recommendation = next(r for r in chapter.recommendations.all() if r.pk == recommendation.pk)
+        context |= {
+            "recommendation": recommendation,
+            "response_status": message,
+            "response_error": error,
+        }
+        return render(request, "assessments/includes/comments_recommendation.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
+    return redirect(f"{chapter.get_absolute_url()}#recommendation-{recommendation.pk}")
+
+
+# Which form field a workflow refusal belongs to (None: the whole form).
+TRANSITION_ERROR_FIELDS = {
+    "reason": "reason",
+    "closes_on": "closes_on",
+    "past": "closes_on",
+    "readiness": "override_reason",
+}
+
+
+@login_required
+def transition(request, slug: str, year: int) -> HttpResponse:
+    assessment = visible_assessment(request, slug, year)
+    action = request.GET.get("action") or request.POST.get("action", "")
+    if assessment is None or action not in dict(
+        workflow.available_actions(request.user, assessment)
+    ):
+        raise Http404("No such step")
+    step = workflow.STEPS[action]
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.assessment_transition(
+                assessment=assessment,
+                action=action,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                closes_on=form.cleaned_data["closes_on"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except ValidationError as error:
+            form.add_error(TRANSITION_ERROR_FIELDS.get(error.code), error.messages)
+        else:
+            messages.success(request, WorkflowEvent.Action(action).label)
+            return redirect(assessment.get_absolute_url())
+    context = assessment_context(request, assessment) | {
+        "form": form,
+        "action": action,
+        "step": step,
+        "failures": readiness.readiness_failures(assessment)
+        if action in readiness.CHECKED_ACTIONS
+        else [],
+    }
+    return render(request, "assessments/transition.html", context)
+
+
+# The analyst's feedback overview ----------------------------------------------------------
+
+
+def _reviewable_assessment(request, slug: str, year: int):
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None or not can_review_feedback(request.user, assessment):
+        return None
+    return assessment
+
+
+def _filtered_feedback(request, assessment):
+    form = FeedbackFilterForm(request.GET or None, assessment=assessment)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, feedback_comments(
+        assessment,
+        chapter=filters.get("chapter"),
+        organisation=filters.get("organisation"),
+        state=filters.get("state", ""),
+    )
+
+
+def feedback(request, slug: str, year: int) -> HttpResponse:
+    assessment = _reviewable_assessment(request, slug, year)
+    if assessment is None:
+        return refuse(request)
+    form, threads = _filtered_feedback(request, assessment)
+    context = assessment_context(request, assessment) | {
+        "filter_form": form,
+        "threads": threads,
+        "counts": feedback_counts(assessment),
+        "answers": answers_by_recommendation(assessment),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "assessments/feedback.html", context)
+
+
+def feedback_export(request, slug: str, year: int, file_format: str) -> HttpResponse:
+    assessment = _reviewable_assessment(request, slug, year)
+    if assessment is None:
+        return refuse(request)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    _, threads = _filtered_feedback(request, assessment)
+    name = f"feedback-{assessment.partnership.slug}-{assessment.year}.{file_format}"
+    if file_format == "xlsx":
+        content_type = XLSX_CONTENT_TYPE
+        response = HttpResponse(feedback_xlsx(threads), content_type=content_type)
+    else:
+        response = HttpResponse(feedback_csv(threads), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def notification_settings(request) -> HttpResponse:
+    current = comment_frequency(request.user)
+    form = NotificationPreferenceForm(request.POST or None, initial={"new_comments": current})
+    if request.method == "POST" and form.is_valid():
+        notification_preference_set(
+            user=request.user, new_comments=form.cleaned_data["new_comments"]
+        )
+        messages.success(request, "Your email settings have been saved")
+        return redirect("notification_settings")
+    return render(request, "assessments/notification_settings.html", {"form": form})

@@ -1,0 +1,76 @@
+"""Admin of the partnerships, organisations, themes, recommendations and the inlines of an
+assessment's structure."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.core.admin_base import (
+    OperatorOnlyAddMixin,
+    SafeImportExportMixin,
+    ScopedAdmin,
+    ScopedHistoryMixin,
+    ScopedMixin,
+)
+from assessments.core.models import (
+    Chapter,
+    Organisation,
+    Partnership,
+    PurposeItem,
+    Recommendation,
+    Theme,
+)
+from assessments.core.resources import RecommendationResource
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(OperatorOnlyAddMixin, ScopedAdmin):
+    list_display = ["name", "slug", "area_name"]
+    search_fields = ["name", "area_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind", "partnerships"]
+    search_fields = ["name", "short_name"]
+    exclude = ["group"]
+    filter_horizontal = ["partnerships"]
+
+
+class PurposeInline(ScopedMixin, admin.TabularInline):
+    model = PurposeItem
+    extra = 0
+    fields = ["kind", "order", "label", "addressed", "detail"]
+
+
+class ChapterInline(ScopedMixin, admin.TabularInline):
+    model = Chapter
+    extra = 0
+    fields = ["order", "title", "slug", "theme", "lead_organisation"]
+    show_change_link = True
+
+
+@admin.register(Theme)
+class ThemeAdmin(ScopedAdmin):
+    list_display = ["name", "slug", "partnership"]
+    list_filter = ["partnership"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RecommendationInline(ScopedMixin, admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = [("order", "status"), "text"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ScopedHistoryMixin, SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [RecommendationResource]
+    list_display = ["text", "chapter", "order", "status"]
+    list_filter = ["status", "chapter__assessment"]
+    search_fields = ["text"]
+    list_select_related = ["chapter"]

@@ -1,0 +1,334 @@
+"""The core tables: partnerships, organisations, people and their roles, assessments, their
+chapters, themes, recommendations and figures."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+# Chapter slugs share the URL space of /assessments/<slug>/<year>/<chapter>/ with these pages.
+RESERVED_CHAPTER_SLUGS = (
+    "appendices",
+    "changes",
+    "compare",
+    "consultation",
+    "cover",
+    "dashboard",
+    "decision",
+    "edit",
+    "exports",
+    "feedback",
+    "meeting",
+    "pdf",
+    "returns",
+    "transition",
+)
+
+
+def validate_chapter_slug(value: str) -> None:
+    if value in RESERVED_CHAPTER_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is used by another page of the assessment; choose another slug.",
+            params={"slug": value},
+            code="reserved",
+        )
+
+
+class Partnership(models.Model):
+    partnership_path = "pk"
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    area_name = models.CharField(
+        max_length=100,
+        help_text="The local-authority name that starts the LSOA names of the area, "
+        "for example “Milton Keynes”.",
+    )
+    logo = models.ImageField(upload_to="logos/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    partnership_path = "partnerships"
+
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police"
+        COUNCIL = "council", "Local authority"
+        FIRE = "fire", "Fire and rescue"
+        PROBATION = "probation", "Probation"
+        HEALTH = "health", "Health"
+        YOUTH_JUSTICE = "youth_justice", "Youth offending team"
+        PCC = "pcc", "Police and Crime Commissioner"
+        THIRD_SECTOR = "third_sector", "Voluntary and community sector"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    partnerships = models.ManyToManyField(Partnership, related_name="organisations", blank=True)
+    # One Django group per organisation, so an object permission can be granted to everyone in it.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.group_id is None:
+            self.group, _ = Group.objects.get_or_create(name=f"Organisation: {self.name}")
+        super().save(*args, **kwargs)
+
+
+class User(AbstractUser):
+    partnership_path = "memberships__partnership"
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    ANALYST = "analyst", "Analyst"
+    CHAIR = "chair", "Chair"
+    BOARD_MEMBER = "board", "Board member"
+    PARTNER = "partner", "Partner"
+
+
+class Membership(models.Model):
+    """A user's role in one partnership."""
+
+    partnership_path = "partnership"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="one_role_per_partnership"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.partnership}"
+
+
+class Assessment(models.Model):
+    partnership_path = "partnership"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CONSULTATION = "consultation", "In consultation"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The year that labels the assessment, e.g. 2017."
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    consultation_closes_on = models.DateField(null=True, blank=True)
+    author_name = models.CharField(max_length=120, blank=True)
+    author_role = models.CharField(max_length=120, blank=True)
+    author_telephone = models.CharField(max_length=40, blank=True)
+    background = models.TextField(blank=True, help_text="Markdown, for the cover paper.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year"], name="one_assessment_per_partnership_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "consultation", "approved", "published"]),
+                name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="consultation") | Q(consultation_closes_on__isnull=False),
+                name="consultation_has_closing_date",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment", args=[self.partnership.slug, self.year])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class PurposeItem(models.Model):
+    """A tick box of the cover paper: a partnership priority or another statutory responsibility."""
+
+    partnership_path = "assessment__partnership"
+
+    class Kind(models.TextChoices):
+        PRIORITY = "priority", "Partnership priority"
+        STATUTORY = "statutory", "Other statutory responsibility"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="purposes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    label = models.CharField(max_length=300)
+    addressed = models.BooleanField(default=False, help_text="Ticked on the cover paper.")
+    detail = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "kind", "label"], name="purpose_label_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Theme(models.Model):
+    """A subject the partnership assesses year after year (Crime, Violence, …)."""
+
+    partnership_path = "partnership"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(validators=[validate_chapter_slug])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="theme_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Chapter(models.Model):
+    partnership_path = "assessment__partnership"
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="chapters")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="chapters")
+    order = models.PositiveSmallIntegerField()
+    slug = models.SlugField(validators=[validate_chapter_slug])
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    narrative = models.TextField(blank=True, help_text="Markdown.")
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_chapters"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "slug"], name="chapter_slug_unique"),
+            models.UniqueConstraint(fields=["assessment", "order"], name="chapter_order_unique"),
+            models.UniqueConstraint(fields=["assessment", "theme"], name="one_chapter_per_theme"),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_CHAPTER_SLUGS), name="chapter_slug_not_reserved"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("chapter", args=self.url_args)
+
+    @property
+    def url_args(self) -> list:
+        """What every chapter URL starts with: partnership, year and the chapter's slug."""
+        return [self.assessment.partnership.slug, self.assessment.year, self.slug]
+
+
+class Recommendation(models.Model):
+    partnership_path = "chapter__assessment__partnership"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="recommendations")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    # Set when next year's assessment carries this recommendation forward: its history goes on.
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["chapter", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "accepted", "in_progress", "done", "dropped"]),
+                name="recommendation_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ChapterFigure(models.Model):
+    """An image placed in a chapter's narrative by `[[figure:N]]`, stored re-encoded."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="images")
+    number = models.PositiveSmallIntegerField(help_text="Referenced as [[figure:N]].")
+    image = models.ImageField(upload_to="figures/%Y/")
+    # Of the re-encoded image, for the <img> width and height (no layout shift).
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt_text = models.CharField(max_length=500)
+    caption = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["chapter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "number"], name="figure_number_unique"),
+            models.CheckConstraint(condition=~Q(alt_text=""), name="figure_has_alt_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figure {self.number}: {self.caption}"
+
+    @property
+    def reference(self) -> str:
+        return f"[[figure:{self.number}]]"

@@ -1,0 +1,154 @@
+"""Core's role rules: who may see, edit and administer a partnership's assessments.
+
+Every feature's permissions module builds on these; together they are the only code that
+decides who may see or do what. Admin scoping (`administered_rows`) is decided here too."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Q, QuerySet
+
+from assessments.core.models import Assessment, Partnership, Role, User
+
+Status = Assessment.Status
+
+AnyUser = User | AnonymousUser
+
+# Who, besides the analyst and chair, reads an assessment at each status.
+MEMBER_READABLE = {Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED}
+MANAGING_ROLES = {Role.ANALYST, Role.CHAIR}
+# The partnership's members who read and comment, and whom the analyst invites and lets go.
+MEMBER_ROLES = (Role.PARTNER, Role.BOARD_MEMBER)
+EDITABLE = {Status.DRAFT, Status.CONSULTATION}
+
+
+def roles(user: AnyUser) -> dict[int, str]:
+    """The user's role in each partnership, by partnership id (one query, cached on the user)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_partnership_roles", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("partnership_id", "role"))
+        user._partnership_roles = cached
+    return cached
+
+
+def role_in(user: AnyUser, partnership: Partnership | int) -> str | None:
+    partnership_id = partnership if isinstance(partnership, int) else partnership.pk
+    return roles(user).get(partnership_id)
+
+
+def partnerships_with_role(user: AnyUser, wanted: set[str]) -> list[int]:
+    return [pid for pid, role in roles(user).items() if role in wanted]
+
+
+# Assessments -------------------------------------------------------------------------------
+
+
+def is_public(assessment: Assessment) -> bool:
+    """Published chapters may be read by anyone, without logging in."""
+    return assessment.status == Status.PUBLISHED
+
+
+def can_view_assessment(user: AnyUser, assessment: Assessment) -> bool:
+    """Analyst and chair always; other members from consultation on; the public once published."""
+    if is_public(assessment):
+        return True
+    role = role_in(user, assessment.partnership_id)
+    if role in MANAGING_ROLES:
+        return True
+    return role is not None and assessment.status in MEMBER_READABLE
+
+
+def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
+    """Only the analyst edits, and only until the board approves."""
+    return (
+        role_in(user, assessment.partnership_id) == Role.ANALYST and assessment.status in EDITABLE
+    )
+
+
+def assessments_visible_to(
+    user: AnyUser, queryset: QuerySet[Assessment] | None = None
+) -> QuerySet[Assessment]:
+    """The assessments `can_view_assessment` would allow, as one query."""
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    visible = Q(status=Status.PUBLISHED)
+    visible |= Q(partnership_id__in=partnerships_with_role(user, MANAGING_ROLES))
+    visible |= Q(
+        partnership_id__in=partnerships_with_role(user, set(MEMBER_ROLES)),
+        status__in=MEMBER_READABLE,
+    )
+    return queryset.filter(visible)
+
+
+# Admin -------------------------------------------------------------------------------------
+
+
+def partnerships_administered_by(user: AnyUser) -> QuerySet[Partnership]:
+    """Partnerships whose records the user manages in admin: an analyst's own, or all for an
+    operator (superuser)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return Partnership.objects.none()
+    if is_operator(user):
+        return Partnership.objects.all()
+    return Partnership.objects.filter(pk__in=partnerships_with_role(user, {Role.ANALYST}))
+
+
+def can_use_admin(user: AnyUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (is_operator(user) or partnerships_with_role(user, {Role.ANALYST}))
+    )
+
+
+def administers(user: AnyUser, partnership_id: int | None) -> bool:
+    """May the user manage this partnership's records in admin?"""
+    return partnerships_administered_by(user).filter(pk=partnership_id).exists()
+
+
+def active_members_with_roles(partnership_id: int, roles_wanted: set[str]):
+    """Active users with an email address and one of these roles in the partnership."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__partnership_id=partnership_id,
+            memberships__role__in=roles_wanted,
+        )
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def can_view_working_papers(user: AnyUser, assessment: Assessment) -> bool:
+    """The board's cover paper and the chapter comparisons are for the partnership's members who
+    may read the assessment, never the public: they show drafts and earlier wording."""
+    return role_in(user, assessment.partnership_id) is not None and can_view_assessment(
+        user, assessment
+    )
+
+
+def is_operator(user: AnyUser) -> bool:
+    """The operator runs the installation (creates partnerships, keeps operator accounts): a
+    superuser, whatever their roles."""
+    return user.is_superuser
+
+
+def administered_rows(queryset: QuerySet, user: AnyUser) -> QuerySet:
+    """The admin's one tenancy rule: the rows of `queryset` that belong to partnerships the user
+    administers. Each model names its way to its partnership in `partnership_path`; a model
+    without one (shared lookups such as content types) is not scoped."""
+    path = getattr(queryset.model, "partnership_path", None)
+    if path is None:
+        return queryset
+    partnerships = partnerships_administered_by(user)
+    return queryset.filter(**{f"{path}__in": partnerships}).distinct()
+
+
+def administers_row(user: AnyUser, obj: Model) -> bool:
+    """Is this row one of the user's partnerships'? Checked against the stored row, so a
+    historical version of another partnership's row is refused too."""
+    if is_operator(user):
+        return True
+    return administered_rows(type(obj)._default_manager.filter(pk=obj.pk), user).exists()

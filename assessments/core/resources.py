@@ -1,0 +1,222 @@
+"""Import-export resources: the tables an analyst moves in and out of admin as CSV or XLSX.
+
+Natural keys (partnership slug, indicator code, geography code) make re-imports update rows
+instead of duplicating them. Every import is all or nothing: one bad row and nothing is saved.
+Files are refused before they are parsed when they are too big, have too many rows or (for
+XLSX, which is a zip) would expand too far. Exports neutralise text that a spreadsheet would run
+as a formula, while numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import InvalidOperation
+
+import openpyxl
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from import_export import fields, resources
+from import_export.formats import base_formats
+from import_export.widgets import DecimalWidget, ForeignKeyWidget
+
+from assessments.core.models import Chapter, Partnership, Recommendation
+from assessments.core.permissions import administers, partnerships_administered_by
+from assessments.core.spreadsheet import looks_like_formula, neutralise
+
+
+class ImportLimitError(ValueError):
+    """A file refused before reading: the message says which limit and by how much."""
+
+
+def _megabytes(size: int) -> str:
+    return filesizeformat(size).replace("\xa0", " ")
+
+
+def check_size(size: int) -> None:
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportLimitError(
+            f"The file is {_megabytes(size)}; files up to {_megabytes(settings.IMPORT_MAX_BYTES)} "
+            "can be imported. Split it into smaller files."
+        )
+
+
+def check_rows(count: int) -> None:
+    if count > settings.IMPORT_MAX_ROWS:
+        raise ImportLimitError(
+            f"The file has more than {settings.IMPORT_MAX_ROWS:,} rows; split it into smaller "
+            "files."
+        )
+
+
+def check_xlsx_expansion(data: bytes) -> None:
+    """Sum the zip members' uncompressed sizes before any spreadsheet reader opens them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportLimitError("The file is not an XLSX workbook.") from None
+    limit = settings.IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES
+    if expanded > limit:
+        raise ImportLimitError(
+            f"The workbook would expand to {_megabytes(expanded)} when opened; workbooks up to "
+            f"{_megabytes(limit)} can be imported."
+        )
+
+
+def check_no_macros(data: bytes) -> None:
+    """A workbook carrying VBA (an .xlsm renamed, or any vbaProject.bin) is refused unread."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
+            raise ImportLimitError(
+                "The workbook contains macros; save it as an Excel Workbook (.xlsx) without "
+                "macros, or as CSV, and upload it again."
+            )
+
+
+class LimitedCSV(base_formats.CSV):
+    def create_dataset(self, in_stream, **kwargs):
+        check_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
+        dataset = super().create_dataset(in_stream, **kwargs)
+        check_rows(len(dataset))
+        return dataset
+
+
+class LimitedXLSX(base_formats.XLSX):
+    # The sheet to read when the workbook has one of this name (else the active sheet).
+    sheet_name: str | None = None
+
+    def create_dataset(self, in_stream):
+        check_size(len(in_stream))
+        check_xlsx_expansion(in_stream)
+        check_no_macros(in_stream)
+        # Formulas are read as written (not their cached results) so that they are refused.
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False)
+        sheet = book[self.sheet_name] if self.sheet_name in book.sheetnames else book.active
+        rows = sheet.iter_rows(values_only=True)
+        dataset = tablib.Dataset(headers=list(next(rows, [])))
+        for row in rows:
+            if any(value is not None for value in row):
+                check_rows(len(dataset) + 1)
+                dataset.append(row)
+        book.close()
+        return dataset
+
+
+FORMATS = [LimitedCSV, LimitedXLSX]
+
+
+def column_problems(headers: list[str], required, known) -> list[str]:
+    """What is wrong with a file's columns, in words: missing ones, then unknown ones."""
+    missing = [c for c in required if c not in headers]
+    unknown = [h for h in headers if h not in known]
+    problems = []
+    if missing:
+        problems.append(f"missing column {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column {', '.join(unknown)}")
+    return problems
+
+
+class SafeResource(resources.ModelResource):
+    """All-or-nothing imports with row and column errors, and formula-safe exports."""
+
+    required_columns: tuple[str, ...] = ()
+
+    def import_data(self, dataset, **kwargs):
+        kwargs.update(use_transactions=True, rollback_on_validation_errors=True)
+        return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self._seen_keys: dict[tuple, int] = {}
+        headers = [str(h or "").strip() for h in dataset.headers or []]
+        known = {field.column_name for field in self.fields.values()}
+        problems = column_problems(headers, self.required_columns, known)
+        if problems:
+            raise ValueError(
+                f"The file's columns are wrong: {'; '.join(problems)}. "
+                f"Expected: {', '.join(sorted(known))}."
+            )
+        self._check_partnerships(dataset, kwargs.get("user"))
+
+    def _check_partnerships(self, dataset, user) -> None:
+        if "partnership" not in (dataset.headers or []) or user is None:
+            return
+        allowed = set(partnerships_administered_by(user).values_list("slug", flat=True))
+        for number, slug in enumerate(dataset["partnership"], start=1):
+            if slug and slug not in allowed:
+                raise ValueError(
+                    f"Row {number}: you do not administer a partnership “{slug}”; "
+                    "nothing was imported."
+                )
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        errors = {
+            column: f"“{value}” looks like a spreadsheet formula; enter the value itself."
+            for column, value in row.items()
+            if looks_like_formula(value)
+        }
+        if errors:
+            raise ValidationError(errors)
+        key = tuple(str(row.get(column, "")).strip() for column in self.key_columns())
+        if key in self._seen_keys:
+            raise ValidationError(
+                {
+                    self.key_columns()[-1]: f"This row repeats row {self._seen_keys[key]} "
+                    f"({', '.join(self.key_columns())}: {', '.join(key)})."
+                }
+            )
+        self._seen_keys[key] = row_number
+
+    def key_columns(self) -> list[str]:
+        return [self.fields[name].column_name for name in self._meta.import_id_fields]
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+
+class NumberWidget(DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"Enter a number, not “{value}”.") from None
+
+
+def number_field(name: str) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=NumberWidget())
+
+
+class PartnershipScopedWidget(ForeignKeyWidget):
+    """A natural key (code) that is unique only within the row's partnership."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.filter(partnership__slug=row.get("partnership"))
+
+
+class PartnershipField(fields.Field):
+    def __init__(self, **kwargs):
+        super().__init__(
+            attribute="partnership",
+            column_name="partnership",
+            widget=ForeignKeyWidget(Partnership, "slug"),
+            **kwargs,
+        )
+
+
+class RecommendationResource(SafeResource):
+    chapter = fields.Field(
+        attribute="chapter", column_name="chapter_id", widget=ForeignKeyWidget(Chapter)
+    )
+    required_columns = ("chapter_id", "text")
+
+    class Meta:
+        model = Recommendation
+        fields = ["id", "chapter", "order", "text", "status"]
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        if user is not None and not administers(user, instance.chapter.assessment.partnership_id):
+            raise ValidationError({"chapter_id": "You do not administer this chapter."})

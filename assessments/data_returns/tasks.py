@@ -1,0 +1,15 @@
+"""Celery tasks of data returns: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+
+from assessments.data_returns.services import notify_data_request, send_data_return_reminders
+
+
+@shared_task(name="assessments.tasks.data_request_email_task")
+def data_request_email_task(request_id: int, kind: str = "request") -> None:
+    notify_data_request(request_id=request_id, kind=kind)
+
+
+@shared_task(name="assessments.tasks.data_return_reminders_task")
+def data_return_reminders_task() -> None:
+    send_data_return_reminders()

@@ -1,0 +1,186 @@
+"""Admin of indicator data: geographies, indicators, imports (police.uk and tables),
+observations and the cover's headlines."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.core.admin_base import (
+    SafeImportExportMixin,
+    ScopedAdmin,
+    ScopedHistoryMixin,
+    ScopedMixin,
+)
+from assessments.core.permissions import can_use_admin, partnerships_administered_by
+from assessments.indicators import police_uk
+from assessments.indicators.forms import PoliceUkConfirmForm, PoliceUkUploadForm
+from assessments.indicators.headlines import headline_check
+from assessments.indicators.models import (
+    Geography,
+    Headline,
+    ImportBatch,
+    Indicator,
+    IndicatorSelection,
+    Observation,
+)
+from assessments.indicators.resources import (
+    GeographyResource,
+    IndicatorResource,
+    ObservationResource,
+)
+
+
+class SelectionInline(ScopedMixin, admin.TabularInline):
+    model = IndicatorSelection
+    fk_name = "chapter"
+    extra = 0
+    fields = [
+        "order",
+        "indicator",
+        "period_type",
+        "current_period_start",
+        "comparison_period_start",
+        "share_of",
+        "caveat",
+    ]
+
+
+@admin.register(Geography)
+class GeographyAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
+    resource_classes = [GeographyResource]
+    list_display = ["name", "code", "level", "parent", "population"]
+    list_filter = ["level", "partnership"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = ["name", "code", "measure", "aggregation", "increase_is_bad", "source"]
+    list_filter = ["measure", "partnership", "source"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ScopedAdmin):
+    list_display = ["key", "source", "file_name", "imported_by", "imported_at", "row_count",
+                    "superseded_by"]  # fmt: skip
+    list_filter = ["source", "partnership"]
+    search_fields = ["key", "file_name"]
+    readonly_fields = ["summary"]
+    change_list_template = "admin/assessments/importbatch/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.police_uk_view)
+        own = [path("police-uk/", view, name="assessments_importbatch_police_uk")]
+        return own + super().get_urls()
+
+    def police_uk_view(self, request):
+        """Upload police.uk files, preview what each month holds, then confirm the import."""
+        if not can_use_admin(request.user):
+            raise PermissionDenied
+        partnerships = partnerships_administered_by(request.user)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": "Import police.uk street-level files"}  # fmt: skip
+        if request.method == "POST" and "token" in request.POST:
+            confirm = PoliceUkConfirmForm(request.POST, partnerships=partnerships)
+            if confirm.is_valid():
+                return self._police_uk_confirm(request, confirm.cleaned_data)
+            messages.error(request, "The upload has expired; choose the files again.")
+        form = PoliceUkUploadForm(
+            request.POST or None, request.FILES or None, partnerships=partnerships
+        )
+        if request.method == "POST" and form.is_valid():
+            context |= self._police_uk_preview(form)
+        return TemplateResponse(
+            request, "admin/assessments/importbatch/police_uk.html", context | {"form": form}
+        )
+
+    def _police_uk_preview(self, form) -> dict:
+        data = form.cleaned_data
+        prefix = data["lsoa_prefix"] or data["partnership"].area_name
+        token = police_uk.police_uk_upload_store(data["files"])
+        try:
+            months = police_uk.police_uk_upload_tally(token, prefix)
+        except police_uk.PoliceUkFileError as error:
+            police_uk.police_uk_upload_discard(token)
+            form.add_error("files", str(error))
+            return {}
+        confirm = PoliceUkConfirmForm(
+            initial={
+                "partnership": data["partnership"],
+                "lsoa_prefix": data["lsoa_prefix"],
+                "token": token,
+            },  # fmt: skip
+            partnerships=form.fields["partnership"].queryset,
+        )
+        preview = {f"{m:%Y-%m}": police_uk.month_summary(t) for m, t in months.items()}
+        return {"preview": preview, "prefix": prefix, "confirm_form": confirm,
+                "crime_types": police_uk.CRIME_TYPES}  # fmt: skip
+
+    def _police_uk_confirm(self, request, data):
+        try:
+            batches = police_uk.police_uk_upload_import(
+                token=data["token"],
+                partnership=data["partnership"],
+                lsoa_prefix=data["lsoa_prefix"] or None,
+                user=request.user,
+            )
+        except police_uk.PoliceUkFileError as error:
+            messages.error(request, str(error))
+            return redirect("admin:assessments_importbatch_police_uk")
+        months = ", ".join(batch.key.removeprefix("police-uk:") for batch in batches)
+        messages.success(request, f"Imported police.uk data for {months}.")
+        return redirect("admin:assessments_importbatch_changelist")
+
+
+@admin.register(Observation)
+class ObservationAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
+    """Import and export only, no editing: observations change by importing a new batch, which
+    is their history."""
+
+    resource_classes = [ObservationResource]
+    list_display = ["indicator", "geography", "period_type", "period_start", "value", "batch"]
+    list_filter = ["indicator", "period_type", "geography__level"]
+    search_fields = ["indicator__name", "geography__name", "geography__code"]
+    list_select_related = ["indicator", "geography", "batch"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Headline)
+class HeadlineAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+    """The analyst picks the cover's headlines and words them; wording whose numbers the data
+    no longer gives is flagged."""
+
+    list_display = ["text", "assessment", "order", "on_cover", "figures_check"]
+    list_editable = ["order", "on_cover"]
+    list_filter = ["assessment", "on_cover"]
+    fields = ["assessment", "selection", "order", "on_cover", "text", "figures_check"]
+    readonly_fields = ["figures_check"]
+
+    @admin.display(description="Figures in the wording")
+    def figures_check(self, obj: Headline) -> str:
+        if obj.pk is None:
+            return "Checked against the data once saved."
+        check = headline_check(obj)
+        if check.figure is None:
+            return "Not linked to an indicator: not checked."
+        if check.is_flagged:
+            return format_html(
+                '<strong class="app-flag">Does not match the data: {}.</strong> The data gives: {}',
+                ", ".join(check.mismatches),
+                check.figure.statement(),
+            )
+        return "Matches the data."

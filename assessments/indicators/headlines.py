@@ -1,0 +1,192 @@
+"""Headline figures: each selected indicator's current and comparison values and the change."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from assessments.core.models import Assessment
+from assessments.indicators.models import Headline, Indicator, IndicatorSelection
+from assessments.indicators.selectors import indicator_series, indicator_value, partnership_area
+
+ONE_PLACE = Decimal("0.1")
+
+
+def one_place(value: Decimal) -> Decimal:
+    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class HeadlineFigure:
+    selection: IndicatorSelection
+    current: Decimal | None
+    comparison: Decimal | None
+    share: Decimal | None = None
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.selection.indicator
+
+    @property
+    def is_rate(self) -> bool:
+        return self.indicator.measure == Indicator.Measure.RATE
+
+    @property
+    def change(self) -> Decimal | None:
+        """Per cent for counts; percentage points for rates, which are already per cent."""
+        if self.current is None or self.comparison is None:
+            return None
+        if self.is_rate:
+            return one_place(self.current - self.comparison)
+        if self.comparison == 0:
+            return None
+        return one_place((self.current - self.comparison) / self.comparison * 100)
+
+    @property
+    def change_unit(self) -> str:
+        return "percentage points" if self.is_rate else "%"
+
+    @property
+    def direction(self) -> str:
+        if self.change is None:
+            return "baseline" if self.selection.is_baseline else "no comparison"
+        if self.change > 0:
+            return "increase"
+        if self.change < 0:
+            return "decrease"
+        return "no change"
+
+    @property
+    def is_good(self) -> bool | None:
+        if self.change is None or self.change == 0:
+            return None
+        return (self.change < 0) == self.indicator.increase_is_bad
+
+    def statement(self) -> str:
+        name = self.indicator.name
+        if self.change is None:
+            return f"{name}: {self.selection.current_period.label} is a baseline year."
+        amount = abs(self.change)
+        unit = " percentage points" if self.is_rate else "%"
+        sentence = f"{self.direction.capitalize()} in {name} of {amount}{unit}"
+        if self.direction == "no change":
+            sentence = f"No change in {name}"
+        if self.share is not None:
+            sentence += (
+                f", with {self.indicator.name} accounting for {self.share.quantize(Decimal(1))}% "
+                f"of {self.selection.share_of.name}"
+            )
+        return sentence + "."
+
+    def as_dict(self) -> dict:
+        def number(value: Decimal | None) -> float | None:
+            return None if value is None else float(one_place(value))
+
+        selection = self.selection
+        return {
+            "chapter": selection.chapter.title,
+            "indicator": self.indicator.code,
+            "name": self.indicator.name,
+            "measure": self.indicator.measure,
+            "current_period": selection.current_period.label,
+            "current": number(self.current),
+            "comparison_period": getattr(selection.comparison_period, "label", None),
+            "comparison": number(self.comparison),
+            "change": number(self.change),
+            "change_unit": None if self.change is None else self.change_unit,
+            "direction": self.direction,
+            "is_good": self.is_good,
+            "baseline": selection.is_baseline,
+            "share_of": selection.share_of.code if selection.share_of else None,
+            "share": None if self.share is None else float(self.share.quantize(Decimal(1))),
+            "caveat": selection.caveat or None,
+            "statement": self.statement(),
+            "source": self.indicator.source,
+        }
+
+    def numbers_in_words(self) -> set[Decimal]:
+        """Every number a sentence about this figure may quote: values, change, share, years."""
+        allowed = {Decimal(self.selection.chapter.assessment.year)}
+        for period in (self.selection.current_period, self.selection.comparison_period):
+            if period is not None:
+                allowed |= {Decimal(period.start.year), Decimal(period.end.year)}
+        for value in (self.current, self.comparison, self.change, self.share):
+            if value is not None:
+                allowed |= {one_place(abs(value)), abs(value).quantize(Decimal(1), ROUND_HALF_UP)}
+        return allowed
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def wording_mismatches(text: str, figures: list[HeadlineFigure]) -> list[str]:
+    """The numbers in a headline's wording that none of the figures gives any more."""
+    allowed = {number.normalize() for figure in figures for number in figure.numbers_in_words()}
+    quoted = (Decimal(match.replace(",", "")) for match in NUMBER.findall(text))
+    return [f"{number:,}" for number in quoted if number.normalize() not in allowed]
+
+
+def figure_for(selection: IndicatorSelection, area) -> HeadlineFigure:
+    periods = [p for p in (selection.comparison_period, selection.current_period) if p]
+    values = dict(indicator_series(selection.indicator, area, periods))
+    current = values[selection.current_period]
+    comparison = values.get(selection.comparison_period)
+    share = None
+    if selection.share_of is not None and current is not None:
+        whole = indicator_value(selection.share_of, area, selection.current_period)
+        if whole:
+            share = current / whole * 100
+    return HeadlineFigure(selection=selection, current=current, comparison=comparison, share=share)
+
+
+def headline_figures(assessment: Assessment) -> list[HeadlineFigure]:
+    """Every chapter's selected indicators, in chapter order, for the partnership's whole area."""
+    area = partnership_area(assessment.partnership_id)
+    selections = IndicatorSelection.objects.filter(chapter__assessment=assessment).select_related(
+        "indicator", "share_of", "chapter__assessment"
+    )
+    selections = selections.order_by("chapter__order", "order")
+    return [figure_for(selection, area) for selection in selections]
+
+
+@dataclass
+class CoverHeadline:
+    headline: Headline
+    figure: HeadlineFigure | None
+    mismatches: list[str]
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.mismatches)
+
+
+def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> list[CoverHeadline]:
+    """The analyst's headline wording, each checked against the figures of its chapter."""
+    headlines = assessment.headlines.select_related("selection__chapter").order_by("order", "pk")
+    if on_cover_only:
+        headlines = headlines.filter(on_cover=True)
+    by_chapter: dict[int, list[HeadlineFigure]] = {}
+    for figure in headline_figures(assessment):
+        by_chapter.setdefault(figure.selection.chapter_id, []).append(figure)
+    return [_checked(headline, by_chapter) for headline in headlines]
+
+
+def headline_check(headline: Headline) -> CoverHeadline:
+    """One headline's wording checked against the figures of its chapter."""
+    if headline.selection is None:
+        return CoverHeadline(headline, None, [])
+    area = partnership_area(headline.assessment.partnership_id)
+    selections = headline.selection.chapter.selections.select_related(
+        "indicator", "share_of", "chapter__assessment"
+    )
+    figures = [figure_for(selection, area) for selection in selections]
+    return _checked(headline, {headline.selection.chapter_id: figures})
+
+
+def _checked(headline: Headline, by_chapter: dict[int, list[HeadlineFigure]]) -> CoverHeadline:
+    if headline.selection is None:
+        return CoverHeadline(headline, None, [])
+    figures = by_chapter.get(headline.selection.chapter_id, [])
+    own = next((f for f in figures if f.selection.pk == headline.selection_id), None)
+    return CoverHeadline(headline, own, wording_mismatches(headline.text, figures))

@@ -1,0 +1,255 @@
+"""Indicator data: places, indicators, import batches, observations, the indicators a chapter
+selects and the cover's headlines."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from assessments.core.models import Assessment, Chapter, Partnership, User
+from assessments.core.periods import Period, PeriodType
+
+
+class Geography(models.Model):
+    partnership_path = "partnership"
+
+    class Level(models.TextChoices):
+        AREA = "area", "Partnership area"
+        ESTATE = "estate", "Estate or ward"
+        LSOA = "lsoa", "LSOA"
+
+    level = models.CharField(max_length=8, choices=Level.choices)
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="geographies"
+    )
+    # LSOAs do not nest in estates or wards: this is the analyst's best-fit lookup.
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    population = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+        verbose_name_plural = "geographies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "level", "code"], name="geography_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["area", "estate", "lsoa"]), name="geography_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """A measure that lasts across years, such as “All Crime” or “Juvenile reoffending rate”."""
+
+    partnership_path = "partnership"
+
+    class Measure(models.TextChoices):
+        COUNT = "count", "Count"
+        RATE = "rate", "Rate or proportion"
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", "Sum over periods and places"
+        RATIO = "ratio", "Recompute from numerator and denominator"
+        NONE = "none", "Do not aggregate"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=40, default="offences")
+    source = models.CharField(max_length=200)
+    measure = models.CharField(max_length=5, choices=Measure.choices, default=Measure.COUNT)
+    aggregation = models.CharField(
+        max_length=5, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    increase_is_bad = models.BooleanField(default=True)
+    licence = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(measure="count") | ~Q(aggregation="ratio"),
+                name="counts_do_not_use_ratio",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="rate") | ~Q(aggregation="sum"), name="rates_never_sum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One load of observations. Replacing data means swapping a batch for another atomically."""
+
+    partnership_path = "partnership"
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin import"
+        POLICE_UK = "police_uk", "police.uk street-level files"
+        DATA_RETURN = "data_return", "Partner data return"
+        DEMO = "demo", "Demo data"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="batches")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    key = models.CharField(
+        max_length=200,
+        help_text="What the batch covers, e.g. “police-uk:2019-01”: a new batch with the same key "
+        "replaces the old one.",
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    row_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name_plural = "import batches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "key"],
+                condition=Q(superseded_by__isnull=True),
+                name="one_current_batch_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.imported_at:%d %b %Y})"
+
+
+class Observation(models.Model):
+    """One value of an indicator for one period and place, from one import batch."""
+
+    partnership_path = "indicator__partnership"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="observations")
+    geography = models.ForeignKey(Geography, on_delete=models.PROTECT, related_name="observations")
+    period_type = models.CharField(max_length=4, choices=PeriodType.choices)
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    # Rates keep their parts so that roll-ups recompute them instead of adding percentages.
+    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "geography", "period_type", "period_start"],
+                name="one_value_per_indicator_place_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_type__in=PeriodType.values), name="observation_period_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "period_type", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period.label}: {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return Period(PeriodType(self.period_type), self.period_start)
+
+
+class IndicatorSelection(models.Model):
+    """An indicator chosen for a chapter, with the periods that chapter compares."""
+
+    partnership_path = "chapter__assessment__partnership"
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="selections")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="selections")
+    order = models.PositiveSmallIntegerField(default=0)
+    period_type = models.CharField(
+        max_length=4, choices=PeriodType.choices, default=PeriodType.FINANCIAL_YEAR
+    )
+    current_period_start = models.DateField()
+    comparison_period_start = models.DateField(
+        null=True, blank=True, help_text="Leave empty for a baseline year with no comparison."
+    )
+    share_of = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Show this indicator as a share of another, e.g. cannabis possession of all "
+        "drug offences.",
+    )
+    caveat = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["chapter", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chapter", "indicator"], name="indicator_once_per_chapter"
+            ),
+            models.CheckConstraint(
+                condition=Q(comparison_period_start__isnull=True)
+                | Q(comparison_period_start__lt=models.F("current_period_start")),
+                name="comparison_before_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} in {self.chapter}"
+
+    @property
+    def current_period(self) -> Period:
+        return Period(PeriodType(self.period_type), self.current_period_start)
+
+    @property
+    def comparison_period(self) -> Period | None:
+        if self.comparison_period_start is None:
+            return None
+        return Period(PeriodType(self.period_type), self.comparison_period_start)
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.comparison_period_start is None
+
+
+class Headline(models.Model):
+    """A statement for the headline summary, generated from an indicator selection or written."""
+
+    partnership_path = "assessment__partnership"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="headlines")
+    selection = models.ForeignKey(
+        IndicatorSelection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headlines",
+    )
+    text = models.TextField()
+    on_cover = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

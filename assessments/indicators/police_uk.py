@@ -1,0 +1,350 @@
+"""Import of police.uk street-level crime files (one CSV per force per month).
+
+The files are streamed row by row: memory holds one counter per month × LSOA × crime type, never
+the rows, so it does not grow with the size of the file. Each month becomes one import batch
+(key "police-uk:YYYY-MM"); importing a month again swaps its batch atomically, so counts are
+replaced, never doubled.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from assessments.core.models import Partnership, User
+from assessments.core.periods import PeriodType
+from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
+from assessments.indicators.selectors import POLICE_UK_INDICATOR_PREFIX, batch_totals_by_indicator
+
+SOURCE = "police.uk street-level crime (data.police.uk, Home Office)"
+LICENCE = "Open Government Licence v3.0"
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Source: data.police.uk (Home Office)."
+)
+REQUIRED_COLUMNS = ("Month", "LSOA code", "LSOA name", "Crime type")
+ASB = "Anti-social behaviour"
+CRIME_TYPES = (
+    ASB,
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+ALL_CRIME = "All crime excluding anti-social behaviour"
+INDICATOR_PREFIX = POLICE_UK_INDICATOR_PREFIX
+
+
+class PoliceUkFileError(ValueError):
+    """A file that is not a police.uk street-level CSV; nothing of the import is saved."""
+
+
+def indicator_code(crime_type: str) -> str:
+    return INDICATOR_PREFIX + slugify(crime_type)
+
+
+@dataclass
+class MonthTally:
+    """What one month of the files held: the counts and every row that was left out."""
+
+    rows_read: int = 0
+    outside_area: int = 0
+    without_lsoa: int = 0
+    # (LSOA code, crime type) -> number of rows
+    counts: Counter = field(default_factory=Counter)
+    lsoa_names: dict[str, str] = field(default_factory=dict)
+    files: set[str] = field(default_factory=set)
+
+    @property
+    def imported(self) -> int:
+        return self.rows_read - self.outside_area - self.without_lsoa
+
+
+def _rows(stream: BinaryIO, file_name: str) -> Iterable[dict[str, str]]:
+    # newline="" keeps CRLF files (2024 onwards) from leaving "\r" in the last column.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise PoliceUkFileError(
+            f"{file_name} is not a police.uk street-level file: it has no column "
+            f"{', '.join(repr(c) for c in missing)}."
+        )
+    yield from reader
+
+
+def _parse_month(value: str, file_name: str, line: int) -> dt.date:
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m").date()
+    except ValueError:
+        raise PoliceUkFileError(
+            f"{file_name}, line {line}: Month {value!r} is not a month like 2019-01."
+        ) from None
+
+
+def tally_files(
+    files: Iterable[tuple[str, BinaryIO]], area_prefix: str
+) -> dict[dt.date, MonthTally]:
+    """Count the rows of the files by month, LSOA and crime type; read only, nothing saved."""
+    prefix = area_prefix.strip().casefold() + " "
+    months: dict[dt.date, MonthTally] = defaultdict(MonthTally)
+    for file_name, stream in files:
+        for line, row in enumerate(_rows(stream, file_name), start=2):
+            tally = months[_parse_month(row["Month"], file_name, line)]
+            tally.files.add(file_name)
+            tally.rows_read += 1
+            code, name = row["LSOA code"].strip(), row["LSOA name"].strip()
+            if not code:
+                tally.without_lsoa += 1
+            elif not name.casefold().startswith(prefix):
+                tally.outside_area += 1
+            else:
+                crime_type = row["Crime type"].strip()
+                if crime_type not in CRIME_TYPES:
+                    raise PoliceUkFileError(
+                        f"{file_name}, line {line}: unknown crime type {crime_type!r}."
+                    )
+                tally.counts[code, crime_type] += 1
+                tally.lsoa_names.setdefault(code, name)
+    return dict(sorted(months.items()))
+
+
+def month_summary(tally: MonthTally) -> dict:
+    per_type = Counter()
+    for (_, crime_type), count in tally.counts.items():
+        per_type[crime_type] += count
+    return {
+        "rows_read": tally.rows_read,
+        "imported": tally.imported,
+        "outside_area": tally.outside_area,
+        "without_lsoa": tally.without_lsoa,
+        "lsoas": len(tally.lsoa_names),
+        "crime_types": {t: per_type[t] for t in CRIME_TYPES if per_type[t]},
+    }
+
+
+def police_uk_indicators(partnership: Partnership) -> dict[str, Indicator]:
+    """One indicator per crime type, plus all crime excluding anti-social behaviour."""
+    indicators = {}
+    for crime_type in (*CRIME_TYPES, ALL_CRIME):
+        name = f"{crime_type} (police.uk)"
+        indicators[crime_type], _ = Indicator.objects.get_or_create(
+            partnership=partnership,
+            code=indicator_code(crime_type),
+            defaults={
+                "name": name,
+                "unit": "incidents" if crime_type == ASB else "crimes",
+                "source": SOURCE,
+                "licence": LICENCE,
+            },
+        )
+    return indicators
+
+
+def _lsoas(partnership: Partnership, names: dict[str, str]) -> dict[str, Geography]:
+    existing = {
+        g.code: g
+        for g in Geography.objects.filter(
+            partnership=partnership, level=Geography.Level.LSOA, code__in=list(names)
+        )
+    }
+    new = [
+        Geography(partnership=partnership, level=Geography.Level.LSOA, code=code, name=name)
+        for code, name in names.items()
+        if code not in existing
+    ]
+    Geography.objects.bulk_create(new)
+    existing.update({g.code: g for g in new})
+    return existing
+
+
+def _observations(tally: MonthTally, month: dt.date, batch, indicators, lsoas):
+    all_crime = Counter()
+    for (code, crime_type), count in tally.counts.items():
+        if crime_type != ASB:
+            all_crime[code] += count
+        yield month_observation(indicators[crime_type], lsoas[code], batch, month, count)
+    for code, count in all_crime.items():
+        yield month_observation(indicators[ALL_CRIME], lsoas[code], batch, month, count)
+
+
+def month_observation(indicator, geography, batch, month: dt.date, count) -> Observation:
+    """One month's count at one place, as an import of police.uk files stores it."""
+    return Observation(
+        indicator=indicator,
+        geography=geography,
+        batch=batch,
+        period_type=PeriodType.MONTH,
+        period_start=month,
+        value=count,
+    )
+
+
+def batch_replace(
+    *, partnership: Partnership, key: str, source: str, **fields
+) -> tuple[ImportBatch, ImportBatch | None]:
+    """Create the current batch for a key, superseding (and emptying) the previous one.
+
+    Call inside a transaction. Only one batch per key may be current, so the new batch is
+    created pointing at the old one, then the pointers are turned round.
+    """
+    old = ImportBatch.objects.filter(
+        partnership=partnership, key=key, superseded_by__isnull=True
+    ).first()
+    batch = ImportBatch.objects.create(
+        partnership=partnership, key=key, source=source, superseded_by=old, **fields
+    )
+    if old is not None:
+        old.observations.all().delete()
+        old.superseded_by = batch
+        old.save(update_fields=["superseded_by"])
+        batch.superseded_by = None
+        batch.save(update_fields=["superseded_by"])
+    return batch, old
+
+
+def _save_month(partnership, month: dt.date, tally: MonthTally, indicators, user) -> ImportBatch:
+    batch, _ = batch_replace(
+        partnership=partnership,
+        key=f"police-uk:{month:%Y-%m}",
+        source=ImportBatch.Source.POLICE_UK,
+        file_name=", ".join(sorted(tally.files))[:255],
+        imported_by=user,
+        row_count=tally.imported,
+        summary=month_summary(tally),
+    )
+    lsoas = _lsoas(partnership, tally.lsoa_names)
+    Observation.objects.bulk_create(
+        _observations(tally, month, batch, indicators, lsoas), batch_size=2000
+    )
+    return batch
+
+
+def police_uk_import(
+    *,
+    partnership: Partnership,
+    files: Iterable[tuple[str, BinaryIO]],
+    lsoa_prefix: str | None = None,
+    user: User | None = None,
+) -> list[ImportBatch]:
+    """Import police.uk files for the partnership's area: all months, or none on any error."""
+    months = tally_files(files, lsoa_prefix or partnership.area_name)
+    with transaction.atomic():
+        indicators = police_uk_indicators(partnership)
+        return [
+            _save_month(partnership, month, tally, indicators, user)
+            for month, tally in months.items()
+        ]
+
+
+def police_uk_summary(batches: Iterable[ImportBatch]) -> dict[str, dict]:
+    """Per month: rows read, imported, left out, and the counts per crime type, as stored."""
+    summary = {}
+    for batch in batches:
+        month = batch.key.removeprefix("police-uk:")
+        stored = batch_totals_by_indicator(batch)
+        summary[month] = {
+            **{k: batch.summary[k] for k in ("rows_read", "outside_area", "without_lsoa")},
+            "imported": int(
+                sum(v for code, v in stored.items() if code != indicator_code(ALL_CRIME))
+            ),
+            "crime_types": {
+                crime_type: int(stored[indicator_code(crime_type)])
+                for crime_type in CRIME_TYPES
+                if stored.get(indicator_code(crime_type))
+            },
+            "all_crime_excluding_asb": int(stored.get(indicator_code(ALL_CRIME), 0)),
+        }
+    return summary
+
+
+# Admin uploads wait between preview and confirmation in private media, under a random token.
+UPLOADS = "police-uk-uploads"
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _upload_dir(token: str) -> Path:
+    if not TOKEN.match(token):
+        raise PoliceUkFileError("The upload has expired; choose the files again.")
+    return Path(settings.MEDIA_ROOT) / UPLOADS / token
+
+
+def police_uk_upload_store(files) -> str:
+    """Keep uploaded files (Django UploadedFile) for the confirmation step; returns a token."""
+    discard_abandoned_uploads(UPLOADS)
+    token = uuid.uuid4().hex
+    folder = _upload_dir(token)
+    folder.mkdir(parents=True)
+    for number, upload in enumerate(files):
+        # Our own file names: the user's name is kept only as text after the number.
+        with (folder / f"{number:03d}-{Path(upload.name).name}").open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    return token
+
+
+def discard_abandoned_uploads(folder_name: str) -> int:
+    """Previews that were never confirmed leave their files behind: clear those older than
+    UPLOAD_RETENTION_HOURS (at each upload, and daily by the housekeeping job)."""
+    root = Path(settings.MEDIA_ROOT) / folder_name
+    cutoff = time.time() - settings.UPLOAD_RETENTION_HOURS * 3600
+    old = [f for f in root.glob("*") if TOKEN.match(f.name) and f.stat().st_mtime < cutoff]
+    for folder in old:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(old)
+
+
+def police_uk_upload_tally(token: str, area_prefix: str) -> dict[dt.date, MonthTally]:
+    with ExitStack() as stack:
+        return tally_files(_open_upload(token, stack), area_prefix)
+
+
+def police_uk_upload_import(
+    *, token: str, partnership: Partnership, lsoa_prefix: str | None, user: User
+) -> list[ImportBatch]:
+    """Import the stored upload, then delete it."""
+    with ExitStack() as stack:
+        batches = police_uk_import(
+            partnership=partnership,
+            files=_open_upload(token, stack),
+            lsoa_prefix=lsoa_prefix,
+            user=user,
+        )
+    police_uk_upload_discard(token)
+    return batches
+
+
+def police_uk_upload_discard(token: str) -> None:
+    shutil.rmtree(_upload_dir(token), ignore_errors=True)
+
+
+def _open_upload(token: str, stack: ExitStack) -> list[tuple[str, BinaryIO]]:
+    folder = _upload_dir(token)
+    if not folder.is_dir():
+        raise PoliceUkFileError("The upload has expired; choose the files again.")
+    paths = sorted(folder.iterdir())
+    return [(path.name.split("-", 1)[1], stack.enter_context(path.open("rb"))) for path in paths]

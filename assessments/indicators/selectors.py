@@ -1,0 +1,217 @@
+"""Reads of indicator data: roll-ups by period and place, and chapters with their selections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+
+from assessments.core.models import Assessment, Chapter, Recommendation
+from assessments.core.periods import Period, PeriodType, add_months
+from assessments.indicators.models import (
+    Geography,
+    ImportBatch,
+    Indicator,
+    IndicatorSelection,
+    Observation,
+)
+
+# Codes of the indicators the police.uk import creates: this prefix, then the crime type's slug.
+POLICE_UK_INDICATOR_PREFIX = "police-uk-"
+
+
+def partnership_area(partnership_id: int) -> Geography | None:
+    return Geography.objects.filter(
+        partnership_id=partnership_id, level=Geography.Level.AREA
+    ).first()
+
+
+# Roll-ups: a period's value is read as stored when it is, or summed from its months; a place's
+# value as stored when it is, or summed from its LSOAs (an estate through the analyst's best-fit
+# lookup, the partnership area from all its LSOAs). A count sums; a rate is recomputed from its
+# numerator and denominator, never added up; an indicator that does not aggregate is only read.
+# Nothing is stored as a total, so nothing can drift from the data.
+
+
+def _place_filter(indicator: Indicator, geography: Geography) -> Q:
+    direct = Q(geography=geography)
+    if geography.level == Geography.Level.LSOA:
+        return direct
+    if Observation.objects.filter(direct, indicator=indicator).exists():
+        return direct
+    if indicator.aggregation == Indicator.Aggregation.NONE:
+        return direct
+    lsoas = Q(geography__level=Geography.Level.LSOA)
+    if geography.level == Geography.Level.ESTATE:
+        return lsoas & Q(geography__parent=geography)
+    return lsoas & Q(geography__partnership_id=geography.partnership_id)
+
+
+def _combine(indicator: Indicator, total: dict | None) -> Decimal | None:
+    """The value of grouped rows (sums of value, numerator, denominator and a row count)."""
+    if not total:
+        return None
+    if indicator.aggregation == Indicator.Aggregation.RATIO:
+        return total["num"] / total["den"] * 100 if total["den"] else None
+    if indicator.aggregation == Indicator.Aggregation.NONE:
+        return total["value"] if total["rows"] == 1 else None
+    return total["value"]
+
+
+def _add(into: dict, row: dict) -> None:
+    for key in ("value", "num", "den", "rows"):
+        into[key] = (into.get(key) or 0) + (row[key] or 0)
+
+
+def indicator_series(
+    indicator: Indicator, geography: Geography, periods: list[Period]
+) -> list[tuple[Period, Decimal | None]]:
+    """The indicator's value for each period at one place (None where there is no data)."""
+    if not periods:
+        return []
+    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    grouped = (
+        Observation.objects.filter(
+            _place_filter(indicator, geography),
+            indicator=indicator,
+            period_start__gte=start,
+            period_start__lt=end,
+            period_type__in={PeriodType.MONTH, *(p.type for p in periods)},
+        )
+        .values("period_type", "period_start")
+        .annotate(
+            value=Sum("value"), num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")
+        )
+        .order_by()
+    )
+    stored = {(row["period_type"], row["period_start"]): row for row in grouped}
+    series = []
+    for period in periods:
+        total = stored.get((period.type, period.start))
+        if total is None and indicator.aggregation != Indicator.Aggregation.NONE:
+            total = {}
+            for month in period.months():
+                if (PeriodType.MONTH, month.start) in stored:
+                    _add(total, stored[PeriodType.MONTH, month.start])
+        series.append((period, _combine(indicator, total)))
+    return series
+
+
+def indicator_value(indicator: Indicator, geography: Geography, period: Period) -> Decimal | None:
+    """The indicator's value for one place and period, or None when there is no data."""
+    return indicator_series(indicator, geography, [period])[0][1]
+
+
+def quarters_of(first: Period, last: Period) -> list[Period]:
+    """The quarters from the start of one period to the end of another."""
+    quarters, start = [], first.start
+    while start < last.end:
+        quarters.append(Period(PeriodType.QUARTER, start))
+        start = add_months(start, 3)
+    return quarters
+
+
+# Breakdowns by place, for appendices and public tables (one query per source level).
+
+
+def geographies_at_level(partnership_id: int, level: str) -> QuerySet[Geography]:
+    """The partnership's places at one level (area, estate or lsoa), by name."""
+    return Geography.objects.filter(partnership_id=partnership_id, level=level).order_by("name")
+
+
+def _grouped_totals(rows: QuerySet, place_field: str) -> dict[tuple[int, int], dict]:
+    grouped = (
+        rows.values("indicator_id", place_field)
+        .annotate(
+            value=Sum("value"), num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")
+        )
+        .order_by()
+    )
+    return {(row["indicator_id"], row[place_field]): row for row in grouped}
+
+
+def indicator_totals_by_geography(
+    indicators: Iterable[Indicator], level: str, period: Period
+) -> dict[int, dict[int, Decimal | None]]:
+    """{indicator id: {geography id: value}} for every place of a level with data in the period.
+
+    Values stored for the place and period win; otherwise months and LSOAs roll up (an estate
+    from the LSOAs its best-fit lookup gives it). Places without data are absent.
+    """
+    indicators = {indicator.pk: indicator for indicator in indicators}
+    in_period = Q(period_type=period.type, period_start=period.start) | Q(
+        period_type=PeriodType.MONTH, period_start__gte=period.start, period_start__lt=period.end
+    )
+    rows = Observation.objects.filter(in_period, indicator_id__in=list(indicators))
+    exact = Q(period_type=period.type, period_start=period.start)
+    sources = []  # finest first, so that a value stored for the place and period wins
+    if level == Geography.Level.ESTATE:
+        from_lsoas = rows.filter(
+            geography__level=Geography.Level.LSOA, geography__parent__isnull=False
+        )
+        sources.append(_grouped_totals(from_lsoas, "geography__parent_id"))
+    elif level == Geography.Level.AREA:
+        area_of_lsoas = Geography.objects.filter(
+            level=Geography.Level.AREA, partnership_id=OuterRef("geography__partnership_id")
+        ).values("pk")[:1]
+        from_lsoas = rows.filter(geography__level=Geography.Level.LSOA).annotate(
+            area_id=Subquery(area_of_lsoas)
+        )
+        sources.append(_grouped_totals(from_lsoas, "area_id"))
+    at_level = rows.filter(geography__level=level)
+    sources.append(_grouped_totals(at_level.exclude(exact), "geography_id"))
+    sources.append(_grouped_totals(at_level.filter(exact), "geography_id"))
+    merged: dict[tuple[int, int], dict] = {}
+    for source in sources:
+        merged.update(source)
+    result: dict[int, dict[int, Decimal | None]] = {pk: {} for pk in indicators}
+    for (indicator_id, geography_id), total in merged.items():
+        if geography_id is not None:
+            result[indicator_id][geography_id] = _combine(indicators[indicator_id], total)
+    return result
+
+
+def batch_totals_by_indicator(batch: ImportBatch) -> dict[str, Decimal]:
+    """{indicator code: sum of the batch's values}: what an import actually stored."""
+    rows = batch.observations.values("indicator__code").annotate(total=Sum("value")).order_by()
+    return {row["indicator__code"]: row["total"] for row in rows}
+
+
+def indicators_by_code(partnership_id: int, codes: Iterable[str]) -> dict[str, Indicator]:
+    found = Indicator.objects.filter(partnership_id=partnership_id, code__in=list(codes))
+    return {indicator.code: indicator for indicator in found}
+
+
+def has_lsoa_data(indicator: Indicator) -> bool:
+    return indicator.observations.filter(geography__level=Geography.Level.LSOA).exists()
+
+
+def police_uk_indicators_of(partnership_id: int) -> QuerySet[Indicator]:
+    """The partnership's police.uk indicators (one per crime type and all crime), by name."""
+    return Indicator.objects.filter(
+        partnership_id=partnership_id, code__startswith=POLICE_UK_INDICATOR_PREFIX
+    ).order_by("name")
+
+
+def _chapters_with_content(assessment: Assessment) -> QuerySet[Chapter]:
+    """Chapters with their recommendations and indicator selections prefetched."""
+    return assessment.chapters.select_related("lead_organisation", "theme").prefetch_related(
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.select_related("board_outcome").order_by("order", "pk"),
+        ),
+        Prefetch(
+            "selections",
+            queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
+        ),
+    )
+
+
+def chapter_for_page(assessment: Assessment, slug: str) -> Chapter | None:
+    return _chapters_with_content(assessment).filter(slug=slug).first()
+
+
+def chapters_for_report(assessment: Assessment) -> QuerySet[Chapter]:
+    """Every chapter with what the PDF shows of it, in a fixed number of queries."""
+    return _chapters_with_content(assessment).order_by("order")

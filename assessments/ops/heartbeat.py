@@ -1,0 +1,21 @@
+"""Worker heartbeats: a row written by a Celery worker proves the queue is consumed."""
+
+import datetime as dt
+import socket
+
+from django.utils import timezone
+
+from assessments.core.jobs import task
+from assessments.ops.models import WorkerHeartbeat
+
+
+def heartbeat_request(*, queue: str = "default") -> None:
+    """Ask a worker to write a heartbeat, once the current transaction commits."""
+
+    task("record_heartbeat_task").apply_async_on_commit(kwargs={"queue": queue}, queue=queue)
+
+
+def heartbeat_record(*, queue: str) -> WorkerHeartbeat:
+    """Write this worker's heartbeat and forget those older than a day."""
+    WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
+    return WorkerHeartbeat.objects.create(hostname=socket.gethostname(), queue=queue)

@@ -1,0 +1,152 @@
+"""Admin of an assessment and its chapters, with the inlines of every feature below, and of the
+board's decision.
+
+The assessment's admin lives here, in the highest layer that admin needs, because its inlines and
+actions come from appendices, indicators, reporting and publication itself."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.appendices.admin import AppendixInline
+from assessments.core.admin import ChapterInline, PurposeInline, RecommendationInline
+from assessments.core.admin_base import ScopedAdmin, ScopedHistoryMixin, ScopedMixin
+from assessments.core.models import (
+    Assessment,
+    Chapter,
+)
+from assessments.indicators.admin import SelectionInline
+from assessments.publication.models import BoardDecision, RecommendationOutcome, StatutoryCoverage
+from assessments.publication.permissions import can_start_next_assessment
+from assessments.publication.services import board
+from assessments.publication.services import rollover as rollover_service
+from assessments.reporting.exports import report_export_request
+from assessments.reporting.models import ReportExport
+from assessments.reporting.permissions import can_request_export
+
+
+class StatutoryCoverageInline(ScopedMixin, admin.TabularInline):
+    model = StatutoryCoverage
+    extra = 0
+    fields = ["requirement", "chapters", "note"]
+    verbose_name = "statutory requirement covered"
+    verbose_name_plural = "statutory checklist (SI 2007/1830): the chapters that cover each"
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedAdmin):
+    list_display = ["title", "partnership", "year", "status", "status_changed_at"]
+    list_filter = ["status", "partnership", "year"]
+    search_fields = ["title"]
+    date_hierarchy = "status_changed_at"
+    inlines = [PurposeInline, ChapterInline, AppendixInline, StatutoryCoverageInline]
+    actions = ["prepare_pdfs", "start_next_assessment"]
+    fieldsets = (
+        (None, {"fields": ("partnership", "year", "title")}),
+        ("Status", {"fields": ("status", "status_changed_at", "consultation_closes_on")}),
+        ("Report author", {"fields": ("author_name", "author_role", "author_telephone")}),
+        ("Cover paper", {"fields": ("background",)}),
+        ("Consultation", {"fields": ("consultation_pages",)}),
+    )
+    # Status changes go through the site's workflow (consultation/services/workflow.py), which
+    # checks roles and records each step; admin shows them but does not change them.
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "consultation_closes_on",
+        "consultation_pages",
+    ]
+
+    @admin.display(description="On the site")
+    def consultation_pages(self, obj: Assessment) -> str:
+        # Analyst screens live on the site; admin links to them.
+        if obj.pk is None:
+            return "Save the assessment first."
+        feedback = reverse("feedback", args=[obj.partnership.slug, obj.year])
+        returns = reverse("data_returns_tracking", args=[obj.partnership.slug, obj.year])
+        dashboard = reverse("dashboard", args=[obj.partnership.slug, obj.year])
+        return format_html(
+            '<a href="{}">Dashboard</a> · <a href="{}">Review the feedback</a> · '
+            '<a href="{}">Workflow and history</a> · <a href="{}">Data returns from partners</a>',
+            dashboard,
+            feedback,
+            obj.get_absolute_url(),
+            returns,
+        )
+
+    @admin.action(description="Prepare the PDFs (public and restricted)")
+    def prepare_pdfs(self, request, queryset):
+        """Queue (or reuse) both variants of each selected assessment's report."""
+        for assessment in queryset.select_related("partnership"):
+            for variant in ReportExport.Variant:
+                if not can_request_export(request.user, assessment, variant):
+                    continue
+                export = report_export_request(
+                    assessment=assessment, user=request.user, variant=variant
+                )
+                link = format_html(
+                    '<a href="{}">{} PDF of {}</a>: {}',
+                    export.get_absolute_url(),
+                    export.get_variant_display(),
+                    assessment,
+                    export.get_status_display().lower(),
+                )
+                self.message_user(request, link, messages.SUCCESS)
+
+    @admin.action(description="Start next year's assessment from this one")
+    def start_next_assessment(self, request, queryset):
+        """Copy each selected assessment's structure into a draft for the following year."""
+        for source in queryset.select_related("partnership"):
+            if not can_start_next_assessment(request.user, source):
+                self.message_user(
+                    request,
+                    f"Only the analyst of {source.partnership} can do that.",
+                    messages.ERROR,
+                )
+                continue
+            rollover = rollover_service.assessment_start_next(source=source)
+            target = rollover.assessment
+            done = "started as a draft" if rollover.created else "already exists; left unchanged"
+            link = format_html(
+                '<a href="{}">{}</a> {}', target.get_absolute_url(), target.title, done
+            )
+            self.message_user(request, link, messages.SUCCESS)
+
+
+@admin.register(Chapter)
+class ChapterAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+    list_display = ["title", "assessment", "order", "lead_organisation", "updated_at"]
+    list_filter = ["assessment__partnership", "assessment__year", "lead_organisation"]
+    search_fields = ["title", "summary", "narrative"]
+    ordering = ["assessment", "order"]
+    list_select_related = ["assessment", "lead_organisation"]
+    inlines = [SelectionInline, RecommendationInline]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class RecommendationOutcomeInline(ScopedMixin, admin.TabularInline):
+    model = RecommendationOutcome
+    extra = 0
+    fields = ["recommendation", "outcome", "notes"]
+
+
+@admin.register(BoardDecision)
+class BoardDecisionAdmin(ScopedAdmin):
+    list_display = ["assessment", "met_on", "recorded_by", "recorded_at"]
+    list_select_related = ["assessment__partnership", "recorded_by"]
+    inlines = [RecommendationOutcomeInline]
+    fields = ["assessment", "met_on", "priorities", "notes"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Adopted recommendations are accepted, rejected ones dropped: next year carries the rest.
+        changed = board.board_outcomes_apply(decision=form.instance)
+        if changed:
+            self.message_user(request, f"{changed} recommendation(s) moved on by the decision.")

@@ -1,0 +1,50 @@
+"""What the assessment and chapter pages show of publication and the yearly cycle, as template
+context: the public PDF, the "last updated" note, previous and next chapters, links to the cover
+paper and the comparisons. views.py calls the two functions below."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from assessments.core.models import Assessment, Chapter
+from assessments.core.permissions import can_view_working_papers, is_public
+from assessments.core.selectors import neighbouring_chapters
+from assessments.publication.selectors import (
+    board_decision_of,
+    publication_correction,
+    statutory_checklist,
+)
+from assessments.reporting.documents import report_identity
+from assessments.reporting.models import ReportExport
+from assessments.reporting.selectors import latest_public_report
+
+
+def _public_pdf(assessment: Assessment) -> ReportExport | None:
+    identity = report_identity(
+        assessment=assessment, variant=ReportExport.Variant.PUBLIC, appendices=[]
+    )
+    return latest_public_report(assessment, identity.content_hash)
+
+
+def assessment_publication_context(request: HttpRequest, assessment: Assessment) -> dict:
+    published = is_public(assessment)
+    working_papers = can_view_working_papers(request.user, assessment)
+    return {
+        "correction": publication_correction(assessment) if published else None,
+        "public_pdf": _public_pdf(assessment) if published else None,
+        "can_view_working_papers": working_papers,
+        "board_decision": board_decision_of(assessment),
+        "statutory_checklist": statutory_checklist(assessment) if working_papers else [],
+    }
+
+
+def chapter_publication_context(request: HttpRequest, chapter: Chapter) -> dict:
+    assessment = chapter.assessment
+    previous, following = neighbouring_chapters(assessment, chapter)
+    published = is_public(assessment)
+    return {
+        "previous_chapter": previous,
+        "next_chapter": following,
+        "correction": publication_correction(assessment) if published else None,
+        "can_view_working_papers": can_view_working_papers(request.user, assessment),
+    }

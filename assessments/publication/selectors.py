@@ -1,0 +1,95 @@
+"""Reads of publication: the approved text, corrections, the checklist and the board's decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from assessments.consultation.models import (
+    WorkflowEvent,
+)
+from assessments.core.models import Assessment, Chapter
+from assessments.publication.models import (
+    BoardDecision,
+    RecommendationOutcome,
+    StatutoryRequirement,
+)
+
+
+def publication_correction(assessment: Assessment) -> WorkflowEvent | None:
+    """The last take-down for correction, once the assessment is published again: its date and
+    reason are the public "last updated" note. None for an assessment never corrected."""
+    events = assessment.workflow_events.filter(
+        action__in=[WorkflowEvent.Action.PUBLISH, WorkflowEvent.Action.UNPUBLISH]
+    ).order_by("-at", "-pk")
+    latest_two = list(events[:2])
+    if len(latest_two) < 2 or latest_two[0].action != WorkflowEvent.Action.PUBLISH:
+        return None
+    taken_down = latest_two[1]
+    if taken_down.action != WorkflowEvent.Action.UNPUBLISH:
+        return None
+    taken_down.republished_at = latest_two[0].at
+    return taken_down
+
+
+def chapter_as_approved(chapter: Chapter):
+    """The chapter's recorded version at the assessment's last approval, or None."""
+    approved = (
+        chapter.assessment.workflow_events.filter(action=WorkflowEvent.Action.APPROVE)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if approved is None:
+        return None
+    return chapter.history.filter(history_date__lte=approved).order_by("-history_date").first()
+
+
+@dataclass
+class ChecklistItem:
+    requirement: str
+    label: str
+    chapters: list
+    note: str
+
+    @property
+    def is_covered(self) -> bool:
+        return bool(self.chapters)
+
+
+def statutory_checklist(assessment: Assessment) -> list[ChecklistItem]:
+    """Every requirement of the 2007 regulations with the chapters the analyst mapped to it
+    (none: not yet covered), in two queries."""
+    mapped = {
+        coverage.requirement: coverage
+        for coverage in assessment.statutory_coverage.prefetch_related(
+            Prefetch("chapters", queryset=Chapter.objects.order_by("order"))
+        )
+    }
+    items = []
+    for requirement in StatutoryRequirement:
+        coverage = mapped.get(requirement.value)
+        items.append(
+            ChecklistItem(
+                requirement=requirement.value,
+                label=requirement.label,
+                chapters=list(coverage.chapters.all()) if coverage else [],
+                note=coverage.note if coverage else "",
+            )
+        )
+    return items
+
+
+def board_decision_of(assessment: Assessment):
+    """The board's decision with its outcomes, or None before the meeting is recorded."""
+    return (
+        BoardDecision.objects.filter(assessment=assessment)
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=RecommendationOutcome.objects.select_related("recommendation__chapter"),
+            )
+        )
+        .first()
+    )

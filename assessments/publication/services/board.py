@@ -1,0 +1,33 @@
+"""The board's decision on an assessment: each recommendation's outcome moves the
+recommendation along, so that next year's roll-over carries exactly the ones still open."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from assessments.core.models import Recommendation
+from assessments.publication.models import BoardDecision, RecommendationOutcome
+
+Outcome = RecommendationOutcome.Outcome
+
+# Adopted becomes work to do; rejected is dropped; noted stays as it was.
+STATUS_AFTER = {
+    Outcome.ADOPTED: Recommendation.Status.ACCEPTED,
+    Outcome.REJECTED: Recommendation.Status.DROPPED,
+}
+
+
+@transaction.atomic
+def board_outcomes_apply(*, decision: BoardDecision) -> int:
+    """Set each decided recommendation's status from the board's outcome; returns how many
+    changed. Safe to run again: a recommendation already in its status is left alone."""
+    changed = 0
+    for outcome in decision.outcomes.select_related("recommendation"):
+        status = STATUS_AFTER.get(outcome.outcome)
+        recommendation = outcome.recommendation
+        if status is None or recommendation.status == status:
+            continue
+        recommendation.status = status
+        recommendation.save(update_fields=["status"])  # recorded in its history
+        changed += 1
+    return changed

@@ -1,0 +1,125 @@
+"""The board's cover paper ("Discussion and Decision Report"), built from the assessment.
+
+One context feeds the site page and the PDF (through reporting/documents.py's DOCUMENTS), so the
+two always say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+from assessments.core.markdown import render_markdown
+from assessments.core.models import Assessment, PurposeItem
+from assessments.indicators.headlines import cover_headlines
+from assessments.publication.selectors import ChecklistItem, statutory_checklist
+from assessments.reporting.documents import page_head
+
+NUMBER_WORDS = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+
+RECOMMENDATIONS_PARAGRAPH = (
+    "A section features at the end of each chapter with general recommendations based on "
+    "analysis of the themes and concerns identified from the previous year's data, as well as "
+    "patterns emergent from wider national trends. These recommendations should be considered "
+    "as provisional suggestions designed to stimulate wider partnership discussion around "
+    "potential strategic priorities for the coming years."
+)
+
+
+@dataclass
+class CoverPaper:
+    assessment: Assessment
+    priorities: list[PurposeItem]
+    statutory: list[PurposeItem]
+    ask: str
+    background: list[str]
+    themes: list[str]
+    appendices: str
+    headlines: list[str]
+    checklist: list[ChecklistItem]
+
+    recommendations_paragraph: str = RECOMMENDATIONS_PARAGRAPH
+
+    @property
+    def themes_number(self) -> int:
+        """Paragraph numbers of section 4 follow the background's own paragraphs."""
+        return len(self.background) + 1
+
+
+def _ask(assessment: Assessment) -> str:
+    if assessment.status in (Assessment.Status.DRAFT, Assessment.Status.CONSULTATION):
+        return (
+            f"The draft {assessment.title} is presented to the Partnership for their feedback "
+            "and input."
+        )
+    return f"The {assessment.title} is presented to the Partnership for approval."
+
+
+def _appendices_paragraph(assessment: Assessment) -> str:
+    """How many appendices there are and what they break down; never their titles or content,
+    which only their grantees may read."""
+    kinds = [appendix.get_kind_display().lower() for appendix in assessment.appendices.all()]
+    if not kinds:
+        return "No appendices are included within the report."
+    count = NUMBER_WORDS[len(kinds)] if len(kinds) < len(NUMBER_WORDS) else str(len(kinds))
+    noun = "appendix is" if len(kinds) == 1 else "appendices are"
+    return (
+        f"{count} {noun} included within the report ({'; '.join(kinds)}). It should be noted "
+        "that the appendices are conceived to facilitate a discussion around the strategic "
+        "priorities of the Partnership, and are therefore not for public circulation."
+    )
+
+
+def cover_paper(assessment: Assessment) -> CoverPaper:
+    """Everything the cover paper says, from the assessment's rows and headline wording."""
+    purposes = list(assessment.purposes.all())
+    return CoverPaper(
+        assessment=assessment,
+        priorities=[p for p in purposes if p.kind == PurposeItem.Kind.PRIORITY],
+        statutory=[p for p in purposes if p.kind == PurposeItem.Kind.STATUTORY],
+        ask=_ask(assessment),
+        background=[text for _, text in render_markdown(assessment.background).paragraphs],
+        themes=[chapter.theme.name for chapter in assessment.chapters.select_related("theme")],
+        appendices=_appendices_paragraph(assessment),
+        headlines=[item.headline.text for item in cover_headlines(assessment)],
+        checklist=statutory_checklist(assessment),
+    )
+
+
+def cover_paper_html(*, assessment: Assessment, variant: str, appendices) -> str:
+    """The self-contained HTML of the cover paper for the PDF (it has no restricted variant)."""
+    head = page_head(
+        assessment,
+        title="Discussion and Decision Report",
+        description=f"The board's cover paper of {assessment.title}.",
+    )
+    return render_to_string("pdf/cover_paper.html", {**head, "paper": cover_paper(assessment)})
+
+
+# What the cover paper shows beyond the report's own inputs, for its PDF's content hash: its tick
+# boxes, the headlines' wording and the count of appendices by kind, and its own templates.
+COVER_PAPER_TEMPLATES = (
+    "assessments/includes/cover_paper_body.html",
+    "assessments/includes/cover_paper_boxes.html",
+    "assessments/includes/statutory_checklist.html",
+)
+
+
+def cover_paper_inputs(assessment: Assessment) -> dict:
+    return {
+        "purposes": list(
+            assessment.purposes.order_by("pk").values_list(
+                "kind", "label", "addressed", "detail", "order"
+            )
+        ),
+        "headlines": list(
+            assessment.headlines.order_by("pk").values_list("text", "on_cover", "order")
+        ),
+        "appendix_kinds": list(assessment.appendices.order_by("pk").values_list("kind")),
+        "statutory_coverage": list(
+            assessment.statutory_coverage.order_by("pk", "chapters__pk").values_list(
+                "requirement", "note", "chapters__pk"
+            )
+        ),
+    }

@@ -1,0 +1,169 @@
+"""The assessment as people read it on the site, and publication's own pages.
+
+The home page, an assessment's page and its chapters show each reader what their role and the
+assessment's status allow (a page the user may not see answers 404 to a signed-in user, so that
+a restricted object's existence is not revealed, and sends a signed-out user to sign in); then
+the board's cover paper, a chapter compared with last year's and with its approved version, the
+board meeting and the accessibility statement."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessments.appendices.permissions import appendices_visible_to
+from assessments.consultation.page_context import (
+    assessment_consultation_context,
+    chapter_consultation_context,
+)
+from assessments.consultation.selectors import answers_by_recommendation, feedback_counts
+from assessments.consultation.services import reading
+from assessments.core.chapter_figures import site_narrative
+from assessments.core.models import Assessment
+from assessments.core.permissions import can_view_working_papers
+from assessments.core.selectors import (
+    assessments_for_home,
+    chapter_figure_by_url,
+    chapter_last_year,
+    chapters_for_contents,
+)
+from assessments.core.views import assessment_context, refuse, visible_assessment
+from assessments.data_returns.permissions import can_manage_data_requests, data_requests_for
+from assessments.indicators.chapter_charts import chapter_charts
+from assessments.indicators.headlines import cover_headlines, figure_for
+from assessments.indicators.selectors import chapter_for_page, partnership_area
+from assessments.publication.page_context import (
+    assessment_publication_context,
+    chapter_publication_context,
+)
+from assessments.publication.selectors import board_decision_of, chapter_as_approved
+from assessments.publication.services.compare import indicators_side_by_side, narrative_diff
+from assessments.publication.services.cover_paper import cover_paper
+from assessments.reporting.models import ReportExport
+from assessments.reporting.permissions import (
+    can_request_public_export,
+    can_request_restricted_export,
+)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    assessments = assessments_for_home(request.user)
+    context = {"assessments": assessments, "nav": "home"}
+    context["data_requests"] = data_requests_for(request.user).exists()
+    return render(request, "assessments/home.html", context)
+
+
+def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None:
+        return refuse(request)
+    context = assessment_context(request, assessment)
+    chapters = list(chapters_for_contents(assessment))
+    context |= {
+        "chapters": chapters,
+        "appendices": appendices_visible_to(request.user, assessment),
+        "purposes": assessment.purposes.all(),
+        "cover_headlines": cover_headlines(assessment),
+        "can_request_public_pdf": can_request_public_export(request.user, assessment),
+        "can_request_restricted_pdf": can_request_restricted_export(request.user, assessment),
+        "data_requests": data_requests_for(request.user).filter(assessment=assessment).exists(),
+        "can_track_returns": can_manage_data_requests(request.user, assessment),
+    }
+    context |= assessment_consultation_context(request, assessment, chapters)
+    context |= assessment_publication_context(request, assessment)
+    return render(request, "assessments/assessment.html", context)
+
+
+def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    assessment = visible_assessment(request, slug, year)
+    chapter = assessment and chapter_for_page(assessment, chapter_slug)
+    if not chapter:
+        return refuse(request)
+    area = partnership_area(assessment.partnership_id)
+    context = assessment_context(request, assessment)
+    if request.GET.get("as") == "partner" and context["can_edit"]:
+        # The analyst's "view as partner": the page without the analyst's controls.
+        context |= {"role": "partner", "can_edit": False, "viewing_as_partner": True}
+    context |= {
+        "chapter": chapter,
+        "narrative": site_narrative(chapter),
+        "figures": [figure_for(selection, area) for selection in chapter.selections.all()],
+        "charts": chapter_charts(chapter, area),
+        "recommendations": chapter.recommendations.all(),
+    }
+    context |= chapter_consultation_context(request, chapter, context["narrative"])
+    context |= chapter_publication_context(request, chapter)
+    reading.chapter_mark_read(user=request.user, chapter=chapter)
+    return render(request, "assessments/chapter.html", context)
+
+
+def _working_papers_of(request: HttpRequest, slug: str, year: int) -> Assessment | None:
+    """The assessment in the URL, if the user may read its working papers (the board's)."""
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None or not can_view_working_papers(request.user, assessment):
+        return None
+    return assessment
+
+
+def cover_paper_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    assessment = _working_papers_of(request, slug, year)
+    if assessment is None:
+        return refuse(request)
+    context = assessment_context(request, assessment) | {
+        "paper": cover_paper(assessment),
+        "cover_kind": ReportExport.Kind.COVER_PAPER,
+        "cover_variant": ReportExport.Variant.PUBLIC,
+    }
+    return render(request, "assessments/cover_paper.html", context)
+
+
+def chapter_compare(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    assessment = visible_assessment(request, slug, year)
+    chapter = assessment and chapter_for_page(assessment, chapter_slug)
+    if not chapter or not can_view_working_papers(request.user, assessment):
+        return refuse(request)
+    last_year = chapter_last_year(chapter)
+    approved = chapter_as_approved(chapter)
+    context = assessment_context(request, assessment) | {
+        "chapter": chapter,
+        "last_year": last_year,
+        "last_year_diff": narrative_diff(last_year.narrative, chapter.narrative)
+        if last_year
+        else None,
+        "approved": approved,
+        "approved_diff": narrative_diff(approved.narrative, chapter.narrative)
+        if approved
+        else None,
+        "side_by_side": indicators_side_by_side(chapter, last_year),
+    }
+    return render(request, "assessments/chapter_compare.html", context)
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")
+
+
+def board_meeting(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Everything the board reads before its meeting, on one page."""
+    assessment = _working_papers_of(request, slug, year)
+    if assessment is None:
+        return refuse(request)
+    context = assessment_context(request, assessment) | {
+        "feedback": feedback_counts(assessment),
+        "answers": answers_by_recommendation(assessment),
+        "can_request_restricted_pdf": can_request_restricted_export(request.user, assessment),
+        "can_request_public_pdf": can_request_public_export(request.user, assessment),
+        "board_decision": board_decision_of(assessment),
+    }
+    return render(request, "assessments/board_meeting.html", context)
+
+
+def chapter_figure(
+    request: HttpRequest, slug: str, year: int, chapter_slug: str, number: int
+) -> HttpResponse:
+    """A figure's image, for whoever may read the chapter (media has no public URL)."""
+    assessment = visible_assessment(request, slug, year)
+    figure = assessment and chapter_figure_by_url(assessment, chapter_slug, number)
+    if not figure:
+        return refuse(request)
+    return FileResponse(figure.image.open("rb"))

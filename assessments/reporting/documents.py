@@ -1,0 +1,326 @@
+"""The documents of the PDF exports: their HTML, the registry of kinds, and their identity.
+
+An export is identified by what it contains: a hash of every input of the document (rows, import
+batches, design files, renderer version) and its audience, the ids of the restricted appendices
+in it, so that an identical request for unchanged content reuses the stored file (exports.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import mimetypes
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from assessments.appendices.models import Appendix
+from assessments.appendices.permissions import appendices_visible_to
+from assessments.core.chapter_figures import figure_html, narrative_with_figures
+from assessments.core.context_processors import SERVICE_NAME
+from assessments.core.markdown import Rendered, render_markdown
+from assessments.core.models import Assessment, Chapter, ChapterFigure, Recommendation, User
+from assessments.indicators.headlines import HeadlineFigure, figure_for
+from assessments.indicators.models import Geography, ImportBatch, IndicatorSelection
+from assessments.indicators.selectors import chapters_for_report, partnership_area
+from assessments.reporting.models import ReportExport
+from assessments.reporting.static_files import static_text
+
+Variant = ReportExport.Variant
+Status = ReportExport.Status
+
+STYLESHEET = "assessments/pdf.css"
+RENDERER = f"WeasyPrint {version('weasyprint')}"
+# Until a first render tells us, assume this much HTML fills a page (demo assessment: ~2.6 kB).
+HTML_BYTES_PER_PAGE = 2600
+
+
+# The document ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportSection:
+    """A chapter or an appendix as the PDF shows it."""
+
+    anchor: str
+    narrative: Rendered
+    chapter: Chapter | None = None
+    appendix: Appendix | None = None
+    figures: list[HeadlineFigure] = field(default_factory=list)
+    recommendations: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReportIdentity:
+    """What makes two exports the same document."""
+
+    content_hash: str
+    audience: list[int]
+
+
+def report_appendices(*, user: User, assessment: Assessment, variant: str) -> list[Appendix]:
+    """The public variant has no appendices; the restricted one exactly those the user may view."""
+    if variant == Variant.PUBLIC:
+        return []
+    return appendices_visible_to(user, assessment)
+
+
+# A process renders the same narratives again and again; the key is the Markdown text itself.
+_render_markdown = lru_cache(maxsize=512)(render_markdown)
+
+
+def _narrative(chapter: Chapter) -> Rendered:
+    """The chapter's narrative with its figures inlined as data: URIs (the PDF fetches nothing
+    from storage)."""
+    figures = list(chapter.images.all())
+    if not figures:
+        return _render_markdown(chapter.narrative)
+    return narrative_with_figures(
+        chapter.narrative, {f.number: figure_html(f, figure_data_uri(f)) for f in figures}
+    )
+
+
+def figure_data_uri(figure: ChapterFigure) -> str:
+    with figure.image.open("rb") as stream:
+        return data_uri(stream.read(), figure.image.name)
+
+
+def _chapter_sections(assessment: Assessment, only: Chapter | None = None) -> list[ReportSection]:
+    area = partnership_area(assessment.partnership_id)
+    chapters = chapters_for_report(assessment).prefetch_related("images")
+    if only is not None:
+        chapters = chapters.filter(pk=only.pk)
+    return [
+        ReportSection(
+            anchor=f"chapter-{chapter.slug}",
+            chapter=chapter,
+            narrative=_narrative(chapter),
+            figures=[figure_for(selection, area) for selection in chapter.selections.all()],
+            recommendations=list(chapter.recommendations.all()),
+        )
+        for chapter in chapters
+    ]
+
+
+def _appendix_sections(appendices: list[Appendix]) -> list[ReportSection]:
+    return [
+        ReportSection(
+            anchor=f"appendix-{appendix.slug}",
+            appendix=appendix,
+            narrative=_render_markdown(appendix.narrative),
+        )
+        for appendix in appendices
+    ]
+
+
+def data_uri(content: bytes, file_name: str) -> str:
+    media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def _logo(assessment: Assessment) -> str | None:
+    """The partnership's logo from storage, inlined: the renderer fetches nothing from storage."""
+    logo = assessment.partnership.logo
+    if not logo:
+        return None
+    with logo.open("rb") as stream:
+        return data_uri(stream.read(), logo.name)
+
+
+def page_head(assessment: Assessment, *, title: str, description: str) -> dict:
+    """The context of templates/pdf/includes/head.html that every PDF document shares: its
+    metadata (title, author, description, generator), the stylesheet inlined and the draft
+    marking, so that the report and the cover paper cannot drift apart."""
+    return {
+        "assessment": assessment,
+        "partnership": assessment.partnership,
+        "document_title": f"{assessment.partnership.name}: {title}",
+        "description": description,
+        # Not yet approved by the board: every page says DRAFT.
+        "is_draft": assessment.status in (Assessment.Status.DRAFT, Assessment.Status.CONSULTATION),
+        "service_name": SERVICE_NAME,
+        "stylesheet": static_text(STYLESHEET),
+    }
+
+
+def report_html(
+    *,
+    assessment: Assessment,
+    variant: str,
+    appendices: list[Appendix],
+    chapter: Chapter | None = None,
+) -> str:
+    """The complete, self-contained HTML of the report (stylesheet and images inline), or of
+    one chapter alone for the analyst's preview."""
+    is_restricted = variant == Variant.RESTRICTED
+    variant_label = "Restricted" if is_restricted else "Public"
+    chapters = _chapter_sections(assessment, chapter)
+    description = f"{assessment.title} of {assessment.partnership.name}: {variant_label} version."
+    context = {
+        **page_head(assessment, title=assessment.title, description=description),
+        "is_chapter_preview": chapter is not None,
+        "variant_label": variant_label,
+        "is_restricted": is_restricted,
+        "logo": _logo(assessment),
+        # The headline figures are every chapter's figures, in order (as headline_figures()).
+        "figures": [figure for section in chapters for figure in section.figures],
+        "chapters": chapters,
+        "appendices": _appendix_sections(appendices if is_restricted else []),
+    }
+    return render_to_string("pdf/report.html", context)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A kind of export: how its HTML is built, and what it is made of beyond the report's own
+    inputs (`inputs(assessment)`: rows; `templates`: design files), for report_identity."""
+
+    build: Callable[..., str]
+    inputs: Callable[[Assessment], dict] | None = None
+    templates: tuple[str, ...] = ()
+
+
+# The kinds of export. The same job machinery renders them all. A document made by a higher layer
+# (publication's cover paper) is registered by the app's documents.py, so that reporting need
+# not import it.
+DOCUMENTS = {
+    ReportExport.Kind.FULL_REPORT: Document(build=report_html),
+    ReportExport.Kind.CHAPTER_PREVIEW: Document(build=report_html),
+}
+
+
+def document_register(kind: str, document: Document) -> None:
+    """Let the export job render `kind`: `document.build(assessment=, variant=, appendices=)`."""
+    DOCUMENTS[kind] = document
+
+
+def render_report(*, assessment: Assessment, variant: str, appendices: list[Appendix]):
+    """HTML and PDF of the report, synchronously (for scripts and benchmarks)."""
+    html = report_html(assessment=assessment, variant=variant, appendices=appendices)
+    return html, render_pdf(html)
+
+
+def render_pdf(html: str, **options):
+    """The PDF of a document's HTML (reporting/pdf.py's render_pdf)."""
+    # The one import inside a function in the app: WeasyPrint takes about 0.8 s to import, and
+    # only the processes that render a PDF should pay for it.
+    from assessments.reporting import pdf  # noqa: PLC0415
+
+    return pdf.render_pdf(html, **options)
+
+
+# What the document is made of ----------------------------------------------------------------
+# The content hash covers every input of report_html(): the rows it shows, the import batches
+# its figures come from, the design files and the renderer's version. It is computed from the
+# rows rather than the finished HTML so that a repeated request answers in a few queries (the
+# HTML of a 100-page report takes a quarter of a second to build). Anything new that the PDF
+# shows must be added here, or an identical request would reuse an outdated file.
+
+DESIGN_TEMPLATES = ("pdf", "assessments/includes/figures_table.html")
+SELECTION_FIELDS = (
+    "pk", "chapter_id", "order", "period_type", "current_period_start",
+    "comparison_period_start", "caveat", "indicator_id", "indicator__name", "indicator__source",
+    "indicator__unit", "indicator__measure", "indicator__aggregation", "share_of_id",
+    "share_of__name", "share_of__aggregation",
+)  # fmt: skip
+
+
+def _design_digest(extra_templates: tuple[str, ...]) -> str:
+    """The templates and stylesheet of the PDF, as a hash: a new design renders again."""
+    digest = hashlib.sha256(RENDERER.encode())
+    templates = Path(settings.BASE_DIR) / "templates"
+    for name in DESIGN_TEMPLATES + extra_templates:
+        path = templates / name
+        for file in sorted(path.rglob("*.html")) if path.is_dir() else [path]:
+            digest.update(file.read_bytes())
+    digest.update(static_text(STYLESHEET).encode())
+    return digest.hexdigest()
+
+
+def report_identity(
+    *,
+    assessment: Assessment,
+    variant: str,
+    appendices: list[Appendix],
+    kind: str = ReportExport.Kind.FULL_REPORT,
+    chapter: Chapter | None = None,
+) -> ReportIdentity:
+    audience = sorted(a.pk for a in appendices) if variant == Variant.RESTRICTED else []
+    in_assessment = {"chapter__assessment": assessment}
+    document = DOCUMENTS[kind]
+    inputs = {
+        "design": _design_digest(document.templates),
+        "document": document.inputs(assessment) if document.inputs else None,
+        "kind": kind,
+        "chapter": chapter.pk if chapter else None,
+        "chapter_figures": list(
+            ChapterFigure.objects.filter(**in_assessment)
+            .order_by("pk")
+            .values_list("pk", "chapter_id", "number", "image", "alt_text", "caption", "source")
+        ),
+        "variant": variant,
+        "assessment": list(
+            Assessment.objects.filter(pk=assessment.pk).values_list(
+                "title",
+                "year",
+                "status",
+                "status_changed_at",
+                "author_name",
+                "author_role",
+                "author_telephone",
+                "background",
+                "partnership__name",
+                "partnership__logo",
+            )  # fmt: skip
+        ),
+        "chapters": list(
+            Chapter.objects.filter(assessment=assessment)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "order",
+                "slug",
+                "title",
+                "summary",
+                "narrative",
+                "lead_organisation__name",
+                "theme__name",
+            )
+        ),
+        "recommendations": list(
+            Recommendation.objects.filter(**in_assessment)
+            .order_by("pk")
+            .values_list("pk", "chapter_id", "order", "text")
+        ),
+        "selections": list(
+            IndicatorSelection.objects.filter(**in_assessment)
+            .order_by("pk")
+            .values_list(*SELECTION_FIELDS)
+        ),
+        # Figures change only through import batches: new data is a new batch row.
+        "batches": list(
+            ImportBatch.objects.filter(partnership=assessment.partnership_id)
+            .order_by("pk")
+            .values_list("pk", "row_count", "superseded_by_id")
+        ),
+        "area": list(
+            Geography.objects.filter(
+                partnership=assessment.partnership_id, level=Geography.Level.AREA
+            ).values_list("pk", flat=True)
+        ),
+        "appendices": list(
+            Appendix.objects.filter(pk__in=audience)
+            .order_by("pk")
+            .values_list("pk", "order", "slug", "title", "summary", "narrative")
+        ),
+    }
+    serialised = json.dumps(inputs, default=str, sort_keys=True)
+    return ReportIdentity(
+        content_hash=hashlib.sha256(serialised.encode()).hexdigest(), audience=audience
+    )

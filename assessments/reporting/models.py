@@ -1,0 +1,79 @@
+"""PDF exports: one row per rendered document, its audience, status and file."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.core.models import Assessment, Chapter, User
+
+
+class ReportExport(models.Model):
+    """A request for a rendered document, and the job that renders it."""
+
+    partnership_path = "assessment__partnership"
+
+    class Kind(models.TextChoices):
+        FULL_REPORT = "report", "Full report"
+        COVER_PAPER = "cover", "Cover paper"
+        CHAPTER_PREVIEW = "chapter", "Chapter preview"
+
+    class Variant(models.TextChoices):
+        PUBLIC = "public", "Public"
+        RESTRICTED = "restricted", "Restricted"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exports")
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="exports"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FULL_REPORT)
+    variant = models.CharField(max_length=10, choices=Variant.choices, default=Variant.PUBLIC)
+    # The ids of the appendices the document contains, sorted: who may download it and what
+    # can be reused for an identical request.
+    audience = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="exports"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # Queued while the broker was unreachable: the periodic sweep publishes it when it is back.
+    awaiting_broker = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_percent"),
+            models.CheckConstraint(
+                condition=~Q(kind="chapter") | Q(chapter__isnull=False),
+                name="chapter_preview_has_chapter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_variant_display()}) of {self.assessment}"
+
+    def get_absolute_url(self) -> str:
+        """The export's status page, which follows the render and offers the file."""
+        assessment = self.assessment
+        return reverse(
+            "export_status", args=[assessment.partnership.slug, assessment.year, self.pk]
+        )

@@ -1,0 +1,55 @@
+"""Who may ask for and download the PDF of an assessment, a chapter or the cover paper."""
+
+from __future__ import annotations
+
+from assessments.appendices.permissions import appendices_visible_to
+from assessments.core.models import Assessment, Role
+from assessments.core.permissions import (
+    AnyUser,
+    can_view_assessment,
+    can_view_working_papers,
+    role_in,
+)
+from assessments.reporting.models import ReportExport
+
+# Report exports (PDF) ---------------------------------------------------------------------
+
+
+def can_request_public_export(user: AnyUser, assessment: Assessment) -> bool:
+    """The analyst prepares the public report."""
+    return role_in(user, assessment.partnership_id) == Role.ANALYST
+
+
+def can_request_restricted_export(user: AnyUser, assessment: Assessment) -> bool:
+    """Anyone who may view at least one appendix; the file holds exactly the ones they may view."""
+    return bool(appendices_visible_to(user, assessment))
+
+
+def can_request_export(
+    user: AnyUser, assessment: Assessment, variant: str, kind: str = ReportExport.Kind.FULL_REPORT
+) -> bool:
+    if kind == ReportExport.Kind.COVER_PAPER:
+        return variant == ReportExport.Variant.PUBLIC and can_view_working_papers(user, assessment)
+    if kind != ReportExport.Kind.FULL_REPORT:
+        return False
+    if variant == ReportExport.Variant.PUBLIC:
+        return can_request_public_export(user, assessment)
+    if variant == ReportExport.Variant.RESTRICTED:
+        return can_request_restricted_export(user, assessment)
+    return False
+
+
+def can_download_export(user: AnyUser, export: ReportExport) -> bool:
+    """Whoever may read the assessment and every appendix in the file. Asked again on every
+    download, so a revoked grant or a change of status closes the file at once."""
+    assessment = export.assessment
+    if not can_view_assessment(user, assessment):
+        return False
+    if export.kind == ReportExport.Kind.COVER_PAPER:
+        return can_view_working_papers(user, assessment)
+    if export.variant == ReportExport.Variant.PUBLIC:
+        return True
+    if role_in(user, assessment.partnership_id) is None:
+        return False
+    visible = {appendix.pk for appendix in appendices_visible_to(user, assessment)}
+    return set(export.audience) <= visible

@@ -1,0 +1,75 @@
+"""The report as a PDF: request an export, follow its progress, download the file.
+
+The file is served only here, after the permissions have said yes for this user and this file,
+on every download; the media folder has no public URL.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments.appendices import services as appendices
+from assessments.core.selectors import assessment_by_url
+from assessments.core.views import refuse
+from assessments.reporting.exports import report_export_request
+from assessments.reporting.models import ReportExport
+from assessments.reporting.permissions import can_download_export, can_request_export
+from assessments.reporting.rendering import export_file_name
+from assessments.reporting.selectors import export_by_url
+
+
+@require_POST
+def export_request(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    assessment = assessment_by_url(slug, year)
+    variant = request.POST.get("variant", "")
+    kind = request.POST.get("kind", ReportExport.Kind.FULL_REPORT)
+    if assessment is None or not can_request_export(request.user, assessment, variant, kind):
+        return refuse(request)
+    export = report_export_request(
+        assessment=assessment, user=request.user, variant=variant, kind=kind
+    )
+    return redirect(export.get_absolute_url())
+
+
+def _downloadable_export(request: HttpRequest, slug: str, year: int, pk: int):
+    export = export_by_url(slug, year, pk)
+    if export is None or not can_download_export(request.user, export):
+        return None
+    return export
+
+
+def export_status(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    export = _downloadable_export(request, slug, year, pk)
+    if export is None:
+        return refuse(request)
+    context = {
+        "export": export,
+        "assessment": export.assessment,
+        "partnership": export.assessment.partnership,
+        "status_url": export.get_absolute_url(),
+        "is_finished": export.status in (ReportExport.Status.DONE, ReportExport.Status.FAILED),
+    }
+    # htmx polls for the progress panel only; without JavaScript the whole page is reloaded.
+    template = "assessments/includes/export_progress.html" if request.htmx else None
+    return render(request, template or "assessments/export_status.html", context)
+
+
+def export_download(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    export = _downloadable_export(request, slug, year, pk)
+    if export is None or export.status != ReportExport.Status.DONE:
+        return refuse(request)
+    if not export.file or not export.file.storage.exists(export.file.name):
+        return refuse(request)  # cleared from storage: asking again renders it anew
+    appendices.appendix_accesses_record_for_export(
+        export=export, user=request.user, path=request.path
+    )
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export_file_name(export),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

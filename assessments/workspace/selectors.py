@@ -1,0 +1,110 @@
+"""Selectors: reads that span rows, with their prefetching. Nothing here writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
+
+from assessments.consultation.models import (
+    RecommendationResponse,
+)
+from assessments.consultation.selectors import feedback_counts
+from assessments.core.models import Assessment, Chapter
+from assessments.indicators.models import (
+    IndicatorSelection,
+    Observation,
+)
+
+
+@dataclass
+class DashboardChapter:
+    chapter: Chapter
+    words: int
+    recommendations: int
+    headlines: int
+    figures: int
+    # (selection, has data for every period it compares)
+    selections: list[tuple[IndicatorSelection, bool]]
+    comments: dict
+
+    @property
+    def selections_without_data(self) -> int:
+        return sum(1 for _, complete in self.selections if not complete)
+
+
+def _periods_with_data(assessment: Assessment, selections: list[IndicatorSelection]) -> set:
+    """(indicator id, period start) of every stored observation in the selections' periods, in
+    one query. An observation anywhere in a period counts as data for it: the dashboard's quick
+    look; the readiness check computes the real values."""
+    indicator_ids = {selection.indicator_id for selection in selections}
+    if not indicator_ids:
+        return set()
+    rows = (
+        Observation.objects.filter(
+            indicator_id__in=indicator_ids,
+            geography__partnership=assessment.partnership_id,
+            batch__superseded_by__isnull=True,
+        )
+        .values_list("indicator_id", "period_start")
+        .distinct()
+    )
+    return set(rows)
+
+
+def _has_data(selection: IndicatorSelection, observed: set) -> bool:
+    periods = [p for p in (selection.current_period, selection.comparison_period) if p]
+    return all(
+        any(
+            indicator_id == selection.indicator_id and period.start <= start < period.end
+            for indicator_id, start in observed
+        )
+        for period in periods
+    )
+
+
+def dashboard_chapters(assessment: Assessment) -> list[DashboardChapter]:
+    """Each chapter's state for the dashboard, in a number of queries that does not grow with
+    the chapters."""
+    chapters = list(
+        assessment.chapters.annotate(
+            recommendation_count=Count("recommendations", distinct=True),
+            headline_count=Count("selections__headlines", distinct=True),
+            figure_count=Count("images", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch("selections", queryset=IndicatorSelection.objects.select_related("indicator"))
+        )
+        .order_by("order")
+    )
+    selections = [s for chapter in chapters for s in chapter.selections.all()]
+    observed = _periods_with_data(assessment, selections)
+    comments = feedback_counts(assessment)["chapters"]
+    counts = {chapter.pk: count for chapter, count in comments}
+    return [
+        DashboardChapter(
+            chapter=chapter,
+            words=len(chapter.narrative.split()),
+            recommendations=chapter.recommendation_count,
+            headlines=chapter.headline_count,
+            figures=chapter.figure_count,
+            selections=[(s, _has_data(s, observed)) for s in chapter.selections.all()],
+            comments=counts.get(chapter.pk, {"open": 0, "resolved": 0}),
+        )
+        for chapter in chapters
+    ]
+
+
+def consultation_by_organisation(assessment: Assessment) -> list[tuple[str, dict, int]]:
+    """Per organisation: its open and resolved discussions, and how many recommendations it
+    has answered (name, counts, answered), by name."""
+    answered = dict(
+        RecommendationResponse.objects.filter(recommendation__chapter__assessment=assessment)
+        .values_list("organisation__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    discussions = dict(feedback_counts(assessment)["organisations"])
+    names = sorted(set(answered) | set(discussions))
+    empty = {"open": 0, "resolved": 0}
+    return [(name, discussions.get(name, empty), answered.get(name, 0)) for name in names]

@@ -1,0 +1,39 @@
+"""URLs of the workspace pages."""
+
+from django.urls import path
+
+from assessments.workspace.views import (
+    chapter_edit,
+    chapter_pdf_preview,
+    chapter_preview,
+    dashboard,
+    figure_upload,
+)
+
+urlpatterns = [
+    path(
+        "assessments/<slug:slug>/<int:year>/dashboard/",
+        dashboard,
+        name="dashboard",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/",
+        chapter_edit,
+        name="chapter_edit",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/preview/",
+        chapter_preview,
+        name="chapter_preview",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/figures/",
+        figure_upload,
+        name="figure_upload",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/pdf/",
+        chapter_pdf_preview,
+        name="chapter_pdf_preview",
+    ),
+]

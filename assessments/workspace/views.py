@@ -1,0 +1,149 @@
+"""The analyst's workspace: the assessment dashboard, the chapter editor with its live preview,
+figure uploads and the chapter's PDF preview.
+
+The editor is a plain form that works without JavaScript; the Markdown widget and the htmx
+preview are enhancements on top of the same textarea.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.consultation.services import workflow
+from assessments.core.chapter_figures import site_narrative
+from assessments.core.permissions import can_edit_assessment
+from assessments.core.selectors import chapter_of
+from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
+from assessments.data_returns.permissions import can_manage_data_requests
+from assessments.data_returns.selectors import data_requests_owed
+from assessments.reporting.exports import report_export_request
+from assessments.reporting.models import ReportExport
+from assessments.reporting.selectors import latest_exports
+from assessments.workspace.forms import FigureForm, NarrativeForm
+from assessments.workspace.permissions import can_view_dashboard
+from assessments.workspace.selectors import consultation_by_organisation, dashboard_chapters
+from assessments.workspace.services import (
+    EditConflict,
+    chapter_figure_add,
+    chapter_narrative_save,
+    edit_token,
+)
+
+
+def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None or not can_view_dashboard(request.user, assessment):
+        return refuse(request)
+    context = assessment_context(request, assessment) | {
+        "actions": workflow.available_actions(request.user, assessment),
+        "rows": dashboard_chapters(assessment),
+        "organisations": consultation_by_organisation(assessment),
+        "exports": latest_exports(assessment),
+        "data_returns": data_requests_owed(assessment, timezone.localdate()),
+        # The chair sees the dashboard too, but only the analyst may open the tracking page.
+        "can_track_returns": can_manage_data_requests(request.user, assessment),
+    }
+    return render(request, "assessments/dashboard.html", context)
+
+
+def _editable_chapter(request: HttpRequest, slug: str, year: int, chapter_slug: str):
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None or not can_edit_assessment(request.user, assessment):
+        return None
+    return chapter_of(assessment, chapter_slug)
+
+
+def chapter_edit(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    chapter = _editable_chapter(request, slug, year, chapter_slug)
+    if chapter is None:
+        return refuse(request)
+    initial = {"narrative": chapter.narrative, "token": edit_token(chapter)}
+    form = NarrativeForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            chapter_narrative_save(
+                chapter=chapter,
+                narrative=form.cleaned_data["narrative"],
+                token=form.cleaned_data["token"],
+                by=request.user,
+            )
+        except EditConflict as error:
+            # Keep the user's text in the editor, ready to save over theirs once compared.
+            conflict = error.chapter
+            mine = {"narrative": form.cleaned_data["narrative"]}
+            form = NarrativeForm(mine | {"token": edit_token(conflict)})
+            form.is_valid()
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "The chapter has been saved")
+            return redirect("chapter_edit", slug=slug, year=year, chapter_slug=chapter_slug)
+    return _editor_page(request, chapter, form, FigureForm(), conflict=conflict)
+
+
+def _editor_page(request, chapter, form, figure_form, *, conflict=None, status=200):
+    narrative = form["narrative"].value() or ""
+    context = assessment_context(request, chapter.assessment) | {
+        "chapter": chapter,
+        "form": form,
+        "figure_form": figure_form,
+        "conflict": conflict,
+        "preview": site_narrative(chapter, narrative),
+        "figures": chapter.images.all(),
+    }
+    return render(request, "assessments/chapter_edit.html", context, status=status)
+
+
+@require_POST
+def chapter_preview(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    """The narrative being edited, through the same renderer as the site and the PDF."""
+    chapter = _editable_chapter(request, slug, year, chapter_slug)
+    if chapter is None:
+        return refuse(request)
+    preview = site_narrative(chapter, request.POST.get("narrative", ""))
+    return render(request, "assessments/includes/chapter_preview.html", {"preview": preview})
+
+
+@require_POST
+def figure_upload(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    chapter = _editable_chapter(request, slug, year, chapter_slug)
+    if chapter is None:
+        return refuse(request)
+    figure_form = FigureForm(request.POST, request.FILES)
+    if figure_form.is_valid():
+        try:
+            figure = chapter_figure_add(
+                chapter=chapter, by=request.user, **figure_form.cleaned_data
+            )
+        except ValidationError as error:
+            form_errors(error, figure_form)
+        else:
+            messages.success(
+                request,
+                f"Figure {figure.number} has been uploaded: put {figure.reference} "
+                "on a line of its own where it belongs",
+            )
+            return redirect("chapter_edit", slug=slug, year=year, chapter_slug=chapter_slug)
+    initial = {"narrative": chapter.narrative, "token": edit_token(chapter)}
+    return _editor_page(request, chapter, NarrativeForm(initial=initial), figure_form, status=400)
+
+
+@require_POST
+def chapter_pdf_preview(
+    request: HttpRequest, slug: str, year: int, chapter_slug: str
+) -> HttpResponse:
+    chapter = _editable_chapter(request, slug, year, chapter_slug)
+    if chapter is None:
+        return refuse(request)
+    export = report_export_request(
+        assessment=chapter.assessment,
+        user=request.user,
+        variant=ReportExport.Variant.PUBLIC,
+        chapter=chapter,
+    )
+    return redirect(export.get_absolute_url())

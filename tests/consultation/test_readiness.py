@@ -1,0 +1,154 @@
+"""Readiness checks: what is missing before the consultation opens or the chair approves, and
+the analyst's recorded override."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.appendices.permissions import grant_appendix
+from assessments.consultation import readiness
+from assessments.consultation.models import ReadinessOverride, WorkflowEvent
+from assessments.consultation.services import workflow
+from assessments.core.models import Assessment, ChapterFigure
+from assessments.indicators.models import Headline, IndicatorSelection
+from assessments.workspace.services import chapter_figure_add
+
+from ..factories import (
+    AppendixFactory,
+    AssessmentFactory,
+    ChapterFactory,
+    GeographyFactory,
+    IndicatorFactory,
+    ObservationFactory,
+    RecommendationFactory,
+    image_bytes,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+IN_A_WEEK = timezone.localdate() + dt.timedelta(days=7)
+
+
+def edit_url(chapter):
+    return reverse("chapter_edit", args=chapter.url_args)
+
+
+@pytest.fixture
+def draft(partnership):
+    return AssessmentFactory(partnership=partnership, status=Assessment.Status.DRAFT)
+
+
+@pytest.fixture
+def ready(draft, analyst):
+    """A draft that passes every check: one chapter with narrative, a recommendation, a figure
+    with alternative text, an indicator with data for both periods and a headline that agrees."""
+    area = GeographyFactory(partnership=draft.partnership)
+    chapter = ChapterFactory(
+        assessment=draft, slug="crime", title="Crime", narrative="Text.\n\n[[figure:1]]"
+    )
+    RecommendationFactory(chapter=chapter)
+    chapter_figure_add(
+        chapter=chapter, image=upload(image_bytes()), alt_text="A map", caption="Crime", by=analyst
+    )
+    indicator = IndicatorFactory(partnership=draft.partnership, name="All crime")
+    selection = IndicatorSelection.objects.create(
+        chapter=chapter,
+        indicator=indicator,
+        period_type="fy",
+        current_period_start=dt.date(2016, 4, 1),
+        comparison_period_start=dt.date(2015, 4, 1),
+    )
+    for start, value in ((dt.date(2015, 4, 1), 100), (dt.date(2016, 4, 1), 110)):
+        ObservationFactory(
+            indicator=indicator, geography=area, period_type="fy", period_start=start, value=value
+        )
+    Headline.objects.create(assessment=draft, selection=selection, text="Crime rose by 10%.")
+    return draft
+
+
+def rules(assessment):
+    return [failure.rule for failure in readiness.readiness_failures(assessment)]
+
+
+def test_a_complete_assessment_is_ready(ready):
+    assert rules(ready) == []
+
+
+def test_a_chapter_without_narrative_fails(ready):
+    ready.chapters.update(narrative="")
+    assert "narrative" in rules(ready)
+
+
+def test_a_chapter_without_recommendation_fails(ready):
+    ready.chapters.get().recommendations.all().delete()
+    assert rules(ready) == ["recommendations"]
+
+
+def test_an_indicator_without_data_for_both_periods_fails(ready):
+    IndicatorSelection.objects.update(comparison_period_start=dt.date(2014, 4, 1))
+    Headline.objects.all().delete()
+    assert rules(ready) == ["data"]
+    IndicatorSelection.objects.update(comparison_period_start=None)  # marked as baseline
+    assert rules(ready) == []
+
+
+def test_a_figure_without_alt_text_or_not_uploaded_fails(ready):
+    ChapterFigure.objects.update(alt_text="  ")  # empty is refused by the database
+    ready.chapters.update(narrative="Text.\n\n[[figure:1]]\n\n[[figure:2]]")
+    failures = readiness.readiness_failures(ready)
+    assert [f.rule for f in failures] == ["alt_text", "alt_text"]
+    assert "refers to figure 2, which has not been uploaded" in failures[1].message
+
+
+def test_a_headline_that_disagrees_with_the_data_fails(ready):
+    Headline.objects.update(text="Crime rose by 12%.")
+    assert rules(ready) == ["headline"]
+
+
+def test_an_appendix_without_grants_fails_until_granted(ready, analyst, police_org):
+    appendix = AppendixFactory(assessment=ready, title="Estates")
+    failures = readiness.readiness_failures(ready)
+    assert [f.message for f in failures] == [
+        "Nobody has been given access to the appendix “Estates”"
+    ]
+    grant_appendix(appendix, organisation=police_org)
+    assert rules(ready) == []
+
+
+def test_opening_is_refused_while_checks_fail_and_lists_them(analyst_client, ready):
+    ready.chapters.update(narrative="")
+    url = reverse("transition", args=[ready.partnership.slug, ready.year])
+    page = analyst_client.get(url, {"action": "open"}).content.decode()
+    assert "“Crime” has no narrative" in page
+    assert edit_url(ready.chapters.get()) in page  # the link to fix it
+    response = analyst_client.post(url, {"action": "open", "closes_on": IN_A_WEEK})
+    assert "The assessment is not ready: 1 check fails" in response.content.decode()
+    ready.refresh_from_db()
+    assert ready.status == "draft"
+
+
+def test_an_override_is_recorded_with_who_when_and_why(analyst_client, analyst, chair, ready):
+    ready.chapters.update(narrative="")
+    url = reverse("transition", args=[ready.partnership.slug, ready.year])
+    reason = "The board meets on Monday; the narrative follows in consultation."
+    response = analyst_client.post(
+        url, {"action": "open", "closes_on": IN_A_WEEK, "override_reason": reason}
+    )
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == "consultation"
+    override = ReadinessOverride.objects.get()
+    assert (override.by, override.reason, override.event.action) == (analyst, reason, "open")
+    assert abs(override.at - timezone.now()) < dt.timedelta(minutes=1)
+    assert override.failures == [{"rule": "narrative", "message": "“Crime” has no narrative"}]
+    page = analyst_client.get(ready.get_absolute_url()).content.decode()
+    assert f"Readiness checks overridden: {reason}" in page
+    # Approval is checked again, for the chair.
+    with pytest.raises(workflow.WorkflowError):
+        workflow.assessment_transition(assessment=ready, action="approve", by=chair)
+    assert WorkflowEvent.objects.filter(action="approve").count() == 0

@@ -1,0 +1,44 @@
+"""Read tracking: what changed since each person last read a chapter, and their organisation's
+progress through the consultation."""
+
+import pytest
+
+from assessments.consultation.services import reading
+
+from ..factories import ChapterFactory, CommentFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_changed_since_you_last_read(police_client, police_partner, assessment):
+    chapter = ChapterFactory(assessment=assessment, title="Violence")
+    police_client.get(chapter.get_absolute_url())
+    page = police_client.get(assessment.get_absolute_url()).content.decode()
+    assert "Changed since you last read it" not in page
+    chapter.narrative = "The analyst rewrote this."
+    chapter.save()
+    page = police_client.get(assessment.get_absolute_url()).content.decode()
+    assert "Changed since you last read it" in page
+    chapter_page = police_client.get(chapter.get_absolute_url()).content.decode()
+    assert "This chapter has changed since you last read it" in chapter_page
+    # Reading it again clears the notice.
+    assert (
+        "Changed since you last read it"
+        not in police_client.get(assessment.get_absolute_url()).content.decode()
+    )
+
+
+def test_reading_is_tracked_per_user(police_partner, fire_partner, assessment):
+    chapter = ChapterFactory(assessment=assessment)
+    reading.chapter_mark_read(user=police_partner, chapter=chapter)
+    assert chapter.reads.get().user == police_partner
+
+
+def test_progress_of_the_users_organisation(police_client, police_partner, assessment):
+    chapter = ChapterFactory(assessment=assessment)
+    RecommendationFactory(chapter=chapter)
+    CommentFactory(chapter=chapter, author=police_partner)
+    page = police_client.get(assessment.get_absolute_url()).content.decode()
+    assert "Test Police’s progress" in page
+    assert "1 on 1 chapter" in page
+    assert "0 of 1" in page

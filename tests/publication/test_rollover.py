@@ -1,0 +1,138 @@
+"""Next year's assessment from this year's: structure copied, open recommendations carried,
+idempotent, and the source year untouched."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments.appendices.permissions import appendix_grantees, can_view_appendix
+from assessments.core.models import Assessment, Organisation, Recommendation, User
+from assessments.publication.services.rollover import assessment_start_next
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot(assessment: Assessment) -> dict:
+    """Everything of an assessment that the roll-over could touch."""
+    return {
+        "assessment": Assessment.objects.filter(pk=assessment.pk).values().get(),
+        "chapters": list(assessment.chapters.order_by("pk").values()),
+        "recommendations": list(
+            Recommendation.objects.filter(chapter__assessment=assessment).order_by("pk").values()
+        ),
+        "selections": [
+            list(c.selections.order_by("pk").values()) for c in assessment.chapters.order_by("pk")
+        ],
+        "purposes": list(assessment.purposes.order_by("pk").values()),
+        "appendices": list(assessment.appendices.order_by("pk").values()),
+    }
+
+
+@pytest.fixture
+def demo_2018(demo):
+    crime = demo.chapters.get(slug="crime")
+    done, dropped, *_ = crime.recommendations.order_by("order")
+    done.status = Recommendation.Status.DONE
+    done.save()
+    violence = demo.chapters.get(slug="violence").recommendations.order_by("order").first()
+    violence.status = Recommendation.Status.DROPPED
+    violence.save()
+    before = _snapshot(demo)
+    rollover = assessment_start_next(source=demo)
+    return demo, before, rollover
+
+
+def test_2018_copies_the_structure_of_2017(demo_2018):
+    demo, _, rollover = demo_2018
+    new = rollover.assessment
+    assert rollover.created
+    assert (new.year, new.title, new.status) == (2018, "Strategic Assessment 2018", "draft")
+    assert list(new.chapters.values_list("slug", "theme_id", "order")) == list(
+        demo.chapters.values_list("slug", "theme_id", "order")
+    )
+    assert list(new.purposes.values_list("kind", "label", "addressed")) == list(
+        demo.purposes.values_list("kind", "label", "addressed")
+    )
+    old_all_crime = demo.chapters.get(slug="crime").selections.get(indicator__code="all-crime")
+    new_all_crime = new.chapters.get(slug="crime").selections.get(indicator__code="all-crime")
+    assert old_all_crime.current_period_start == dt.date(2016, 4, 1)
+    assert new_all_crime.current_period_start == dt.date(2017, 4, 1)
+    assert new_all_crime.comparison_period_start == dt.date(2016, 4, 1)
+    baseline = new.chapters.get(slug="domestic-abuse").selections.get()
+    assert baseline.comparison_period_start is None
+
+
+def test_appendices_and_their_grants_are_copied(demo_2018):
+    _, _, rollover = demo_2018
+    estate = rollover.assessment.appendices.get(slug="estate")
+    police, fire = User.objects.get(username="police"), User.objects.get(username="fire")
+    assert can_view_appendix(police, estate) is False  # a draft: partners wait
+    Assessment.objects.filter(pk=rollover.assessment.pk).update(status="approved")
+    estate.assessment.refresh_from_db()
+    assert can_view_appendix(police, estate)
+    assert not can_view_appendix(fire, estate)
+    tvp = Organisation.objects.get(short_name="TVP")
+    organisations, _ = appendix_grantees(estate)
+    assert organisations == [tvp]
+    assert estate.indicators.count() > 0
+
+
+def test_only_open_recommendations_are_carried_forward_with_their_history(demo_2018):
+    demo, _, rollover = demo_2018
+    carried = Recommendation.objects.filter(chapter__assessment=rollover.assessment)
+    open_before = Recommendation.objects.filter(chapter__assessment=demo).exclude(
+        status__in=["done", "dropped"]
+    )
+    assert sorted(carried.values_list("text", flat=True)) == sorted(
+        open_before.values_list("text", flat=True)
+    )
+    assert carried.count() == open_before.count() > 0
+    texts = set(carried.values_list("text", flat=True))
+    for closed in Recommendation.objects.filter(status__in=["done", "dropped"]):
+        assert closed.text not in texts
+    one = carried.first()
+    assert one.carried_from.chapter.assessment == demo
+    assert one.history.count() == 1
+
+
+def test_running_it_twice_makes_one_assessment(demo_2018, capsys):
+    demo, _, first = demo_2018
+    second = assessment_start_next(source=demo)
+    assert not second.created and second.assessment == first.assessment
+    call_command("start_next_assessment", "safermk", "2017")
+    assert "already exists" in capsys.readouterr().out
+    assert Assessment.objects.filter(partnership=demo.partnership, year=2018).count() == 1
+
+
+def test_editing_2018_changes_nothing_in_2017(demo_2018):
+    demo, before, rollover = demo_2018
+    assert _snapshot(demo) == before
+    new = rollover.assessment
+    chapter = new.chapters.get(slug="crime")
+    chapter.narrative = "Rewritten for 2018."
+    chapter.save()
+    chapter.recommendations.update(text="Changed in 2018.")
+    chapter.selections.update(caveat="A 2018 caveat.")
+    new.purposes.update(addressed=False)
+    new.appendices.update(title="2018 appendix")
+    assert _snapshot(demo) == before
+
+
+def test_the_admin_action_starts_next_year(client, demo):
+    client.force_login(User.objects.get(username="analyst"))
+    response = client.post(
+        reverse("admin:assessments_assessment_changelist"),
+        {"action": "start_next_assessment", "_selected_action": [demo.pk]},
+        follow=True,
+    )
+    assert "Strategic Assessment 2018" in response.content.decode()
+    assert Assessment.objects.filter(partnership=demo.partnership, year=2018).exists()
+
+
+def test_the_command_refuses_an_unknown_assessment(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No assessment nowhere 2017"):
+        call_command("start_next_assessment", "nowhere", "2017")
