@@ -33,7 +33,7 @@ from assessments.consultation.selectors import (
 )
 from assessments.consultation.services import workflow
 from assessments.core.chapter_figures import site_narrative
-from assessments.core.markdown import Rendered
+from assessments.core.markdown import AfterParagraph, Rendered
 from assessments.core.models import Chapter
 
 Answer = RecommendationResponse.Answer
@@ -71,13 +71,17 @@ def _recommendation_groups(recommendations, threads: Threads) -> list[dict]:
     ]
 
 
-def comments_context(request: HttpRequest, chapter: Chapter, narrative: Rendered, form=None):
-    """What the comments includes need: threads, forms and the user's permissions as booleans."""
+def comments_context(
+    request: HttpRequest, chapter: Chapter, narrative: Rendered, form=None, *, threads=None
+):
+    """What the comments includes need: threads, forms and the user's permissions as booleans.
+    `threads`: the chapter's comment threads, when the caller has read them already."""
     user, assessment = request.user, chapter.assessment
     if not can_view_comments_of(user, assessment):
         return {"show_comments": False}
     recommendations = list(chapter.recommendations.all())
-    threads = comment_threads(chapter)
+    if threads is None:
+        threads = comment_threads(chapter)
     for roots in [
         threads.on_chapter,
         *threads.by_paragraph.values(),
@@ -112,41 +116,41 @@ def comments_context(request: HttpRequest, chapter: Chapter, narrative: Rendered
     }
 
 
-def chapter_consultation_context(request: HttpRequest, chapter: Chapter, narrative) -> dict:
-    """Comments, quick responses and "changed since you last read" for the chapter page."""
-    read_at = last_reads(request.user, [chapter.pk]).get(chapter.pk)
-    context = comments_context(request, chapter, narrative)
-    if context["show_comments"]:
-        # Rendered again, now with the links: the renderer puts them in as it anchors paragraphs.
-        links = _paragraph_links(
-            narrative, context["threads"], can_comment=_can_comment(request, chapter)
-        )
-        context["narrative"] = site_narrative(chapter, after_paragraph=links)
-    return context | {
+def chapter_consultation_context(request: HttpRequest, chapter: Chapter) -> dict:
+    """The chapter page's narrative, with each paragraph's comment links where comments show,
+    and its comments, quick responses and "changed since you last read"."""
+    user, assessment = request.user, chapter.assessment
+    read_at = last_reads(user, [chapter.pk]).get(chapter.pk)
+    threads, links = None, None
+    if can_view_comments_of(user, assessment):
+        # The threads are read before rendering, so that the renderer puts the links in as it
+        # anchors the paragraphs: one render of the narrative.
+        threads = comment_threads(chapter)
+        links = _paragraph_links(threads, can_comment=can_comment_on_assessment(user, assessment))
+    narrative = site_narrative(chapter, after_paragraph=links)
+    return comments_context(request, chapter, narrative, threads=threads) | {
+        "narrative": narrative,
         "last_read_at": read_at,
         "changed_since_read": changed_since_read(chapter, read_at),
     }
 
 
-def _can_comment(request: HttpRequest, chapter: Chapter) -> bool:
-    return can_comment_on_assessment(request.user, chapter.assessment)
+def _paragraph_links(threads: Threads, *, can_comment: bool) -> AfterParagraph:
+    """The links to go under a paragraph: to comment on it and to its comments. Commenting on a
+    paragraph starts where the reader is."""
 
-
-def _paragraph_links(narrative: Rendered, threads, *, can_comment: bool) -> dict[str, str]:
-    """For each paragraph's anchor, the links to go under it: to comment on it and to its
-    comments. Commenting on a paragraph starts where the reader is."""
-    return {
-        anchor: render_to_string(
-            "assessments/includes/comments_paragraph_links.html",
-            {
-                "anchor": anchor,
-                "number": number,
-                "count": len(threads.by_paragraph.get(anchor, [])),
-                "can_comment": can_comment,
-            },
+    def links(anchor: str, number: int) -> str:
+        context = {
+            "anchor": anchor,
+            "number": number,
+            "count": len(threads.by_paragraph.get(anchor, [])),
+            "can_comment": can_comment,
+        }
+        return render_to_string(
+            "assessments/includes/comments_paragraph_links.html", context
         ).strip()
-        for number, (anchor, _) in enumerate(narrative.paragraphs, start=1)
-    }
+
+    return links
 
 
 def assessment_consultation_context(request: HttpRequest, assessment, chapters) -> dict:

@@ -6,16 +6,12 @@ builds each figure's HTML and chooses where its image comes from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from assessments.core.markdown import Rendered, render_markdown
+from assessments.core.markdown import AfterParagraph, Rendered, render_markdown
 from assessments.core.models import Chapter, ChapterFigure
-
-# The narrative with its figures -------------------------------------------------------------
 
 
 def figure_html(figure: ChapterFigure, src: str) -> SafeString:
@@ -34,17 +30,8 @@ def figure_html(figure: ChapterFigure, src: str) -> SafeString:
     )
 
 
-def narrative_with_figures(text: str, figures: Mapping[int, str]) -> Rendered:
-    """The narrative with each `[[figure:N]]` paragraph replaced by the figure, as it renders.
-
-    `figures` maps a number to the figure's HTML (site URL or data: URI, chosen by the caller):
-    built here with figure_html, never from the text.
-    """
-    return render_markdown(text, figures=figures)
-
-
 def site_narrative(
-    chapter: Chapter, text: str | None = None, *, after_paragraph: Mapping[str, str] | None = None
+    chapter: Chapter, text: str | None = None, *, after_paragraph: AfterParagraph | None = None
 ) -> Rendered:
     """The narrative (or `text` being edited) as the site shows it, figures served by the
     figure view; `after_paragraph` as for render_markdown (the chapter page's comment links)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
 
 
 def send_emails(subject: str, messages: Iterable[tuple[str, str]]) -> int:
@@ -20,3 +21,11 @@ def send_emails(subject: str, messages: Iterable[tuple[str, str]]) -> int:
         return 0  # nothing to send: do not open a connection
     with get_connection() as connection:
         return connection.send_messages(emails) or 0
+
+
+def send_to_each(users: Iterable, subject: str, template: str, context: dict) -> int:
+    """The template rendered for each user (as `recipient`), sent to them in one batch."""
+    messages = [
+        (user.email, render_to_string(template, {**context, "recipient": user})) for user in users
+    ]
+    return send_emails(subject, messages)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -66,6 +66,9 @@ def paragraph_anchor(text: str, seen: dict[str, int]) -> str:
 # that is only a reference) and for the readiness check (which looks for figures not uploaded).
 FIGURE_REFERENCE = re.compile(r"\[\[figure:(\d+)\]\]")
 
+# The HTML the page puts after a paragraph, given the paragraph's anchor and number (from 1).
+AfterParagraph = Callable[[str, int], str | None]
+
 # Markdown keeps raw HTML and footnote markers out of the tree as \x02…\x03 placeholders.
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 
@@ -91,7 +94,7 @@ class _AnchorParagraphs(Treeprocessor):
 
 class _PlaceSiteHtml(Treeprocessor):
     """Each figure in place of its `[[figure:N]]` paragraph, and after an anchored paragraph
-    whatever the page asks for (the consultation's comment links).
+    whatever the page asks for, by its anchor and number (the consultation's comment links).
 
     This HTML is built by the site, never from the text, and needs what the text must not get
     (<img>, data: URIs, classes), so it does not go through the sanitiser: it enters the tree as a
@@ -100,7 +103,7 @@ class _PlaceSiteHtml(Treeprocessor):
     character, so \\x02…\\x03 alone would not do).
     """
 
-    def __init__(self, md, figures: Mapping[int, str], after_paragraph: Mapping[str, str]):
+    def __init__(self, md, figures: Mapping[int, str], after_paragraph: AfterParagraph | None):
         super().__init__(md)
         self.figures, self.after_paragraph = figures, after_paragraph
         self.secret = secrets.token_hex(8)
@@ -117,14 +120,21 @@ class _PlaceSiteHtml(Treeprocessor):
             return None
         return self.figures.get(int(reference[1]))
 
+    def _after(self, paragraph: Element, numbers: dict[str, int]) -> str | None:
+        anchor = paragraph.get("id")
+        if self.after_paragraph is None or anchor not in numbers:
+            return None
+        return self.after_paragraph(anchor, numbers[anchor])
+
     def run(self, root: Element) -> None:
+        numbers = {anchor: n for n, (anchor, _) in enumerate(self.md.paragraphs, start=1)}
         for parent in list(root.iter()):
             for child in list(parent):
                 if child.tag != "p":
                     continue
                 if (figure := self._figure(child)) is not None:
                     _replace_with_text(parent, child, self._placeholder(figure))
-                elif (html := self.after_paragraph.get(child.get("id", ""))) is not None:
+                elif html := self._after(child, numbers):
                     child.tail = self._placeholder(html) + (child.tail or "")
 
 
@@ -172,7 +182,7 @@ class _RestoreSiteHtml(Postprocessor):
 
 
 class _NarrativeExtension(Extension):
-    def __init__(self, figures: Mapping[int, str], after_paragraph: Mapping[str, str]):
+    def __init__(self, figures: Mapping[int, str], after_paragraph: AfterParagraph | None):
         super().__init__()
         self.figures, self.after_paragraph = figures, after_paragraph
 
@@ -191,13 +201,13 @@ def render_markdown(
     text: str,
     *,
     figures: Mapping[int, str] | None = None,
-    after_paragraph: Mapping[str, str] | None = None,
+    after_paragraph: AfterParagraph | None = None,
 ) -> Rendered:
     """Markdown (untrusted) → sanitised HTML and its paragraph anchors.
 
     `figures` maps a figure's number to the HTML that replaces a paragraph `[[figure:N]]`;
-    `after_paragraph` maps a paragraph's anchor to HTML put right after it. Both are built by the
-    site (never from the text) and are not sanitised.
+    `after_paragraph(anchor, number)` gives the HTML to put right after a paragraph, or nothing.
+    Both are built by the site (never from the text) and are not sanitised.
     """
     md = markdown.Markdown(
         extensions=[
@@ -205,7 +215,7 @@ def render_markdown(
             "footnotes",
             "sane_lists",
             "smarty",
-            _NarrativeExtension(figures or {}, after_paragraph or {}),
+            _NarrativeExtension(figures or {}, after_paragraph),
         ],
         output_format="html",
     )

@@ -41,12 +41,8 @@ def data_requests_owed(assessment: Assessment, today: dt.date) -> list[DataReque
     """The requests whose figures are still owed (awaiting, overdue or to be corrected), each
     with its `status`, by organisation: the same rule as the tracking page and the reminders,
     in the two queries of data_requests_tracking whatever the number of requests."""
-    owed = []
-    for request in data_requests_tracking(assessment):
-        request.status = request_status(request, request.current_return, today)
-        if still_owed(request.status):
-            owed.append(request)
-    return owed
+    requests = with_status(data_requests_tracking(assessment), today)
+    return [request for request in requests if still_owed(request.status)]
 
 
 def data_request_with_current_return(request: DataRequest) -> DataRequest:
@@ -64,6 +60,13 @@ def request_status(
     return Status.OVERDUE if today > request.due_on else Status.AWAITING
 
 
+def with_status(requests: list[DataRequest], today: dt.date) -> list[DataRequest]:
+    """The requests (read with their current return), each with its `status` set."""
+    for request in requests:
+        request.status = request_status(request, request.current_return, today)
+    return requests
+
+
 def still_owed(status: str) -> bool:
     return status in {
         DataRequest.Status.AWAITING,
@@ -76,8 +79,7 @@ def tracking_matrix(requests, today):
     """Organisations × request titles; each cell the organisation's request of that title."""
     titles = sorted({r.title for r in requests})
     rows: dict = {}
-    for data_request in requests:
-        data_request.status = request_status(data_request, data_request.current_return, today)
+    for data_request in with_status(requests, today):
         cells = rows.setdefault(data_request.organisation, dict.fromkeys(titles))
         cells[data_request.title] = data_request
     return titles, [(organisation, list(cells.values())) for organisation, cells in rows.items()]

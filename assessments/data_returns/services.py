@@ -16,10 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
-from assessments.core.emails import send_emails
+from assessments.core.emails import send_to_each
 from assessments.core.jobs import task
 from assessments.core.links import absolute
 from assessments.core.models import User
@@ -167,11 +166,8 @@ def data_request_recipients(request: DataRequest) -> list[User]:
 
 def _email(request: DataRequest, subject: str, kind: str) -> int:
     context = {"request": request, "kind": kind, "url": absolute(request.get_absolute_url())}
-    messages = [
-        (user.email, render_to_string("emails/data_request.txt", {**context, "recipient": user}))
-        for user in data_request_recipients(request)
-    ]
-    return send_emails(subject, messages)
+    recipients = data_request_recipients(request)
+    return send_to_each(recipients, subject, "emails/data_request.txt", context)
 
 
 def data_request_send(*, request: DataRequest) -> None:

@@ -32,6 +32,7 @@ from assessments.data_returns.selectors import (
     data_requests_tracking,
     request_status,
     tracking_matrix,
+    with_status,
 )
 from assessments.data_returns.services import (
     data_request_send,
@@ -52,10 +53,7 @@ def _own_request(request, pk: int) -> DataRequest:
 
 @login_required
 def request_list(request) -> HttpResponse:
-    today = timezone.localdate()
-    requests = data_requests_of(request.user)
-    for data_request in requests:
-        data_request.status = request_status(data_request, data_request.current_return, today)
+    requests = with_status(data_requests_of(request.user), timezone.localdate())
     return render(request, "assessments/data_requests.html", {"requests": requests})
 
 

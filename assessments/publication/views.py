@@ -18,7 +18,6 @@ from assessments.consultation.page_context import (
 )
 from assessments.consultation.selectors import answers_by_recommendation, feedback_counts
 from assessments.consultation.services import reading
-from assessments.core.chapter_figures import site_narrative
 from assessments.core.models import Assessment
 from assessments.core.permissions import can_view_working_papers
 from assessments.core.selectors import (
@@ -86,12 +85,11 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         context |= {"role": "partner", "can_edit": False, "viewing_as_partner": True}
     context |= {
         "chapter": chapter,
-        "narrative": site_narrative(chapter),
         "figures": [figure_for(selection, area) for selection in chapter.selections.all()],
         "charts": chapter_charts(chapter, area),
         "recommendations": chapter.recommendations.all(),
     }
-    context |= chapter_consultation_context(request, chapter, context["narrative"])
+    context |= chapter_consultation_context(request, chapter)
     context |= chapter_publication_context(request, chapter)
     reading.chapter_mark_read(user=request.user, chapter=chapter)
     return render(request, "assessments/chapter.html", context)

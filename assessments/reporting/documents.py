@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 
 from assessments.appendices.models import Appendix
 from assessments.appendices.permissions import appendices_visible_to
-from assessments.core.chapter_figures import figure_html, narrative_with_figures
+from assessments.core.chapter_figures import figure_html
 from assessments.core.context_processors import SERVICE_NAME
 from assessments.core.markdown import Rendered, render_markdown
 from assessments.core.models import Assessment, Chapter, ChapterFigure, Recommendation, User
@@ -81,8 +81,9 @@ def _narrative(chapter: Chapter) -> Rendered:
     figures = list(chapter.images.all())
     if not figures:
         return _render_markdown(chapter.narrative)
-    return narrative_with_figures(
-        chapter.narrative, {f.number: figure_html(f, figure_data_uri(f)) for f in figures}
+    return render_markdown(
+        chapter.narrative,
+        figures={f.number: figure_html(f, figure_data_uri(f)) for f in figures},
     )
 
 

@@ -1,12 +1,14 @@
-"""The analyst's workspace: staff, not superuser, scoped to their own partnerships."""
+"""The admin for analysts: staff, not superuser, scoped to their own partnerships."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from assessments.appendices.permissions import grant_appendix
 from assessments.core.models import Chapter
+from assessments.reporting.models import ReportExport
 
-from ..factories import AppendixFactory, AssessmentFactory, ChapterFactory
+from ..factories import AppendixFactory, AssessmentFactory, ChapterFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,19 @@ def test_analysts_cannot_make_operators(analyst_client, analyst):
     page = analyst_client.get(reverse("admin:assessments_user_change", args=[analyst.pk]))
     assert page.status_code == 200
     assert "is_superuser" not in page.content.decode()
+
+
+def test_view_on_site_of_a_comment_or_an_export_is_refused_to_another_partnerships_analyst(
+    client, analyst, other_analyst, assessment, police_partner
+):
+    """Comments and exports link to the site from admin; the link is the analyst's own only."""
+    comment = CommentFactory(chapter=ChapterFactory(assessment=assessment), author=police_partner)
+    export = ReportExport.objects.create(assessment=assessment, requested_by=analyst)
+    for row in (comment, export):
+        content_type = ContentType.objects.get_for_model(row)
+        url = reverse("view_on_site_in_scope", args=[content_type.pk, row.pk])
+        client.force_login(analyst)
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].endswith(row.get_absolute_url())
+        client.force_login(other_analyst)
+        assert client.get(url).status_code == 404

@@ -82,7 +82,11 @@ def test_html_after_a_paragraph_is_placed_by_its_anchor():
         anchor: f'<p class="app-links"><a class="govuk-link" href="?on={anchor}">x</a></p>'
         for anchor in anchors
     }
-    html = str(render_markdown(text, figures={1: FIGURE}, after_paragraph=links).html)
+    html = str(
+        render_markdown(
+            text, figures={1: FIGURE}, after_paragraph=lambda anchor, _: links.get(anchor)
+        ).html
+    )
     assert f'<p id="{anchors[0]}">First.</p>{links[anchors[0]]}' in html
     assert f'<p id="{anchors[2]}">Quoted.</p>{links[anchors[2]]}' in html  # nested too
     assert links[anchors[1]] not in html  # a placed figure is no paragraph to comment on

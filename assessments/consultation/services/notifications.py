@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments.consultation.models import Comment, ConsultationState, NotificationPreference
@@ -25,19 +24,11 @@ from assessments.consultation.permissions import (
     members_to_notify,
     partnerships_whose_comments_reach,
 )
-from assessments.core.emails import send_emails
+from assessments.core.emails import send_to_each
 from assessments.core.links import absolute
 from assessments.core.models import Assessment, User
 
 Frequency = NotificationPreference.Frequency
-
-
-def _send(users: Iterable[User], subject: str, template: str, context: dict) -> int:
-    """Each recipient their own email (greeting them), the batch over one connection."""
-    messages = [
-        (user.email, render_to_string(template, {**context, "recipient": user})) for user in users
-    ]
-    return send_emails(subject, messages)
 
 
 def _comment(comment_id: int) -> Comment | None:
@@ -103,7 +94,7 @@ def notify_comment_posted(*, comment_id: int) -> int:
     recipients = _who_may_read(users, comment, leave_out=comment.author)
     subject = f"New comment on {comment.chapter.title}: {assessment.title}"
     context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
-    return _send(recipients, subject, "emails/comment_posted.txt", context)
+    return send_to_each(recipients, subject, "emails/comment_posted.txt", context)
 
 
 def notify_comment_resolved(*, comment_id: int) -> int:
@@ -114,7 +105,7 @@ def notify_comment_resolved(*, comment_id: int) -> int:
     recipients = _who_may_read(_thread_people(comment), comment, leave_out=comment.resolved_by)
     subject = f"Comment resolved on {comment.chapter.title}"
     context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
-    return _send(recipients, subject, "emails/comment_resolved.txt", context)
+    return send_to_each(recipients, subject, "emails/comment_resolved.txt", context)
 
 
 def _members(assessment: Assessment) -> list[User]:
@@ -128,7 +119,7 @@ def notify_consultation_opened(*, assessment_id: int) -> int:
         return 0
     subject = f"Consultation open: {assessment.title}"
     context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
-    return _send(_members(assessment), subject, "emails/consultation_opened.txt", context)
+    return send_to_each(_members(assessment), subject, "emails/consultation_opened.txt", context)
 
 
 def send_closing_reminders(*, today: dt.date | None = None) -> int:
@@ -150,7 +141,9 @@ def send_closing_reminders(*, today: dt.date | None = None) -> int:
             state.save(update_fields=["reminded_for"])
         subject = f"Consultation closes in 2 days: {assessment.title}"
         context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
-        sent += _send(_members(assessment), subject, "emails/consultation_closing.txt", context)
+        sent += send_to_each(
+            _members(assessment), subject, "emails/consultation_closing.txt", context
+        )
     return sent
 
 
@@ -189,4 +182,4 @@ def _digest_for(preference: NotificationPreference, now: dt.datetime) -> int:
         comment.url = absolute(comment.get_absolute_url())
     context = {"comments": comments}
     subject = f"{len(comments)} new comment{'s' if len(comments) != 1 else ''} today"
-    return _send([user], subject, "emails/comment_digest.txt", context)
+    return send_to_each([user], subject, "emails/comment_digest.txt", context)
