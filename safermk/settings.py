@@ -207,6 +207,21 @@ STORAGES = {
     },
 }
 
+
+# The cache: each process's own memory when nothing is set (enough for `make run`, one web process);
+# CACHE_URL=redis://... shares one cache between web processes and workers, which rate limits and
+# cached public pages need once there is more than one process. Keys carry the version of the data
+# they were built from, so nothing relies on a timeout to be right.
+def cache_settings(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be locmem:// or redis://..., not {url!r}")
+
+
+CACHES = {"default": cache_settings(os.getenv("CACHE_URL", "locmem://"))}
+
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "strategic-assessment@localhost")
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from assessments.core.models import Assessment
@@ -36,7 +37,8 @@ def _missing_services() -> set[str]:
     missing = set()
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing.add("postgres")
-    if not settings.CELERY_BROKER_URL.startswith("redis"):
+    redis_cache = "redis" in settings.CACHES["default"]["BACKEND"]
+    if not (settings.CELERY_BROKER_URL.startswith("redis") and redis_cache):
         missing.add("redis")
     return missing
 
@@ -75,6 +77,12 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (a shared Redis one in CI included)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,33 @@
+"""The cache: each process's memory by default, Redis shared by every process when configured."""
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+
+from safermk.settings import cache_settings
+
+
+def test_nothing_set_means_each_process_has_its_own_memory_cache():
+    assert cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")
+
+
+def test_a_redis_url_gives_django_redis_cache_at_that_address():
+    config = cache_settings("redis://127.0.0.1:6379/1")
+    assert config == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+
+
+def test_an_unknown_scheme_is_refused_at_start_up():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        cache_settings("memcached://127.0.0.1:11211")
+
+
+@pytest.mark.redis
+def test_the_configured_redis_cache_is_reachable_and_counts():
+    """Rate limits count with `incr` in the shared cache."""
+    cache.set("counter", 0)
+    for _ in range(5):
+        cache.incr("counter")
+    assert cache.get("counter") == 5
