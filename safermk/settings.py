@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "assessments",
@@ -69,12 +70,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before the two-factor step, so that its redirects are private too.
+    "assessments.accounts.middleware.PrivateCacheMiddleware",
     "assessments.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns a request over a rate limit into the site's 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,7 +143,26 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
+
+
+def client_address_settings(proxies: int) -> dict:
+    """How axes (through django-ipware) finds the client's address behind `proxies` proxies of
+    our own. The client is the address the outermost of them saw: the right-most entry of
+    X-Forwarded-For that they did not add themselves, whatever a client wrote to its left. ipware
+    counts only the proxies listed in the header (the last one is REMOTE_ADDR), hence `- 1`; and
+    not strictly, so that a longer header (forged, or from a corporate proxy) still gives that
+    entry instead of our proxy's own address, which every such client would then share."""
+    if proxies == 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"]}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        "AXES_IPWARE_PROXY_COUNT": proxies - 1,
+        "IPWARE_STRICT": False,
+    }
+
+
+globals().update(client_address_settings(envint("AXES_PROXY_COUNT", 0)))
 
 # Two-factor sign-in (TOTP) for staff, analysts, chairs and anyone granted a restricted
 # appendix. On by default in production; development and the test suite turn it on by setting.
@@ -222,8 +246,37 @@ def cache_settings(url: str) -> dict:
 
 CACHES = {"default": cache_settings(os.getenv("CACHE_URL", "locmem://"))}
 
+# Rate limits (assessments/core/rate_limits.py), counted in that cache. django-ratelimit's checks
+# know neither cache as we use it: the local memory one is "not shared", which is true and
+# acceptable where it is used, one process on a laptop (production sets CACHE_URL to Redis, and
+# there each web process would otherwise allow the rate again); and Django's own Redis cache,
+# which increments atomically, postdates their list of supported backends.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "assessments.core.views.rate_limited"
+RATELIMIT_IP_META_KEY = "assessments.core.rate_limits.client_address"
+SILENCED_SYSTEM_CHECKS = {
+    "django.core.cache.backends.locmem.LocMemCache": [
+        "django_ratelimit.E003",
+        "django_ratelimit.W001",
+    ],
+    "django.core.cache.backends.redis.RedisCache": ["django_ratelimit.W001"],
+}[CACHES["default"]["BACKEND"]]
+PASSWORD_RESET_RATE_PER_ADDRESS = os.getenv("PASSWORD_RESET_RATE_PER_ADDRESS", "3/h")
+PASSWORD_RESET_RATE_PER_IP = os.getenv("PASSWORD_RESET_RATE_PER_IP", "20/h")
+PDF_EXPORT_RATE_PER_USER = os.getenv("PDF_EXPORT_RATE_PER_USER", "20/h")
+
+# Email: the console in development; in production EMAIL_BACKEND=django.core.mail.backends.smtp.
+# EmailBackend with the relay below (docs/operations.md).
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "strategic-assessment@localhost")
+# The sender of error reports to ADMINS.
+SERVER_EMAIL = os.getenv("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Celery: the filesystem broker needs no service; CELERY_BROKER_URL=redis://... switches to Redis.
 # Job state lives in our own tables (ReportExport), so there is no result backend.
@@ -327,6 +380,16 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 50_000_000)
 # police.uk uploads through admin (one month of a force is about 4 MB).
 POLICE_UK_UPLOAD_MAX_BYTES = envint("POLICE_UK_UPLOAD_MAX_BYTES", 50_000_000)
+# Any upload: refused while it arrives once past this (assessments/core/uploads.py), before
+# anything reads it; each kind of file has its own lower limit above. Files larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file rather than memory.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", POLICE_UK_UPLOAD_MAX_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "assessments.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Public outputs show small-area counts below this as "fewer than N".
 SUPPRESSION_THRESHOLD = envint("SUPPRESSION_THRESHOLD", 5)
 

@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from assessments.accounts.views import keep_alive, second_factor
 from assessments.core.admin_base import view_on_site_in_scope
+from assessments.core.rate_limits import limit_password_resets
 from assessments.ops.views import healthz
 
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
     # --- Partner consultation: password reset by email, on the site's own templates ---
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(),
+        limit_password_resets(auth_views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

@@ -153,7 +153,7 @@ def _assessment(w):
 def _export(name):
     def url(w):
         a = w["assessment"]
-        return reverse(name, args=[a.partnership.slug, a.year, w["export"].pk])
+        return reverse(name, args=[a.partnership.slug, a.year, w["export"].token])
 
     return url
 

@@ -67,7 +67,7 @@ def test_security_headers_on_a_pdf_download(analyst_client, assessment, producti
         assessment=assessment, status=ReportExport.Status.DONE, content_hash="x"
     )
     export.file.save("report.pdf", ContentFile(b"%PDF-1.7 the report"))
-    url = reverse("export_download", args=[assessment.partnership.slug, assessment.year, export.pk])
+    url = export.get_download_url()
     response = analyst_client.get(url, secure=True)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7 the report"

@@ -85,7 +85,8 @@ def invitation_accept(request, token: str) -> HttpResponse:
                 invitation=invitation, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as error:
-            form.add_error("new_password1", error.messages)
+            # The invitation's own problems are the form's; the rest are about the password.
+            form.add_error(None if hasattr(error, "error_dict") else "new_password1", error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

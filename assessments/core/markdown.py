@@ -22,6 +22,7 @@ import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
+from markdown.extensions.tables import TableExtension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -38,11 +39,15 @@ ALLOWED_ATTRIBUTES = {
     "h3": {"id"},
     "h4": {"id"},
     "sup": {"id"},
-    "th": {"scope", "style"},
-    "td": {"style"},
+    "th": {"scope"},
     "abbr": {"title"},
     "div": {"class"},
 }
+# No `style` anywhere: one on a table cell could lay a fixed box over the page, the DRAFT or
+# restricted marking of a PDF included. Column alignment (`|--:|`) comes as `align`, which can
+# only say left, right or centre.
+ALIGNMENT = {"left", "right", "center"}
+ATTRIBUTE_VALUES = {"th": {"align": ALIGNMENT}, "td": {"align": ALIGNMENT}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -164,6 +169,7 @@ class _Sanitise(Postprocessor):
             _demote_h1(text),
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
+            tag_attribute_values=ATTRIBUTE_VALUES,
             url_schemes=URL_SCHEMES,
             link_rel="noopener noreferrer",
             strip_comments=True,
@@ -211,7 +217,7 @@ def render_markdown(
     """
     md = markdown.Markdown(
         extensions=[
-            "tables",
+            TableExtension(use_align_attribute=True),
             "footnotes",
             "sane_lists",
             "smarty",

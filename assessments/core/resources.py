@@ -22,13 +22,15 @@ from import_export import fields, resources
 from import_export.formats import base_formats
 from import_export.widgets import DecimalWidget, ForeignKeyWidget
 
+from assessments.core.file_checks import (
+    ImportLimitError,
+    check_headings,
+    check_no_formula_text,
+    scan_workbook,
+)
 from assessments.core.models import Chapter, Partnership, Recommendation
 from assessments.core.permissions import administers, partnerships_administered_by
 from assessments.core.spreadsheet import looks_like_formula, neutralise
-
-
-class ImportLimitError(ValueError):
-    """A file refused before reading: the message says which limit and by how much."""
 
 
 def _megabytes(size: int) -> str:
@@ -81,6 +83,8 @@ class LimitedCSV(base_formats.CSV):
         check_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
         dataset = super().create_dataset(in_stream, **kwargs)
         check_rows(len(dataset))
+        check_headings(dataset.headers)
+        check_no_formula_text(dataset)
         return dataset
 
 
@@ -92,16 +96,20 @@ class LimitedXLSX(base_formats.XLSX):
         check_size(len(in_stream))
         check_xlsx_expansion(in_stream)
         check_no_macros(in_stream)
-        # Formulas are read as written (not their cached results) so that they are refused.
+        extent = scan_workbook(in_stream, self.sheet_name)
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False)
         sheet = book[self.sheet_name] if self.sheet_name in book.sheetnames else book.active
-        rows = sheet.iter_rows(values_only=True)
+        # Read as far as the cells reach, never as far as the sheet's <dimension> claims.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_row=extent.rows, max_col=extent.columns, values_only=True)
         dataset = tablib.Dataset(headers=list(next(rows, [])))
         for row in rows:
             if any(value is not None for value in row):
                 check_rows(len(dataset) + 1)
                 dataset.append(row)
         book.close()
+        check_headings(dataset.headers)
+        check_no_formula_text(dataset)
         return dataset
 
 

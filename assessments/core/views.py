@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from assessments.core.models import Assessment
 from assessments.core.permissions import can_edit_assessment, can_view_assessment, role_in
@@ -17,6 +18,11 @@ def refuse(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise Http404("No such page")
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The page for a request over a rate limit (RATELIMIT_VIEW): what happened, and what to do."""
+    return render(request, "429.html", status=429)
 
 
 def visible_assessment(request: HttpRequest, slug: str, year: int) -> Assessment | None:

@@ -2,7 +2,8 @@
 
 A partner downloads the template of a request (one row per indicator × period × place), fills in
 the values and uploads it. The file is read with the import machinery of core/resources.py (size,
-row and expansion limits before parsing, formulas refused) and checked row by row against the
+row and expansion limits before parsing; a formula in any cell of any sheet, or a repeated
+column, refused by core/file_checks.py) and checked row by row against the
 request, then shown as a preview beside the same period a year before.
 """
 
@@ -26,9 +27,10 @@ from assessments.core.resources import (
     LimitedCSV,
     LimitedXLSX,
     NumberWidget,
+    check_size,
     column_problems,
 )
-from assessments.core.spreadsheet import looks_like_formula, neutralise
+from assessments.core.spreadsheet import neutralise
 from assessments.data_returns.models import DataRequest
 from assessments.indicators.models import Indicator, Observation
 from assessments.indicators.selectors import geographies_at_level
@@ -119,6 +121,15 @@ class ReturnXLSX(LimitedXLSX):
     sheet_name = DATA_SHEET
 
 
+def upload_bytes(upload) -> bytes:
+    """The uploaded file's content, once its size (known before reading) is within the limit."""
+    try:
+        check_size(upload.size)
+    except ImportLimitError as error:
+        raise ReturnFileError([str(error)]) from None
+    return upload.read()
+
+
 @dataclass(frozen=True)
 class ReturnRow:
     indicator: Indicator
@@ -204,8 +215,6 @@ class _Reader:
         self.errors.append(f"Row {number}: {message}")
 
     def read(self, number: int, row: dict) -> None:
-        if any(looks_like_formula(value) for value in row.values()):
-            return self.error(number, "a cell holds a formula; enter the value itself.")
         if str(row["request"] or "").strip() != self.request.reference:
             return self.error(
                 number,
@@ -265,6 +274,23 @@ class _Reader:
         ]
         shown = "; ".join(absent[:5]) + ("…" if len(absent) > 5 else "")
         return [f"{len(absent)} rows of the template are missing: {shown}."]
+
+
+def stored_copy(name: str, data: bytes) -> bytes:
+    """What is kept for the analyst: a CSV as uploaded (every cell has been checked), a workbook
+    rewritten from the values of its Data sheet, because formulas hide in workbooks beyond cells
+    (defined names, conditional formats, links) and the analyst opens this file in Excel."""
+    if Path(name).suffix.lower() != ".xlsx":
+        return data
+    dataset = _dataset(name, data)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = DATA_SHEET
+    for values in [dataset.headers or [], *dataset]:
+        sheet.append([neutralise(value) for value in values])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def read_return_file(request: DataRequest, name: str, data: bytes) -> list[ReturnRow]:

@@ -28,6 +28,7 @@ from assessments.data_returns.files import (
     ReturnRow,
     read_return_file,
     return_preview,
+    stored_copy,
 )
 from assessments.data_returns.models import DataRequest, DataRequestReminder, DataReturn
 from assessments.data_returns.selectors import request_status, still_owed
@@ -115,7 +116,7 @@ def data_return_confirm(*, request: DataRequest, user: User, token: str) -> Data
         )
         for row in rows
     )
-    data_return = _record_return(request, user, name, data, batch, len(rows))
+    data_return = _record_return(request, user, name, stored_copy(name, data), batch, len(rows))
     transaction.on_commit(lambda: pending_discard(token))
     return data_return
 

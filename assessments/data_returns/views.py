@@ -16,8 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
+from assessments.core.uploads import upload_refusal
 from assessments.core.views import refuse, visible_assessment
-from assessments.data_returns.files import ReturnFileError, template_csv, template_xlsx
+from assessments.data_returns.files import (
+    ReturnFileError,
+    template_csv,
+    template_xlsx,
+    upload_bytes,
+)
 from assessments.data_returns.forms import ConfirmForm, CorrectionForm, UploadForm
 from assessments.data_returns.models import DataRequest, DataReturn
 from assessments.data_returns.permissions import (
@@ -101,12 +107,15 @@ def template_download(request, pk: int, file_format: str) -> HttpResponse:
 def upload(request, pk: int) -> HttpResponse:
     data_request = _own_request(request, pk)
     form = UploadForm(request.POST, request.FILES)
+    refusal = upload_refusal(request)
+    if refusal:
+        return _request_page(request, data_request, UploadForm(), errors=[refusal])
     if not form.is_valid():
         return _request_page(request, data_request, form)
     upload = form.cleaned_data["file"]
     try:
         token, preview = data_return_upload(
-            request=data_request, user=request.user, name=upload.name, data=upload.read()
+            request=data_request, user=request.user, name=upload.name, data=upload_bytes(upload)
         )
     except ReturnFileError as error:
         return _request_page(request, data_request, form, errors=error.messages)

@@ -14,16 +14,7 @@ from assessments.publication.selectors import (
     publication_correction,
     statutory_checklist,
 )
-from assessments.reporting.documents import report_identity
-from assessments.reporting.models import ReportExport
-from assessments.reporting.selectors import latest_public_report
-
-
-def _public_pdf(assessment: Assessment) -> ReportExport | None:
-    identity = report_identity(
-        assessment=assessment, variant=ReportExport.Variant.PUBLIC, appendices=[]
-    )
-    return latest_public_report(assessment, identity.content_hash)
+from assessments.reporting.selectors import published_report
 
 
 def assessment_publication_context(request: HttpRequest, assessment: Assessment) -> dict:
@@ -31,7 +22,7 @@ def assessment_publication_context(request: HttpRequest, assessment: Assessment)
     working_papers = can_view_working_papers(request.user, assessment)
     return {
         "correction": publication_correction(assessment) if published else None,
-        "public_pdf": _public_pdf(assessment) if published else None,
+        "public_pdf": published_report(assessment),
         "can_view_working_papers": working_papers,
         "board_decision": board_decision_of(assessment),
         "statutory_checklist": statutory_checklist(assessment) if working_papers else [],

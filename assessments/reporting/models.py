@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +32,9 @@ class ReportExport(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
+    # The export's address: random, so that no one reaches a file by counting ids. Permission
+    # is still checked on every request; the token only keeps exports from being enumerated.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exports")
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="exports"
@@ -73,7 +78,11 @@ class ReportExport(models.Model):
 
     def get_absolute_url(self) -> str:
         """The export's status page, which follows the render and offers the file."""
+        return self._url("export_status")
+
+    def get_download_url(self) -> str:
+        return self._url("export_download")
+
+    def _url(self, name: str) -> str:
         assessment = self.assessment
-        return reverse(
-            "export_status", args=[assessment.partnership.slug, assessment.year, self.pk]
-        )
+        return reverse(name, args=[assessment.partnership.slug, assessment.year, self.token])

@@ -11,6 +11,7 @@ from assessments.core.permissions import (
     role_in,
 )
 from assessments.reporting.models import ReportExport
+from assessments.reporting.selectors import published_report
 
 # Report exports (PDF) ---------------------------------------------------------------------
 
@@ -41,15 +42,24 @@ def can_request_export(
 
 def can_download_export(user: AnyUser, export: ReportExport) -> bool:
     """Whoever may read the assessment and every appendix in the file. Asked again on every
-    download, so a revoked grant or a change of status closes the file at once."""
+    download, so a revoked grant or a change of status closes the file at once.
+
+    Only the PDF of the report as published is public. Every other public-variant export (a draft
+    of the report, a chapter preview) showed wording and markings that were for the partnership's
+    members, so it stays with them after publication, as the working papers do."""
     assessment = export.assessment
     if not can_view_assessment(user, assessment):
         return False
-    if export.kind == ReportExport.Kind.COVER_PAPER:
-        return can_view_working_papers(user, assessment)
-    if export.variant == ReportExport.Variant.PUBLIC:
+    if export.variant == ReportExport.Variant.RESTRICTED:
+        if role_in(user, assessment.partnership_id) is None:
+            return False
+        visible = {appendix.pk for appendix in appendices_visible_to(user, assessment)}
+        return set(export.audience) <= visible
+    if export.kind == ReportExport.Kind.FULL_REPORT and _is_published_report(export):
         return True
-    if role_in(user, assessment.partnership_id) is None:
-        return False
-    visible = {appendix.pk for appendix in appendices_visible_to(user, assessment)}
-    return set(export.audience) <= visible
+    return can_view_working_papers(user, assessment)
+
+
+def _is_published_report(export: ReportExport) -> bool:
+    published = published_report(export.assessment)
+    return published is not None and published.pk == export.pk

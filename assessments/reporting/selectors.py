@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from assessments.core.models import Assessment
+from assessments.reporting.documents import report_identity
 from assessments.reporting.models import ReportExport
 
 
-def export_by_url(slug: str, year: int, pk: int) -> ReportExport | None:
+def export_by_url(slug: str, year: int, token: uuid.UUID) -> ReportExport | None:
     return (
         ReportExport.objects.select_related("assessment__partnership", "requested_by")
-        .filter(pk=pk, assessment__partnership__slug=slug, assessment__year=year)
+        .filter(token=token, assessment__partnership__slug=slug, assessment__year=year)
         .first()
     )
 
@@ -31,3 +34,13 @@ def latest_public_report(assessment: Assessment, content_hash: str) -> ReportExp
         .order_by("-finished_at", "-pk")
         .first()
     )
+
+
+def published_report(assessment: Assessment) -> ReportExport | None:
+    """The public PDF of the assessment as published: the one export everyone may download."""
+    if not assessment.is_published:
+        return None
+    identity = report_identity(
+        assessment=assessment, variant=ReportExport.Variant.PUBLIC, appendices=[]
+    )
+    return latest_public_report(assessment, identity.content_hash)

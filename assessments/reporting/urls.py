@@ -11,12 +11,12 @@ urlpatterns = [
         name="export_request",
     ),
     path(
-        "assessments/<slug:slug>/<int:year>/exports/<int:pk>/",
+        "assessments/<slug:slug>/<int:year>/exports/<uuid:token>/",
         export_status,
         name="export_status",
     ),
     path(
-        "assessments/<slug:slug>/<int:year>/exports/<int:pk>/download/",
+        "assessments/<slug:slug>/<int:year>/exports/<uuid:token>/download/",
         export_download,
         name="export_download",
     ),

@@ -6,11 +6,14 @@ on every download; the media folder has no public URL.
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from assessments.appendices import services as appendices
+from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import assessment_by_url
 from assessments.core.views import refuse
 from assessments.reporting.exports import report_export_request
@@ -21,6 +24,7 @@ from assessments.reporting.selectors import export_by_url
 
 
 @require_POST
+@limit_pdf_requests
 def export_request(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     assessment = assessment_by_url(slug, year)
     variant = request.POST.get("variant", "")
@@ -33,15 +37,15 @@ def export_request(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return redirect(export.get_absolute_url())
 
 
-def _downloadable_export(request: HttpRequest, slug: str, year: int, pk: int):
-    export = export_by_url(slug, year, pk)
+def _downloadable_export(request: HttpRequest, slug: str, year: int, token: uuid.UUID):
+    export = export_by_url(slug, year, token)
     if export is None or not can_download_export(request.user, export):
         return None
     return export
 
 
-def export_status(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
-    export = _downloadable_export(request, slug, year, pk)
+def export_status(request: HttpRequest, slug: str, year: int, token: uuid.UUID) -> HttpResponse:
+    export = _downloadable_export(request, slug, year, token)
     if export is None:
         return refuse(request)
     context = {
@@ -56,8 +60,8 @@ def export_status(request: HttpRequest, slug: str, year: int, pk: int) -> HttpRe
     return render(request, template or "assessments/export_status.html", context)
 
 
-def export_download(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
-    export = _downloadable_export(request, slug, year, pk)
+def export_download(request: HttpRequest, slug: str, year: int, token: uuid.UUID) -> HttpResponse:
+    export = _downloadable_export(request, slug, year, token)
     if export is None or export.status != ReportExport.Status.DONE:
         return refuse(request)
     if not export.file or not export.file.storage.exists(export.file.name):

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from assessments.consultation.services import workflow
 from assessments.core.chapter_figures import site_narrative
 from assessments.core.permissions import can_edit_assessment
+from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import chapter_of
+from assessments.core.uploads import upload_form_is_valid
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
 from assessments.data_returns.permissions import can_manage_data_requests
 from assessments.data_returns.selectors import data_requests_owed
@@ -115,7 +117,7 @@ def figure_upload(request: HttpRequest, slug: str, year: int, chapter_slug: str)
     if chapter is None:
         return refuse(request)
     figure_form = FigureForm(request.POST, request.FILES)
-    if figure_form.is_valid():
+    if upload_form_is_valid(figure_form, request, "image"):
         try:
             figure = chapter_figure_add(
                 chapter=chapter, by=request.user, **figure_form.cleaned_data
@@ -134,6 +136,7 @@ def figure_upload(request: HttpRequest, slug: str, year: int, chapter_slug: str)
 
 
 @require_POST
+@limit_pdf_requests
 def chapter_pdf_preview(
     request: HttpRequest, slug: str, year: int, chapter_slug: str
 ) -> HttpResponse:

@@ -168,8 +168,7 @@ def test_downloading_a_restricted_pdf_is_logged_for_each_appendix(client, append
     )
     export.file.save("restricted.pdf", ContentFile(b"%PDF-1.7"))
     client.force_login(police_partner)
-    assessment = appendix.assessment
-    url = reverse("export_download", args=[assessment.partnership.slug, assessment.year, export.pk])
+    url = export.get_download_url()
     response = client.get(url)
     assert response.status_code == 200
     [access] = AppendixAccess.objects.filter(route=AppendixAccess.Route.PDF)

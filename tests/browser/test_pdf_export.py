@@ -3,7 +3,6 @@ Celery runs eagerly beside the live server, so a new request is rendered before 
 the progress page is followed on a row the test moves along itself."""
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.core.models import User
@@ -34,7 +33,7 @@ def _queued_export(demo) -> tuple[ReportExport, str]:
         variant="public",
         requested_by=User.objects.get(username="analyst"),
     )
-    return export, reverse("export_status", args=["safermk", 2017, export.pk])
+    return export, export.get_absolute_url()
 
 
 def _fail(export: ReportExport) -> None:

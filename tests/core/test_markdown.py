@@ -90,3 +90,23 @@ def test_html_after_a_paragraph_is_placed_by_its_anchor():
     assert f'<p id="{anchors[0]}">First.</p>{links[anchors[0]]}' in html
     assert f'<p id="{anchors[2]}">Quoted.</p>{links[anchors[2]]}' in html  # nested too
     assert links[anchors[1]] not in html  # a placed figure is no paragraph to comment on
+
+
+def test_no_style_attribute_survives_not_even_on_table_cells():
+    """A fixed box laid over the page (the DRAFT or restricted marking of a PDF included)."""
+    box = "position: fixed; top: 0; left: 0; width: 100%; height: 100%; background: white"
+    html = str(
+        render_markdown(
+            f'<table><tr><th style="{box}">Area</th><td style="{box}">Nothing to see</td></tr>'
+            "</table>\n\n| Area | Count |\n|:--|--:|\n| MK | 4 |"
+        ).html
+    )
+    assert "style" not in html and "position" not in html
+    assert "Nothing to see" in html
+    # Column alignment stays, as an attribute that can only say left, right or centre.
+    assert '<td align="right">4</td>' in html
+
+
+def test_alignment_takes_only_its_own_values():
+    html = str(render_markdown('<table><tr><td align="javascript:x()">a</td></tr></table>').html)
+    assert "align" not in html

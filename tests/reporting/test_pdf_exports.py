@@ -61,8 +61,7 @@ def _request_url(assessment):
 
 
 def _urls(export):
-    args = [export.assessment.partnership.slug, export.assessment.year, export.pk]
-    return reverse("export_status", args=args), reverse("export_download", args=args)
+    return export.get_absolute_url(), export.get_download_url()
 
 
 def _pdf_text(response) -> str:

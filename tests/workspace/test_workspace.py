@@ -114,6 +114,16 @@ def test_an_oversized_image_is_refused(analyst_client, chapter, monkeypatch):
     assert not ChapterFigure.objects.exists()
 
 
+def test_an_image_over_the_sites_upload_limit_is_stopped_as_it_arrives(
+    analyst_client, chapter, settings
+):
+    settings.UPLOAD_MAX_BYTES = 2_048
+    response = post_figure(analyst_client, chapter, image_bytes((300, 300)) + b"\0" * 4_000)
+    assert response.status_code == 400
+    assert "The file is larger than 2.0 KB" in response.content.decode()
+    assert not ChapterFigure.objects.exists()
+
+
 def test_an_image_with_too_many_pixels_is_refused(analyst_client, chapter, monkeypatch):
     monkeypatch.setattr(workspace, "MAX_SOURCE_PIXELS", 100)
     response = post_figure(analyst_client, chapter, image_bytes((20, 20)))

@@ -7,8 +7,10 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,25 @@ from assessments.core.jobs import task
 from assessments.core.links import absolute
 from assessments.core.models import Membership, Organisation, Partnership, Role, User
 from assessments.core.permissions import MEMBER_ROLES
+
+# Why an invitation is refused for someone who has an account, active or not: an emailed link must
+# never reset an existing person's password or move them between organisations.
+EXISTING_ACCOUNT = (
+    "Someone with this email address already has an account. Add their existing account to the "
+    "partnership instead of inviting them."
+)
+# The link in the email carries the invitation's random nonce signed with the site's secret key,
+# so the database (or a backup of it) holds nothing that opens an invitation by itself.
+TOKEN_SALT = "assessments.accounts.invitation"
+
+
+def _account_exists(email: str) -> bool:
+    """Is the address anyone's username or email? Invited people sign in with it as username."""
+    return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+
+
+def invitation_link_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.token, salt=TOKEN_SALT)
 
 
 @transaction.atomic
@@ -41,8 +62,8 @@ def invitation_create(
     if not organisation.partnerships.filter(pk=partnership.pk).exists():
         raise ValidationError({"organisation": "Choose an organisation of this partnership"})
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email, is_active=True).exists():
-        raise ValidationError({"email": "Someone with this email address already has an account"})
+    if _account_exists(email):
+        raise ValidationError({"email": EXISTING_ACCOUNT})
     invitation = Invitation.objects.create(
         partnership=partnership,
         organisation=organisation,
@@ -64,17 +85,21 @@ def invitation_send(*, invitation_id: int) -> None:
     )
     if invitation.accepted_at:
         return
-    url = absolute(reverse("invitation_accept", args=[invitation.token]))
+    url = absolute(reverse("invitation_accept", args=[invitation_link_token(invitation)]))
     body = render_to_string("emails/invitation.txt", {"invitation": invitation, "url": url})
     send_emails(f"Invitation: {invitation.partnership.name}", [(invitation.email, body)])
 
 
 def invitation_open(token: str) -> Invitation | None:
-    """The unaccepted, unexpired invitation with this token, or None."""
-    oldest = timezone.now() - dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+    """The unaccepted, unexpired invitation whose emailed link carries this token, or None."""
+    valid_for = dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+    try:
+        nonce = signing.loads(token, salt=TOKEN_SALT, max_age=valid_for)
+    except signing.BadSignature:  # tampered, made up or expired
+        return None
     return (
         Invitation.objects.select_related("partnership", "organisation")
-        .filter(token=token, accepted_at__isnull=True, created_at__gte=oldest)
+        .filter(token=nonce, accepted_at__isnull=True, created_at__gte=timezone.now() - valid_for)
         .first()
     )
 
@@ -82,22 +107,23 @@ def invitation_open(token: str) -> Invitation | None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Create the invited person's account with the password they chose; their email is their
-    username."""
+    username. Never an existing account: one made since the invitation is left as it is."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise ValidationError("This invitation has already been used")
-    user = User.objects.filter(username=invitation.email).first() or User(username=invitation.email)
-    user.email = invitation.email
-    user.first_name = invitation.first_name
-    user.last_name = invitation.last_name
-    user.organisation = invitation.organisation
-    user.is_active = True
+        raise ValidationError({NON_FIELD_ERRORS: "This invitation has already been used"})
+    if _account_exists(invitation.email):
+        raise ValidationError({NON_FIELD_ERRORS: EXISTING_ACCOUNT})
+    user = User(
+        username=invitation.email,
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        organisation=invitation.organisation,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    Membership.objects.update_or_create(
-        user=user, partnership=invitation.partnership, defaults={"role": invitation.role}
-    )
+    Membership.objects.create(user=user, partnership=invitation.partnership, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
