@@ -34,9 +34,10 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", second_factor, name="two_factor"),
     path("accounts/keep-alive/", keep_alive, name="keep_alive"),
-    # Before admin's own "view on site", which would redirect any staff user to any row's page.
+    # In front of admin's own "view on site", which would redirect any staff user to any row's
+    # page; the same pattern as admin's, so that every address admin's would take comes here.
     path(
-        "admin/r/<int:content_type_id>/<path:object_id>/",
+        "admin/r/<path:content_type_id>/<path:object_id>/",
         admin.site.admin_view(view_on_site_in_scope),
         name="view_on_site_in_scope",
     ),

@@ -18,7 +18,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import grant_appendix
@@ -26,6 +26,7 @@ from assessments.appendices.services import appendix_access_record
 from assessments.reporting.models import ReportExport
 
 from .factories import AppendixFactory, AssessmentFactory, MembershipFactory, UserFactory
+from .url_patterns import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -333,17 +334,6 @@ def test_matrix(client, world, role, route):
             assert urlsplit(response["Location"]).path in REFUSAL_REDIRECTS
 
 
-def _patterns(patterns, prefix="", namespace=None):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(filter(None, [namespace, pattern.namespace]))
-            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            route = prefix + str(pattern.pattern)
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield name, route
-
-
 def _classified(name: str | None, route: str) -> bool:
     if name in ROUTES or name in ROUTES_WITHOUT_APPENDICES or route in ROUTES_WITHOUT_APPENDICES:
         return True
@@ -356,7 +346,7 @@ def _classified(name: str | None, route: str) -> bool:
 
 
 def test_every_url_pattern_is_classified():
-    patterns = list(_patterns(get_resolver().url_patterns))
+    patterns = list(url_patterns())
     unclassified = [(name, route) for name, route in patterns if not _classified(name, route)]
     assert unclassified == [], (
         "Add these routes to the permission matrix (ROUTES), or say why they cannot show an "

@@ -3,13 +3,19 @@ audit trail of who read them."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.http import Http404
 from django.utils.html import format_html, format_html_join
-from guardian.admin import GuardedModelAdminMixin
+from guardian.admin import GroupManage, GuardedModelAdminMixin, UserManage
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.appendices.models import Appendix, AppendixAccess
-from assessments.appendices.permissions import appendix_grantees
+from assessments.appendices.permissions import (
+    appendix_grantable_groups,
+    appendix_grantable_users,
+    appendix_grantees,
+)
 from assessments.core.admin_base import ScopedAdmin, ScopedHistoryMixin, ScopedMixin
 
 
@@ -20,9 +26,24 @@ class AppendixInline(ScopedMixin, admin.TabularInline):
     show_change_link = True
 
 
+def _grantee_form(base: type[forms.Form], field: str, grantable, lookup: str, refusal: str):
+    """Guardian's box that picks a person or group by name, answering only with `grantable`
+    ones: guardian's own says "does not exist", which tells anyone whether a username is
+    taken, and accepts anyone's, whose screen then shows their name."""
+
+    def clean(self):
+        found = grantable.filter(**{lookup: self.cleaned_data[field]}).first()
+        if found is None:
+            raise forms.ValidationError(refusal)
+        return found
+
+    return type(f"Scoped{base.__name__}", (base,), {f"clean_{field}": clean})
+
+
 @admin.register(Appendix)
 class AppendixAdmin(ScopedHistoryMixin, GuardedModelAdminMixin, SimpleHistoryAdmin):
-    """Grants are managed with guardian's object-permission screens ("Object permissions")."""
+    """Grants are managed with guardian's object-permission screens ("Object permissions"),
+    limited to the appendix's partnership's people and organisations."""
 
     obj_perms_manage_template = "admin/assessments/appendix/obj_perms_manage.html"
     list_display = ["title", "assessment", "kind", "order"]
@@ -48,6 +69,40 @@ class AppendixAdmin(ScopedHistoryMixin, GuardedModelAdminMixin, SimpleHistoryAdm
             },
         ),
     )
+
+    def _appendix(self, request, object_pk) -> Appendix:
+        appendix = self.get_object(request, str(object_pk))
+        if appendix is None:
+            raise Http404("No such appendix")
+        return appendix
+
+    def _appendix_of_request(self, request) -> Appendix:
+        return self._appendix(request, request.resolver_match.kwargs["object_pk"])
+
+    @staticmethod
+    def _404_unless_among(grantable, pk) -> None:
+        if not str(pk).isdigit() or not grantable.filter(pk=pk).exists():
+            raise Http404("No such grantee")
+
+    def obj_perms_manage_user_view(self, request, object_pk, user_id):
+        grantable = appendix_grantable_users(self._appendix(request, object_pk))
+        self._404_unless_among(grantable, user_id)
+        return super().obj_perms_manage_user_view(request, object_pk, user_id)
+
+    def obj_perms_manage_group_view(self, request, object_pk, group_id):
+        grantable = appendix_grantable_groups(self._appendix(request, object_pk))
+        self._404_unless_among(grantable, group_id)
+        return super().obj_perms_manage_group_view(request, object_pk, group_id)
+
+    def get_obj_perms_user_select_form(self, request):
+        grantable = appendix_grantable_users(self._appendix_of_request(request))
+        refusal = "Enter the username of a member of this partnership."
+        return _grantee_form(UserManage, "user", grantable, "username", refusal)
+
+    def get_obj_perms_group_select_form(self, request):
+        grantable = appendix_grantable_groups(self._appendix_of_request(request))
+        refusal = "Enter the group name of one of this partnership's organisations."
+        return _grantee_form(GroupManage, "group", grantable, "name", refusal)
 
     @admin.display(description="Who can see this appendix")
     def who_can_see_this(self, obj: Appendix) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
 
 from assessments.appendices.models import (
     Appendix,
@@ -149,6 +149,17 @@ def appendix_grants_copy(*, source: Appendix, target: Appendix) -> None:
         AppendixGroupObjectPermission.objects.get_or_create(
             group_id=grant.group_id, content_object=target, permission_id=grant.permission_id
         )
+
+
+def appendix_grantable_users(appendix: Appendix) -> QuerySet[User]:
+    """Whom the appendix may be granted to by name: members of its partnership. Guardian's
+    screens offer and accept no one else, so they reveal nothing of other partnerships' people."""
+    return User.objects.filter(memberships__partnership=appendix.assessment.partnership_id)
+
+
+def appendix_grantable_groups(appendix: Appendix) -> QuerySet[Group]:
+    """The groups the appendix may be granted to: those of its partnership's organisations."""
+    return Group.objects.filter(organisation__partnerships=appendix.assessment.partnership_id)
 
 
 def appendix_grantees(appendix: Appendix) -> tuple[list[Organisation], list[User]]:

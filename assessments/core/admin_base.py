@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,27 +25,67 @@ from import_export.admin import ImportExportMixin
 from assessments.core.permissions import (
     administered_rows,
     administers_row,
+    administers_wholly,
     can_use_admin,
     is_operator,
 )
 from assessments.core.resources import FORMATS, ImportLimitError
 
 
-def view_on_site_in_scope(request, content_type_id: int, object_id: str):
+def view_on_site_in_scope(request, content_type_id: str, object_id: str):
     """Admin's "view on site" redirect, for rows in the user's scope only: the address alone
-    (partnership, year, slug) would reveal that another partnership's appendix exists."""
+    (partnership, year, slug) would reveal that another partnership's appendix exists.
+
+    Routed in `safermk/urls.py` with exactly the pattern of admin's own, so that no spelling of
+    an id ("%20" or "+" before it, leading zeros) can fall through to admin's unscoped one; ids
+    are then read strictly and the redirect is built from the row found."""
+    if not (content_type_id.isascii() and content_type_id.isdigit()):
+        raise Http404("No such record")
     try:
-        content_type = ContentType.objects.get_for_id(content_type_id)
-        obj = content_type.get_object_for_this_type(pk=object_id)
-    except (ObjectDoesNotExist, ValueError, ValidationError) as missing:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        obj = model._default_manager.get(pk=object_id)
+    except (AttributeError, ObjectDoesNotExist, ValueError, ValidationError) as missing:
         raise Http404("No such record") from missing
     if not can_use_admin(request.user) or not administers_row(request.user, obj):
         raise Http404("No such record")
-    return shortcut(request, content_type_id, object_id)
+    return shortcut(request, content_type_id, str(obj.pk))
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter on a related field that offers only rows of the user's partnerships (for a
+    related model that is not scoped, only the values the rows in scope use): Django's own
+    would list every partnership's."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        if getattr(related, "partnership_path", None) is None:
+            in_scope = model_admin.get_queryset(request).values(f"{self.field_path}__pk")
+        else:
+            in_scope = administered_rows(related._default_manager.all(), request.user).values("pk")
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"pk__in": in_scope},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+def keep_links_out_of_sight(form) -> None:
+    """Before a form's many-to-many fields are saved, add back the links it could not show.
+
+    A choice list narrowed to the user's partnerships would otherwise drop, on every save, the
+    links to rows of other partnerships (a police force's other partnerships)."""
+    if form.instance.pk is None:
+        return
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelMultipleChoiceField) and name in form.cleaned_data:
+            stored = getattr(form.instance, name).all()
+            unseen = stored.exclude(pk__in=field.queryset.values("pk"))
+            form.cleaned_data[name] = [*form.cleaned_data[name], *unseen]
 
 
 class ScopedMixin:
-    """Admin and inline behaviour for analysts: their partnerships' rows and choices only."""
+    """Admin and inline behaviour for analysts: their partnerships' rows and choices only; rows
+    shared with other partnerships read-only but for this partnership's own link to them."""
 
     def get_queryset(self, request):
         return administered_rows(super().get_queryset(request), request.user)
@@ -52,6 +94,21 @@ class ScopedMixin:
         if not can_use_admin(request.user):
             return False
         return obj is None or obj.pk is None or administers_row(request.user, obj)
+
+    def owns_wholly(self, request, obj) -> bool:
+        """May the user change the row itself (not only their link to it) and delete it?"""
+        return administers_wholly(request.user, obj)
+
+    def _is_shared(self, request, obj) -> bool:
+        # An inline's checks receive the parent row, whose link the inline may be.
+        if isinstance(self, InlineModelAdmin) or obj is None or obj.pk is None:
+            return False
+        return not self.owns_wholly(request, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index with "doesn't exist"; a row of another partnership is
+        # answered the way every other refusal of the app is.
+        raise Http404("No such record")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -64,6 +121,56 @@ class ScopedMixin:
         if field is not None and hasattr(field, "queryset"):
             field.queryset = administered_rows(field.queryset, request.user)
         return field
+
+    def get_list_filter(self, request):
+        return [self._scoped_filter(entry) for entry in super().get_list_filter(request)]
+
+    def _scoped_filter(self, entry):
+        if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+            return (entry, ScopedRelatedFieldListFilter)
+        return entry
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self._is_shared(request, obj):
+            return readonly
+        link = self.model.partnership_path.split("__")[0]
+        excluded = set(self.exclude or ())
+        own = [
+            f.name
+            for f in self.model._meta.get_fields()
+            if f.concrete and f.editable and not f.primary_key
+        ]
+        return readonly + [name for name in own if name not in {link, *excluded, *readonly}]
+
+    def save_related(self, request, form, formsets, change):
+        keep_links_out_of_sight(form)
+        for formset in formsets:
+            for inline_form in formset.forms:
+                if getattr(inline_form, "cleaned_data", None):
+                    keep_links_out_of_sight(inline_form)
+        super().save_related(request, form, formsets, change)
+
+    shared_row_message = (
+        "This {name} also belongs to other partnerships: only the operator changes it. You can "
+        "change your own partnership's link to it."
+    )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        shared = obj is not None and self._is_shared(request, obj)
+        if shared and request.method == "GET":
+            name = self.model._meta.verbose_name
+            self.message_user(request, self.shared_row_message.format(name=name), messages.INFO)
+        context = {**(extra_context or {}), "history_refused": shared}
+        return super().change_view(request, object_id, form_url, context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # A shared row's history records what other partnerships' analysts changed.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self._is_shared(request, obj):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def has_module_permission(self, request):
         return can_use_admin(request.user)
@@ -78,7 +185,7 @@ class ScopedMixin:
         return self._may_use(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._may_use(request, obj)
+        return self._may_use(request, obj) and not self._is_shared(request, obj)
 
     def has_import_permission(self, request):
         return can_use_admin(request.user)
@@ -118,7 +225,8 @@ class ScopedHistoryMixin(ScopedMixin):
     partnership's records. Rows outside the user's scope answer 404 here, like everywhere."""
 
     def _404_unless_in_scope(self, request, object_id) -> None:
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        # get_object reads the id as admin does, so "abc" or " 5" is no error page either.
+        if self.get_object(request, unquote(object_id)) is None:
             raise Http404("No such record")
 
     def history_view(self, request, object_id, extra_context=None):

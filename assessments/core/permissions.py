@@ -84,28 +84,42 @@ def assessments_visible_to(
 # Admin -------------------------------------------------------------------------------------
 
 
+def _staff_in_good_standing(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def _operates(user: AnyUser) -> bool:
+    """An operator signed in to admin: sees and manages every partnership's records."""
+    return _staff_in_good_standing(user) and is_operator(user)
+
+
+def administered_partnership_ids(user: AnyUser) -> frozenset[int]:
+    """Ids of the partnerships whose records a (non-operator) user manages in admin: those they
+    are analyst of. From the roles cached on the user, so asking costs no query."""
+    if not _staff_in_good_standing(user):
+        return frozenset()
+    return frozenset(partnerships_with_role(user, {Role.ANALYST}))
+
+
 def partnerships_administered_by(user: AnyUser) -> QuerySet[Partnership]:
     """Partnerships whose records the user manages in admin: an analyst's own, or all for an
     operator (superuser)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return Partnership.objects.none()
-    if is_operator(user):
+    if _operates(user):
         return Partnership.objects.all()
-    return Partnership.objects.filter(pk__in=partnerships_with_role(user, {Role.ANALYST}))
+    return Partnership.objects.filter(pk__in=administered_partnership_ids(user))
 
 
 def can_use_admin(user: AnyUser) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (is_operator(user) or partnerships_with_role(user, {Role.ANALYST}))
+    return _staff_in_good_standing(user) and (
+        is_operator(user) or bool(administered_partnership_ids(user))
     )
 
 
 def administers(user: AnyUser, partnership_id: int | None) -> bool:
     """May the user manage this partnership's records in admin?"""
-    return partnerships_administered_by(user).filter(pk=partnership_id).exists()
+    if _operates(user):
+        return partnership_id is not None
+    return partnership_id in administered_partnership_ids(user)
 
 
 def active_members_with_roles(partnership_id: int, roles_wanted: set[str]):
@@ -138,17 +152,66 @@ def is_operator(user: AnyUser) -> bool:
 def administered_rows(queryset: QuerySet, user: AnyUser) -> QuerySet:
     """The admin's one tenancy rule: the rows of `queryset` that belong to partnerships the user
     administers. Each model names its way to its partnership in `partnership_path`; a model
-    without one (shared lookups such as content types) is not scoped."""
+    without one (shared lookups such as content types) is not scoped. A row linked to several
+    partnerships (an organisation, a person) is in scope through any of its links: see
+    `administers_wholly` for what may be done to it."""
     path = getattr(queryset.model, "partnership_path", None)
     if path is None:
         return queryset
-    partnerships = partnerships_administered_by(user)
-    return queryset.filter(**{f"{path}__in": partnerships}).distinct()
+    if _operates(user):
+        return queryset
+    ids = administered_partnership_ids(user)
+    return queryset.filter(**{f"{path}__in": ids}).distinct()
+
+
+def partnerships_of_row(user: AnyUser, obj: Model) -> frozenset[int] | None:
+    """The partnerships the stored row belongs to (None for models that are not scoped).
+
+    Read from the database, not from `obj`, so that a form's unsaved edits or a historical
+    version cannot claim another partnership's row; remembered on the user object (one per
+    request) so that admin's repeated checks of the same row cost one query in all."""
+    path = getattr(type(obj), "partnership_path", None)
+    if path is None:
+        return None
+    if path == "pk":
+        return frozenset([obj.pk])
+    memo = getattr(user, "_row_partnerships", None)
+    if memo is None:
+        memo = user._row_partnerships = {}
+    key = (type(obj)._meta.label, obj.pk)
+    if key not in memo:
+        rows = type(obj)._default_manager.filter(pk=obj.pk).values_list(path, flat=True)
+        memo[key] = frozenset(pid for pid in rows if pid is not None)
+    return memo[key]
 
 
 def administers_row(user: AnyUser, obj: Model) -> bool:
     """Is this row one of the user's partnerships'? Checked against the stored row, so a
     historical version of another partnership's row is refused too."""
-    if is_operator(user):
+    if _operates(user):
         return True
-    return administered_rows(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+    owners = partnerships_of_row(user, obj)
+    return owners is None or bool(owners & administered_partnership_ids(user))
+
+
+def administers_wholly(user: AnyUser, obj: Model) -> bool:
+    """May the user change or delete the row itself, not only their partnership's link to it?
+    Only when every partnership it belongs to is theirs: an organisation or a person shared with
+    another partnership is read-only to one partnership's analyst, except for that partnership's
+    own link to it (its membership, its place in the organisation's partnerships)."""
+    if _operates(user):
+        return True
+    owners = partnerships_of_row(user, obj)
+    return owners is None or bool(owners) and owners <= administered_partnership_ids(user)
+
+
+def can_manage_account(user: AnyUser, person: User) -> bool:
+    """May the user set this person's password, email or active flag, reset their two-factor
+    sign-in or delete them? The operator always; an analyst only for people of their own
+    partnerships alone, never for staff or operators: taking over an account that also holds a
+    role elsewhere would open that other partnership's restricted appendices."""
+    if _operates(user):
+        return True
+    if person.is_staff or person.is_superuser:
+        return False
+    return administers_wholly(user, person)

@@ -16,7 +16,7 @@ from decimal import InvalidOperation
 import openpyxl
 import tablib
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.template.defaultfilters import filesizeformat
 from import_export import fields, resources
 from import_export.formats import base_formats
@@ -29,7 +29,7 @@ from assessments.core.file_checks import (
     scan_workbook,
 )
 from assessments.core.models import Chapter, Partnership, Recommendation
-from assessments.core.permissions import administers, partnerships_administered_by
+from assessments.core.permissions import administered_rows, partnerships_administered_by
 from assessments.core.spreadsheet import looks_like_formula, neutralise
 
 
@@ -129,7 +129,11 @@ def column_problems(headers: list[str], required, known) -> list[str]:
 
 
 class SafeResource(resources.ModelResource):
-    """All-or-nothing imports with row and column errors, and formula-safe exports."""
+    """All-or-nothing imports with row and column errors, and formula-safe exports.
+
+    An import by a signed-in user (admin's) finds existing rows among the user's partnerships'
+    rows only (`get_queryset`): an id of another partnership's row is an error row, exactly like
+    an id that does not exist, never a preview of that row or an update of it."""
 
     required_columns: tuple[str, ...] = ()
 
@@ -137,7 +141,23 @@ class SafeResource(resources.ModelResource):
         kwargs.update(use_transactions=True, rollback_on_validation_errors=True)
         return super().import_data(dataset, **kwargs)
 
+    def get_queryset(self):
+        importer = getattr(self, "_importer", None)
+        queryset = super().get_queryset()
+        return queryset if importer is None else administered_rows(queryset, importer)
+
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        pk_name = self._meta.model._meta.pk.name
+        given = str(row.get(pk_name) or "").strip() if pk_name in self.key_columns() else ""
+        if new and given:
+            # A new row would take the id given and, saved, overwrite whatever row has it.
+            name = self._meta.model._meta.verbose_name
+            raise ValidationError({pk_name: f"No {name} with id {given} in your partnerships."})
+        return instance, new
+
     def before_import(self, dataset, **kwargs):
+        self._importer = kwargs.get("user")
         self._seen_keys: dict[tuple, int] = {}
         headers = [str(h or "").strip() for h in dataset.headers or []]
         known = {field.column_name for field in self.fields.values()}
@@ -197,11 +217,29 @@ def number_field(name: str) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=NumberWidget())
 
 
-class PartnershipScopedWidget(ForeignKeyWidget):
+class ScopedForeignKeyWidget(ForeignKeyWidget):
+    """A related row looked up among the importer's partnerships' rows only; one that is not
+    there, whether it does not exist or is another partnership's, is the same error."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        queryset = super().get_queryset(value, row, *args, **kwargs)
+        importer = kwargs.get("user")
+        return queryset if importer is None else administered_rows(queryset, importer)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ObjectDoesNotExist:
+            name = self.model._meta.verbose_name
+            raise ValueError(f"No {name} {value} in your partnerships.") from None
+
+
+class PartnershipScopedWidget(ScopedForeignKeyWidget):
     """A natural key (code) that is unique only within the row's partnership."""
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return self.model.objects.filter(partnership__slug=row.get("partnership"))
+        scoped = super().get_queryset(value, row, *args, **kwargs)
+        return scoped.filter(partnership__slug=row.get("partnership"))
 
 
 class PartnershipField(fields.Field):
@@ -209,22 +247,17 @@ class PartnershipField(fields.Field):
         super().__init__(
             attribute="partnership",
             column_name="partnership",
-            widget=ForeignKeyWidget(Partnership, "slug"),
+            widget=ScopedForeignKeyWidget(Partnership, "slug"),
             **kwargs,
         )
 
 
 class RecommendationResource(SafeResource):
     chapter = fields.Field(
-        attribute="chapter", column_name="chapter_id", widget=ForeignKeyWidget(Chapter)
+        attribute="chapter", column_name="chapter_id", widget=ScopedForeignKeyWidget(Chapter)
     )
     required_columns = ("chapter_id", "text")
 
     class Meta:
         model = Recommendation
         fields = ["id", "chapter", "order", "text", "status"]
-
-    def before_save_instance(self, instance, row, **kwargs):
-        user = kwargs.get("user")
-        if user is not None and not administers(user, instance.chapter.assessment.partnership_id):
-            raise ValidationError({"chapter_id": "You do not administer this chapter."})

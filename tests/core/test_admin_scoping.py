@@ -5,7 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from assessments.appendices.permissions import grant_appendix
-from assessments.core.models import Chapter
+from assessments.core.models import Chapter, User
+from assessments.core.permissions import administers_row, administers_wholly, can_use_admin
 from assessments.reporting.models import ReportExport
 
 from ..factories import AppendixFactory, AssessmentFactory, ChapterFactory, CommentFactory
@@ -14,8 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_analyst_sees_the_assessment_with_its_chapters_in_admin(client, demo):
-    from assessments.core.models import User
-
     client.force_login(User.objects.get(username="analyst"))
     page = client.get(reverse("admin:assessments_assessment_change", args=[demo.pk]))
     assert page.status_code == 200
@@ -42,7 +41,8 @@ def test_an_analyst_sees_only_their_partnerships_records(
     listing = analyst_client.get(reverse("admin:assessments_chapter_changelist")).content.decode()
     assert mine.title in listing and theirs.title not in listing
     response = analyst_client.get(reverse("admin:assessments_chapter_change", args=[theirs.pk]))
-    assert response.status_code == 302  # "does not exist" and back to the index
+    assert response.status_code == 404  # as for a row that does not exist
+    assert "Theirs" not in response.content.decode()
     assert Chapter.objects.get(pk=theirs.pk).title == "Theirs"
 
 
@@ -98,3 +98,18 @@ def test_view_on_site_of_a_comment_or_an_export_is_refused_to_another_partnershi
         assert response.status_code == 302 and response["Location"].endswith(row.get_absolute_url())
         client.force_login(other_analyst)
         assert client.get(url).status_code == 404
+
+
+def test_admins_repeated_scope_checks_of_a_row_cost_no_further_query(
+    analyst, partnership, django_assert_num_queries
+):
+    """Admin asks about the same row many times per request (issue 18 counts on it): the
+    user's roles and each row's partnerships are read once, then remembered for the request."""
+    chapter = ChapterFactory(assessment=AssessmentFactory(partnership=partnership))
+    user = User.objects.get(pk=analyst.pk)  # as each request loads it
+    with django_assert_num_queries(2):  # the user's roles, then the row's partnership
+        assert can_use_admin(user) and administers_row(user, chapter)
+    with django_assert_num_queries(0):
+        for _ in range(10):
+            assert can_use_admin(user) and administers_row(user, chapter)
+            assert administers_wholly(user, chapter)
