@@ -1,7 +1,6 @@
 """The Celery app. Task bodies live in the feature packages' tasks.py, which assessments/tasks.py
 imports for autodiscovery, and call services."""
 
-import functools
 import logging
 import os
 
@@ -11,31 +10,37 @@ from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safermk.settings")
 
+# Task start, finish and failure, with ids, in the same structured log as requests; and jobs
+# that could not be published.
+task_logger = logging.getLogger("safermk.tasks")
+
 
 class Task(DjangoTask):
-    """DjangoTask's delay_on_commit, so that a job is only published once the row it reads has
-    been committed; robust, so that a broker outage does not turn a request whose writes are
-    already committed into an error page (the failure is logged; PDF exports keep their own
-    record and are published again, see reporting/exports.py)."""
+    """DjangoTask, whose *_on_commit publish once the row a job reads has been committed.
+
+    The app's own work goes through the outbox (assessments/core/jobs.py: `enqueue`), which keeps
+    a job while the broker is down. These remain for work that may be lost (a heartbeat): they
+    catch a publishing error themselves and log it with the task's name. They never hand
+    on_commit(robust=True) a functools.partial: Django's error log reads the callback's
+    __qualname__, which a partial lacks, and the AttributeError turned a saved comment into a
+    500."""
 
     def delay_on_commit(self, *args, **kwargs) -> None:
-        _robust_on_commit(functools.partial(self.delay, *args, **kwargs))
+        self.apply_async_on_commit(args, kwargs)
 
-    def apply_async_on_commit(self, *args, **kwargs) -> None:
-        _robust_on_commit(functools.partial(self.apply_async, *args, **kwargs))
+    def apply_async_on_commit(self, args=None, kwargs=None, **options) -> None:
+        def publish_after_commit() -> None:
+            try:
+                self.apply_async(args, kwargs, **options)
+            except Exception:  # the change is committed: log the lost job, never fail the request
+                task_logger.exception("Could not publish %s after the commit: lost", self.name)
 
-
-def _robust_on_commit(publish) -> None:
-    transaction.on_commit(publish, robust=True)
+        transaction.on_commit(publish_after_commit)
 
 
 app = Celery("safermk", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-# Task start, finish and failure, with ids, in the same structured log as requests.
-task_logger = logging.getLogger("safermk.tasks")
 
 
 @signals.task_prerun.connect

@@ -302,7 +302,12 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 else:
     # Longer than the longest PDF render, so Redis does not hand a running job to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A message whose worker vanished whole (no process left to reject it) is handed out
+        # again by the next scan after its visibility timeout: scan every 10 s, not kombu's
+        # default of every tenth 10 s tick.
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False")
 CELERY_TASK_IGNORE_RESULT = True
@@ -313,6 +318,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_KB", 1_000_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A PDF render that reports no progress for EXPORT_LEASE_SECONDS counts as lost: its status page
+# says it is being retried, and the sweep (every EXPORT_SWEEP_SECONDS) sends it to a worker again.
+EXPORT_LEASE_SECONDS = envint("EXPORT_LEASE_SECONDS", 120)
+EXPORT_SWEEP_SECONDS = envint("EXPORT_SWEEP_SECONDS", 60)
+# How often beat publishes again the background work the broker could not take.
+OUTBOX_RELAY_SECONDS = envint("OUTBOX_RELAY_SECONDS", 15)
 CELERY_BEAT_SCHEDULE = {
     # Proof for /healthz that each queue is consumed.
     "heartbeat-default": {
@@ -330,7 +341,12 @@ CELERY_BEAT_SCHEDULE = {
     # PDF renders whose worker died (lease run out) go back to a worker.
     "requeue-stale-exports": {
         "task": "assessments.tasks.requeue_stale_exports_task",
-        "schedule": 60.0,
+        "schedule": float(EXPORT_SWEEP_SECONDS),
+    },
+    # Background work that could not be published (broker down) is published again.
+    "relay-outbox": {
+        "task": "assessments.tasks.outbox_relay_task",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
     },
     # Commenting stops at midnight by the date check in core/permissions.py; this records the close.
     "close-due-consultations": {
@@ -357,6 +373,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 HEALTH_WORKER_STALE_SECONDS = envint("HEALTH_WORKER_STALE_SECONDS", 180)
+# /healthz fails, and requests that write files are refused, with less free space than this.
+STORAGE_FREE_FLOOR_MB = envint("STORAGE_FREE_FLOOR_MB", 200)
 # PDF exports: a render that runs longer is killed, and retried by the periodic sweep.
 PDF_RENDER_TIME_LIMIT = envint("PDF_RENDER_TIME_LIMIT", 900)
 CELERY_TASK_ROUTES = {"assessments.tasks.render_report_export_task": {"queue": "pdf"}}

@@ -38,14 +38,18 @@ class WorkerLog(list):
 
 
 @contextmanager
-def celery_worker(*queues: str, ready_timeout: float = 60, pool: str = "solo"):
-    """A worker process on the queues; `pool="prefork"` runs tasks in one child process."""
+def celery_worker(
+    *queues: str, ready_timeout: float = 60, pool: str = "solo", environment: dict | None = None
+):
+    """A worker process on the queues; `pool="prefork"` runs tasks in one child process;
+    `environment` adds to its environment variables."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_BROKER_DIR": str(settings.CELERY_BROKER_DIR),
         "SAFERMK_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **(environment or {}),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "safermk", "worker",
@@ -55,7 +59,13 @@ def celery_worker(*queues: str, ready_timeout: float = 60, pool: str = "solo"):
         "--hostname", f"test-worker-{os.getpid()}@%h",
     ]  # fmt: skip
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, so a test can stop it and its pool
     )
     lines = WorkerLog()
     lines.process = process

@@ -10,19 +10,20 @@ from assessments.consultation.services.notifications import (
     send_closing_reminders,
     send_comment_digests,
 )
+from assessments.core.jobs import OutboxTask
 
 
-@shared_task(name="assessments.tasks.comment_posted_notify_task")
+@shared_task(name="assessments.tasks.comment_posted_notify_task", base=OutboxTask)
 def comment_posted_notify_task(comment_id: int) -> None:
     notify_comment_posted(comment_id=comment_id)
 
 
-@shared_task(name="assessments.tasks.comment_resolved_notify_task")
+@shared_task(name="assessments.tasks.comment_resolved_notify_task", base=OutboxTask)
 def comment_resolved_notify_task(comment_id: int) -> None:
     notify_comment_resolved(comment_id=comment_id)
 
 
-@shared_task(name="assessments.tasks.consultation_opened_notify_task")
+@shared_task(name="assessments.tasks.consultation_opened_notify_task", base=OutboxTask)
 def consultation_opened_notify_task(assessment_id: int) -> None:
     notify_consultation_opened(assessment_id=assessment_id)
 

@@ -1,14 +1,132 @@
-"""Background work, found by task name.
+"""Background work: the outbox that records it, the relay that publishes it, and the task class
+that runs it once.
 
-Each package's `tasks.py` imports the services that its tasks run, so a service that starts
-background work asks for the task by its registered name rather than importing it (an import back
-would be a cycle). The names are the stable dotted names `assessments.tasks.*` that queued
+A transactional outbox (as django-celery-outbox and the "transactional outbox" pattern do it):
+`enqueue` writes an `OutboxJob` row in the transaction of the change that needs the work, so the
+work exists exactly when the change does. After the commit it is published at once; when the
+broker is down the request still succeeds, and `outbox_relay` (run by beat) publishes it again,
+backing off, until the broker takes it. The row is marked published once. Workers run the job
+through `OutboxTask`, which skips a job already done, so a message delivered twice (Celery's
+late acknowledgement redelivers after a lost worker) sends no second email.
+
+Each package's `tasks.py` imports the services that its tasks run, so a service names its task
+rather than importing it (an import back would be a cycle): `enqueue("invitation_send_task",
+invitation.pk)` publishes `assessments.tasks.invitation_send_task`, the stable names that queued
 messages and the beat schedule (settings.CELERY_BEAT_SCHEDULE) also use.
 """
 
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
 from celery import current_app
+from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+from assessments.core.models import OutboxJob
+
+logger = logging.getLogger(__name__)
+# What publishing raises when the broker is down (kombu wraps connection errors in the first).
+BROKER_ERRORS = (BrokerOperationalError, OSError)
+# The wait before publishing again doubles from the first to the longest.
+FIRST_RETRY = timedelta(seconds=5)
+LONGEST_RETRY = timedelta(minutes=1)
+TASK_ID_PREFIX = "outbox-"
 
 
 def task(name: str):
     """The registered Celery task called `assessments.tasks.<name>`."""
     return current_app.tasks[f"assessments.tasks.{name}"]
+
+
+def enqueue(name: str, *args, **kwargs) -> OutboxJob:
+    """Record the task `name` to run with these arguments once the current transaction commits,
+    and publish it then. Never raises for a broker that is down."""
+    task(name)  # an unknown name fails here, in the request that asks, not in a worker
+    job = OutboxJob.objects.create(task=name, args=list(args), kwargs=kwargs)
+
+    def publish_outbox_job() -> None:  # a named function: on_commit's error log reads its name
+        outbox_publish(job.pk)
+
+    transaction.on_commit(publish_outbox_job, robust=True)
+    return job
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def outbox_publish(job_id: int) -> bool:
+    """Hand one unpublished job to the broker and mark it published; when the broker is down,
+    count the attempt and set when to try again. False when it was not published now."""
+    with transaction.atomic():
+        # Locked, skipping a row another relay holds, so that a job is published once.
+        job = (
+            OutboxJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id, published_at=None)
+            .first()
+        )
+        if job is None:
+            return False
+        try:
+            task(job.task).apply_async(job.args, job.kwargs, task_id=f"{TASK_ID_PREFIX}{job.pk}")
+        except BROKER_ERRORS as error:
+            attempts = job.publish_attempts + 1
+            OutboxJob.objects.filter(pk=job.pk).update(
+                publish_attempts=attempts,
+                next_attempt_at=timezone.now() + _retry_delay(attempts),
+                last_error=f"Broker unreachable: {error}",
+            )
+            logger.warning("Broker unreachable: %s waits in the outbox (%s)", job, error)
+            return False
+        OutboxJob.objects.filter(pk=job.pk).update(
+            published_at=timezone.now(), publish_attempts=F("publish_attempts") + 1
+        )
+    return True
+
+
+def outbox_relay() -> int:
+    """Publish the jobs whose publication failed and whose wait is over, oldest first; stop at
+    the first that fails (the broker is down for all of them). How many were published."""
+    due = OutboxJob.objects.filter(published_at=None, next_attempt_at__lte=timezone.now())
+    published = 0
+    for job_id in due.order_by("pk").values_list("pk", flat=True):
+        if not outbox_publish(job_id):
+            if OutboxJob.objects.filter(pk=job_id, published_at=None).exists():
+                break
+            continue  # published meanwhile by another relay
+        published += 1
+    return published
+
+
+def _job_id(task_id: str | None) -> int | None:
+    if task_id and task_id.startswith(TASK_ID_PREFIX):
+        return int(task_id.removeprefix(TASK_ID_PREFIX))
+    return None
+
+
+class OutboxTask(DjangoTask):
+    """Runs a job published from the outbox at most once to completion: a delivery of a job
+    already done does nothing. A job that fails keeps its error and is not marked done."""
+
+    def __call__(self, *args, **kwargs):
+        job_id = _job_id(self.request.id)
+        if job_id is None:  # called directly, or by beat: not an outbox job
+            return super().__call__(*args, **kwargs)
+        started = OutboxJob.objects.filter(pk=job_id, done_at=None).update(runs=F("runs") + 1)
+        if not started:
+            logger.info("Outbox job %s is already done; this delivery does nothing", job_id)
+            return None
+        try:
+            result = super().__call__(*args, **kwargs)
+        except Exception as error:
+            OutboxJob.objects.filter(pk=job_id).update(
+                last_error=f"{type(error).__name__}: {error}"
+            )
+            raise
+        OutboxJob.objects.filter(pk=job_id).update(done_at=timezone.now(), last_error="")
+        return result

@@ -332,3 +332,34 @@ class ChapterFigure(models.Model):
     @property
     def reference(self) -> str:
         return f"[[figure:{self.number}]]"
+
+
+class OutboxJob(models.Model):
+    """A piece of background work (an email, a render, a notification), written in the same
+    transaction as the change that asks for it, so that it exists exactly when the change does.
+
+    core/jobs.py publishes it to the broker after the commit, and again, backing off, while the
+    broker is down; the worker marks it done, so a message delivered twice runs once."""
+
+    task = models.CharField(max_length=100, help_text="Its name under assessments.tasks.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    runs = models.PositiveSmallIntegerField(default=0, help_text="Deliveries a worker started.")
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(published_at=None),
+                name="outbox_unpublished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.args} (outbox {self.pk})"

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 
 from assessments.core.emails import send_to_each
-from assessments.core.jobs import task
+from assessments.core.jobs import enqueue
 from assessments.core.links import absolute
 from assessments.core.models import User
 from assessments.core.periods import years_on
@@ -175,7 +175,7 @@ def data_request_send(*, request: DataRequest) -> None:
     """Mark the request sent (the email goes from the worker once this commits)."""
     request.sent_at = timezone.now()
     request.save(update_fields=["sent_at"])
-    task("data_request_email_task").delay_on_commit(request.pk)
+    enqueue("data_request_email_task", request.pk)
 
 
 SUBJECTS = {"request": "Data request: {}", "correction": "Please correct your data return: {}"}
@@ -231,7 +231,7 @@ def data_return_request_correction(*, request: DataRequest, by: User, message: s
     current.save(
         update_fields=["correction_message", "correction_requested_at", "correction_requested_by"]
     )
-    task("data_request_email_task").delay_on_commit(request.pk, "correction")
+    enqueue("data_request_email_task", request.pk, "correction")
     return current
 
 

@@ -2,10 +2,11 @@
 
 from celery import shared_task
 
+from assessments.core.jobs import OutboxTask
 from assessments.data_returns.services import notify_data_request, send_data_return_reminders
 
 
-@shared_task(name="assessments.tasks.data_request_email_task")
+@shared_task(name="assessments.tasks.data_request_email_task", base=OutboxTask)
 def data_request_email_task(request_id: int, kind: str = "request") -> None:
     notify_data_request(request_id=request_id, kind=kind)
 

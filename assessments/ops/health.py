@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from assessments.core.storage import StorageFault, storage_problem
 from assessments.ops.models import WorkerHeartbeat
 from safermk.celery import app
 
@@ -37,8 +35,9 @@ def _broker() -> str:
 
 
 def _storage() -> str:
-    name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    default_storage.delete(name)
+    problem = storage_problem()
+    if problem:
+        raise StorageFault(problem)
     return "writable"
 
 

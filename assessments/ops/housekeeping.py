@@ -4,6 +4,7 @@
 - Uploads waiting for confirmation (police.uk previews, admin table imports) after
   UPLOAD_RETENTION_HOURS.
 - The appendix access log and django-axes' sign-in records after AUDIT_RETENTION_DAYS.
+- Outbox jobs a worker finished, after OUTBOX_RETENTION (kept a while to trace a delivery).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from assessments.appendices.models import AppendixAccess
+from assessments.core.models import OutboxJob
 from assessments.data_returns.services import PENDING
 from assessments.indicators import police_uk
 from assessments.reporting.models import ReportExport
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 EXPORTS_FOLDER = "exports"
 IMPORT_EXPORT_FOLDER = "django-import-export"
+OUTBOX_RETENTION = dt.timedelta(days=7)
 
 
 def _days_ago(days: int) -> dt.datetime:
@@ -40,7 +43,9 @@ def exports_remove_old() -> int:
     old = ReportExport.objects.filter(requested_at__lt=cutoff, status__in=finished)
     removed = 0
     for export in old:
-        if export.file:
+        # Two exports of the same content share one file (rendering.py): keep it for the other.
+        shared = ReportExport.objects.filter(file=export.file.name).exclude(pk=export.pk)
+        if export.file and not shared.exists():
             export.file.delete(save=False)
         export.delete()
         removed += 1
@@ -73,11 +78,18 @@ def audit_logs_remove_old() -> int:
     return removed
 
 
+def outbox_remove_done() -> int:
+    """Outbox jobs done longer ago than OUTBOX_RETENTION."""
+    removed, _ = OutboxJob.objects.filter(done_at__lt=timezone.now() - OUTBOX_RETENTION).delete()
+    return removed
+
+
 def housekeeping_run() -> dict[str, int]:
     done = {
         "exports": exports_remove_old(),
         "uploads": uploads_remove_stale(),
         "audit_records": audit_logs_remove_old(),
+        "outbox_jobs": outbox_remove_done(),
     }
     logger.info("Housekeeping removed %s", done, extra={"removed": done})
     return done

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from assessments.core.jobs import outbox_relay
 from assessments.ops import heartbeat, housekeeping
 
 
@@ -13,3 +14,8 @@ def record_heartbeat_task(queue: str = "default") -> None:
 @shared_task(name="assessments.tasks.housekeeping_task")
 def housekeeping_task() -> None:
     housekeeping.housekeeping_run()
+
+
+@shared_task(name="assessments.tasks.outbox_relay_task")
+def outbox_relay_task() -> None:
+    outbox_relay()

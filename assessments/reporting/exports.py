@@ -1,76 +1,35 @@
 """PDF export requests: reuse an identical export or queue a new one, and send again the ones
-whose worker or broker was lost."""
+whose worker was lost. Publishing goes through the outbox (core/jobs.py), so a request never
+fails because the broker is down."""
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from assessments.core.jobs import task
+from assessments.core.jobs import enqueue
 from assessments.core.models import Assessment, Chapter, User
-from assessments.reporting.documents import ReportIdentity, report_appendices, report_identity
+from assessments.reporting.documents import report_appendices, report_identity
 from assessments.reporting.models import ReportExport
 from assessments.reporting.rendering import exports_fail_if_exhausted
+from assessments.reporting.selectors import export_of_content
 
 logger = logging.getLogger(__name__)
 Status = ReportExport.Status
-# What publishing raises when the broker is down (kombu wraps connection errors in this).
-BROKER_ERRORS = (BrokerOperationalError, OSError)
 
 
 # Requests ----------------------------------------------------------------------------------
 
 
-def _enqueue(export: ReportExport) -> None:
-    transaction.on_commit(partial(_publish, export.pk))
-
-
-def _publish(export_id: int) -> bool:
-    """Hand the render to the broker. When the broker is unreachable the request still succeeds:
-    the row stays queued, marked, and report_exports_publish_waiting sends it once it is back."""
-    try:
-        task("render_report_export_task").delay(export_id)
-    except BROKER_ERRORS:
-        logger.warning("Broker unreachable: export %s waits to be published", export_id)
-        ReportExport.objects.filter(pk=export_id).update(awaiting_broker=True)
-        return False
-    ReportExport.objects.filter(pk=export_id, awaiting_broker=True).update(awaiting_broker=False)
-    return True
+RENDER_TASK = "render_report_export_task"
 
 
 def _is_stale(export: ReportExport, now) -> bool:
     return export.status == Status.RUNNING and (
         export.lease_expires_at is None or export.lease_expires_at < now
     )
-
-
-def _reusable_export(
-    assessment: Assessment,
-    kind: str,
-    variant: str,
-    identity: ReportIdentity,
-    chapter: Chapter | None = None,
-) -> ReportExport | None:
-    """The export of exactly this content and audience, finished ones first."""
-    candidates = ReportExport.objects.filter(
-        assessment=assessment,
-        kind=kind,
-        variant=variant,
-        chapter=chapter,
-        content_hash=identity.content_hash,
-    )
-    by_preference = sorted(candidates, key=lambda e: (e.status != Status.DONE, -e.pk))
-    for export in by_preference:
-        if sorted(export.audience) != identity.audience:
-            continue
-        if export.status == Status.DONE and not export.file.storage.exists(export.file.name):
-            continue
-        return export
-    return None
 
 
 def report_export_request(
@@ -93,7 +52,13 @@ def report_export_request(
     with transaction.atomic():
         # One request at a time per assessment, so two identical requests make one row.
         Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
-        export = _reusable_export(assessment, kind, variant, identity, chapter)
+        export = export_of_content(
+            assessment_id=assessment.pk,
+            kind=kind,
+            variant=variant,
+            chapter_id=chapter.pk if chapter else None,
+            identity=identity,
+        )
         if export is None:
             export = ReportExport.objects.create(
                 assessment=assessment,
@@ -104,7 +69,7 @@ def report_export_request(
                 content_hash=identity.content_hash,
                 requested_by=user,
             )
-            _enqueue(export)
+            enqueue(RENDER_TASK, export.pk)
         elif export.status == Status.FAILED or _is_stale(export, now):
             _requeue(export)
     return export
@@ -119,22 +84,21 @@ def _requeue(export: ReportExport) -> None:
     export.error = ""
     export.lease_expires_at = None
     export.save(update_fields=["status", "progress", "attempts", "error", "lease_expires_at"])
-    _enqueue(export)
+    enqueue(RENDER_TASK, export.pk)
 
 
 def report_exports_requeue_stale() -> int:
-    """Send rows left running past their lease back to a worker (run periodically by beat)."""
+    """Send rows left running past their lease back to a worker (run periodically by beat).
+    Each goes back to `queued` with its message, so the next sweep does not send it again while
+    it waits for a worker."""
     exports_fail_if_exhausted(ReportExport.objects.all())
-    stale = ReportExport.objects.filter(status=Status.RUNNING, lease_expires_at__lt=timezone.now())
+    now = timezone.now()
+    stale = ReportExport.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now)
     count = 0
-    for export in stale:
-        _enqueue(export)
-        count += 1
+    for export_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Only if still stale: a worker may have renewed the lease or finished meanwhile.
+            if stale.filter(pk=export_id).update(status=Status.QUEUED, lease_expires_at=None):
+                enqueue(RENDER_TASK, export_id)
+                count += 1
     return count
-
-
-def report_exports_publish_waiting() -> int:
-    """Publish the queued rows whose publication failed while the broker was down (run
-    periodically by beat, with the stale sweep)."""
-    waiting = ReportExport.objects.filter(status=Status.QUEUED, awaiting_broker=True)
-    return sum(_publish(pk) for pk in waiting.values_list("pk", flat=True))

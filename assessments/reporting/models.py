@@ -58,10 +58,11 @@ class ReportExport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the render last reported progress: the status page shows it, so a stalled render is
+    # visible as one.
+    progressed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
-    # Queued while the broker was unreachable: the periodic sweep publishes it when it is back.
-    awaiting_broker = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-requested_at"]

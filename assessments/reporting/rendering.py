@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from contextlib import suppress
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.appendices.models import Appendix
+from assessments.core.storage import StorageFault, storage_fault_message
 from assessments.reporting.documents import (
     DOCUMENTS,
     HTML_BYTES_PER_PAGE,
@@ -19,13 +22,18 @@ from assessments.reporting.documents import (
     report_identity,
 )
 from assessments.reporting.models import ReportExport
+from assessments.reporting.selectors import export_of_content
 
 logger = logging.getLogger(__name__)
 Status = ReportExport.Status
-# Renewed on every progress update: a live render never loses it, a dead one frees the row soon.
-LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 PROGRESS_INTERVAL = 0.25
+
+
+def lease() -> timedelta:
+    """How long a render may go without reporting progress before it counts as lost (renewed on
+    every progress update: a live render never loses it, a dead one frees the row soon)."""
+    return timedelta(seconds=settings.EXPORT_LEASE_SECONDS)
 
 
 # The job -----------------------------------------------------------------------------------
@@ -45,7 +53,8 @@ def _claim(export_id: int, *, worker_lost: bool) -> ReportExport | None:
         progress=0,
         started_at=now,
         finished_at=None,
-        lease_expires_at=now + LEASE,
+        progressed_at=now,
+        lease_expires_at=now + lease(),
         attempts=F("attempts") + 1,
         error="",
     )
@@ -68,8 +77,9 @@ class _ProgressWriter:
         if now - self.last_write < PROGRESS_INTERVAL:
             return
         self.last_write = now
+        now = timezone.now()
         ReportExport.objects.filter(pk=self.export_id, status=Status.RUNNING).update(
-            progress=min(percent, 99), lease_expires_at=timezone.now() + LEASE
+            progress=min(percent, 99), progressed_at=now, lease_expires_at=now + lease()
         )
 
 
@@ -106,36 +116,34 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
         return None
     started = timezone.now()
     try:
-        appendices = list(
-            Appendix.objects.filter(assessment=export.assessment_id, pk__in=export.audience)
-        )
-        # Identified before it is built: if the content changes meanwhile, the row describes
-        # older content than the file holds, and the next request renders again.
-        document = {
-            "assessment": export.assessment,
-            "variant": export.variant,
-            "appendices": appendices,
-        }
-        if export.chapter_id is not None:
-            document["chapter"] = export.chapter
+        document = _document(export)
         identity = report_identity(**document, kind=export.kind)
+        twin = _identify(export, identity)
+        if twin is not None:
+            _finish(export, status=Status.DONE, **_file_fields(twin), progress=100)
+            logger.info(
+                "Export %s: the same content as export %s, not rendered", export.pk, twin.pk
+            )
+            return export
         html = DOCUMENTS[export.kind].build(**document)
         rendered = render_pdf(
             html,
             on_progress=_ProgressWriter(export.pk),
             expected_pages=_expected_pages(export, html),
         )
+        _store(export, rendered.content)
+    except StorageFault as fault:
+        # A full or read-only store stays so on a retry: fail now, with what happened.
+        logger.error("Export %s could not be saved: %s", export.pk, fault)
+        _finish(export, status=Status.FAILED, error=f"The PDF could not be saved: {fault}.")
+        return export
     except Exception as error:
         logger.exception("Export %s failed", export.pk)
         _finish(export, status=Status.FAILED, error=f"{type(error).__name__}: {error}")
         return export
-    export.file.save(export_file_name(export), ContentFile(rendered.content), save=False)
     _finish(
         export,
         status=Status.DONE,
-        # The content may have changed since the request: the row describes what was rendered.
-        content_hash=identity.content_hash,
-        audience=identity.audience,
         pages=rendered.pages,
         size=len(rendered.content),
         checksum=hashlib.sha256(rendered.content).hexdigest(),
@@ -150,11 +158,80 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
     return export
 
 
+def _document(export: ReportExport) -> dict:
+    """The arguments that build the export's document."""
+    appendices = list(
+        Appendix.objects.filter(assessment=export.assessment_id, pk__in=export.audience)
+    )
+    document = {
+        "assessment": export.assessment,
+        "variant": export.variant,
+        "appendices": appendices,
+    }
+    if export.chapter_id is not None:
+        document["chapter"] = export.chapter
+    return document
+
+
+def _identify(export: ReportExport, identity) -> ReportExport | None:
+    """Describe the row by the content about to be rendered, which may have changed since the
+    request: an identical request then reuses this row. Return a finished export of exactly
+    this content, if another request already rendered it, so that it is not rendered twice."""
+    if (export.content_hash, export.audience) != (identity.content_hash, identity.audience):
+        export.content_hash, export.audience = identity.content_hash, identity.audience
+        export.save(update_fields=["content_hash", "audience"])
+    return export_of_content(
+        assessment_id=export.assessment_id,
+        kind=export.kind,
+        variant=export.variant,
+        chapter_id=export.chapter_id,
+        identity=identity,
+        done_only=True,
+        other_than=export.pk,
+    )
+
+
+def _file_fields(twin: ReportExport) -> dict:
+    return {
+        "file": twin.file.name,
+        "pages": twin.pages,
+        "size": twin.size,
+        "checksum": twin.checksum,
+    }
+
+
+def _store(export: ReportExport, content: bytes) -> None:
+    """Save the PDF under its name; on a failed write remove what was written and raise
+    StorageFault saying what happened."""
+    storage = export.file.storage
+    name = export.file.field.generate_filename(export, export_file_name(export))
+    name = storage.get_available_name(name)
+    try:
+        export.file.name = storage.save(name, ContentFile(content))
+    except OSError as error:
+        with suppress(OSError):  # a read-only store refuses this too, having nothing to remove
+            storage.delete(name)
+        raise StorageFault(storage_fault_message(error)) from error
+
+
 def _finish(export: ReportExport, **fields) -> None:
     fields |= {"finished_at": timezone.now(), "lease_expires_at": None}
     for name, value in fields.items():
         setattr(export, name, value)
     export.save(update_fields=[*fields, "file"])
+
+
+def export_is_stalled(export: ReportExport) -> bool:
+    """Sent back to a worker after an attempt was lost, or running with its lease run out (no
+    progress reported for EXPORT_LEASE_SECONDS), which the sweep sends back to a worker."""
+    if export.status == Status.QUEUED:
+        return export.attempts > 0
+    lease_expires_at = export.lease_expires_at
+    return (
+        export.status == Status.RUNNING
+        and lease_expires_at is not None
+        and lease_expires_at < timezone.now()
+    )
 
 
 def exports_fail_if_exhausted(exports) -> int:

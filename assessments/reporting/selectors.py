@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from assessments.core.models import Assessment
-from assessments.reporting.documents import report_identity
+from assessments.reporting.documents import ReportIdentity, report_identity
 from assessments.reporting.models import ReportExport
 
 
@@ -44,3 +44,33 @@ def published_report(assessment: Assessment) -> ReportExport | None:
         assessment=assessment, variant=ReportExport.Variant.PUBLIC, appendices=[]
     )
     return latest_public_report(assessment, identity.content_hash)
+def export_of_content(
+    *,
+    assessment_id: int,
+    kind: str,
+    variant: str,
+    chapter_id: int | None,
+    identity: ReportIdentity,
+    done_only: bool = False,
+    other_than: int | None = None,
+) -> ReportExport | None:
+    """The export of exactly this content and audience, finished ones first; a finished one
+    whose file is gone from storage does not count."""
+    candidates = ReportExport.objects.filter(
+        assessment=assessment_id,
+        kind=kind,
+        variant=variant,
+        chapter=chapter_id,
+        content_hash=identity.content_hash,
+    ).exclude(pk=other_than)
+    if done_only:
+        candidates = candidates.filter(status=ReportExport.Status.DONE)
+    Status = ReportExport.Status
+    by_preference = sorted(candidates, key=lambda e: (e.status != Status.DONE, -e.pk))
+    for export in by_preference:
+        if sorted(export.audience) != identity.audience:
+            continue
+        if export.status == Status.DONE and not export.file.storage.exists(export.file.name):
+            continue
+        return export
+    return None

@@ -3,19 +3,19 @@
 from celery import shared_task
 from django.conf import settings
 
-from assessments.reporting.exports import (
-    report_exports_publish_waiting,
-    report_exports_requeue_stale,
-)
+from assessments.core.jobs import OutboxTask
+from assessments.reporting.exports import report_exports_requeue_stale
 from assessments.reporting.rendering import report_export_render
 
 # Routed to the `pdf` queue (CELERY_TASK_ROUTES), one render at a time per worker process. The
 # hard time limit kills a render that hangs (a soft limit can be swallowed inside WeasyPrint);
-# the row's lease then runs out and report_exports_requeue_stale sends it back to a worker.
+# the row's lease then runs out and report_exports_requeue_stale sends it back to a worker. The
+# row's claim (rendering.py) and the outbox (OutboxTask) make a second delivery harmless.
 
 
 @shared_task(
     name="assessments.tasks.render_report_export_task",
+    base=OutboxTask,
     bind=True,
     time_limit=settings.PDF_RENDER_TIME_LIMIT,
     acks_late=True,
@@ -29,5 +29,4 @@ def render_report_export_task(self, export_id: int) -> None:
 
 @shared_task(name="assessments.tasks.requeue_stale_exports_task")
 def requeue_stale_exports_task() -> None:
-    report_exports_publish_waiting()
     report_exports_requeue_stale()

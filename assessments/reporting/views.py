@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,11 +16,12 @@ from django.views.decorators.http import require_POST
 from assessments.appendices import services as appendices
 from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import assessment_by_url
+from assessments.core.storage import storage_problem
 from assessments.core.views import refuse
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
 from assessments.reporting.permissions import can_download_export, can_request_export
-from assessments.reporting.rendering import export_file_name
+from assessments.reporting.rendering import MAX_ATTEMPTS, export_file_name, export_is_stalled
 from assessments.reporting.selectors import export_by_url
 
 
@@ -31,6 +33,15 @@ def export_request(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     kind = request.POST.get("kind", ReportExport.Kind.FULL_REPORT)
     if assessment is None or not can_request_export(request.user, assessment, variant, kind):
         return refuse(request)
+    problem = storage_problem()
+    if problem:
+        # Refused before a row exists: nothing waits for a store that cannot take the file.
+        messages.error(
+            request,
+            f"PDFs cannot be prepared just now: {problem}. The site's operator has been told "
+            "(the health check reports it); ask again later.",
+        )
+        return redirect(assessment.get_absolute_url())
     export = report_export_request(
         assessment=assessment, user=request.user, variant=variant, kind=kind
     )
@@ -54,6 +65,9 @@ def export_status(request: HttpRequest, slug: str, year: int, token: uuid.UUID) 
         "partnership": export.assessment.partnership,
         "status_url": export.get_absolute_url(),
         "is_finished": export.status in (ReportExport.Status.DONE, ReportExport.Status.FAILED),
+        "stalled": export_is_stalled(export),
+        "retrying": export.status == ReportExport.Status.RUNNING and export.attempts > 1,
+        "max_attempts": MAX_ATTEMPTS,
     }
     # htmx polls for the progress panel only; without JavaScript the whole page is reloaded.
     template = "assessments/includes/export_progress.html" if request.htmx else None

@@ -2,7 +2,10 @@
 Celery runs eagerly beside the live server, so a new request is rendered before the redirect;
 the progress page is followed on a row the test moves along itself."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.core.models import User
@@ -66,3 +69,21 @@ def test_without_javascript_check_progress_reloads_the_page(page_without_js, dem
     expect(page.get_by_text("Waiting for a worker to start: 0% done")).to_be_visible()
     page.get_by_role("link", name="Check progress").click()
     expect(page.get_by_text("Preparing the PDF: 55% done")).to_be_visible()
+
+
+def test_a_render_that_stopped_reporting_says_it_is_being_retried(page, demo):
+    export, url = _queued_export(demo)
+    last_progress = timezone.now() - dt.timedelta(minutes=3)
+    ReportExport.objects.filter(pk=export.pk).update(
+        status="running",
+        progress=52,
+        attempts=1,
+        progressed_at=last_progress,
+        lease_expires_at=last_progress + dt.timedelta(minutes=2),
+    )
+    sign_in(page, "analyst")
+    page.goto(url)
+    expect(page.get_by_text("Preparing the PDF: 52% done")).to_be_visible()
+    expect(page.get_by_text("stopped responding; the job is being retried")).to_be_visible()
+    expect(page.get_by_text("Last progress reported at")).to_be_visible()
+    assert_accessible(page)

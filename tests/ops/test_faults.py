@@ -1,40 +1,43 @@
 """Fault tolerance on the production services (PostgreSQL, Redis, real workers):
 
-- the worker's pool process is killed in the middle of a PDF render: the export still
-  completes, retried, as one row with one file;
-- the broker is down when someone asks for an export: the request succeeds, the row waits,
-  and the periodic sweep hands it to the broker once it is back;
+- the worker's pool process is killed in the middle of a PDF render: its status page says it is
+  being retried, and the export completes, as one row with one file;
+- the broker is down when someone asks for an export: the request succeeds, the job waits in
+  the outbox, and the relay hands it to the broker once it is back;
 - the database connection dies in the middle of an import: nothing of it is saved.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import signal
-import socket
-import subprocess
-from contextlib import contextmanager
+import time
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from assessments.core.jobs import outbox_relay
+from assessments.core.models import OutboxJob
 from assessments.indicators import police_uk
 from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
-from assessments.reporting.exports import report_export_request
+from assessments.reporting.exports import report_export_request, report_exports_requeue_stale
 from assessments.reporting.models import ReportExport
-from assessments.reporting.tasks import requeue_stale_exports_task
-from safermk.celery import app as celery_app
 
+from ..broker import private_broker
+from ..db_faults import connection_lost_at_insert
 from ..factories import ChapterFactory, GeographyFactory, IndicatorFactory
 from ..indicators.test_table_import import OBSERVATION_HEADER, confirm, upload
 from ..police_uk_files import police_uk_csv, random_month
 from ..worker import celery_worker, wait_for
 
+logger = logging.getLogger(__name__)
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 Status = ReportExport.Status
@@ -63,9 +66,15 @@ def _rendering(export_id: int) -> bool:
     return row[0] == Status.RUNNING and row[1] >= 5
 
 
+def _status_text(client, export) -> str:
+    return " ".join(client.get(export.get_absolute_url()).content.decode().split())
+
+
 @pytest.mark.redis
 @pytest.mark.worker
-def test_a_render_whose_pool_process_is_killed_completes_on_retry(analyst, long_chapter, settings):
+def test_a_render_whose_pool_process_is_killed_completes_on_retry(
+    analyst, analyst_client, long_chapter, settings
+):
     with celery_worker("pdf", pool="prefork") as worker:
         export = report_export_request(
             assessment=long_chapter.assessment, user=analyst, variant="public"
@@ -73,10 +82,20 @@ def test_a_render_whose_pool_process_is_killed_completes_on_retry(analyst, long_
         wait_for(lambda: _rendering(export.pk), timeout=120, interval=0.05)
         [child] = worker.pool_children()
         os.kill(child, signal.SIGKILL)
+        killed = time.monotonic()
+        wait_for(
+            lambda: "the job is being retried" in _status_text(analyst_client, export),
+            timeout=settings.EXPORT_LEASE_SECONDS,
+            interval=0.2,
+        )
+        logger.info(
+            "Render killed to 'being retried' on its page: %.1f s", time.monotonic() - killed
+        )
         wait_for(
             lambda: ReportExport.objects.filter(pk=export.pk, status__in=["done", "failed"]),
             timeout=180,
         )
+        logger.info("Render killed to PDF ready: %.1f s", time.monotonic() - killed)
     log = "".join(worker)
     assert "WorkerLostError" in log or "signal 9" in log, log[-3000:]
 
@@ -91,67 +110,45 @@ def test_a_render_whose_pool_process_is_killed_completes_on_retry(analyst, long_
     assert "Long nights" in text and "Paragraph 399." in text
 
 
+@pytest.mark.redis
+@pytest.mark.worker
+def test_a_render_whose_whole_worker_is_lost_is_shown_as_retried_and_swept_back(
+    analyst, analyst_client, long_chapter, settings
+):
+    settings.EXPORT_LEASE_SECONDS = 3
+    lease = {"EXPORT_LEASE_SECONDS": "3"}
+    with celery_worker("pdf", pool="prefork", environment=lease) as worker:
+        export = report_export_request(
+            assessment=long_chapter.assessment, user=analyst, variant="public"
+        )
+        wait_for(lambda: _rendering(export.pk), timeout=120, interval=0.05)
+        os.killpg(worker.process.pid, signal.SIGKILL)  # the machine is gone: no one rejects it
+        worker.process.wait(timeout=10)
+    killed = time.monotonic()
+    assert "the job is being retried" not in _status_text(analyst_client, export)
+    wait_for(
+        lambda: (
+            "stopped responding; the job is being retried" in _status_text(analyst_client, export)
+        ),
+        timeout=settings.EXPORT_LEASE_SECONDS + 2,
+        interval=0.2,
+    )
+    logger.info("Worker lost to 'being retried' on its page: %.1f s", time.monotonic() - killed)
+    with celery_worker("pdf", environment=lease):
+        assert report_exports_requeue_stale() == 1  # what beat runs every EXPORT_SWEEP_SECONDS
+        assert report_exports_requeue_stale() == 0  # queued again: not sent a second time
+        wait_for(lambda: ReportExport.objects.filter(pk=export.pk, status=Status.DONE), timeout=180)
+    export.refresh_from_db()
+    assert export.attempts == 2
+    assert len(_stored_files(settings)) == 1
+
+
 # The broker is down when an export is asked for ----------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, to stop and start (never the machine's shared one)."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for(self._answers, timeout=10, interval=0.05)
-
-    def _answers(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-        except OSError:
-            return False
-        return True
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-def _use_broker(url: str, environment: str | None) -> None:
-    """Point this process's Celery app at another broker and drop its pooled connections.
-    Celery prefers the CELERY_BROKER_URL environment variable to its configuration."""
-    if environment is None:
-        os.environ.pop("CELERY_BROKER_URL", None)
-    else:
-        os.environ["CELERY_BROKER_URL"] = environment
-    celery_app.conf.broker_url = url
-    celery_app._after_fork()  # forgets the connection and producer pools, as after a fork
-
-
-@contextmanager
-def _private_broker(settings):
-    broker = PrivateRedis()
-    broker.start()
-    previous = celery_app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
-    settings.CELERY_BROKER_URL = broker.url  # for the worker process
-    _use_broker(broker.url, broker.url)
-    try:
-        yield broker
-    finally:
-        _use_broker(*previous)
-        if broker.process.poll() is None:
-            broker.stop()
+def _relayed() -> bool:
+    outbox_relay()  # what beat runs every OUTBOX_RELAY_SECONDS
+    return not OutboxJob.objects.filter(published_at=None).exists()
 
 
 @pytest.mark.redis
@@ -160,7 +157,7 @@ def test_an_export_asked_for_while_the_broker_is_down_is_sent_once_it_is_back(
     analyst_client, analyst, assessment, settings
 ):
     ChapterFactory(assessment=assessment, title="Burglary")
-    with _private_broker(settings) as broker:
+    with private_broker(settings) as broker:
         broker.stop()
         response = analyst_client.post(
             reverse("export_request", args=[assessment.partnership.slug, assessment.year]),
@@ -168,43 +165,29 @@ def test_an_export_asked_for_while_the_broker_is_down_is_sent_once_it_is_back(
         )
         assert response.status_code == 302  # to the export's progress page
         export = ReportExport.objects.get()
-        assert (export.status, export.awaiting_broker) == (Status.QUEUED, True)
+        [job] = OutboxJob.objects.all()
+        assert (export.status, job.args, job.published_at) == (Status.QUEUED, [export.pk], None)
         assert analyst_client.get(response.url).status_code == 200
 
-        requeue_stale_exports_task.apply()  # beat's sweep while the broker is still down
-        export.refresh_from_db()
-        assert (export.status, export.awaiting_broker) == (Status.QUEUED, True)
+        OutboxJob.objects.update(next_attempt_at=timezone.now())
+        assert outbox_relay() == 0  # beat's relay while the broker is still down
+        job.refresh_from_db()
+        assert (job.published_at, job.publish_attempts) == (None, 2)
 
         broker.start()
+        back = time.monotonic()
         with celery_worker("pdf"):
-            requeue_stale_exports_task.apply()  # what beat runs every minute
+            wait_for(_relayed, timeout=60, interval=0.5)
             wait_for(lambda: ReportExport.objects.filter(pk=export.pk, status=Status.DONE))
+        logger.info("Broker back to PDF ready: %.1f s", time.monotonic() - back)
     export.refresh_from_db()
-    assert (export.awaiting_broker, export.attempts) == (False, 1)
+    assert export.attempts == 1
     assert b"Burglary" in b"".join(
         page.extract_text().encode() for page in PdfReader(export.file.open("rb")).pages
     )
 
 
 # The database goes away during an import -----------------------------------------------------
-
-
-@contextmanager
-def _connection_dies_at_insert(number: int):
-    """Kill this connection's PostgreSQL backend at the given INSERT statement."""
-    inserts = 0
-
-    def wrapper(execute, sql, params, many, context):
-        nonlocal inserts
-        if sql.lstrip().upper().startswith("INSERT"):
-            inserts += 1
-            if inserts == number:
-                execute("SELECT pg_terminate_backend(pg_backend_pid())", None, False, context)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield
-    connection.close()  # the next query reconnects
 
 
 def _saved() -> tuple[int, ...]:
@@ -221,7 +204,7 @@ def test_a_police_uk_import_that_loses_the_database_saves_nothing(partnership, t
     ]
     before = _saved()
     # Past the indicators, the first month's batch and its observations: into the second month.
-    with pytest.raises(DatabaseError), _connection_dies_at_insert(6):
+    with pytest.raises(DatabaseError), connection_lost_at_insert(6):
         police_uk.police_uk_import(partnership=partnership, files=files)
     assert _saved() == before
 
@@ -233,7 +216,7 @@ def test_a_table_import_that_loses_the_database_saves_nothing(analyst_client, pa
     preview = upload(analyst_client, "observation", "obs.csv", (OBSERVATION_HEADER + rows).encode())
     before = _saved()
     # The batch, then the observations row by row: the connection dies at the fourth row.
-    with _connection_dies_at_insert(5):
+    with connection_lost_at_insert(5):
         response = confirm(analyst_client, "observation", preview)
     assert _saved() == before
     assert [str(m) for m in get_messages(response.wsgi_request)] == [

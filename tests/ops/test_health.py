@@ -48,3 +48,25 @@ def test_a_partner_gets_no_details(police_client):
     response = police_client.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"unavailable"
+
+
+def test_free_space_under_the_floor_makes_it_unhealthy(analyst_client, settings):
+    WorkerHeartbeat.objects.create(hostname="worker-1", queue="default")
+    settings.STORAGE_FREE_FLOOR_MB = 10**9  # more than any disk has free
+    response = analyst_client.get("/healthz")
+    assert response.status_code == 503
+    storage = response.json()["checks"]["storage"]
+    assert not storage["ok"]
+    assert "the file store is full" in storage["detail"]
+
+
+def test_a_read_only_file_store_makes_it_unhealthy(analyst_client, settings):
+    WorkerHeartbeat.objects.create(hostname="worker-1", queue="default")
+    read_only = {"BACKEND": "tests.storage_faults.ReadOnlyStorage"}
+    settings.STORAGES = {**settings.STORAGES, "default": read_only}
+    response = analyst_client.get("/healthz")
+    assert response.status_code == 503
+    assert (
+        response.json()["checks"]["storage"]["detail"]
+        == "StorageFault: the file store is read-only"
+    )

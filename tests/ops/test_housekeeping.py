@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from assessments.appendices.models import AppendixAccess
+from assessments.core.models import OutboxJob
 from assessments.ops import housekeeping
 from assessments.ops.tasks import housekeeping_task
 from assessments.reporting.models import ReportExport
@@ -103,3 +104,22 @@ def test_the_housekeeping_job_is_scheduled_nightly(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["housekeeping"]
     assert entry["task"] == "assessments.tasks.housekeeping_task"
     assert entry["schedule"].hour == {3}
+
+
+def test_a_file_shared_with_a_younger_export_of_the_same_content_is_kept(assessment, settings):
+    old = _export(assessment, days_old=settings.EXPORT_RETENTION_DAYS + 1)
+    young = ReportExport.objects.create(
+        assessment=assessment, status=ReportExport.Status.DONE, file=old.file.name
+    )
+    housekeeping.exports_remove_old()
+    assert not ReportExport.objects.filter(pk=old.pk).exists()
+    assert default_storage.exists(young.file.name)
+
+
+def test_outbox_jobs_done_a_week_ago_are_removed_and_unfinished_ones_kept(db):
+    week_ago = timezone.now() - 8 * DAY
+    OutboxJob.objects.create(task="invitation_send_task", args=[1], done_at=week_ago)
+    recent = OutboxJob.objects.create(task="invitation_send_task", args=[2], done_at=timezone.now())
+    waiting = OutboxJob.objects.create(task="invitation_send_task", args=[3], created_at=week_ago)
+    assert housekeeping.outbox_remove_done() == 1
+    assert set(OutboxJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}

@@ -11,12 +11,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.appendices.permissions import grant_appendix, revoke_appendix
+from assessments.core.jobs import outbox_relay
+from assessments.core.models import OutboxJob
 from assessments.reporting.documents import report_html, report_identity
-from assessments.reporting.exports import (
-    report_export_request,
-    report_exports_publish_waiting,
-    report_exports_requeue_stale,
-)
+from assessments.reporting.exports import report_export_request, report_exports_requeue_stale
 from assessments.reporting.models import ReportExport
 from assessments.reporting.rendering import report_export_render
 from assessments.workspace.services import chapter_figure_add
@@ -32,12 +30,6 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 Status = ReportExport.Status
-
-
-@pytest.fixture
-def jobs(django_capture_on_commit_callbacks):
-    """Run the tasks a block enqueues on commit (eagerly), as a worker would after it."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -281,7 +273,7 @@ def test_a_message_delivered_again_after_its_worker_died_takes_the_row_over(chap
     assert (export.status, export.attempts) == (Status.DONE, 2)
 
 
-def test_an_export_asked_for_while_the_broker_is_down_waits_for_the_sweep(
+def test_an_export_asked_for_while_the_broker_is_down_waits_in_the_outbox(
     analyst_client, chapter, monkeypatch, jobs
 ):
     from kombu.exceptions import OperationalError
@@ -291,18 +283,26 @@ def test_an_export_asked_for_while_the_broker_is_down_waits_for_the_sweep(
     def unreachable(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(render_report_export_task, "delay", unreachable)
+    monkeypatch.setattr(render_report_export_task, "apply_async", unreachable)
     with jobs():
         response = analyst_client.post(_request_url(chapter.assessment), {"variant": "public"})
     assert response.status_code == 302
     export = ReportExport.objects.get()
-    assert (export.status, export.awaiting_broker) == (Status.QUEUED, True)
-    assert report_exports_publish_waiting() == 0  # still down: still waiting
+    assert export.status == Status.QUEUED
+    [job] = OutboxJob.objects.all()
+    assert (job.task, job.args, job.published_at) == (
+        "render_report_export_task",
+        [export.pk],
+        None,
+    )
+    OutboxJob.objects.update(next_attempt_at=timezone.now())
+    assert outbox_relay() == 0  # still down: still waiting
 
     monkeypatch.undo()
-    assert report_exports_publish_waiting() == 1
+    OutboxJob.objects.update(next_attempt_at=timezone.now())
+    assert outbox_relay() == 1
     export.refresh_from_db()
-    assert (export.status, export.awaiting_broker) == (Status.DONE, False)
+    assert export.status == Status.DONE
 
 
 def test_the_sweep_requeues_stale_exports_and_gives_up_after_three_attempts(chapter, jobs):

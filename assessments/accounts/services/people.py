@@ -18,7 +18,7 @@ from django.utils import timezone
 from assessments.accounts.models import Invitation
 from assessments.accounts.permissions import can_be_deactivated, can_manage_people
 from assessments.core.emails import send_emails
-from assessments.core.jobs import task
+from assessments.core.jobs import enqueue
 from assessments.core.links import absolute
 from assessments.core.models import Membership, Organisation, Partnership, Role, User
 from assessments.core.permissions import MEMBER_ROLES
@@ -75,7 +75,7 @@ def invitation_create(
         invited_by=by,
     )
 
-    task("invitation_send_task").delay_on_commit(invitation.pk)
+    enqueue("invitation_send_task", invitation.pk)
     return invitation
 
 

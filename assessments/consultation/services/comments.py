@@ -17,7 +17,7 @@ from assessments.consultation.permissions import (
     can_resolve_comments,
     can_respond_to_recommendations,
 )
-from assessments.core.jobs import task
+from assessments.core.jobs import enqueue
 from assessments.core.markdown import render_markdown
 from assessments.core.models import Chapter, Recommendation, User
 
@@ -74,7 +74,7 @@ def comment_create(
         comment = Comment(author=author, chapter=chapter, body=body, **comment_target(chapter, on))
     comment.save()
 
-    task("comment_posted_notify_task").delay_on_commit(comment.pk)
+    enqueue("comment_posted_notify_task", comment.pk)
     return comment
 
 
@@ -119,7 +119,7 @@ def comment_resolve(*, comment: Comment, by: User, note: str = "") -> Comment:
     comment.resolution_note = (note or "").strip()[:MAX_BODY]
     comment.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
 
-    task("comment_resolved_notify_task").delay_on_commit(comment.pk)
+    enqueue("comment_resolved_notify_task", comment.pk)
     return comment
 
 

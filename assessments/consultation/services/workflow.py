@@ -17,7 +17,7 @@ from django.utils import timezone
 from assessments.consultation import readiness
 from assessments.consultation.models import ConsultationState, ReadinessOverride, WorkflowEvent
 from assessments.consultation.permissions import can_transition, consultation_is_open
-from assessments.core.jobs import task
+from assessments.core.jobs import enqueue
 from assessments.core.models import Assessment, User
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
@@ -188,7 +188,7 @@ def _apply(assessment, action, step, *, by, reason, closes_on) -> WorkflowEvent:
         closes_on=assessment.consultation_closes_on if step.needs_closing_date else None,
     )
     if action in (Action.OPEN, Action.BACK_TO_CONSULTATION):
-        task("consultation_opened_notify_task").delay_on_commit(assessment.pk)
+        enqueue("consultation_opened_notify_task", assessment.pk)
     if action == Action.PUBLISH:
         _prepare_public_pdf(assessment, by)
     return event

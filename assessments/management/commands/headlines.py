@@ -1,12 +1,13 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.core.selectors import assessment_by_url
 from assessments.indicators.headlines import headline_figures
+from assessments.management.commands._reliable import ReliableCommand
 
 
-class Command(BaseCommand):
+class Command(ReliableCommand):
     help = "Print the headline figures of an assessment, computed from its observations."
 
     def add_arguments(self, parser):

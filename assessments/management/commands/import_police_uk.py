@@ -2,13 +2,14 @@ import json
 from contextlib import ExitStack
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.core.models import Partnership
 from assessments.indicators.police_uk import PoliceUkFileError, police_uk_import, police_uk_summary
+from assessments.management.commands._reliable import ReliableCommand
 
 
-class Command(BaseCommand):
+class Command(ReliableCommand):
     help = (
         "Import police.uk street-level crime CSVs (one per force per month): counts per crime "
         "type, month and LSOA of the partnership's area. Re-importing a month replaces it."

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from assessments.demo.load import demo_load
+from assessments.management.commands._reliable import ReliableCommand
 
 
-class Command(BaseCommand):
+class Command(ReliableCommand):
     help = "Create or restore the SaferMK demo partnership, its 2017 assessment and demo users."
 
     def handle(self, *args, **options):

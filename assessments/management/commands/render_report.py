@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.core.models import User
 from assessments.core.selectors import assessment_by_url
+from assessments.management.commands._reliable import ReliableCommand
 from assessments.reporting.documents import render_report, report_appendices
 from assessments.reporting.models import ReportExport
 from assessments.reporting.permissions import can_request_export
 
 
-class Command(BaseCommand):
+class Command(ReliableCommand):
     help = (
         "Render the report of the assessment SLUG YEAR as a PDF. --html also writes the exact, "
         "self-contained HTML given to WeasyPrint."

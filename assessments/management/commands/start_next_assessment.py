@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.core.selectors import assessment_by_url
+from assessments.management.commands._reliable import ReliableCommand
 from assessments.publication.services.rollover import assessment_start_next
 
 
-class Command(BaseCommand):
+class Command(ReliableCommand):
     help = (
         "Start next year's assessment from the assessment SLUG YEAR: a draft for YEAR + 1 with "
         "the same chapters, indicators (periods one year on), priorities, appendices and grants, "

@@ -1,0 +1,111 @@
+"""The outbox: background work is written with the change that asks for it, published after the
+commit, published again while the broker is down, and run once however often it is delivered."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.consultation.models import Comment
+from assessments.core.jobs import enqueue, outbox_relay, task
+from assessments.core.models import OutboxJob
+from assessments.ops.heartbeat import heartbeat_request
+from safermk.celery import app
+
+from ..broker import free_port, use_broker
+from ..factories import ChapterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker_down():
+    """Celery publishes to a Redis port where nothing listens, as when the broker has stopped."""
+    previous = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    eager = app.conf.task_always_eager
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    use_broker(nowhere, nowhere)
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = eager
+    use_broker(*previous)
+
+
+@pytest.fixture
+def chapter(assessment):
+    assessment.status = "consultation"
+    assessment.save()
+    return ChapterFactory(assessment=assessment, slug="violence")
+
+
+def test_a_comment_posted_while_the_broker_is_down_is_saved_without_an_error(
+    police_client, chapter, broker_down, django_capture_on_commit_callbacks
+):
+    url = reverse(
+        "comment_post",
+        args=[chapter.assessment.partnership.slug, chapter.assessment.year, "violence"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = police_client.post(url, {"on": "", "body": "Add 2016 figures."})
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Add 2016 figures."
+
+
+def _comment_post_url(chapter):
+    a = chapter.assessment
+    return reverse("comment_post", args=[a.partnership.slug, a.year, chapter.slug])
+
+
+def test_work_waits_in_the_outbox_backing_off_until_the_broker_returns(
+    police_client, analyst, chapter, broker_down, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        police_client.post(_comment_post_url(chapter), {"on": "", "body": "Add 2016 figures."})
+    job = OutboxJob.objects.get()
+    assert (job.task, job.published_at, job.publish_attempts) == (
+        "comment_posted_notify_task",
+        None,
+        1,
+    )
+    assert "Broker unreachable" in job.last_error
+    first_wait = job.next_attempt_at - timezone.now()
+    assert outbox_relay() == 0  # not due yet: the relay leaves it alone
+    OutboxJob.objects.update(next_attempt_at=timezone.now())
+    assert outbox_relay() == 0  # due, and the broker is still down
+    job.refresh_from_db()
+    assert job.publish_attempts == 2
+    assert job.next_attempt_at - timezone.now() > first_wait  # it backs off
+
+
+def test_a_job_is_published_once_and_a_second_delivery_sends_nothing(
+    police_client, analyst, chapter, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        police_client.post(_comment_post_url(chapter), {"on": "", "body": "Add 2016 figures."})
+    job = OutboxJob.objects.get()
+    assert job.published_at is not None and job.done_at is not None
+    assert [m.to for m in mailoutbox] == [[analyst.email]]
+    assert outbox_relay() == 0  # published: the relay does not send it again
+    # The broker hands the same message out again (a lost acknowledgement).
+    task(job.task).apply(job.args, task_id=f"outbox-{job.pk}")
+    assert len(mailoutbox) == 1
+    job.refresh_from_db()
+    assert job.runs == 1
+
+
+def test_an_unknown_task_name_fails_in_the_request_that_asks_for_it(db):
+    with pytest.raises(KeyError):
+        enqueue("no_such_task", 1)
+    assert not OutboxJob.objects.exists()
+
+
+def test_work_outside_the_outbox_that_cannot_be_published_is_logged_not_raised(
+    db, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    # A heartbeat may be lost (the next comes within a minute), so it does not use the outbox.
+    with django_capture_on_commit_callbacks(execute=True):
+        heartbeat_request(queue="default")
+    assert "Could not publish assessments.tasks.record_heartbeat_task" in caplog.text

@@ -1,0 +1,144 @@
+"""The outbox against a real worker and a private redis-server:
+
+- with the broker stopped, opening the consultation, commenting, replying and inviting answer as
+  usual; once the broker is back every email is sent exactly once, and a second delivery of
+  each job sends nothing;
+- a worker stopped after taking an email task and before sending it: exactly one email once a
+  worker runs again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.consultation.models import Comment
+from assessments.core.jobs import outbox_relay, task
+from assessments.core.models import OutboxJob
+
+from ..broker import private_broker
+from ..factories import AssessmentFactory, ChapterFactory
+from ..mail import sent
+from ..worker import celery_worker, wait_for
+
+logger = logging.getLogger(__name__)
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+]
+
+INVITE = {
+    "first_name": "Pat",
+    "last_name": "Lee",
+    "email": "pat.lee@example.org",
+    "role": "partner",
+}
+
+
+def _mail_environment(folder, gate=None) -> dict:
+    environment = {"EMAIL_BACKEND": "tests.mail.FolderBackend", "TEST_MAIL_DIR": str(folder)}
+    if gate is not None:
+        environment["TEST_MAIL_GATE"] = str(gate)
+    return environment
+
+
+def _all_done() -> bool:
+    outbox_relay()  # what beat runs every OUTBOX_RELAY_SECONDS
+    return not OutboxJob.objects.filter(done_at=None).exists()
+
+
+def test_work_asked_for_while_the_broker_is_down_is_done_once_it_is_back(
+    client, partnership, analyst, police_partner, fire_partner, police_org, settings, tmp_path
+):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    assessment = AssessmentFactory(partnership=partnership, status="draft")
+    chapter = ChapterFactory(assessment=assessment, slug="violence")
+    slug, year = partnership.slug, assessment.year
+    comment_url = reverse("comment_post", args=[slug, year, chapter.slug])
+    closes_on = timezone.localdate() + dt.timedelta(days=7)
+
+    with private_broker(settings) as broker:
+        broker.stop()
+        client.force_login(analyst)
+        opened = client.post(
+            reverse("transition", args=[slug, year]),
+            {"action": "open", "closes_on": closes_on, "override_reason": "Fault test"},
+        )
+        client.force_login(police_partner)
+        commented = client.post(comment_url, {"on": "", "body": "Add the 2016 figures."})
+        client.force_login(fire_partner)
+        root = Comment.objects.get()
+        replied = client.post(comment_url, {"parent": root.pk, "body": "Agreed."})
+        client.force_login(analyst)
+        invited = client.post(
+            reverse("people", args=[slug]), {**INVITE, "organisation": police_org.pk}
+        )
+        assert [r.status_code for r in (opened, commented, replied, invited)] == [302] * 4
+        jobs = OutboxJob.objects.order_by("pk")
+        assert [job.task for job in jobs] == [
+            "consultation_opened_notify_task",
+            "comment_posted_notify_task",
+            "comment_posted_notify_task",
+            "invitation_send_task",
+        ]
+        assert not jobs.exclude(published_at=None).exists()
+        assert all("Broker unreachable" in job.last_error for job in jobs)
+
+        broker.start()
+        back = time.monotonic()
+        with celery_worker("default", environment=_mail_environment(mail)) as worker:
+            wait_for(_all_done, timeout=120, interval=0.5)
+            recovered = time.monotonic() - back
+            # Every job delivered a second time, as Redis does after a lost acknowledgement.
+            for job in jobs:
+                task(job.task).apply_async(job.args, job.kwargs, task_id=f"outbox-{job.pk}")
+            wait_for(lambda: "".join(worker).count("is already done") == 4, timeout=60)
+
+    emails = sent(mail)
+    logger.info("Broker back to every email sent: %.1f s", recovered)
+    assert len(emails) == len(set(emails))  # no email twice
+    assert list(OutboxJob.objects.order_by("pk").values_list("runs", flat=True)) == [1, 1, 1, 1]
+    assert sum("To: pat.lee@example.org" in email for email in emails) == 1
+    assert any("Subject: Consultation open" in email for email in emails)
+    assert sum("Subject: New comment on" in email for email in emails) >= 2
+
+
+def test_an_email_task_whose_worker_stops_before_sending_sends_once_after_restart(
+    police_client, analyst, assessment, settings, tmp_path
+):
+    mail, gate = tmp_path / "mail", tmp_path / "gate"
+    mail.mkdir()
+    chapter = ChapterFactory(assessment=assessment, slug="violence")
+    url = reverse("comment_post", args=[assessment.partnership.slug, assessment.year, "violence"])
+    with private_broker(settings):
+        # Redis hands out again a message unacknowledged this long (an hour in production).
+        visibility = {"CELERY_VISIBILITY_TIMEOUT": "5"}
+        environment = {**_mail_environment(mail, gate), **visibility}
+        with celery_worker("default", pool="prefork", environment=environment) as worker:
+            assert police_client.post(url, {"on": "", "body": "Add 2016."}).status_code == 302
+            wait_for(lambda: (mail / "waiting").exists(), timeout=60)
+            os.killpg(worker.process.pid, signal.SIGKILL)  # the worker and its pool, at once
+            worker.process.wait(timeout=10)
+        assert sent(mail) == []
+        [job] = OutboxJob.objects.all()
+        assert job.done_at is None
+        gate.touch()
+        stopped = time.monotonic()
+        with celery_worker("default", environment={**_mail_environment(mail), **visibility}):
+            wait_for(lambda: OutboxJob.objects.filter(done_at__isnull=False).exists(), timeout=90)
+            logger.info("Worker restarted to email sent: %.1f s", time.monotonic() - stopped)
+    emails = sent(mail)
+    assert len(emails) == 1
+    assert f"New comment on {chapter.title}" in emails[0]
+    job.refresh_from_db()
+    assert job.runs == 2
