@@ -232,7 +232,8 @@ def _merged_checks(content: bytes) -> dict[str, bool]:
         '"Page X of Y" right on every page': all(
             f"Page {n} of {total}" in text for n, text in enumerate(pages[1:], start=2)
         ),
-        "contents lists every chapter": len(toc) == LARGE_CHAPTERS + 1,
+        "contents lists every chapter": sum(t.startswith("Generated chapter") for t in toc)
+        == LARGE_CHAPTERS,
     }
 
 
@@ -258,7 +259,7 @@ def _line(text: str = "") -> None:
 
 
 def main() -> None:
-    _line("## The report as a PDF (issue 5)\n")
+    _line("## The report as a PDF (issues 5 and 16)\n")
     _line(f"Machine: {_machine()}. Date: {timezone.localdate():%-d %B %Y}. {RENDERER}.")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     _line(f"Fastest of {RUNS} interleaved runs; load average before: {load}.\n")

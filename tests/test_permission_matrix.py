@@ -10,6 +10,7 @@ added to ROUTES below or, with the reason, to the routes that cannot show an app
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import grant_appendix
@@ -167,6 +169,7 @@ def _latest_version(w):
 ROUTES = {
     "appendix": (_site("appendix"), SITE),
     "appendix_csv": (_site("appendix_csv"), SITE),
+    "appendix_xlsx": (_site("appendix_xlsx"), SITE),
     "assessment": (_assessment, ASSESSMENT_PAGE),
     "admin:assessments_appendix_changelist": (
         lambda w: reverse("admin:assessments_appendix_changelist"),
@@ -309,14 +312,22 @@ def _sign_in(client, world, role):
 REFUSAL_REDIRECTS = {"/accounts/login/", "/admin/login/", "/admin/"}
 
 
+def _body(response) -> str:
+    """The response's text; a workbook's cells, since an XLSX is a zip."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").endswith("spreadsheetml.sheet"):
+        sheet = load_workbook(io.BytesIO(raw)).active
+        return "\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+    return raw.decode(errors="replace")
+
+
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix(client, world, role, route):
     build_url, expected = ROUTES[route]
     _sign_in(client, world, role)
     response = client.get(build_url(world))
-    raw = b"".join(response.streaming_content) if response.streaming else response.content
-    body = raw.decode(errors="replace")
+    body = _body(response)
     outcome = expected[role]
     if outcome == SEES:
         assert response.status_code == 200

@@ -113,6 +113,7 @@ class AppendixAccess(models.Model):
     class Route(models.TextChoices):
         PAGE = "page", "Web page"
         CSV = "csv", "CSV download"
+        XLSX = "xlsx", "XLSX download"
         PDF = "pdf", "PDF export"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
@@ -127,6 +128,8 @@ class AppendixAccess(models.Model):
     username = models.CharField(max_length=150)
     route = models.CharField(max_length=4, choices=Route.choices)
     path = models.CharField(max_length=500)
+    # The personal copy handed over (a PDF export's or a download's), printed in the copy itself.
+    copy_id = models.CharField(max_length=32, blank=True, db_index=True)
     accessed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -135,7 +138,8 @@ class AppendixAccess(models.Model):
         verbose_name_plural = "appendix access log"
         constraints = [
             models.CheckConstraint(
-                condition=Q(route__in=["page", "csv", "pdf"]), name="appendix_access_route_valid"
+                condition=Q(route__in=["page", "csv", "xlsx", "pdf"]),
+                name="appendix_access_route_valid",
             ),
         ]
 

@@ -11,9 +11,12 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from openpyxl import Workbook
+
 from assessments.appendices.models import Appendix, AppendixAccess
 from assessments.core.models import User
 from assessments.core.periods import Period
+from assessments.core.personal_copy import RESTRICTED_MARKING, PersonalCopy
 from assessments.core.spreadsheet import neutralise
 from assessments.indicators.headlines import one_place
 from assessments.indicators.models import Geography, Indicator
@@ -21,7 +24,6 @@ from assessments.indicators.selectors import geographies_at_level, indicator_tot
 
 # How many estates the appendix by estate lists for each crime type; the CSV has them all.
 TOP_ESTATES = 5
-RESTRICTED_MARKING = "NOT FOR PUBLIC CIRCULATION"
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,21 @@ def _top_estates_table(indicator: Indicator, rows: list[AppendixRow]) -> Appendi
     )
 
 
-# CSV ----------------------------------------------------------------------------------------
+# CSV and XLSX ------------------------------------------------------------------------------
+# Every download is a personal copy: the recipient and copy id are in the file's name and in the
+# file itself (a header block in the XLSX, a final comment line in the CSV), and in the log.
+
+HEADINGS = [
+    "indicator",
+    "place",
+    "place code",
+    "period",
+    "count",
+    "previous period",
+    "previous count",
+    "change (%)",
+    "rate per 1,000 residents",
+]
 
 
 def _number(value: Decimal | None) -> str:
@@ -150,34 +166,49 @@ def _number(value: Decimal | None) -> str:
     )
 
 
-def appendix_csv(appendix: Appendix, content: AppendixContent | None) -> str:
-    """The appendix's figures as CSV, every place and every count, marked as restricted."""
+def _figure_rows(content: AppendixContent | None) -> list[list[str]]:
+    """Every place and every count, as text cells safe for a spreadsheet."""
+    if content is None:
+        return []
+    previous_label = content.comparison_period.label if content.comparison_period else ""
+    return [
+        [neutralise(cell) for cell in (row.indicator.name, row.geography.name, row.geography.code)]
+        + [content.current_period.label, _number(row.current), previous_label]
+        + [_number(row.previous), _number(row.change), _number(row.rate)]
+        for row in content.rows
+    ]
+
+
+def _copy_line(copy: PersonalCopy) -> str:
+    return f"{copy.marking}. Copy {copy.copy_id}."
+
+
+def appendix_csv(appendix: Appendix, content: AppendixContent | None, copy: PersonalCopy) -> str:
+    """The appendix's figures as CSV, marked as restricted, its last line naming the copy."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([neutralise(f"{RESTRICTED_MARKING}: {appendix.title}")])
-    previous_label = (
-        content.comparison_period.label if content and content.comparison_period else ""
-    )
-    writer.writerow(
-        [
-            "indicator",
-            "place",
-            "place code",
-            "period",
-            "count",
-            "previous period",
-            "previous count",
-            "change (%)",
-            "rate per 1,000 residents",
-        ]
-    )
-    for row in content.rows if content else []:
-        text = [row.indicator.name, row.geography.name, row.geography.code]
-        writer.writerow(
-            [neutralise(cell) for cell in text]
-            + [content.current_period.label, _number(row.current), previous_label]
-            + [_number(row.previous), _number(row.change), _number(row.rate)]
-        )
+    writer.writerow(HEADINGS)
+    writer.writerows(_figure_rows(content))
+    out.write(f"# {_copy_line(copy)}\r\n")
+    return out.getvalue()
+
+
+def appendix_xlsx(appendix: Appendix, content: AppendixContent | None, copy: PersonalCopy) -> bytes:
+    """The same figures as a workbook, a header block above them naming the copy."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Figures"
+    for line in (f"{RESTRICTED_MARKING}: {appendix.title}", _copy_line(copy), ""):
+        sheet.append([neutralise(line)])
+    sheet.append(HEADINGS)
+    for row in _figure_rows(content):
+        sheet.append(row)
+    workbook.properties.title = appendix.title
+    workbook.properties.identifier = copy.copy_id
+    workbook.properties.description = copy.marking
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
 
 
@@ -185,9 +216,9 @@ def appendix_csv(appendix: Appendix, content: AppendixContent | None) -> str:
 
 
 def appendix_access_record(
-    *, appendix: Appendix, user: User, route: str, path: str
+    *, appendix: Appendix, user: User, route: str, path: str, copy_id: str = ""
 ) -> AppendixAccess:
-    """Log one view or download of the appendix (who, when, which, by what route)."""
+    """Log one view or download of the appendix (who, when, which, by what route, which copy)."""
     return AppendixAccess.objects.create(
         partnership_id=appendix.assessment.partnership_id,
         appendix=appendix,
@@ -196,6 +227,7 @@ def appendix_access_record(
         username=user.get_username(),
         route=route,
         path=path[:500],
+        copy_id=copy_id,
     )
 
 
@@ -203,5 +235,9 @@ def appendix_accesses_record_for_export(*, export, user: User, path: str) -> Non
     """A restricted PDF downloaded: one log row for each appendix it contains."""
     for appendix in Appendix.objects.filter(pk__in=export.audience).select_related("assessment"):
         appendix_access_record(
-            appendix=appendix, user=user, route=AppendixAccess.Route.PDF, path=path
+            appendix=appendix,
+            user=user,
+            route=AppendixAccess.Route.PDF,
+            path=path,
+            copy_id=export.copy_id,
         )

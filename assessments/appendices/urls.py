@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from assessments.appendices.views import appendix_csv, appendix_detail
+from assessments.appendices.models import AppendixAccess
+from assessments.appendices.views import appendix_detail, appendix_download
 
 urlpatterns = [
     path(
@@ -12,7 +13,14 @@ urlpatterns = [
     ),
     path(
         "assessments/<slug:slug>/<int:year>/appendices/<slug:appendix_slug>/download.csv",
-        appendix_csv,
+        appendix_download,
+        {"route": AppendixAccess.Route.CSV},
         name="appendix_csv",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/appendices/<slug:appendix_slug>/download.xlsx",
+        appendix_download,
+        {"route": AppendixAccess.Route.XLSX},
+        name="appendix_xlsx",
     ),
 ]

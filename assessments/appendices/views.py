@@ -1,4 +1,4 @@
-"""Restricted appendices: the appendix page and the CSV download of its figures.
+"""Restricted appendices: the appendix page and the CSV and XLSX downloads of its figures.
 
 Both answer 404 to a signed-in user without access (the appendix's
 existence is not revealed), logs every download and forbids caching, so that a revoked grant
@@ -16,17 +16,20 @@ from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import can_export_appendix, can_view_appendix
 from assessments.appendices.selectors import appendix_by_url
 from assessments.core.markdown import render_markdown
+from assessments.core.personal_copy import personal_copy
 from assessments.core.views import assessment_context, refuse
 
 
-def _read_appendix(request: HttpRequest, slug: str, year: int, appendix_slug: str, *, route):
+def _read_appendix(
+    request: HttpRequest, slug: str, year: int, appendix_slug: str, *, route, copy_id: str = ""
+):
     """The appendix in the URL, if the user may read it this way; every read is logged."""
     appendix = appendix_by_url(slug, year, appendix_slug)
-    allowed = can_export_appendix if route == AppendixAccess.Route.CSV else can_view_appendix
+    allowed = can_view_appendix if route == AppendixAccess.Route.PAGE else can_export_appendix
     if not appendix or not allowed(request.user, appendix):
         return None
     appendices.appendix_access_record(
-        appendix=appendix, user=request.user, route=route, path=request.path
+        appendix=appendix, user=request.user, route=route, path=request.path, copy_id=copy_id
     )
     return appendix
 
@@ -45,13 +48,30 @@ def appendix_detail(request: HttpRequest, slug: str, year: int, appendix_slug: s
     return render(request, "assessments/appendix.html", context)
 
 
+# The two download formats: how the file is written and what it is served as.
+DOWNLOADS = {
+    AppendixAccess.Route.CSV: (appendices.appendix_csv, "text/csv; charset=utf-8"),
+    AppendixAccess.Route.XLSX: (
+        appendices.appendix_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
 @never_cache
-def appendix_csv(request: HttpRequest, slug: str, year: int, appendix_slug: str) -> HttpResponse:
-    appendix = _read_appendix(request, slug, year, appendix_slug, route=AppendixAccess.Route.CSV)
+def appendix_download(
+    request: HttpRequest, slug: str, year: int, appendix_slug: str, route: str
+) -> HttpResponse:
+    """The recipient's own copy of the figures: named, with its copy id, in the file and log."""
+    copy = personal_copy(request.user) if request.user.is_authenticated else None
+    appendix = _read_appendix(
+        request, slug, year, appendix_slug, route=route, copy_id=copy.copy_id if copy else ""
+    )
     if appendix is None:
         return refuse(request)
-    body = appendices.appendix_csv(appendix, appendices.appendix_content(appendix))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    filename = f"{slug}-{year}-{appendix.slug}.csv"
+    write, content_type = DOWNLOADS[route]
+    body = write(appendix, appendices.appendix_content(appendix), copy)
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"{slug}-{year}-{appendix.slug}-{copy.file_suffix}.{route}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

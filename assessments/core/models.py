@@ -3,6 +3,8 @@ chapters, themes, recommendations and figures."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -131,6 +133,13 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.partnership}"
 
 
+def _long_date(value: dt.date | dt.datetime) -> str:
+    """A date as "4 June 2025", in Europe/London for a moment in time."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
 class Assessment(models.Model):
     partnership_path = "partnership"
 
@@ -154,6 +163,10 @@ class Assessment(models.Model):
     author_role = models.CharField(max_length=120, blank=True)
     author_telephone = models.CharField(max_length=40, blank=True)
     background = models.TextField(blank=True, help_text="Markdown, for the cover paper.")
+    introduction = models.TextField(
+        blank=True,
+        help_text="Markdown: the foreword or introduction that opens the report (its PDF).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,6 +195,22 @@ class Assessment(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def status_line(self) -> str:
+        """The one sentence that says where the assessment stands, with its date: every page,
+        the PDF's cover and the emails say it the same way."""
+        since = _long_date(self.status_changed_at)
+        if self.status == self.Status.CONSULTATION:
+            closes = self.consultation_closes_on
+            if closes is not None and closes < timezone.localdate():
+                return "Consultation closed, awaiting approval"
+            return f"In consultation until {_long_date(closes)}" if closes else "In consultation"
+        if self.status == self.Status.APPROVED:
+            return f"Approved on {since}"
+        if self.status == self.Status.PUBLISHED:
+            return f"Published on {since}"
+        return "Draft"
 
 
 class PurposeItem(models.Model):

@@ -72,6 +72,22 @@ ASSESSMENT = {
         "Following this liaison period, Partners were consulted for their feedback. Wherever "
         "possible, the most recently available data was used."
     ),
+    # The report's own opening, drawn from section 4 of the 2017 cover paper.
+    "introduction": (
+        "SaferMK is responsible for reducing crime, disorder and the fear of crime in Milton "
+        "Keynes. Every Community Safety Partnership must produce an annual Strategic Assessment "
+        "under the Crime and Disorder Act 1998; this is SaferMK's for 2017.\n\n"
+        "The assessment analyses the trends and patterns in partnership data for the previous "
+        "year and considers the challenges facing the Partnership in the coming months and "
+        "years. It is written to inform the SaferMK Strategy directly, by identifying potential "
+        "strategic priorities.\n\n"
+        "It considers ten themes: crime, violence, reoffending, hate crime, domestic abuse, drugs "
+        "and alcohol, fire service data, modern slavery, female genital mutilation (FGM) and "
+        "cyber crime. Each chapter closes with recommendations: provisional suggestions meant to "
+        "start the Partnership's discussion of its priorities, not decisions.\n\n"
+        "Two restricted appendices, by crime category and by estate, go only to the partners "
+        "named for them; they are not for public circulation."
+    ),
 }
 
 PRIORITIES = [

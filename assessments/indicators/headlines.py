@@ -161,11 +161,22 @@ class CoverHeadline:
         return bool(self.mismatches)
 
 
+def _approved(assessment: Assessment, *, on_cover_only: bool = True):
+    headlines = assessment.headlines.order_by("order", "pk")
+    return headlines.filter(on_cover=True) if on_cover_only else headlines
+
+
+def approved_headlines(assessment: Assessment) -> list[str]:
+    """The headline summary in the analyst's approved wording: the one list the site, the cover
+    paper and the PDF all show (the figures check beside each is the analyst's tool, not this)."""
+    return list(_approved(assessment).values_list("text", flat=True))
+
+
 def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> list[CoverHeadline]:
     """The analyst's headline wording, each checked against the figures of its chapter."""
-    headlines = assessment.headlines.select_related("selection__chapter").order_by("order", "pk")
-    if on_cover_only:
-        headlines = headlines.filter(on_cover=True)
+    headlines = _approved(assessment, on_cover_only=on_cover_only).select_related(
+        "selection__chapter"
+    )
     by_chapter: dict[int, list[HeadlineFigure]] = {}
     for figure in headline_figures(assessment):
         by_chapter.setdefault(figure.selection.chapter_id, []).append(figure)

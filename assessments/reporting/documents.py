@@ -19,17 +19,30 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments.appendices.models import Appendix
 from assessments.appendices.permissions import appendices_visible_to
+from assessments.appendices.services import AppendixContent, appendix_content
 from assessments.core.chapter_figures import figure_html
 from assessments.core.context_processors import SERVICE_NAME
 from assessments.core.markdown import Rendered, render_markdown
-from assessments.core.models import Assessment, Chapter, ChapterFigure, Recommendation, User
-from assessments.indicators.headlines import HeadlineFigure, figure_for
+from assessments.core.models import (
+    Assessment,
+    Chapter,
+    ChapterFigure,
+    Organisation,
+    Recommendation,
+    User,
+)
+from assessments.core.personal_copy import PersonalCopy
+from assessments.indicators.chapter_charts import chapter_charts
+from assessments.indicators.charts import Chart
+from assessments.indicators.headlines import HeadlineFigure, approved_headlines, figure_for
 from assessments.indicators.models import Geography, ImportBatch, IndicatorSelection
 from assessments.indicators.selectors import chapters_for_report, partnership_area
 from assessments.reporting.models import ReportExport
+from assessments.reporting.report_matter import GLOSSARY, numbered_recommendations, production
 from assessments.reporting.static_files import static_text
 
 Variant = ReportExport.Variant
@@ -53,7 +66,20 @@ class ReportSection:
     chapter: Chapter | None = None
     appendix: Appendix | None = None
     figures: list[HeadlineFigure] = field(default_factory=list)
+    charts: list[PrintedChart] = field(default_factory=list)
     recommendations: list = field(default_factory=list)
+    # An appendix's tables, by the same roll-ups as its page (appendices/services.py).
+    content: AppendixContent | None = None
+
+
+@dataclass(frozen=True)
+class PrintedChart:
+    """A chart of the chapter page, as the PDF places it: the site's own SVG as an image, so that
+    WeasyPrint tags it as a Figure whose /Alt is the chart's description."""
+
+    chart: Chart
+    anchor: str
+    image: str  # data: URI of chart.svg()
 
 
 @dataclass(frozen=True)
@@ -92,6 +118,20 @@ def figure_data_uri(figure: ChapterFigure) -> str:
         return data_uri(stream.read(), figure.image.name)
 
 
+def _printed_charts(chapter: Chapter, area: Geography | None) -> list[PrintedChart]:
+    """Every chart the chapter page shows, from the same function (indicators/chapter_charts)."""
+    if area is None:
+        return []
+    return [
+        PrintedChart(
+            chart=chart,
+            anchor=f"chapter-{chapter.slug}-{chart.slug}",
+            image=data_uri(chart.svg().encode(), "chart.svg"),
+        )
+        for chart in chapter_charts(chapter, area)
+    ]
+
+
 def _chapter_sections(assessment: Assessment, only: Chapter | None = None) -> list[ReportSection]:
     area = partnership_area(assessment.partnership_id)
     chapters = chapters_for_report(assessment).prefetch_related("images")
@@ -103,6 +143,7 @@ def _chapter_sections(assessment: Assessment, only: Chapter | None = None) -> li
             chapter=chapter,
             narrative=_narrative(chapter),
             figures=[figure_for(selection, area) for selection in chapter.selections.all()],
+            charts=_printed_charts(chapter, area),
             recommendations=list(chapter.recommendations.all()),
         )
         for chapter in chapters
@@ -115,6 +156,7 @@ def _appendix_sections(appendices: list[Appendix]) -> list[ReportSection]:
             anchor=f"appendix-{appendix.slug}",
             appendix=appendix,
             narrative=_render_markdown(appendix.narrative),
+            content=appendix_content(appendix),
         )
         for appendix in appendices
     ]
@@ -134,6 +176,11 @@ def _logo(assessment: Assessment) -> str | None:
         return data_uri(stream.read(), logo.name)
 
 
+def is_draft(assessment: Assessment) -> bool:
+    """Not yet approved by the board: every page of every document says DRAFT."""
+    return assessment.status in (Assessment.Status.DRAFT, Assessment.Status.CONSULTATION)
+
+
 def page_head(assessment: Assessment, *, title: str, description: str) -> dict:
     """The context of templates/pdf/includes/head.html that every PDF document shares: its
     metadata (title, author, description, generator), the stylesheet inlined and the draft
@@ -143,11 +190,39 @@ def page_head(assessment: Assessment, *, title: str, description: str) -> dict:
         "partnership": assessment.partnership,
         "document_title": f"{assessment.partnership.name}: {title}",
         "description": description,
-        # Not yet approved by the board: every page says DRAFT.
-        "is_draft": assessment.status in (Assessment.Status.DRAFT, Assessment.Status.CONSULTATION),
+        "is_draft": is_draft(assessment),
         "service_name": SERVICE_NAME,
         "stylesheet": static_text(STYLESHEET),
     }
+
+
+def css_string(text: str) -> SafeString:
+    """`text` as a quoted CSS string for an @page margin box: every character that is not a
+    letter, digit, space or plain punctuation is escaped, so a name cannot end the string or the
+    <style> element."""
+    safe = "".join(
+        # A CSS escape ends at one following space, which the escape itself supplies here.
+        char if char.isalnum() or char in " ,.-" else f"\\{ord(char):06x} "
+        for char in text
+    )
+    return mark_safe(f'"{safe}"')  # noqa: S308 (every other character is escaped above)
+
+
+# Parts of the report owned by higher layers (publication's statutory checklist), registered by
+# the app's documents.py like the cover paper: what they add to the template's context, and
+# what their content hash must cover.
+@dataclass(frozen=True)
+class ReportPart:
+    context: Callable[[Assessment], dict]
+    inputs: Callable[[Assessment], dict]
+    templates: tuple[str, ...] = ()
+
+
+REPORT_PARTS: dict[str, ReportPart] = {}
+
+
+def report_part_register(name: str, part: ReportPart) -> None:
+    REPORT_PARTS[name] = part
 
 
 def report_html(
@@ -156,24 +231,36 @@ def report_html(
     variant: str,
     appendices: list[Appendix],
     chapter: Chapter | None = None,
+    copy: PersonalCopy | None = None,
 ) -> str:
     """The complete, self-contained HTML of the report (stylesheet and images inline), or of
-    one chapter alone for the analyst's preview."""
+    one chapter alone for the analyst's preview. A restricted report is `copy`, its recipient's
+    own: named on every page, its copy id in the metadata."""
     is_restricted = variant == Variant.RESTRICTED
     variant_label = "Restricted" if is_restricted else "Public"
     chapters = _chapter_sections(assessment, chapter)
+    chapter_rows = [section.chapter for section in chapters]
+    charts = [printed.chart for section in chapters for printed in section.charts]
     description = f"{assessment.title} of {assessment.partnership.name}: {variant_label} version."
     context = {
         **page_head(assessment, title=assessment.title, description=description),
         "is_chapter_preview": chapter is not None,
         "variant_label": variant_label,
         "is_restricted": is_restricted,
+        "copy": copy if is_restricted else None,
+        "copy_marking_css": css_string(copy.marking) if copy and is_restricted else "",
         "logo": _logo(assessment),
-        # The headline figures are every chapter's figures, in order (as headline_figures()).
-        "figures": [figure for section in chapters for figure in section.figures],
+        "introduction": _render_markdown(assessment.introduction),
+        "production": production(assessment, chapter_rows, charts),
+        "purposes": list(assessment.purposes.all()),
+        "headlines": approved_headlines(assessment),
         "chapters": chapters,
+        "recommendations": numbered_recommendations(chapter_rows),
+        "glossary": GLOSSARY,
         "appendices": _appendix_sections(appendices if is_restricted else []),
     }
+    for part in REPORT_PARTS.values():
+        context |= part.context(assessment)
     return render_to_string("pdf/report.html", context)
 
 
@@ -201,9 +288,15 @@ def document_register(kind: str, document: Document) -> None:
     DOCUMENTS[kind] = document
 
 
-def render_report(*, assessment: Assessment, variant: str, appendices: list[Appendix]):
+def render_report(
+    *,
+    assessment: Assessment,
+    variant: str,
+    appendices: list[Appendix],
+    copy: PersonalCopy | None = None,
+):
     """HTML and PDF of the report, synchronously (for scripts and benchmarks)."""
-    html = report_html(assessment=assessment, variant=variant, appendices=appendices)
+    html = report_html(assessment=assessment, variant=variant, appendices=appendices, copy=copy)
     return html, render_pdf(html)
 
 
@@ -223,13 +316,28 @@ def render_pdf(html: str, **options):
 # HTML of a 100-page report takes a quarter of a second to build). Anything new that the PDF
 # shows must be added here, or an identical request would reuse an outdated file.
 
-DESIGN_TEMPLATES = ("pdf", "assessments/includes/figures_table.html")
+DESIGN_TEMPLATES = (
+    "pdf",
+    "assessments/includes/figures_table.html",
+    "assessments/includes/chart_table.html",
+    "assessments/includes/appendix_table.html",
+    "assessments/includes/cover_paper_boxes.html",
+)
 SELECTION_FIELDS = (
     "pk", "chapter_id", "order", "period_type", "current_period_start",
     "comparison_period_start", "caveat", "indicator_id", "indicator__name", "indicator__source",
-    "indicator__unit", "indicator__measure", "indicator__aggregation", "share_of_id",
-    "share_of__name", "share_of__aggregation",
+    "indicator__licence", "indicator__unit", "indicator__measure", "indicator__aggregation",
+    "share_of_id", "share_of__name", "share_of__aggregation",
 )  # fmt: skip
+
+
+def _recipient_inputs(recipient: User | None) -> list | None:
+    """A personal copy is its recipient's own, named as they are now: another recipient, or a
+    renamed one, never reuses it."""
+    if recipient is None:
+        return None
+    organisation = recipient.organisation
+    return [recipient.pk, recipient.get_full_name(), organisation.name if organisation else None]
 
 
 def _design_digest(extra_templates: tuple[str, ...]) -> str:
@@ -241,6 +349,7 @@ def _design_digest(extra_templates: tuple[str, ...]) -> str:
         for file in sorted(path.rglob("*.html")) if path.is_dir() else [path]:
             digest.update(file.read_bytes())
     digest.update(static_text(STYLESHEET).encode())
+    digest.update(repr(GLOSSARY).encode())
     return digest.hexdigest()
 
 
@@ -251,12 +360,14 @@ def report_identity(
     appendices: list[Appendix],
     kind: str = ReportExport.Kind.FULL_REPORT,
     chapter: Chapter | None = None,
+    recipient: User | None = None,
 ) -> ReportIdentity:
     audience = sorted(a.pk for a in appendices) if variant == Variant.RESTRICTED else []
     in_assessment = {"chapter__assessment": assessment}
     document = DOCUMENTS[kind]
+    part_templates = tuple(t for part in REPORT_PARTS.values() for t in part.templates)
     inputs = {
-        "design": _design_digest(document.templates),
+        "design": _design_digest(document.templates + part_templates),
         "document": document.inputs(assessment) if document.inputs else None,
         "kind": kind,
         "chapter": chapter.pk if chapter else None,
@@ -266,6 +377,8 @@ def report_identity(
             .values_list("pk", "chapter_id", "number", "image", "alt_text", "caption", "source")
         ),
         "variant": variant,
+        # The cover's status line also moves with the calendar (a consultation closes).
+        "status_line": assessment.status_line,
         "assessment": list(
             Assessment.objects.filter(pk=assessment.pk).values_list(
                 "title",
@@ -276,6 +389,8 @@ def report_identity(
                 "author_role",
                 "author_telephone",
                 "background",
+                "introduction",
+                "consultation_closes_on",
                 "partnership__name",
                 "partnership__logo",
             )  # fmt: skip
@@ -297,7 +412,7 @@ def report_identity(
         "recommendations": list(
             Recommendation.objects.filter(**in_assessment)
             .order_by("pk")
-            .values_list("pk", "chapter_id", "order", "text")
+            .values_list("pk", "chapter_id", "order", "text", "status")
         ),
         "selections": list(
             IndicatorSelection.objects.filter(**in_assessment)
@@ -310,6 +425,28 @@ def report_identity(
             .order_by("pk")
             .values_list("pk", "row_count", "superseded_by_id")
         ),
+        "purposes": list(
+            assessment.purposes.order_by("pk").values_list(
+                "kind", "label", "addressed", "detail", "order"
+            )
+        ),
+        "headlines": list(
+            assessment.headlines.order_by("pk").values_list("text", "on_cover", "order")
+        ),
+        "partners": list(
+            Organisation.objects.filter(partnerships=assessment.partnership_id)
+            .order_by("pk")
+            .values_list("pk", "name")
+        ),
+        # Places by name and population: the estate charts and the appendices' rates.
+        "places": list(
+            Geography.objects.filter(partnership=assessment.partnership_id)
+            .exclude(level=Geography.Level.LSOA)
+            .order_by("pk")
+            .values_list("pk", "level", "name", "code", "population")
+        ),
+        "recipient": _recipient_inputs(recipient) if variant == Variant.RESTRICTED else None,
+        "parts": {name: part.inputs(assessment) for name, part in sorted(REPORT_PARTS.items())},
         "area": list(
             Geography.objects.filter(
                 partnership=assessment.partnership_id, level=Geography.Level.AREA
@@ -318,7 +455,23 @@ def report_identity(
         "appendices": list(
             Appendix.objects.filter(pk__in=audience)
             .order_by("pk")
-            .values_list("pk", "order", "slug", "title", "summary", "narrative")
+            .values_list(
+                "pk",
+                "order",
+                "slug",
+                "title",
+                "summary",
+                "narrative",
+                "kind",
+                "current_period_start",
+                "comparison_period_start",
+                "period_type",
+            )  # fmt: skip
+        ),
+        "appendix_indicators": list(
+            Appendix.indicators.through.objects.filter(appendix__in=audience)
+            .order_by("pk")
+            .values_list("appendix_id", "indicator_id")
         ),
     }
     serialised = json.dumps(inputs, default=str, sort_keys=True)

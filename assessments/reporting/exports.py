@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments.core.jobs import enqueue
 from assessments.core.models import Assessment, Chapter, User
+from assessments.core.personal_copy import new_copy_id
 from assessments.reporting.documents import report_appendices, report_identity
 from assessments.reporting.models import ReportExport
 from assessments.reporting.rendering import exports_fail_if_exhausted
@@ -41,12 +42,18 @@ def report_export_request(
     chapter: Chapter | None = None,
 ) -> ReportExport:
     """Ask for the report (or, with `chapter`, that chapter's preview) as a PDF: reuse an
-    identical export, else queue a new one."""
+    identical export, else queue a new one. A restricted report is the user's personal copy."""
     if chapter is not None:
         kind = ReportExport.Kind.CHAPTER_PREVIEW
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
+    recipient = user if variant == ReportExport.Variant.RESTRICTED else None
     identity = report_identity(
-        assessment=assessment, variant=variant, appendices=appendices, kind=kind, chapter=chapter
+        assessment=assessment,
+        variant=variant,
+        appendices=appendices,
+        kind=kind,
+        chapter=chapter,
+        recipient=recipient,
     )
     now = timezone.now()
     with transaction.atomic():
@@ -57,6 +64,7 @@ def report_export_request(
             kind=kind,
             variant=variant,
             chapter_id=chapter.pk if chapter else None,
+            recipient_id=recipient.pk if recipient else None,
             identity=identity,
         )
         if export is None:
@@ -68,6 +76,8 @@ def report_export_request(
                 audience=identity.audience,
                 content_hash=identity.content_hash,
                 requested_by=user,
+                recipient=recipient,
+                copy_id=new_copy_id() if recipient else "",
             )
             enqueue(RENDER_TASK, export.pk)
         elif export.status == Status.FAILED or _is_stale(export, now):

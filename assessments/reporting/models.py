@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from assessments.core.models import Assessment, Chapter, User
 
@@ -55,6 +56,12 @@ class ReportExport(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="exports"
     )
     requested_at = models.DateTimeField(default=timezone.now)
+    # A restricted copy is personal: it names its recipient on every page and carries a copy id
+    # (in its metadata and in the appendix access log), so that a leaked copy can be traced.
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="personal_exports"
+    )
+    copy_id = models.CharField(max_length=32, blank=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
@@ -87,3 +94,21 @@ class ReportExport(models.Model):
     def _url(self, name: str) -> str:
         assessment = self.assessment
         return reverse(name, args=[assessment.partnership.slug, assessment.year, self.token])
+
+    @property
+    def label(self) -> str:
+        """What the document is, as its pages name it: "Report (public version)", "Cover
+        paper", "Chapter preview: Crime"."""
+        if self.kind == self.Kind.COVER_PAPER:
+            return "Cover paper (Discussion and Decision Report)"
+        if self.kind == self.Kind.CHAPTER_PREVIEW:
+            return f"Chapter preview: {self.chapter.title}"
+        version = f"{self.get_variant_display().lower()} version"
+        if self.recipient is not None:
+            version += f", personal copy of {self.recipient.get_full_name() or self.recipient}"
+        return f"Report ({version})"
+
+    def status_url(self, *, next_url: str | None = None) -> str:
+        """The status page, told where the request came from (checked when the link is made)."""
+        url = self.get_absolute_url()
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url

@@ -20,7 +20,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments.reporting.static_files import BASE_URL, static_file_for
 
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+# custom_metadata: a personal copy's <meta name="copy-id"> goes into the PDF's document info.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 PROGRESS_LOGGER = "weasyprint.progress"
 
 ProgressCallback = Callable[[int], None]

@@ -17,8 +17,12 @@ from assessments.reporting.selectors import published_report
 
 
 def can_request_public_export(user: AnyUser, assessment: Assessment) -> bool:
-    """The analyst prepares the public report."""
-    return role_in(user, assessment.partnership_id) == Role.ANALYST
+    """The analyst prepares the public report; during consultation every member of the
+    partnership may print the draft they are asked to comment on (marked DRAFT on every page)."""
+    role = role_in(user, assessment.partnership_id)
+    if role == Role.ANALYST:
+        return True
+    return role is not None and assessment.status == Assessment.Status.CONSULTATION
 
 
 def can_request_restricted_export(user: AnyUser, assessment: Assessment) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.appendices.models import Appendix
+from assessments.core.personal_copy import personal_copy
 from assessments.core.storage import StorageFault, storage_fault_message
 from assessments.reporting.documents import (
     DOCUMENTS,
@@ -61,7 +62,9 @@ def _claim(export_id: int, *, worker_lost: bool) -> ReportExport | None:
     if not claimed:
         exports_fail_if_exhausted(ReportExport.objects.filter(pk=export_id))
         return None
-    return ReportExport.objects.select_related("assessment__partnership").get(pk=export_id)
+    return ReportExport.objects.select_related(
+        "assessment__partnership", "recipient__organisation"
+    ).get(pk=export_id)
 
 
 class _ProgressWriter:
@@ -99,8 +102,12 @@ def _expected_pages(export: ReportExport, html: str) -> int:
 
 
 def export_file_name(export: ReportExport) -> str:
+    """A personal copy's file name says whose copy it is: recipient and copy id."""
     assessment = export.assessment
-    return f"{assessment.partnership.slug}-{assessment.year}-{export.kind}-{export.variant}.pdf"
+    name = f"{assessment.partnership.slug}-{assessment.year}-{export.kind}-{export.variant}"
+    if export.recipient is not None:
+        name += f"-{export.recipient.get_username()}-{export.copy_id}"
+    return f"{name}.pdf"
 
 
 def report_export_render(*, export_id: int, worker_lost: bool = False) -> ReportExport | None:
@@ -117,7 +124,11 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
     started = timezone.now()
     try:
         document = _document(export)
-        identity = report_identity(**document, kind=export.kind)
+        identity = report_identity(**document, kind=export.kind, recipient=export.recipient)
+        if export.recipient is not None:
+            document["copy"] = personal_copy(
+                export.recipient, copy_id=export.copy_id, issued_at=export.requested_at
+            )
         twin = _identify(export, identity)
         if twin is not None:
             _finish(export, status=Status.DONE, **_file_fields(twin), progress=100)
@@ -185,6 +196,7 @@ def _identify(export: ReportExport, identity) -> ReportExport | None:
         kind=export.kind,
         variant=export.variant,
         chapter_id=export.chapter_id,
+        recipient_id=export.recipient_id,
         identity=identity,
         done_only=True,
         other_than=export.pk,

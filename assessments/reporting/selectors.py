@@ -44,23 +44,27 @@ def published_report(assessment: Assessment) -> ReportExport | None:
         assessment=assessment, variant=ReportExport.Variant.PUBLIC, appendices=[]
     )
     return latest_public_report(assessment, identity.content_hash)
+
+
 def export_of_content(
     *,
     assessment_id: int,
     kind: str,
     variant: str,
     chapter_id: int | None,
+    recipient_id: int | None,
     identity: ReportIdentity,
     done_only: bool = False,
     other_than: int | None = None,
 ) -> ReportExport | None:
-    """The export of exactly this content and audience, finished ones first; a finished one
-    whose file is gone from storage does not count."""
+    """The export of exactly this content and audience (and recipient, for a personal copy),
+    finished ones first; a finished one whose file is gone from storage does not count."""
     candidates = ReportExport.objects.filter(
         assessment=assessment_id,
         kind=kind,
         variant=variant,
         chapter=chapter_id,
+        recipient=recipient_id,
         content_hash=identity.content_hash,
     ).exclude(pk=other_than)
     if done_only:

@@ -11,6 +11,7 @@ import uuid
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments.appendices import services as appendices
@@ -45,7 +46,16 @@ def export_request(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     export = report_export_request(
         assessment=assessment, user=request.user, variant=variant, kind=kind
     )
-    return redirect(export.get_absolute_url())
+    return redirect(export.status_url(next_url=request.POST.get("next")))
+
+
+def _safe_next(request: HttpRequest, next_url: str | None) -> str | None:
+    """Where the request came from, if it is a page of this site (never another host)."""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return None
 
 
 def _downloadable_export(request: HttpRequest, slug: str, year: int, token: uuid.UUID):
@@ -61,6 +71,7 @@ def export_status(request: HttpRequest, slug: str, year: int, token: uuid.UUID) 
         return refuse(request)
     context = {
         "export": export,
+        "back_url": _safe_next(request, request.GET.get("next")),
         "assessment": export.assessment,
         "partnership": export.assessment.partnership,
         "status_url": export.get_absolute_url(),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -149,4 +150,4 @@ def chapter_pdf_preview(
         variant=ReportExport.Variant.PUBLIC,
         chapter=chapter,
     )
-    return redirect(export.get_absolute_url())
+    return redirect(export.status_url(next_url=reverse("chapter_edit", args=chapter.url_args)))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from assessments.appendices.models import Appendix, AppendixAccess
 from assessments.appendices.permissions import grant_appendix, revoke_appendix
@@ -190,9 +191,37 @@ def test_the_csv_has_every_figure_and_neutralises_formulas(
     assert rows[3][1:2] == ["Quietside"] and rows[3][6:] == ["", "", ""]
 
 
-def _csv_url(appendix):
+def _csv_url(appendix, name="appendix_csv"):
     a = appendix.assessment
-    return reverse("appendix_csv", args=[a.partnership.slug, a.year, appendix.slug])
+    return reverse(name, args=[a.partnership.slug, a.year, appendix.slug])
+
+
+def test_each_download_is_a_personal_copy_named_in_the_file_and_the_log(
+    client, estate_appendix, police_partner, police_org, places
+):
+    grant_appendix(estate_appendix, organisation=police_org)
+    client.force_login(police_partner)
+    issued_to = f"Issued to {police_partner.get_full_name()}, {police_org.name}"
+    csv_response = client.get(_csv_url(estate_appendix))
+    xlsx_response = client.get(_csv_url(estate_appendix, "appendix_xlsx"))
+    log = list(AppendixAccess.objects.order_by("pk"))
+    assert [a.route for a in log] == ["csv", "xlsx"]
+    csv_id, xlsx_id = (a.copy_id for a in log)
+    assert csv_id and xlsx_id and csv_id != xlsx_id
+    # The CSV: the copy in its name and on its last line, a comment after the figures.
+    assert f"-police-{csv_id}.csv" in csv_response["Content-Disposition"]
+    last = csv_response.content.decode().splitlines()[-1]
+    assert last.startswith(f"# {issued_to}") and csv_id in last
+    assert "NOT FOR PUBLIC CIRCULATION" in last
+    # The XLSX: a header block above the figures, and the copy id in its properties.
+    assert f"-police-{xlsx_id}.xlsx" in xlsx_response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(xlsx_response.content))
+    header = [row[0] for row in workbook.active.iter_rows(max_row=2, values_only=True)]
+    assert header[0] == f"NOT FOR PUBLIC CIRCULATION: {estate_appendix.title}"
+    assert header[1].startswith(issued_to) and xlsx_id in header[1]
+    assert workbook.properties.identifier == xlsx_id
+    figures = list(workbook.active.iter_rows(min_row=4, values_only=True))
+    assert figures[0][0] == "indicator" and len(figures) > 1
 
 
 def test_every_view_and_download_is_logged_and_shown_to_the_analyst(

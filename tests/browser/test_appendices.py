@@ -30,4 +30,7 @@ def test_police_reads_the_estate_appendix_and_downloads_its_figures(page, demo):
         page.get_by_role("link", name="Download these figures (CSV)").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert rows[0] == ["NOT FOR PUBLIC CIRCULATION: Appendix B: Crime by estate"]
-    assert {row[1] for row in rows[2:]} >= {"Fishermead", "Netherfield", "Conniburrow"}
+    assert {row[1] for row in rows[2:-1]} >= {"Fishermead", "Netherfield", "Conniburrow"}
+    # Police's personal copy: named on its last line and in its file name.
+    assert ",".join(rows[-1]).startswith("# Issued to Sam Okafor, Thames Valley Police")
+    assert download.value.suggested_filename.startswith("safermk-2017-estate-police-")

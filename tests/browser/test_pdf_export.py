@@ -19,15 +19,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_police_prepares_and_downloads_the_restricted_pdf(page, demo):
     sign_in(page, "police")
     page.goto("/assessments/safermk/2017/")
-    expect(page.get_by_role("button", name="Prepare the public PDF")).to_have_count(0)
+    # In consultation every partner may print the public draft too.
+    expect(page.get_by_role("button", name="Prepare the public PDF")).to_have_count(1)
     assert_accessible(page)
-    page.get_by_role("button", name="Prepare the restricted PDF").click()
+    # Celery runs eagerly: the click returns once the 40-page report with its charts is rendered.
+    page.get_by_role("button", name="Prepare the restricted PDF").click(timeout=90_000)
     expect(page.get_by_role("heading", name="Your PDF is ready")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Not for public circulation")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Report (restricted version, personal copy of Sam Okafor) as a PDF"
+    )
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
-    assert download.value.suggested_filename == "safermk-2017-report-restricted.pdf"
+    copy_id = ReportExport.objects.get(variant="restricted").copy_id
+    name = download.value.suggested_filename
+    assert name == f"safermk-2017-report-restricted-police-{copy_id}.pdf"
 
 
 def _queued_export(demo) -> tuple[ReportExport, str]:

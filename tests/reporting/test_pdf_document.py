@@ -8,15 +8,21 @@ only, never the estate one).
 import io
 import re
 
+import pdfplumber
 import pikepdf
 import pytest
 from pypdf import PdfReader
 
 from assessments.appendices.permissions import grant_appendix
+from assessments.appendices.services import appendix_content
 from assessments.core.models import Organisation, User
+from assessments.core.personal_copy import personal_copy
 from assessments.demo.load import demo_load
-from assessments.indicators.headlines import headline_figures
-from assessments.reporting.documents import render_report, report_appendices
+from assessments.indicators.chapter_charts import chapter_charts
+from assessments.indicators.headlines import approved_headlines, headline_figures
+from assessments.indicators.selectors import chapters_for_report, partnership_area
+from assessments.publication.services.cover_paper import cover_paper_html
+from assessments.reporting.documents import render_pdf, render_report, report_appendices
 
 
 def _text(element) -> str:
@@ -30,7 +36,10 @@ def _pages(content: bytes) -> list[str]:
 def _render(assessment, variant, username=None):
     user = User.objects.get(username=username) if username else None
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
-    _, rendered = render_report(assessment=assessment, variant=variant, appendices=appendices)
+    copy = personal_copy(user, copy_id=f"copy-of-{username}") if user else None
+    _, rendered = render_report(
+        assessment=assessment, variant=variant, appendices=appendices, copy=copy
+    )
     return rendered.content
 
 
@@ -51,18 +60,38 @@ def _render_demo() -> dict:
     assessment = demo_load()
     fire = Organisation.objects.get(short_name="BFRS")
     grant_appendix(assessment.appendices.get(slug="crime-category"), organisation=fire)
+    area = partnership_area(assessment.partnership_id)
     return {
-        "status_date": f"{assessment.status_changed_at.astimezone():%-d %B %Y}",
+        "closes_on": f"{assessment.consultation_closes_on:%-d %B %Y}",
+        "headlines": approved_headlines(assessment),
+        "charts": [
+            chart.title
+            for chapter in chapters_for_report(assessment)
+            for chart in chapter_charts(chapter, area)
+        ],
         "chapters": [c.title for c in assessment.chapters.order_by("order")],
         "recommendations": [
             r.text for c in assessment.chapters.all() for r in c.recommendations.all()
         ],
         "statements": [figure.statement() for figure in headline_figures(assessment)],
         "appendices": {a.slug: (a.title, a.summary) for a in assessment.appendices.all()},
+        # What the appendix pages show, by the same roll-ups: (caption, the rows' names).
+        "appendix_tables": [
+            (table.caption, [_row_name(table, row) for row in table.rows])
+            for appendix in assessment.appendices.all()
+            for table in appendix_content(appendix).tables
+        ],
         "public": _render(assessment, "public"),
+        "cover": render_pdf(
+            cover_paper_html(assessment=assessment, variant="public", appendices=[])
+        ).content,
         "police": _render(assessment, "restricted", "police"),
         "fire": _render(assessment, "restricted", "fire"),
     }
+
+
+def _row_name(table, row) -> str:
+    return row.geography.name if table.by_place else row.indicator.name
 
 
 def test_the_cover_names_the_partnership_title_year_and_status_with_its_date(demo_report):
@@ -70,7 +99,10 @@ def test_the_cover_names_the_partnership_title_year_and_status_with_its_date(dem
     assert "SaferMK Partnership" in cover
     assert "Strategic Assessment 2017" in cover
     assert "Strategic assessment for 2017" in cover
-    assert f"In consultation since {demo_report['status_date']}" in cover
+    # The one status line of the assessment's pages, with its date.
+    assert f"In consultation until {demo_report['closes_on']}" in cover
+    assert "Alex Morgan" in cover and "Telephone 01632 960418" in cover
+    assert "Issued to" not in cover  # the public variant names nobody
 
 
 def _contents(pages: list[str]) -> dict[str, int]:
@@ -87,24 +119,74 @@ def _page_where_title_starts(pages: list[str], title: str) -> int:
     raise AssertionError(f"{title!r} is on no page")
 
 
-def test_the_contents_lists_every_chapter_with_the_page_it_starts_on(demo_report):
+FRONT_MATTER = [
+    "Introduction",
+    "How this assessment was produced",
+    "Priorities and statutory responsibilities",
+    "Headline summary",
+]
+BACK_MATTER = [
+    "All recommendations",
+    "Statutory checklist",
+    "Data sources and licences",
+    "Glossary",
+]
+
+
+def test_the_contents_lists_every_part_with_the_page_it_starts_on(demo_report):
     pages = _pages(demo_report["public"])
     contents = _contents(pages)
-    assert list(contents) == ["Headline summary", *demo_report["chapters"]]
+    assert list(contents) == [*FRONT_MATTER, *demo_report["chapters"], *BACK_MATTER]
     for title, number in contents.items():
         assert _page_where_title_starts(pages, title) == number, title
-    # Chapters start on new pages.
+    # Every part starts on a new page.
     assert len(set(contents.values())) == len(contents)
 
 
-def test_the_headline_figures_and_every_recommendation_are_in_the_report(demo_report):
-    text = _text(" ".join(_pages(demo_report["public"])))
+def test_the_headline_summary_is_the_analysts_wording_and_never_the_machines(demo_report):
+    pages = _pages(demo_report["public"])
+    summary = _text(pages[_contents(pages)["Headline summary"] - 1])
+    text = _text(" ".join(pages))
+    assert len(demo_report["headlines"]) == 8
+    for headline in demo_report["headlines"]:
+        assert _text(headline) in summary
     assert len(demo_report["statements"]) > 10
     for statement in demo_report["statements"]:
-        assert statement in text
-    assert "Increase in All Crime of 4.8%." in text
+        assert statement not in text
+    assert "Decrease in Possession of Cannabis of 6.9%" not in text
+
+
+def test_every_recommendation_is_in_its_chapter_and_in_the_summary_table(demo_report):
+    pages = _pages(demo_report["public"])
+    contents = _contents(pages)
+    table_start = contents["All recommendations"]
+    chapters = _text(" ".join(pages[contents[demo_report["chapters"][0]] - 1 : table_start - 1]))
+    table = _text(" ".join(pages[table_start - 1 : contents["Statutory checklist"] - 1]))
     for recommendation in demo_report["recommendations"]:
-        assert _text(recommendation) in text
+        assert _text(recommendation) in chapters
+        assert _text(recommendation) in table
+
+
+def test_the_front_and_back_matter_say_what_the_reader_needs(demo_report):
+    text = _text(" ".join(_pages(demo_report["public"])))
+    # The analyst's introduction, drawn from section 4 of the 2017 cover paper.
+    assert "statutory obligation" in text or "Crime and Disorder Act 1998" in text
+    assert "Partners consulted" in text and "Buckinghamshire Fire and Rescue Service" in text
+    assert "Recording practice" in text
+    assert "Reducing the number of violent incidences" in text  # a partnership priority
+    assert "Anti-Social Behaviour" in text  # a statutory responsibility
+    assert "SI 2007/1830" in text and "Levels and patterns of crime" in text
+    assert "Open Government Licence" in text
+    for term in ("LSOA", "ASB", "CSEW", "Baseline year", "Per 1,000 residents"):
+        assert term in text
+
+
+def test_every_chart_of_the_chapter_pages_is_in_the_pdf_with_its_source(demo_report):
+    text = _text(" ".join(_pages(demo_report["public"])))
+    assert len(demo_report["charts"]) >= 10
+    for title in demo_report["charts"]:
+        assert _text(title) in text
+    assert "Source: Home Office police recorded crime" in text or "Source: " in text
 
 
 def test_every_page_is_marked_draft_and_numbered_after_the_cover(demo_report):
@@ -134,6 +216,7 @@ def test_the_restricted_variant_for_police_has_the_estate_appendix_on_marked_pag
     assert "Fishermead, Netherfield and Conniburrow" in text
     for number, page in enumerate(pages, start=1):
         assert "NOT FOR PUBLIC CIRCULATION" in page, number
+        assert "Issued to Sam Okafor, Thames Valley Police" in _text(page), number
     contents = _contents(pages)
     assert (
         _page_where_title_starts(pages, "Appendix B: Crime by estate")
@@ -151,6 +234,41 @@ def test_the_restricted_variant_for_fire_has_only_the_appendix_granted_to_fire(d
     assert estate_summary not in text
     assert "Fishermead, Netherfield and Conniburrow" not in text
     assert all("NOT FOR PUBLIC CIRCULATION" in page for page in pages)
+
+
+def test_the_appendix_tables_print_the_rows_their_pages_show(demo_report):
+    text = _text(" ".join(_pages(demo_report["police"])))
+    assert len(demo_report["appendix_tables"]) == 7  # A: by category; B: six crime types by estate
+    for caption, names in demo_report["appendix_tables"]:
+        assert _text(caption) in text
+        assert len(names) >= 5
+        for name in names:
+            assert _text(name) in text
+    for estate in ("Fishermead", "Netherfield", "Conniburrow", "Central Milton Keynes"):
+        assert estate in text
+    assert "Burglary" in text and "Rate per 1,000 residents" in text
+
+
+def test_each_personal_copy_carries_its_copy_id_in_the_metadata(demo_report):
+    ids = set()
+    for who in ("police", "fire"):
+        with pikepdf.open(io.BytesIO(demo_report[who])) as pdf:
+            ids.add(str(pdf.docinfo["/copyid"]))
+    assert ids == {"copy-of-police", "copy-of-fire"}
+    with pikepdf.open(io.BytesIO(demo_report["public"])) as pdf:
+        assert "/copyid" not in pdf.docinfo
+
+
+def test_every_chart_is_a_figure_with_alternative_text(demo_report):
+    with pikepdf.open(io.BytesIO(demo_report["public"])) as pdf:
+        figures = [
+            element
+            for element in _struct_elements(pdf.Root.StructTreeRoot)
+            if element.get("/S") == "/Figure"
+        ]
+        alts = [str(figure.get("/Alt", "")).strip() for figure in figures]
+    assert len(figures) >= len(demo_report["charts"])
+    assert all(alts), "a figure without alternative text"
 
 
 def test_the_pdf_is_tagged_pdf_ua_in_british_english_with_an_outline(demo_report):
@@ -185,3 +303,36 @@ def _struct_elements(node, depth=0):
 def test_unchanged_content_renders_to_the_same_bytes(demo_report, db):
     assessment = demo_load()
     assert _render(assessment, "public") == demo_report["public"]
+
+
+MM = 72 / 25.4
+# What pdf.css sets: body text 10.5pt, headings 12pt and over; the page's margins.
+LARGEST_BODY_TEXT = 11
+TOP_MARGIN, BOTTOM_MARGIN = 24 * MM, 22 * MM
+
+
+def _last_line_sizes(content: bytes) -> list[tuple[int, float, str]]:
+    """For each page, the largest font size on the last line above the footer, and its text."""
+    found = []
+    with pdfplumber.open(io.BytesIO(content)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            body = [
+                char
+                for char in page.chars
+                if char["top"] > TOP_MARGIN and char["bottom"] < page.height - BOTTOM_MARGIN
+            ]
+            if not body:
+                continue
+            last_top = max(round(char["top"]) for char in body)
+            line = [char for char in body if abs(round(char["top"]) - last_top) <= 1]
+            text = "".join(char["text"] for char in line)
+            found.append((number, max(char["size"] for char in line), text))
+    return found
+
+
+@pytest.mark.parametrize("document", ["public", "police", "cover"])
+def test_no_heading_stands_alone_at_the_foot_of_a_page(demo_report, document):
+    for number, size, text in _last_line_sizes(demo_report[document]):
+        assert size < LARGEST_BODY_TEXT, f"page {number} ends with a heading: {text!r}"
+        # Nor a line that introduces what follows ("asked to consider the following:").
+        assert not text.rstrip().endswith(":"), f"page {number} ends with {text!r}"

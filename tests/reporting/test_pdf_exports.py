@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import grant_appendix, revoke_appendix
 from assessments.core.jobs import outbox_relay
-from assessments.core.models import OutboxJob
+from assessments.core.models import OutboxJob, User
+from assessments.core.personal_copy import personal_copy
 from assessments.reporting.documents import report_html, report_identity
 from assessments.reporting.exports import report_export_request, report_exports_requeue_stale
 from assessments.reporting.models import ReportExport
@@ -22,6 +24,8 @@ from assessments.workspace.services import chapter_figure_add
 from ..factories import (
     AppendixFactory,
     ChapterFactory,
+    GeographyFactory,
+    OrganisationFactory,
     RecommendationFactory,
     image_bytes,
     upload,
@@ -131,11 +135,12 @@ def test_a_restricted_pdf_holds_exactly_the_requesters_appendices(
         ("analyst", "public", 302),
         ("analyst", "restricted", 302),
         ("chair", "restricted", 302),
-        ("chair", "public", 404),
+        # In consultation every partner may print the draft (marked DRAFT on every page).
+        ("chair", "public", 302),
         ("police_partner", "restricted", 302),
-        ("police_partner", "public", 404),
+        ("police_partner", "public", 302),
         ("fire_partner", "restricted", 404),  # sees no appendix
-        ("fire_partner", "public", 404),
+        ("fire_partner", "public", 302),
         ("outsider", "restricted", 404),
         ("other_analyst", "public", 404),
         ("analyst", "everything", 404),
@@ -150,6 +155,27 @@ def test_who_may_ask_for_a_pdf(client, request, chapter, estate_appendix, who, v
     if who is None:
         assert response.url.startswith(reverse("login"))
     assert ReportExport.objects.exists() == (expected == 302 and who is not None)
+
+
+@pytest.mark.parametrize("status", ["draft", "approved", "published"])
+def test_outside_consultation_a_partner_gets_no_public_pdf_to_request(fire_client, chapter, status):
+    chapter.assessment.status = status
+    chapter.assessment.save()
+    response = fire_client.post(_request_url(chapter.assessment), {"variant": "public"})
+    assert response.status_code == 404
+
+
+def test_a_partner_without_a_grant_downloads_the_public_draft_during_consultation(
+    fire_client, chapter, estate_appendix, jobs
+):
+    page = fire_client.get(chapter.assessment.get_absolute_url()).content.decode()
+    assert "Prepare the public PDF" in page and "Prepare the restricted PDF" not in page
+    with jobs():
+        fire_client.post(_request_url(chapter.assessment), {"variant": "public"})
+    export = ReportExport.objects.get()
+    assert export.variant == "public" and export.recipient is None
+    text = _pdf_text(fire_client.get(_urls(export)[1]))
+    assert "DRAFT" in text and estate_appendix.title not in text
 
 
 def test_a_get_does_not_start_an_export(analyst_client, chapter):
@@ -227,10 +253,11 @@ def test_an_unfinished_export_has_nothing_to_download(analyst_client, analyst, a
 def test_the_assessment_page_offers_the_pdfs_each_user_may_have(
     client, analyst, police_partner, fire_partner, chapter, estate_appendix
 ):
+    # In consultation: every partner may print the public draft.
     expected = {
         analyst: ["Prepare the public PDF", "Prepare the restricted PDF"],
-        police_partner: ["Prepare the restricted PDF"],
-        fire_partner: [],
+        police_partner: ["Prepare the public PDF", "Prepare the restricted PDF"],
+        fire_partner: ["Prepare the public PDF"],
     }
     for user, buttons in expected.items():
         client.force_login(user)
@@ -380,8 +407,14 @@ def test_render_report_writes_the_pdf_and_self_contained_html(
         f"--output={output}",
         f"--html={html}",
     )
-    text = " ".join(p.extract_text() for p in PdfReader(output).pages)
+    pdf = PdfReader(output)
+    text = " ".join(p.extract_text() for p in pdf.pages)
     assert "Fishermead figures." in text
+    # It is police's personal copy, named on every page, its copy id logged.
+    name = police_partner.get_full_name()
+    assert all(f"Issued to {name}" in " ".join(p.extract_text().split()) for p in pdf.pages)
+    access = AppendixAccess.objects.get()
+    assert access.copy_id == pdf.metadata["/copyid"] and access.username == "police"
     source = html.read_text()
     assert "<style>" in source and "@page" in source
     assert "<link" not in source and "src=" not in source
@@ -411,10 +444,66 @@ def _edit_appendix(chapter):
     chapter.assessment.appendices.update(narrative="Rewritten estate figures.")
 
 
+def _edit_introduction(chapter):
+    chapter.assessment.introduction = "A new foreword."
+    chapter.assessment.save()
+
+
+def _extend_consultation(chapter):
+    chapter.assessment.consultation_closes_on += dt.timedelta(days=7)
+    chapter.assessment.save()
+
+
+def _edit_headline(chapter):
+    chapter.assessment.headlines.create(text="Burglary fell by a tenth.", on_cover=True)
+
+
+def _tick_priority(chapter):
+    chapter.assessment.purposes.create(kind="priority", label="Reducing burglary", addressed=True)
+
+
+def _accept_recommendation(chapter):
+    chapter.recommendations.update(status="accepted")
+
+
+def _cover_a_requirement(chapter):
+    coverage = chapter.assessment.statutory_coverage.create(requirement="levels")
+    coverage.chapters.add(chapter)
+
+
+def _add_partner(chapter):
+    OrganisationFactory(name="Milton Keynes Hospital").partnerships.add(
+        chapter.assessment.partnership
+    )
+
+
+def _rename_estate(chapter):
+    from assessments.indicators.models import Geography
+
+    GeographyFactory(
+        partnership=chapter.assessment.partnership, level=Geography.Level.ESTATE, name="Oldbrook"
+    )
+
+
+def _rename_recipient(chapter):
+    police = User.objects.get(username="police")
+    police.last_name = "Okafor-Smith"
+    police.save()
+
+
+def _edit_appendix_period(chapter):
+    chapter.assessment.appendices.update(comparison_period_start=dt.date(2014, 4, 1))
+
+
 @pytest.mark.parametrize(
     "change",
-    [_edit_recommendation, _edit_status, _edit_lead_organisation, _new_data, _edit_appendix],
-)
+    [
+        _edit_recommendation, _edit_status, _edit_lead_organisation, _new_data, _edit_appendix,
+        _edit_introduction, _extend_consultation, _edit_headline, _tick_priority,
+        _accept_recommendation, _cover_a_requirement, _add_partner, _rename_estate,
+        _rename_recipient, _edit_appendix_period,
+    ],
+)  # fmt: skip
 def test_every_input_of_the_document_changes_its_content_hash(
     chapter, police_partner, police_org, estate_appendix, change
 ):
@@ -423,12 +512,28 @@ def test_every_input_of_the_document_changes_its_content_hash(
 
     def identity():
         return report_identity(
-            assessment=chapter.assessment, variant="restricted", appendices=[estate_appendix]
+            assessment=chapter.assessment,
+            variant="restricted",
+            appendices=[estate_appendix],
+            recipient=User.objects.get(pk=police_partner.pk),
         )
 
     before = identity()
     assert identity() == before
     change(chapter)
+    assert identity().content_hash != before.content_hash
+
+
+def test_the_hash_changes_when_the_consultation_closes_with_no_row_changed(chapter, monkeypatch):
+    """The cover says "Consultation closed, awaiting approval" from the day after it closes."""
+    assessment = chapter.assessment
+
+    def identity():
+        return report_identity(assessment=assessment, variant="public", appendices=[])
+
+    before = identity()
+    after_closing = assessment.consultation_closes_on + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: after_closing)
     assert identity().content_hash != before.content_hash
 
 
@@ -449,8 +554,9 @@ def test_a_file_gone_from_storage_is_not_found_and_a_new_request_renders_it(
     assert analyst_client.get(_urls(again)[1]).status_code == 200
 
 
-def test_the_cover_papers_own_inputs_change_its_hash_and_not_the_reports(chapter):
-    """The cover paper registers what it is made of; its wording is not the report's."""
+def test_the_cover_papers_own_inputs_change_its_hash_and_the_shared_headlines_both(chapter):
+    """The cover paper registers what it is made of; the headlines are one list that the
+    report and the cover paper both print."""
     assessment = chapter.assessment
 
     def identity(kind):
@@ -459,9 +565,13 @@ def test_the_cover_papers_own_inputs_change_its_hash_and_not_the_reports(chapter
         ).content_hash
 
     cover, report = identity(ReportExport.Kind.COVER_PAPER), identity(ReportExport.Kind.FULL_REPORT)
-    assessment.headlines.create(text="Burglary fell by a tenth.", on_cover=True, order=1)
+    # The cover paper counts the appendices; the public report has none.
+    AppendixFactory(assessment=assessment)
     assert identity(ReportExport.Kind.COVER_PAPER) != cover
     assert identity(ReportExport.Kind.FULL_REPORT) == report
+    assessment.headlines.create(text="Burglary fell by a tenth.", on_cover=True, order=1)
+    assert identity(ReportExport.Kind.COVER_PAPER) != cover
+    assert identity(ReportExport.Kind.FULL_REPORT) != report
 
 
 def test_the_pdf_inlines_figures_as_data_uris(analyst, chapter):
@@ -477,3 +587,101 @@ def test_the_pdf_inlines_figures_as_data_uris(analyst, chapter):
         assert '<img src="data:image/png;base64,' in html
         assert "Figure 1: Crime" in html
         assert "/figures/1/" not in html
+
+
+# Personal copies -----------------------------------------------------------------------------
+
+
+def _pdf(response) -> PdfReader:
+    return PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_a_restricted_pdf_is_its_recipients_personal_copy_named_on_every_page(
+    client, police_partner, analyst, chapter, estate_appendix, jobs
+):
+    client.force_login(police_partner)
+    with jobs():
+        client.post(_request_url(chapter.assessment), {"variant": "restricted"})
+    export = ReportExport.objects.get()
+    assert export.recipient == police_partner and len(export.copy_id) >= 12
+    response = client.get(_urls(export)[1])
+    assert f"police-{export.copy_id}.pdf" in response["Content-Disposition"]
+    pdf = _pdf(response)
+    name = police_partner.get_full_name()
+    for number, page in enumerate(pdf.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert f"Issued to {name}, Test Police" in text, number
+        assert "NOT FOR PUBLIC CIRCULATION" in text, number
+    assert pdf.metadata["/copyid"] == export.copy_id
+    # The access log records which copy was handed over.
+    access = AppendixAccess.objects.get(route="pdf")
+    assert (access.username, access.copy_id) == ("police", export.copy_id)
+    # The same recipient asking again gets the same copy; another recipient their own.
+    again = report_export_request(
+        assessment=chapter.assessment, user=police_partner, variant="restricted"
+    )
+    assert again.pk == export.pk
+    other = report_export_request(assessment=chapter.assessment, user=analyst, variant="restricted")
+    assert other.pk != export.pk and other.copy_id != export.copy_id
+    assert other.recipient == analyst
+
+
+def test_the_public_variant_names_nobody(analyst_client, chapter, jobs):
+    with jobs():
+        analyst_client.post(_request_url(chapter.assessment), {"variant": "public"})
+    export = ReportExport.objects.get()
+    assert export.recipient is None and export.copy_id == ""
+    response = analyst_client.get(_urls(export)[1])
+    assert "Issued to" not in _pdf_text(response)
+
+
+def test_a_name_cannot_break_out_of_the_page_marking(chapter, estate_appendix, police_partner):
+    police_partner.first_name = 'Sam"; } </style><script>'
+    police_partner.save()
+    html = report_html(
+        assessment=chapter.assessment,
+        variant="restricted",
+        appendices=[estate_appendix],
+        copy=personal_copy(police_partner),
+    )
+    assert "</style><script>" not in html
+
+
+# The status page -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind,label",
+    [
+        ("report", "Report (public version) as a PDF"),
+        ("cover", "Cover paper (Discussion and Decision Report) as a PDF"),
+        ("chapter", "Chapter preview: Antisocial behaviour as a PDF"),
+    ],
+)
+def test_the_status_page_names_the_document_and_counts_pages(analyst_client, chapter, kind, label):
+    export = ReportExport.objects.create(
+        assessment=chapter.assessment,
+        kind=kind,
+        chapter=chapter if kind == "chapter" else None,
+        status=Status.DONE,
+        pages=1,
+        size=1000,
+    )
+    page = analyst_client.get(_urls(export)[0]).content.decode()
+    assert label in page
+    assert "1 page," in page and "1 pages" not in page
+    assert "Public PDF" not in page
+
+
+def test_the_status_page_returns_to_where_the_request_came_from(analyst_client, chapter):
+    cover_paper = reverse("cover_paper", args=[chapter.assessment.partnership.slug, 2017])
+    response = analyst_client.post(
+        _request_url(chapter.assessment),
+        {"variant": "public", "kind": "cover", "next": cover_paper},
+    )
+    page = analyst_client.get(response.url).content.decode()
+    assert f'href="{cover_paper}">Back to where you asked for it' in page
+    export = ReportExport.objects.get()
+    hostile = analyst_client.get(_urls(export)[0], {"next": "https://evil.example/"})
+    assert "evil.example" not in hostile.content.decode()
+    assert "Back to the assessment" in hostile.content.decode()

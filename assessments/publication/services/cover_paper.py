@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from assessments.core.markdown import render_markdown
 from assessments.core.models import Assessment, PurposeItem
-from assessments.indicators.headlines import cover_headlines
+from assessments.indicators.headlines import approved_headlines
 from assessments.publication.selectors import ChecklistItem, statutory_checklist
 from assessments.reporting.documents import page_head
 
@@ -82,7 +82,7 @@ def cover_paper(assessment: Assessment) -> CoverPaper:
         background=[text for _, text in render_markdown(assessment.background).paragraphs],
         themes=[chapter.theme.name for chapter in assessment.chapters.select_related("theme")],
         appendices=_appendices_paragraph(assessment),
-        headlines=[item.headline.text for item in cover_headlines(assessment)],
+        headlines=approved_headlines(assessment),
         checklist=statutory_checklist(assessment),
     )
 
@@ -117,6 +117,20 @@ def cover_paper_inputs(assessment: Assessment) -> dict:
             assessment.headlines.order_by("pk").values_list("text", "on_cover", "order")
         ),
         "appendix_kinds": list(assessment.appendices.order_by("pk").values_list("kind")),
+        **checklist_inputs(assessment),
+    }
+
+
+# The statutory checklist is also a part of the report (registered by the app's documents.py).
+CHECKLIST_TEMPLATES = ("assessments/includes/statutory_checklist.html",)
+
+
+def checklist_context(assessment: Assessment) -> dict:
+    return {"checklist": statutory_checklist(assessment)}
+
+
+def checklist_inputs(assessment: Assessment) -> dict:
+    return {
         "statutory_coverage": list(
             assessment.statutory_coverage.order_by("pk", "chapters__pk").values_list(
                 "requirement", "note", "chapters__pk"

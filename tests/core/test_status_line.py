@@ -1,0 +1,42 @@
+"""The one status line of an assessment: its pages, the PDF's cover and emails say it alike."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from ..factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGED = timezone.make_aware(dt.datetime(2025, 6, 4, 9, 0))
+
+
+@pytest.mark.parametrize(
+    "status,closes_in_days,expected",
+    [
+        ("draft", None, "Draft"),
+        ("consultation", 7, "In consultation until {closes}"),
+        ("consultation", 0, "In consultation until {closes}"),
+        ("consultation", -1, "Consultation closed, awaiting approval"),
+        ("approved", None, "Approved on 4 June 2025"),
+        ("published", None, "Published on 4 June 2025"),
+    ],
+)
+def test_the_status_line_says_where_the_assessment_stands_with_its_date(
+    status, closes_in_days, expected
+):
+    closes = None
+    if closes_in_days is not None:
+        closes = timezone.localdate() + dt.timedelta(days=closes_in_days)
+    assessment = AssessmentFactory(
+        status=status, status_changed_at=CHANGED, consultation_closes_on=closes
+    )
+    closes_text = f"{closes.day} {closes:%B %Y}" if closes else ""
+    assert assessment.status_line == expected.format(closes=closes_text)
+
+
+def test_the_assessment_page_shows_the_status_line(analyst_client, assessment):
+    page = analyst_client.get(assessment.get_absolute_url()).content.decode()
+    closes = assessment.consultation_closes_on
+    assert f"In consultation until {closes.day} {closes:%B %Y}" in page
