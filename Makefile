@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := safermk.settings
 
-.PHONY: run test test-fast lint format bench load setup system-deps browser-deps frontend venv migrate demo clean
+.PHONY: run test test-fast lint format bench bench-web load load-publication-day setup system-deps browser-deps frontend venv migrate demo clean
 
 run: setup migrate demo
 	@echo ""
@@ -76,9 +76,20 @@ demo: venv
 bench: setup migrate
 	$(PY) -m benchmarks
 
+# Requests per second against gunicorn as in Procfile, measured with ApacheBench
+# (loadtest/web_bench.py): the public chapter page against a static file and a signed-in page.
+bench-web: setup
+	@command -v ab >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq apache2-utils >/dev/null)
+	$(PY) -m loadtest.web_bench
+
 # 50 users for 2 minutes against gunicorn + PostgreSQL + Redis on 127.0.0.1 (loadtest/__main__.py).
 load: setup
 	$(PY) -m loadtest
+
+# Publication day: 200 residents read the published report while 20 partners work.
+load-publication-day: setup
+	LOAD_READERS=200 LOAD_USERS=20 $(PY) -m loadtest
 
 clean:
 	rm -rf $(VENV) node_modules static/dist var

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+from assessments.core import cache_version
+
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
@@ -10,3 +12,5 @@ class AssessmentsConfig(AppConfig):
         # As the admin loads admin.py: tasks.py registers the Celery tasks in every process, so
         # that services find them by name (core/jobs.py); documents.py fills reporting's registry.
         autodiscover_modules("tasks", "documents")
+        # Cached figures and published pages are keyed by the partnership's version.
+        cache_version.watch(self)

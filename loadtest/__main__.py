@@ -7,8 +7,10 @@ posted are counted against the rows, and the figures are printed as Markdown for
 docs/benchmarks.md.
 
 Environment: LOAD_DATABASE_URL (postgres://postgres@127.0.0.1:5432/safermk_load: dropped and
-created again), LOAD_BROKER_URL (redis://127.0.0.1:6379/0), LOAD_USERS (50), LOAD_DURATION (2m),
-LOAD_WEB_WORKERS (3, as Procfile).
+created again), LOAD_BROKER_URL (redis://127.0.0.1:6379/0), LOAD_CACHE_URL
+(redis://127.0.0.1:6379/1), LOAD_USERS (50), LOAD_DURATION (2m),
+LOAD_WEB_WORKERS (3, as Procfile), LOAD_READERS (0; `make load-publication-day` sets 200 readers
+and 20 partners: the published report read by residents while partners work on next year's).
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "load"
 DATABASE_URL = os.getenv("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safermk_load")
 BROKER_URL = os.getenv("LOAD_BROKER_URL", "redis://127.0.0.1:6379/0")
+CACHE_URL = os.getenv("LOAD_CACHE_URL", "redis://127.0.0.1:6379/1")
 USERS = int(os.getenv("LOAD_USERS", "50"))
 DURATION = os.getenv("LOAD_DURATION", "2m")
 WEB_WORKERS = os.getenv("LOAD_WEB_WORKERS", "3")
+READERS = int(os.getenv("LOAD_READERS", "0"))
 BIN = Path(sys.executable).parent
 
 
@@ -55,6 +59,7 @@ def production_environment() -> dict[str, str]:
         "DATABASE_URL": DATABASE_URL,
         "DATABASE_CONN_MAX_AGE": "60",
         "CELERY_BROKER_URL": BROKER_URL,
+        "CACHE_URL": CACHE_URL,  # shared by the web processes, as in production
         "SAFERMK_VAR_DIR": str(WORK),
         "TWO_FACTOR_REQUIRED": "False",  # locust cannot read an authenticator app
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
@@ -179,7 +184,7 @@ def main() -> None:
     python = str(BIN / "python")
     run(env, python, "manage.py", "migrate", "--noinput", "-v0")
     run(env, python, "manage.py", "collectstatic", "--noinput", "-v0")
-    run(env, python, "-m", "loadtest.seed", str(plan), str(USERS))
+    run(env, python, "-m", "loadtest.seed", str(plan), str(USERS), str(READERS))
     key, cert = self_signed_certificate()
     port = free_port()
     host = f"https://127.0.0.1:{port}"
@@ -196,11 +201,12 @@ def main() -> None:
         locust_env = {**env, "LOAD_PLAN": str(plan), "LOAD_RESULT": str(result)}
         subprocess.run(
             [str(BIN / "locust"), "-f", "loadtest/locustfile.py", "--headless",
-             "--users", str(USERS), "--spawn-rate", "10", "--run-time", DURATION,
+             "--users", str(USERS + READERS), "--spawn-rate", "10", "--run-time", DURATION,
              "--host", host, "--csv", str(WORK / "locust"), "--only-summary",
              "--stop-timeout", "30", "--exit-code-on-error", "0"],
             cwd=ROOT, env=locust_env, check=True, timeout=3600,
         )  # fmt: skip
+        load = " ".join(f"{n:.2f}" for n in os.getloadavg())
         confirmed = json.loads(result.read_text())["comments"]
         stored, rows = stored_comments(env, confirmed)
         wait_for_exports()
@@ -208,6 +214,7 @@ def main() -> None:
     server_errors = (WORK / "web.log").read_text().count("Internal Server Error")
     text = report(WORK / "locust_stats.csv", len(confirmed), stored, rows, exports)
     text += f"\nServer errors (500) logged by the web processes: {server_errors}.\n"
+    text += f"Load average as the users stopped (1, 5, 15 min): {load}.\n"
     (WORK / "report.md").write_text(text)
     sys.stdout.write(text)
     if stored != len(confirmed):

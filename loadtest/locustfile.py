@@ -1,5 +1,7 @@
 """Locust users of the load test (`make load`): partners reading chapters and commenting the day
-before the consultation closes, and the analyst preparing PDFs meanwhile.
+before the consultation closes, and the analyst preparing PDFs meanwhile. On publication day
+(LOAD_READERS set) residents read the published report instead of the analyst's PDFs: each
+opens a page of it every 2 to 5 seconds, without signing in, while the partners work.
 
 Every user signs in through the real sign-in form with the right password (django-axes would
 lock out wrong ones). Each comment the server confirms (a redirect to the new comment) is
@@ -19,6 +21,7 @@ import urllib3
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
+PUBLICATION_DAY = bool(PLAN.get("readers"))
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DOWNLOAD_LINK = re.compile(r'href="([^"]+/download/)"')
 EXPORT_TIMEOUT = 300
@@ -65,10 +68,27 @@ class SignedInUser(HttpUser):
                 r.failure(f"sign-in answered {r.status_code}")
 
 
+class Reader(HttpUser):
+    """A resident who followed the local paper's link: reads the published report."""
+
+    abstract = not PUBLICATION_DAY
+    fixed_count = PLAN.get("readers", 0)
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        self.client.verify = False
+
+    @task
+    def read_a_page(self):
+        self.client.get(random.choice(PLAN["public_pages"]), name="public page (anonymous)")
+
+
 class Partner(SignedInUser):
     """Reads chapters, now and then comments on one."""
 
     wait_time = between(1, 4)
+    if PUBLICATION_DAY:
+        fixed_count = len(PLAN["partners"])
 
     def on_start(self):
         self.username = next(_partners)
@@ -96,6 +116,7 @@ class Partner(SignedInUser):
 class Analyst(SignedInUser):
     """Prepares the public or the restricted PDF, follows its progress and downloads it."""
 
+    abstract = PUBLICATION_DAY  # on publication day the PDF was made at publishing
     fixed_count = 1
     wait_time = between(5, 10)
     username = PLAN["analyst"]

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "assessments.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Published pages for readers without a session, from the shared cache (issue 18).
+    "assessments.publication.public_pages.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -14,7 +14,7 @@ from django.urls import reverse
 from assessments.appendices.permissions import appendix_grantees
 from assessments.core.markdown import FIGURE_REFERENCE
 from assessments.core.models import Assessment
-from assessments.indicators.headlines import cover_headlines, figure_for
+from assessments.indicators.headlines import cover_headlines, figures_of
 from assessments.indicators.selectors import chapters_for_report, partnership_area
 
 # The steps the checks guard: opening the consultation, and the chair's approval.
@@ -60,8 +60,10 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                 "Add a recommendation",
             )
         )
-    for selection in chapter.selections.all():
-        figure = figure_for(selection, area) if area else None
+    selections = list(chapter.selections.all())
+    # One read of the chapter's data for all its figures.
+    figures = figures_of(selections, area) if area else [None] * len(selections)
+    for selection, figure in zip(selections, figures, strict=True):
         missing_comparison = not selection.is_baseline and (
             figure is None or figure.comparison is None
         )

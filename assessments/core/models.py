@@ -51,6 +51,10 @@ class Partnership(models.Model):
         "for example “Milton Keynes”.",
     )
     logo = models.ImageField(upload_to="logos/", blank=True)
+    # Bumped by every change to what the partnership's pages show (core/cache_version.py):
+    # cached figures and published pages carry it in their keys, so a change shows at once.
+    cache_version = models.PositiveBigIntegerField(default=0, editable=False)
+    cache_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from assessments.core.cache_version import cached
 from assessments.core.models import Chapter
 from assessments.core.periods import Period
 from assessments.indicators import suppression
 from assessments.indicators.charts import Chart, Point
+from assessments.indicators.headlines import HeadlineFigure, figure_for
 from assessments.indicators.models import Geography, IndicatorSelection
 from assessments.indicators.police_uk import ATTRIBUTION, SOURCE
-from assessments.indicators.selectors import (
-    geographies_at_level,
-    has_lsoa_data,
-    indicator_series,
-    indicator_totals_by_geography,
-    quarters_of,
-)
+from assessments.indicators.selectors import quarters_of
+from assessments.indicators.series import SeriesBook
 
 PERCENT = "%"
 
@@ -58,12 +55,14 @@ def _describe(name: str, place: str, points: list[Point]) -> str:
     )
 
 
-def trend_chart(selection: IndicatorSelection, area: Geography, slug: str) -> Chart | None:
+def trend_chart(
+    selection: IndicatorSelection, area: Geography, slug: str, book: SeriesBook | None = None
+) -> Chart | None:
     """Quarters from the comparison period to the current one, if the data has them."""
     indicator = selection.indicator
     first = selection.comparison_period or selection.current_period
     quarters = quarters_of(first, selection.current_period)
-    series = indicator_series(indicator, area, quarters)
+    series = _book(book, selection, area).series(indicator, area, quarters)
     if sum(1 for _, value in series if value is not None) < 2:
         return None
     is_rate = indicator.measure == "rate"
@@ -84,11 +83,13 @@ def _quarter_label(period: Period) -> str:
     return f"{period.start:%b} {period.start:%Y}"
 
 
-def comparison_chart(selection: IndicatorSelection, area: Geography, slug: str) -> Chart:
+def comparison_chart(
+    selection: IndicatorSelection, area: Geography, slug: str, book: SeriesBook | None = None
+) -> Chart:
     """The previous and the latest period side by side (only the latest for a baseline)."""
     indicator = selection.indicator
     periods = [p for p in (selection.comparison_period, selection.current_period) if p]
-    series = indicator_series(indicator, area, periods)
+    series = _book(book, selection, area).series(indicator, area, periods)
     is_rate = indicator.measure == "rate"
     points = [Point(period.label, value, value_text(value, is_rate)) for period, value in series]
     return Chart(
@@ -101,16 +102,16 @@ def comparison_chart(selection: IndicatorSelection, area: Geography, slug: str) 
     )
 
 
-def estate_chart(selection: IndicatorSelection, area: Geography, slug: str) -> Chart | None:
+def estate_chart(
+    selection: IndicatorSelection, area: Geography, slug: str, book: SeriesBook | None = None
+) -> Chart | None:
     """The current period by estate, small counts suppressed, if the data is held by LSOA."""
     indicator = selection.indicator
-    if indicator.measure == "rate" or not has_lsoa_data(indicator):
+    book = _book(book, selection, area)
+    if indicator.measure == "rate" or not book.has_lsoa_data(indicator):
         return None
-    estates = list(geographies_at_level(area.partnership_id, Geography.Level.ESTATE))
-    totals = indicator_totals_by_geography(
-        [indicator], Geography.Level.ESTATE, selection.current_period
-    )[indicator.pk]
-    values = [totals.get(estate.pk, 0) for estate in estates]
+    estates = book.estates()
+    values = [book.value(indicator, estate, selection.current_period) or 0 for estate in estates]
     table = suppression.suppress_list(values, total=True)
     limit = table.threshold
     points = [
@@ -136,14 +137,39 @@ def estate_chart(selection: IndicatorSelection, area: Geography, slug: str) -> C
     )
 
 
-def chapter_charts(chapter: Chapter, area: Geography) -> list[Chart]:
-    """Every chart of the chapter, in the order of its selections."""
+def _book(book: SeriesBook | None, selection: IndicatorSelection, area: Geography) -> SeriesBook:
+    return book or SeriesBook.for_selections([selection], area)
+
+
+def chapter_charts(
+    chapter: Chapter, area: Geography, book: SeriesBook | None = None
+) -> list[Chart]:
+    """Every chart of the chapter, in the order of its selections (read through one book)."""
+    selections = chapter.selections.all()
+    book = book or SeriesBook.for_selections(selections, area)
     charts: list[Chart] = []
-    for selection in chapter.selections.all():
+    for selection in selections:
         slug = f"chart-{len(charts) + 1}"
-        trend = trend_chart(selection, area, slug)
-        charts.append(trend or comparison_chart(selection, area, slug))
-        estates = estate_chart(selection, area, f"chart-{len(charts) + 1}")
+        trend = trend_chart(selection, area, slug, book)
+        charts.append(trend or comparison_chart(selection, area, slug, book))
+        estates = estate_chart(selection, area, f"chart-{len(charts) + 1}", book)
         if estates is not None:
             charts.append(estates)
     return charts
+
+
+def chapter_figures_and_charts(
+    chapter: Chapter, area: Geography
+) -> tuple[list[HeadlineFigure], list[Chart]]:
+    """The chapter page's figures and charts from one read of its data, cached under the
+    partnership's version (they change only with the data and the selections)."""
+
+    def build() -> tuple[list[HeadlineFigure], list[Chart]]:
+        selections = chapter.selections.all()
+        book = SeriesBook.for_selections(selections, area)
+        figures = [figure_for(selection, area, book) for selection in selections]
+        return figures, chapter_charts(chapter, area, book)
+
+    if area is None:  # a partnership without an area has no figures to keep
+        return build()
+    return cached(area.partnership, build, "chapter-figures", chapter.pk)

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from assessments.core.cache_version import cached
 from assessments.core.models import Assessment
 from assessments.indicators.models import Headline, Indicator, IndicatorSelection
-from assessments.indicators.selectors import indicator_series, indicator_value, partnership_area
+from assessments.indicators.selectors import partnership_area
+from assessments.indicators.series import SeriesBook
 
 ONE_PLACE = Decimal("0.1")
 
@@ -127,27 +129,37 @@ def wording_mismatches(text: str, figures: list[HeadlineFigure]) -> list[str]:
     return [f"{number:,}" for number in quoted if number.normalize() not in allowed]
 
 
-def figure_for(selection: IndicatorSelection, area) -> HeadlineFigure:
+def figure_for(
+    selection: IndicatorSelection, area, book: SeriesBook | None = None
+) -> HeadlineFigure:
+    """The selection's figure; pass the page's book so that a page of figures reads once."""
+    book = book or SeriesBook.for_selections([selection], area)
     periods = [p for p in (selection.comparison_period, selection.current_period) if p]
-    values = dict(indicator_series(selection.indicator, area, periods))
+    values = dict(book.series(selection.indicator, area, periods))
     current = values[selection.current_period]
     comparison = values.get(selection.comparison_period)
     share = None
     if selection.share_of is not None and current is not None:
-        whole = indicator_value(selection.share_of, area, selection.current_period)
+        whole = book.value(selection.share_of, area, selection.current_period)
         if whole:
             share = current / whole * 100
     return HeadlineFigure(selection=selection, current=current, comparison=comparison, share=share)
 
 
-def headline_figures(assessment: Assessment) -> list[HeadlineFigure]:
+def figures_of(selections, area) -> list[HeadlineFigure]:
+    """The figures of several selections, read through one book."""
+    selections = list(selections)
+    book = SeriesBook.for_selections(selections, area)
+    return [figure_for(selection, area, book) for selection in selections]
+
+
+def headline_figures(assessment: Assessment, area=None) -> list[HeadlineFigure]:
     """Every chapter's selected indicators, in chapter order, for the partnership's whole area."""
-    area = partnership_area(assessment.partnership_id)
+    area = area or partnership_area(assessment.partnership_id)
     selections = IndicatorSelection.objects.filter(chapter__assessment=assessment).select_related(
         "indicator", "share_of", "chapter__assessment"
     )
-    selections = selections.order_by("chapter__order", "order")
-    return [figure_for(selection, area) for selection in selections]
+    return figures_of(selections.order_by("chapter__order", "order"), area)
 
 
 @dataclass
@@ -173,14 +185,21 @@ def approved_headlines(assessment: Assessment) -> list[str]:
 
 
 def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> list[CoverHeadline]:
-    """The analyst's headline wording, each checked against the figures of its chapter."""
-    headlines = _approved(assessment, on_cover_only=on_cover_only).select_related(
-        "selection__chapter"
-    )
-    by_chapter: dict[int, list[HeadlineFigure]] = {}
-    for figure in headline_figures(assessment):
-        by_chapter.setdefault(figure.selection.chapter_id, []).append(figure)
-    return [_checked(headline, by_chapter) for headline in headlines]
+    """The analyst's headline wording, each checked against the figures of its chapter.
+
+    Cached under the partnership's version: it changes only with the data and the wording."""
+    area = partnership_area(assessment.partnership_id)
+
+    def check() -> list[CoverHeadline]:
+        headlines = _approved(assessment, on_cover_only=on_cover_only)
+        by_chapter: dict[int, list[HeadlineFigure]] = {}
+        for figure in headline_figures(assessment, area):
+            by_chapter.setdefault(figure.selection.chapter_id, []).append(figure)
+        return [_checked(h, by_chapter) for h in headlines.select_related("selection__chapter")]
+
+    if area is None:
+        return check()
+    return cached(area.partnership, check, "cover-headlines", assessment.pk, on_cover_only)
 
 
 def headline_check(headline: Headline) -> CoverHeadline:
@@ -191,8 +210,7 @@ def headline_check(headline: Headline) -> CoverHeadline:
     selections = headline.selection.chapter.selections.select_related(
         "indicator", "share_of", "chapter__assessment"
     )
-    figures = [figure_for(selection, area) for selection in selections]
-    return _checked(headline, {headline.selection.chapter_id: figures})
+    return _checked(headline, {headline.selection.chapter_id: figures_of(selections, area)})
 
 
 def _checked(headline: Headline, by_chapter: dict[int, list[HeadlineFigure]]) -> CoverHeadline:

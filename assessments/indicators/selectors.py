@@ -16,86 +16,30 @@ from assessments.indicators.models import (
     IndicatorSelection,
     Observation,
 )
+from assessments.indicators.series import SeriesBook, combine
 
 # Codes of the indicators the police.uk import creates: this prefix, then the crime type's slug.
 POLICE_UK_INDICATOR_PREFIX = "police-uk-"
 
 
 def partnership_area(partnership_id: int) -> Geography | None:
-    return Geography.objects.filter(
-        partnership_id=partnership_id, level=Geography.Level.AREA
-    ).first()
+    """The partnership's whole area, with the partnership (whose version keys cached figures)."""
+    areas = Geography.objects.filter(partnership_id=partnership_id, level=Geography.Level.AREA)
+    return areas.select_related("partnership").first()
 
 
-# Roll-ups: a period's value is read as stored when it is, or summed from its months; a place's
-# value as stored when it is, or summed from its LSOAs (an estate through the analyst's best-fit
-# lookup, the partnership area from all its LSOAs). A count sums; a rate is recomputed from its
-# numerator and denominator, never added up; an indicator that does not aggregate is only read.
-# Nothing is stored as a total, so nothing can drift from the data.
-
-
-def _place_filter(indicator: Indicator, geography: Geography) -> Q:
-    direct = Q(geography=geography)
-    if geography.level == Geography.Level.LSOA:
-        return direct
-    if Observation.objects.filter(direct, indicator=indicator).exists():
-        return direct
-    if indicator.aggregation == Indicator.Aggregation.NONE:
-        return direct
-    lsoas = Q(geography__level=Geography.Level.LSOA)
-    if geography.level == Geography.Level.ESTATE:
-        return lsoas & Q(geography__parent=geography)
-    return lsoas & Q(geography__partnership_id=geography.partnership_id)
-
-
-def _combine(indicator: Indicator, total: dict | None) -> Decimal | None:
-    """The value of grouped rows (sums of value, numerator, denominator and a row count)."""
-    if not total:
-        return None
-    if indicator.aggregation == Indicator.Aggregation.RATIO:
-        return total["num"] / total["den"] * 100 if total["den"] else None
-    if indicator.aggregation == Indicator.Aggregation.NONE:
-        return total["value"] if total["rows"] == 1 else None
-    return total["value"]
-
-
-def _add(into: dict, row: dict) -> None:
-    for key in ("value", "num", "den", "rows"):
-        into[key] = (into.get(key) or 0) + (row[key] or 0)
+# Roll-ups are explained, and done, in series.py.
 
 
 def indicator_series(
     indicator: Indicator, geography: Geography, periods: list[Period]
 ) -> list[tuple[Period, Decimal | None]]:
-    """The indicator's value for each period at one place (None where there is no data)."""
-    if not periods:
-        return []
-    start, end = min(p.start for p in periods), max(p.end for p in periods)
-    grouped = (
-        Observation.objects.filter(
-            _place_filter(indicator, geography),
-            indicator=indicator,
-            period_start__gte=start,
-            period_start__lt=end,
-            period_type__in={PeriodType.MONTH, *(p.type for p in periods)},
-        )
-        .values("period_type", "period_start")
-        .annotate(
-            value=Sum("value"), num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")
-        )
-        .order_by()
+    """The indicator's value for each period at the area or an estate (None where no data).
+
+    For one indicator at a time; a page reads all of its indicators through one SeriesBook."""
+    return SeriesBook(geography.partnership, [indicator], periods).series(
+        indicator, geography, periods
     )
-    stored = {(row["period_type"], row["period_start"]): row for row in grouped}
-    series = []
-    for period in periods:
-        total = stored.get((period.type, period.start))
-        if total is None and indicator.aggregation != Indicator.Aggregation.NONE:
-            total = {}
-            for month in period.months():
-                if (PeriodType.MONTH, month.start) in stored:
-                    _add(total, stored[PeriodType.MONTH, month.start])
-        series.append((period, _combine(indicator, total)))
-    return series
 
 
 def indicator_value(indicator: Indicator, geography: Geography, period: Period) -> Decimal | None:
@@ -168,7 +112,7 @@ def indicator_totals_by_geography(
     result: dict[int, dict[int, Decimal | None]] = {pk: {} for pk in indicators}
     for (indicator_id, geography_id), total in merged.items():
         if geography_id is not None:
-            result[indicator_id][geography_id] = _combine(indicators[indicator_id], total)
+            result[indicator_id][geography_id] = combine(indicators[indicator_id], total)
     return result
 
 

@@ -8,8 +8,11 @@ board meeting and the accessibility statement."""
 
 from __future__ import annotations
 
+from functools import cache as cache_per_call
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from assessments.appendices.permissions import appendices_visible_to
 from assessments.consultation.page_context import (
@@ -18,6 +21,7 @@ from assessments.consultation.page_context import (
 )
 from assessments.consultation.selectors import answers_by_recommendation, feedback_counts
 from assessments.consultation.services import reading
+from assessments.core.cache_version import version_of
 from assessments.core.models import Assessment
 from assessments.core.permissions import can_view_working_papers
 from assessments.core.selectors import (
@@ -28,13 +32,14 @@ from assessments.core.selectors import (
 )
 from assessments.core.views import assessment_context, refuse, visible_assessment
 from assessments.data_returns.permissions import can_manage_data_requests, data_requests_for
-from assessments.indicators.chapter_charts import chapter_charts
-from assessments.indicators.headlines import cover_headlines, figure_for
+from assessments.indicators.chapter_charts import chapter_figures_and_charts
+from assessments.indicators.headlines import cover_headlines
 from assessments.indicators.selectors import chapter_for_page, partnership_area
 from assessments.publication.page_context import (
     assessment_publication_context,
     chapter_publication_context,
 )
+from assessments.publication.public_pages import cached_for_the_public
 from assessments.publication.selectors import board_decision_of, chapter_as_approved
 from assessments.publication.services.compare import indicators_side_by_side, narrative_diff
 from assessments.publication.services.cover_paper import cover_paper
@@ -52,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/home.html", context)
 
 
+@cached_for_the_public
 def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     assessment = visible_assessment(request, slug, year)
     if assessment is None:
@@ -73,6 +79,7 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
     return render(request, "assessments/assessment.html", context)
 
 
+@cached_for_the_public
 def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
     assessment = visible_assessment(request, slug, year)
     chapter = assessment and chapter_for_page(assessment, chapter_slug)
@@ -83,10 +90,13 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
     if request.GET.get("as") == "partner" and context["can_edit"]:
         # The analyst's "view as partner": the page without the analyst's controls.
         context |= {"role": "partner", "can_edit": False, "viewing_as_partner": True}
+    # Read only when the template's cached fragment of them (keyed by the data version) misses.
+    figures_and_charts = cache_per_call(lambda: chapter_figures_and_charts(chapter, area))
     context |= {
         "chapter": chapter,
-        "figures": [figure_for(selection, area) for selection in chapter.selections.all()],
-        "charts": chapter_charts(chapter, area),
+        "figures": SimpleLazyObject(lambda: figures_and_charts()[0]),
+        "charts": SimpleLazyObject(lambda: figures_and_charts()[1]),
+        "data_version": version_of(area.partnership) if area else None,
         "recommendations": chapter.recommendations.all(),
     }
     context |= chapter_consultation_context(request, chapter)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
@@ -33,13 +35,15 @@ class DashboardChapter:
         return sum(1 for _, complete in self.selections if not complete)
 
 
-def _periods_with_data(assessment: Assessment, selections: list[IndicatorSelection]) -> set:
-    """(indicator id, period start) of every stored observation in the selections' periods, in
+def _periods_with_data(
+    assessment: Assessment, selections: list[IndicatorSelection]
+) -> dict[int, list[dt.date]]:
+    """{indicator id: sorted starts of its stored observations} in the selections' periods, in
     one query. An observation anywhere in a period counts as data for it: the dashboard's quick
     look; the readiness check computes the real values."""
     indicator_ids = {selection.indicator_id for selection in selections}
     if not indicator_ids:
-        return set()
+        return {}
     rows = (
         Observation.objects.filter(
             indicator_id__in=indicator_ids,
@@ -49,18 +53,23 @@ def _periods_with_data(assessment: Assessment, selections: list[IndicatorSelecti
         .values_list("indicator_id", "period_start")
         .distinct()
     )
-    return set(rows)
+    starts: dict[int, list[dt.date]] = {}
+    for indicator_id, start in rows:
+        starts.setdefault(indicator_id, []).append(start)
+    return {indicator_id: sorted(dates) for indicator_id, dates in starts.items()}
 
 
-def _has_data(selection: IndicatorSelection, observed: set) -> bool:
+def _has_data(selection: IndicatorSelection, observed: dict[int, list[dt.date]]) -> bool:
+    """Whether some observation starts within each period (a binary search per period, so that
+    the dashboard does not grow as chapters times observations)."""
+    starts = observed.get(selection.indicator_id, [])
     periods = [p for p in (selection.current_period, selection.comparison_period) if p]
-    return all(
-        any(
-            indicator_id == selection.indicator_id and period.start <= start < period.end
-            for indicator_id, start in observed
-        )
-        for period in periods
-    )
+    return all(_starts_within(starts, period) for period in periods)
+
+
+def _starts_within(starts: list[dt.date], period) -> bool:
+    first_on_or_after = bisect_left(starts, period.start)
+    return first_on_or_after < len(starts) and starts[first_on_or_after] < period.end
 
 
 def dashboard_chapters(assessment: Assessment) -> list[DashboardChapter]:

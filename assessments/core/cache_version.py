@@ -1,0 +1,103 @@
+"""Partnership.cache_version: one number per partnership that changes whenever anything its
+pages show changes, so that cached figures and published pages are keyed by their inputs and
+never rely on a timeout to be right.
+
+Every model of the app that names its `partnership_path` bumps its partnership's number when a
+row is saved or deleted, except the rows that no cached page shows and that are written while
+people read (a sign-in's `last_login`, the appendix access log, comments). Observations are
+written in bulk by import batches: the batch's own save bumps the number, and leaving
+observations unwatched keeps Django's fast delete of a replaced batch's rows.
+
+The number lives in the database, not in the cache, because imports run in Celery workers: a
+per-process cache in the web process would never hear of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from django.apps import AppConfig, apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, signals
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from assessments.core.models import Partnership
+
+UNSHOWN = {"User", "Observation", "Comment", "AppendixAccess"}
+# An entry is right for as long as it lives, because its key changes with its inputs; this
+# timeout only lets the entries of versions nobody asks for any more go.
+KEEP = 24 * 60 * 60
+
+T = TypeVar("T")
+
+
+def version_of(partnership: Partnership) -> str:
+    """The number with the time it changed: a database restored from a backup, or made again,
+    counts from an old number but never at the same moment, so it meets no stale entry."""
+    return f"{partnership.cache_version}.{partnership.cache_changed_at.timestamp():.6f}"
+
+
+def versioned_key(partnership: Partnership, *parts: object) -> str:
+    """A cache key that changes whenever anything the partnership's pages show changes."""
+    return ":".join(str(part) for part in (*parts, partnership.pk, version_of(partnership)))
+
+
+def cached(partnership: Partnership, build: Callable[[], T], *parts: object) -> T:
+    """What `build` returns, from the cache while the partnership's data stays the same."""
+    return cache.get_or_set(versioned_key(partnership, *parts), build, timeout=KEEP)
+
+
+def partnerships_of(instance) -> list[int]:
+    """The partnerships a row belongs to, by its model's `partnership_path` (one query)."""
+    model = type(instance)
+    rows = model._base_manager.filter(pk=instance.pk).values_list(model.partnership_path)
+    return [pk for (pk,) in rows if pk is not None]
+
+
+def version_mirror_key(partnership_slug: str) -> str:
+    """Where the cache keeps a copy of the version, for the public pages' path that answers
+    without the database (publication/public_pages.py). By slug, as the page's URL names it."""
+    return f"partnership-version:{partnership_slug}"
+
+
+def _partnerships():
+    # By name, not imported: apps.py connects the signals from here before models are loaded.
+    return apps.get_model("assessments", "Partnership").objects
+
+
+def bump(partnership_ids: list[int]) -> None:
+    if partnership_ids:
+        _partnerships().filter(pk__in=partnership_ids).update(
+            cache_version=F("cache_version") + 1, cache_changed_at=timezone.now()
+        )
+        transaction.on_commit(lambda: _mirror(partnership_ids))
+
+
+def _mirror(partnership_ids: list[int]) -> None:
+    """Copy the committed versions into the cache. Set, not deleted: a reader that read the old
+    version before the commit only ever `add`s it, which cannot overwrite this."""
+    partnerships = (
+        _partnerships()
+        .filter(pk__in=partnership_ids)
+        .only("slug", "cache_version", "cache_changed_at")
+    )
+    versions = {version_mirror_key(p.slug): version_of(p) for p in partnerships}
+    cache.set_many(versions, timeout=KEEP)
+
+
+def _changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:  # fixtures load raw rows; their partnerships are bumped by nothing else
+        bump(partnerships_of(instance))
+
+
+def watch(app_config: AppConfig) -> None:
+    """Connect every shown model of the app (called from AppConfig.ready())."""
+    for model in app_config.get_models():
+        shown = model.__name__ not in UNSHOWN and not model.__name__.startswith("Historical")
+        if shown and hasattr(model, "partnership_path"):
+            signals.post_save.connect(_changed, sender=model, dispatch_uid=f"cv-save-{model}")
+            # Before the delete, while the row still leads to its partnership.
+            signals.pre_delete.connect(_changed, sender=model, dispatch_uid=f"cv-del-{model}")

@@ -1,0 +1,161 @@
+"""The published report served like static files to people who are not signed in.
+
+On publication day a local paper links the report and hundreds of residents open it at once.
+Their pages are the same for everyone, so an anonymous request for a published assessment's page
+is answered from the cache: one query to find the assessment, none to build the page. The
+`ETag` and `Last-Modified` come from the data and the publication (the partnership's
+cache_version and the time it last changed, the assessment's status and when it changed), not
+from the body, so a conditional request is answered `304 Not Modified` before anything is
+rendered. `Cache-Control: public` with a short max-age lets a proxy or CDN in front absorb a
+spike; `Vary: Cookie` keeps a signed-in reader's page (which differs by user) out of them.
+
+Republishing, taking down, an import, an edit: each changes the version or the status, so the
+next request misses the cache and sees the change at once, without waiting for a timeout.
+
+Where the cache is shared by every process (Redis), `PublicPageMiddleware`, just inside
+WhiteNoise, answers a request without a session cookie before the session, user, CSRF and CSP
+middleware and without the database: the stored response is used while the partnership's version
+copied into the cache (core/cache_version.py, set after each commit) is the one it was built
+from. With a per-process cache it stands aside, because a Celery worker's writes would never
+reach the web process's copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+from assessments.core.cache_version import KEEP, version_mirror_key, version_of
+from assessments.core.models import Assessment
+from assessments.core.permissions import is_public
+from assessments.core.selectors import assessment_by_url
+
+# Short, so that a proxy in front re-asks soon after republishing or taking down; the answer is
+# then a 304 or a cached page, cheap either way.
+PUBLIC_MAX_AGE = 60
+
+
+def _stamp(assessment: Assessment, path: str) -> tuple[str, int]:
+    """The page's ETag and last-modified time, from what the page is built from."""
+    partnership = assessment.partnership
+    changed = max(partnership.cache_changed_at, assessment.status_changed_at)
+    inputs = f"{path}|{assessment.pk}|{assessment.status}|{version_of(partnership)}|{changed}"
+    etag = quote_etag(hashlib.sha256(inputs.encode()).hexdigest()[:32])
+    return etag, int(changed.timestamp())  # HTTP dates are in whole seconds
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def cached_for_the_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a published assessment's page to anonymous readers from the cache, with 304s."""
+
+    @wraps(view)
+    def serve(request: HttpRequest, slug: str, year: int, **kwargs) -> HttpResponse:
+        # A query string (e.g. "?as=partner") is not cached, so that nobody can fill the cache.
+        if request.user.is_authenticated or request.method not in ("GET", "HEAD") or request.GET:
+            return _private(view(request, slug, year, **kwargs))
+        assessment = assessment_by_url(slug, year)
+        if assessment is None or not is_public(assessment):
+            return _private(view(request, slug, year, **kwargs))
+        etag, last_modified = _stamp(assessment, request.path)
+        unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if unchanged is not None:
+            return _public(unchanged, etag, last_modified)
+        key = f"public-page:{etag}"
+        stored = cache.get(key)
+        if stored is None:
+            response = view(request, slug, year, **kwargs)
+            if response.status_code != 200:
+                return _private(response)
+            stored = (response.content, response["Content-Type"])
+            cache.set(key, stored, timeout=KEEP)
+        content, content_type = stored
+        response = _public(HttpResponse(content, content_type=content_type), etag, last_modified)
+        response.public_stamp = Stamp(assessment.partnership, etag, last_modified)
+        return response
+
+    return serve
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the middleware needs to keep a public response: whose version it was built from."""
+
+    partnership: object
+    etag: str
+    last_modified: int
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    version: str
+    etag: str
+    last_modified: int
+    headers: dict
+    content: bytes
+
+    def answer(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(self.content, headers=self.headers)
+        return get_conditional_response(
+            request, etag=self.etag, last_modified=self.last_modified, response=response
+        )
+
+
+class PublicPageMiddleware:
+    """Published pages for requests without a session, from the shared cache (see above)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.shared = not isinstance(caches["default"], LocMemCache)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not (self.shared and self._anonymous_read(request)):
+            return self.get_response(request)
+        key = f"public-response:{request.path}"
+        version_key = version_mirror_key(request.path.split("/")[2])  # /assessments/<slug>/...
+        found = cache.get_many([key, version_key])  # one round trip
+        stored = found.get(key)
+        if stored is not None and found.get(version_key) == stored.version:
+            return stored.answer(request)
+        response = self.get_response(request)
+        stamp = getattr(response, "public_stamp", None)
+        if stamp is not None and response.status_code == 200:
+            partnership = stamp.partnership
+            headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
+            stored = StoredResponse(
+                version_of(partnership), stamp.etag, stamp.last_modified, headers,
+                response.content,
+            )  # fmt: skip
+            cache.set(key, stored, timeout=KEEP)
+            # Only if no newer version was copied in since this request read the database.
+            cache.add(version_key, version_of(partnership), timeout=KEEP)
+        return response
+
+    @staticmethod
+    def _anonymous_read(request: HttpRequest) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.GET
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and request.path.startswith("/assessments/")
+        )
+
+
+def _public(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    patch_vary_headers(response, ["Cookie"])
+    return response

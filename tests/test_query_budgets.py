@@ -1,0 +1,50 @@
+"""Query budgets: the pages people read most cost the same number of queries for the demo and
+for an assessment four times its size (indicators, chapters, headlines and comments), so their
+cost does not grow with the assessment. Counted on a cold cache, the worst case."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from assessments.core.models import Assessment, User
+from assessments.demo.scale import demo_scale_up
+
+pytestmark = pytest.mark.django_db
+
+PARTNER_PAGES = {"assessment": "", "chapter": "violence/"}
+ANALYST_PAGES = {"dashboard": "dashboard/"}
+PUBLIC_PAGES = {"public assessment": "", "public chapter": "violence/"}
+
+
+def _queries(client: Client, url: str) -> int:
+    client.get(url)  # a first visit records the reading once; the count is of a later one
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _count_pages(assessment: Assessment) -> dict[str, int]:
+    base = assessment.get_absolute_url()
+    signed_in = {}
+    for username, pages in (("police", PARTNER_PAGES), ("analyst", ANALYST_PAGES)):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        signed_in |= {name: _queries(client, base + path) for name, path in pages.items()}
+    status = assessment.status
+    assessment.status = Assessment.Status.PUBLISHED
+    assessment.save()
+    public = {name: _queries(Client(), base + path) for name, path in PUBLIC_PAGES.items()}
+    assessment.status = status
+    assessment.save()
+    return signed_in | public
+
+
+def test_pages_cost_the_same_queries_at_four_times_the_size(demo):
+    at_demo_size = _count_pages(demo)
+    demo_scale_up(demo, factor=4)
+    assert demo.chapters.count() == 40 and demo.headlines.count() == 32
+
+    assert _count_pages(demo) == at_demo_size
