@@ -146,11 +146,21 @@ def _view_on_site_probes(world, foreign) -> list[Probe]:
     return probes
 
 
+def _models_with_admin_forms() -> set:
+    """Every model admin's model and the models of its inlines, whose autocomplete boxes ask
+    admin for rows too."""
+    models = set(admin.site._registry)
+    for model_admin in admin.site._registry.values():
+        models |= {inline.model for inline in model_admin.inlines}
+    return models
+
+
 def _autocomplete_probes() -> list[Probe]:
-    """Every foreign key and many-to-many field of every model admin, as autocomplete would be
-    asked for it: refused unless it is an autocomplete field, and then scoped."""
+    """Every foreign key and many-to-many field of every model admin and inline, as
+    autocomplete would be asked for it: refused unless it is an autocomplete field, and then
+    scoped."""
     probes = []
-    for model in admin.site._registry:
+    for model in _models_with_admin_forms():
         for db_field in model._meta.get_fields():
             if db_field.is_relation and db_field.concrete:
                 query = (f"app_label={model._meta.app_label}&model_name={model._meta.model_name}"

@@ -15,7 +15,10 @@ from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.accounts.services import lockout, two_factor
-from assessments.core.admin_base import ScopedMixin
+from assessments.core.admin_base import (
+    ScopedMixin,
+    ScopedTabularInline,
+)
 from assessments.core.models import (
     Membership,
     User,
@@ -32,7 +35,7 @@ ASK_THE_OPERATOR = (
 )
 
 
-class MembershipInline(ScopedMixin, admin.TabularInline):
+class MembershipInline(ScopedTabularInline):
     model = Membership
     extra = 1
 

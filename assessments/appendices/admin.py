@@ -16,10 +16,14 @@ from assessments.appendices.permissions import (
     appendix_grantable_users,
     appendix_grantees,
 )
-from assessments.core.admin_base import ScopedAdmin, ScopedHistoryMixin, ScopedMixin
+from assessments.core.admin_base import (
+    ScopedAdmin,
+    ScopedHistoryMixin,
+    ScopedTabularInline,
+)
 
 
-class AppendixInline(ScopedMixin, admin.TabularInline):
+class AppendixInline(ScopedTabularInline):
     model = Appendix
     extra = 0
     fields = ["order", "title", "slug", "kind"]

@@ -12,6 +12,7 @@ from assessments.core.admin_base import (
     ScopedAdmin,
     ScopedHistoryMixin,
     ScopedMixin,
+    ScopedTabularInline,
 )
 from assessments.core.models import (
     Chapter,
@@ -40,17 +41,32 @@ class OrganisationAdmin(ScopedAdmin):
     filter_horizontal = ["partnerships"]
 
 
-class PurposeInline(ScopedMixin, admin.TabularInline):
+class PurposeInline(ScopedTabularInline):
     model = PurposeItem
     extra = 0
+    classes = ["collapse"]
     fields = ["kind", "order", "label", "addressed", "detail"]
 
 
-class ChapterInline(ScopedMixin, admin.TabularInline):
+class ChapterInline(ScopedTabularInline):
+    """The assessment's chapters as a list, each linked to its own page, where it is edited
+    with its indicators and recommendations. An editable row per chapter rendered some 20
+    boxes each, and the page grew with the chapters (issue 18)."""
+
     model = Chapter
     extra = 0
     fields = ["order", "title", "slug", "theme", "lead_organisation"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def get_queryset(self, request):
+        # "View on site" of each row reads the assessment's partnership.
+        related = ["assessment__partnership", "theme", "lead_organisation"]
+        return super().get_queryset(request).select_related(*related)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Theme)
@@ -64,6 +80,7 @@ class ThemeAdmin(ScopedAdmin):
 class RecommendationInline(ScopedMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
+    classes = ["collapse"]
     fields = [("order", "status"), "text"]
 
 

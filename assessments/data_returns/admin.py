@@ -6,7 +6,10 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from assessments.core.admin_base import ScopedAdmin, ScopedMixin
+from assessments.core.admin_base import (
+    ScopedAdmin,
+    ScopedTabularInline,
+)
 from assessments.core.models import (
     Assessment,
 )
@@ -15,7 +18,7 @@ from assessments.data_returns.models import DataRequest, DataReturn
 from assessments.data_returns.services import data_requests_copy
 
 
-class DataReturnInline(ScopedMixin, admin.TabularInline):
+class DataReturnInline(ScopedTabularInline):
     """Uploads are made by partners on the site; admin shows them."""
 
     model = DataReturn

@@ -4,7 +4,10 @@ observations and the cover's headlines."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.forms import Textarea
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -16,11 +19,12 @@ from assessments.core.admin_base import (
     ScopedAdmin,
     ScopedHistoryMixin,
     ScopedMixin,
+    ScopedTabularInline,
 )
 from assessments.core.permissions import can_use_admin, partnerships_administered_by
 from assessments.indicators import police_uk
 from assessments.indicators.forms import PoliceUkConfirmForm, PoliceUkUploadForm
-from assessments.indicators.headlines import headline_check
+from assessments.indicators.headlines import cover_headlines, headline_check
 from assessments.indicators.models import (
     Geography,
     Headline,
@@ -36,7 +40,7 @@ from assessments.indicators.resources import (
 )
 
 
-class SelectionInline(ScopedMixin, admin.TabularInline):
+class SelectionInline(ScopedTabularInline):
     model = IndicatorSelection
     fk_name = "chapter"
     extra = 0
@@ -49,6 +53,13 @@ class SelectionInline(ScopedMixin, admin.TabularInline):
         "share_of",
         "caveat",
     ]
+    autocomplete_fields = ["indicator", "share_of"]
+    # A row's caveat is a sentence or two: a small box keeps the row within the window.
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
+
+    def get_queryset(self, request):
+        # Each row is labelled "<indicator> in <chapter>".
+        return super().get_queryset(request).select_related("indicator", "chapter", "share_of")
 
 
 @admin.register(Geography)
@@ -159,22 +170,47 @@ class ObservationAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
         return False
 
 
+class HeadlineChangeList(ChangeList):
+    """The headlines list, with every row's figures check worked out for the whole page at once:
+    one pass over each assessment's figures, not one per row."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        assessments = {headline.assessment_id: headline.assessment for headline in self.result_list}
+        checks = {
+            check.headline.pk: check
+            for assessment in assessments.values()
+            for check in cover_headlines(assessment, on_cover_only=False)
+        }
+        for headline in self.result_list:
+            headline.figures_checked = checks.get(headline.pk)
+
+
 @admin.register(Headline)
 class HeadlineAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     """The analyst picks the cover's headlines and words them; wording whose numbers the data
     no longer gives is flagged."""
 
-    list_display = ["text", "assessment", "order", "on_cover", "figures_check"]
+    list_display = ["text", "year", "order", "on_cover", "figures_check"]
     list_editable = ["order", "on_cover"]
     list_filter = ["assessment", "on_cover"]
+    list_select_related = ["assessment"]
     fields = ["assessment", "selection", "order", "on_cover", "text", "figures_check"]
     readonly_fields = ["figures_check"]
+
+    def get_changelist(self, request, **kwargs):
+        return HeadlineChangeList
+
+    @admin.display(description="Assessment", ordering="assessment__year")
+    def year(self, obj: Headline) -> int:
+        # The partnership is in the header: the year tells one assessment from another.
+        return obj.assessment.year
 
     @admin.display(description="Figures in the wording")
     def figures_check(self, obj: Headline) -> str:
         if obj.pk is None:
             return "Checked against the data once saved."
-        check = headline_check(obj)
+        check = getattr(obj, "figures_checked", None) or headline_check(obj)
         if check.figure is None:
             return "Not linked to an indicator: not checked."
         if check.is_flagged:

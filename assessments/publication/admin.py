@@ -13,7 +13,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.appendices.admin import AppendixInline
 from assessments.core.admin import ChapterInline, PurposeInline, RecommendationInline
-from assessments.core.admin_base import ScopedAdmin, ScopedHistoryMixin, ScopedMixin
+from assessments.core.admin_base import (
+    ScopedAdmin,
+    ScopedHistoryMixin,
+    ScopedMixin,
+    ScopedTabularInline,
+)
 from assessments.core.models import (
     Assessment,
     Chapter,
@@ -28,10 +33,12 @@ from assessments.reporting.models import ReportExport
 from assessments.reporting.permissions import can_request_export
 
 
-class StatutoryCoverageInline(ScopedMixin, admin.TabularInline):
+class StatutoryCoverageInline(ScopedMixin, admin.StackedInline):
     model = StatutoryCoverage
     extra = 0
     fields = ["requirement", "chapters", "note"]
+    filter_horizontal = ["chapters"]
+    classes = ["collapse"]
     verbose_name = "statutory requirement covered"
     verbose_name_plural = "statutory checklist (SI 2007/1830): the chapters that cover each"
 
@@ -50,6 +57,7 @@ class AssessmentAdmin(ScopedAdmin):
         ("Report author", {"fields": ("author_name", "author_role", "author_telephone")}),
         ("Cover paper", {"fields": ("background",)}),
         ("Consultation", {"fields": ("consultation_pages",)}),
+        ("Chapters", {"fields": ("chapter_add",)}),
     )
     # Status changes go through the site's workflow (consultation/services/workflow.py), which
     # checks roles and records each step; admin shows them but does not change them.
@@ -58,7 +66,16 @@ class AssessmentAdmin(ScopedAdmin):
         "status_changed_at",
         "consultation_closes_on",
         "consultation_pages",
+        "chapter_add",
     ]
+
+    @admin.display(description="New chapter")
+    def chapter_add(self, obj: Assessment) -> str:
+        # The chapters below are a list; each is edited, and a new one added, on its own page.
+        if obj.pk is None:
+            return "Save the assessment first."
+        url = f"{reverse('admin:assessments_chapter_add')}?assessment={obj.pk}"
+        return format_html('<a href="{}">Add a chapter to this assessment</a>', url)
 
     @admin.display(description="On the site")
     def consultation_pages(self, obj: Assessment) -> str:
@@ -123,11 +140,12 @@ class ChapterAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     search_fields = ["title", "summary", "narrative"]
     ordering = ["assessment", "order"]
     list_select_related = ["assessment", "lead_organisation"]
+    autocomplete_fields = ["theme", "lead_organisation"]
     inlines = [SelectionInline, RecommendationInline]
     prepopulated_fields = {"slug": ["title"]}
 
 
-class RecommendationOutcomeInline(ScopedMixin, admin.TabularInline):
+class RecommendationOutcomeInline(ScopedTabularInline):
     model = RecommendationOutcome
     extra = 0
     fields = ["recommendation", "outcome", "notes"]

@@ -1,0 +1,81 @@
+"""The analyst's admin pages (issues 17 and 18): the assessment change page, a chapter's change
+page and the headlines list, at the demo's size and at four times it (indicators, chapters,
+headlines and comments: assessments/demo/scale.py), each as a multiple of the floor: the
+sign-in page requested by a signed-in user. Target (issue 18): at most 15 times the floor at
+both sizes.
+
+Runs against the development database inside a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from django.db import reset_queries, transaction
+from django.test import Client
+
+from ._timing import timed
+
+RUNS = 20
+TARGET = 15
+FLOOR = "floor: /accounts/login/ signed in"
+
+
+class _RollBack(Exception):
+    pass
+
+
+def admin_pages(assessment) -> dict[str, str]:
+    """The measured pages by name: the floor first, then the admin pages."""
+    chapter = assessment.chapters.get(slug="violence")
+    return {
+        FLOOR: "/accounts/login/",
+        "admin assessment change": f"/admin/assessments/assessment/{assessment.pk}/change/",
+        "admin chapter change (Violence)": f"/admin/assessments/chapter/{chapter.pk}/change/",
+        "admin headlines list": "/admin/assessments/headline/",
+    }
+
+
+def _measure(assessment) -> dict[str, tuple[float, int]]:
+    from assessments.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="analyst"))
+    results = {}
+    for name, url in admin_pages(assessment).items():
+
+        def page(url=url):
+            assert client.get(url).status_code == 200
+
+        page()  # templates compiled
+        runs = []
+        for _ in range(RUNS):
+            reset_queries()  # with DEBUG the log keeps only the last 9,000 queries
+            runs.append(timed(page, repeat=1))
+        results[name] = (statistics.median(ms for ms, _ in runs), runs[-1][1])
+    return results
+
+
+def main() -> None:
+    from assessments.demo.load import demo_load
+    from assessments.demo.scale import demo_scale_up
+
+    try:
+        with transaction.atomic():
+            assessment = demo_load()
+            at_demo = _measure(assessment)
+            demo_scale_up(assessment, factor=4)
+            at_four = _measure(assessment)
+            raise _RollBack
+    except _RollBack:
+        pass
+    floor_demo, floor_four = at_demo[FLOOR][0], at_four[FLOOR][0]
+    print(f"## Admin pages against the floor (median of {RUNS}; target ≤ {TARGET}× the floor)")  # noqa: T201
+    print("| page | demo ms | × floor | queries | 4× size ms | × floor | queries |")  # noqa: T201
+    print("|---|---:|---:|---:|---:|---:|---:|")  # noqa: T201
+    for name, (ms, queries) in at_demo.items():
+        ms4, queries4 = at_four[name]
+        print(  # noqa: T201
+            f"| {name} | {ms:.1f} | {ms / floor_demo:.1f} | {queries} | {ms4:.1f} | "
+            f"{ms4 / floor_four:.1f} | {queries4} |"
+        )

@@ -1,0 +1,35 @@
+// Names for two of Django admin's widgets, which axe finds unnamed.
+//
+// Django's horizontal filter names its search box's icon with an aria-label on a plain span,
+// which assistive technology need not read (axe: aria-prohibited-attr). As an image the icon is
+// read, and names the label it sits in. SelectFilter2 builds the filters on 'load' and for new
+// inline rows, after this file's handlers are registered: hence the timeout.
+'use strict';
+{
+    function nameTheFilterIcons() {
+        document.querySelectorAll('.selector .search-label-icon[aria-label]').forEach(function(icon) {
+            icon.setAttribute('role', 'img');
+        });
+    }
+    // An autocomplete box (select2) is a textbox named by its title, which it has only while a
+    // row is chosen (axe: aria-input-field-name): name it by the field's label, as the select
+    // it stands for is named.
+    function nameTheAutocompleteBoxes() {
+        document.querySelectorAll('select.admin-autocomplete').forEach(function(select) {
+            const box = document.getElementById('select2-' + select.id + '-container');
+            const label = select.labels.length ? select.labels[0].textContent : '';
+            const name = select.getAttribute('aria-label') || label.replace(/:\s*$/, '').trim();
+            if (box && name) {
+                box.setAttribute('aria-label', name);
+            }
+        });
+    }
+    function soon() {
+        window.setTimeout(function() {
+            nameTheFilterIcons();
+            nameTheAutocompleteBoxes();
+        }, 0);
+    }
+    window.addEventListener('load', soon);
+    document.addEventListener('formset:added', soon);
+}
