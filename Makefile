@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := safermk.settings
 
-.PHONY: run test test-fast lint format bench bench-web load load-publication-day setup system-deps browser-deps frontend venv migrate demo clean
+.PHONY: run dev test test-fast lint format bench bench-web load load-publication-day setup system-deps browser-deps frontend venv migrate demo clean
 
 run: setup migrate demo
 	@echo ""
@@ -14,6 +14,10 @@ run: setup migrate demo
 	@echo "  Demo users: analyst, chair, police, fire. Password: $${DEMO_PASSWORD:-safermk-demo}"
 	@echo ""
 	$(VENV)/bin/honcho -f Procfile.dev start
+
+# `make run` with Django's debug pages (tracebacks, URL lists) instead of the site's own.
+dev:
+	DJANGO_DEBUG=True $(MAKE) run
 
 test: setup browser-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)

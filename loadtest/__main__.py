@@ -1,6 +1,6 @@
 """`make load`: the site under 50 concurrent users, on the production stack on 127.0.0.1.
 
-gunicorn (TLS with a throw-away certificate, DJANGO_DEBUG=False) and a Celery worker on Redis,
+gunicorn (TLS with a throw-away certificate, DJANGO_ENV=production) and a Celery worker on Redis,
 against a fresh PostgreSQL database with the demo assessment in consultation. Locust runs for a
 bounded time (LOAD_DURATION, default 2m); afterwards the comments that users were told had been
 posted are counted against the rows, and the figures are printed as Markdown for
@@ -53,7 +53,7 @@ def production_environment() -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "safermk.settings",
-        "DJANGO_DEBUG": "False",
+        "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": DATABASE_URL,

@@ -32,11 +32,21 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DJANGO_DEBUG", "True")
+# DJANGO_ENV=production (docs/production.env.example) is the one switch for production
+# hardening. Anything else is development over plain http://127.0.0.1, where the demo still shows
+# what users see: the site's own error pages, since debug is off unless DJANGO_DEBUG=True
+# (`make dev`), because Django's debug pages list every URL pattern to whoever meets a 404.
+DJANGO_ENV = os.getenv("DJANGO_ENV", "development")
+if DJANGO_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development or production, not {DJANGO_ENV!r}")
+PRODUCTION = DJANGO_ENV == "production"
+DEBUG = envbool("DJANGO_DEBUG", "False")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG=True is for development, not DJANGO_ENV=production")
 # The development default is the only secret in the repository; production must set its own.
 SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", "django-insecure-safermk-development-only")
-if not DEBUG and SECRET_KEY.startswith("django-insecure"):
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is False")
+if PRODUCTION and SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_ENV=production")
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -168,7 +178,7 @@ globals().update(client_address_settings(envint("AXES_PROXY_COUNT", 0)))
 
 # Two-factor sign-in (TOTP) for staff, analysts, chairs and anyone granted a restricted
 # appendix. On by default in production; development and the test suite turn it on by setting.
-TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", str(not DEBUG))
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", str(PRODUCTION))
 OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Strategic Assessments")
 
 # Content Security Policy: scripts only from our origin or with the per-request nonce; no
@@ -188,7 +198,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Production hardening: everything below applies when DJANGO_DEBUG=False, and
+# Production hardening: everything below applies when DJANGO_ENV=production, and
 # `manage.py check --deploy` then reports nothing (tests/ops/test_production.py runs it).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -198,7 +208,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_WARNING_SECONDS = envint("SESSION_WARNING_SECONDS", 300)
-if not DEBUG:
+if PRODUCTION:
     SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", "True")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -219,7 +229,9 @@ SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = DEBUG
+# Development serves static files straight from their folders, so no collectstatic is needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Exports and uploads are private: they are served only through views that check permissions,
 # never from a public media URL, so there is no MEDIA_URL route in urls.py.
@@ -228,7 +240,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -425,7 +437,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": os.getenv("LOG_FORMAT", "plain" if DEBUG else "json"),
+            "formatter": os.getenv("LOG_FORMAT", "json" if PRODUCTION else "plain"),
         }
     },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
@@ -433,7 +445,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # runserver logs each request itself in development.
-        "safermk.requests": {"level": "INFO" if not DEBUG else "WARNING"},
+        "safermk.requests": {"level": "INFO" if PRODUCTION else "WARNING"},
     },
 }
 

@@ -293,6 +293,7 @@ ROUTES_WITHOUT_APPENDICES = {
     "data_request_send": "POST only: emails a data request",
     "data_return_correction": "a form asking a partner to correct a return",
     "dashboard": "per-chapter counts, consultation and exports (analyst and chair only)",
+    "chase_silent": "POST only: emails silent organisations a reminder (analyst only)",
     "chapter_edit": "a chapter's narrative and figures (analyst only)",
     "chapter_preview": "POST only: renders the posted Markdown (analyst only)",
     "figure_upload": "POST only: adds a chapter figure (analyst only)",

@@ -1,4 +1,5 @@
-"""The analyst's feedback as CSV or XLSX, one row per comment.
+"""The analyst's feedback as CSV or XLSX: one row per comment, then one per organisation's
+answer to a recommendation (its reason in the Comment column, the answer in Status).
 
 Partners' text is untrusted: a cell that a spreadsheet would read as a formula is prefixed with an
 apostrophe so it stays text (the rule is assessments.core.spreadsheet's, shared by every export).
@@ -13,7 +14,8 @@ from collections.abc import Iterable
 from django.utils import timezone
 from openpyxl import Workbook
 
-from assessments.consultation.models import Comment
+from assessments.consultation.models import Comment, RecommendationResponse
+from assessments.core.models import Recommendation
 from assessments.core.spreadsheet import neutralise
 
 HEADERS = [
@@ -54,26 +56,49 @@ def _row(root: Comment, comment: Comment) -> list:
     ]
 
 
-def feedback_rows(threads: Iterable[Comment]) -> Iterable[list]:
+def _answer_row(recommendation: Recommendation, response: RecommendationResponse) -> list:
+    by = response.by
+    return [
+        "",
+        recommendation.chapter.title,
+        "Answer to a recommendation",
+        recommendation.text,
+        (by.get_full_name() or by.username) if by else "",
+        response.organisation.name,
+        timezone.localtime(response.updated_at).strftime("%Y-%m-%d %H:%M"),
+        response.reason,
+        response.get_answer_display(),
+        "",
+        "",
+    ]
+
+
+Answers = Iterable[tuple[Recommendation, list[RecommendationResponse]]]
+
+
+def feedback_rows(threads: Iterable[Comment], answers: Answers = ()) -> Iterable[list]:
     for root in threads:
         for comment in [root, *root.replies.all()]:
             yield [neutralise(value) for value in _row(root, comment)]
+    for recommendation, responses in answers:
+        for response in responses:
+            yield [neutralise(value) for value in _answer_row(recommendation, response)]
 
 
-def feedback_csv(threads: Iterable[Comment]) -> str:
+def feedback_csv(threads: Iterable[Comment], answers: Answers = ()) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADERS)
-    writer.writerows(feedback_rows(threads))
+    writer.writerows(feedback_rows(threads, answers))
     return out.getvalue()
 
 
-def feedback_xlsx(threads: Iterable[Comment]) -> bytes:
+def feedback_xlsx(threads: Iterable[Comment], answers: Answers = ()) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Feedback"
     sheet.append(HEADERS)
-    for row in feedback_rows(threads):
+    for row in feedback_rows(threads, answers):
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)

@@ -37,6 +37,7 @@ class ResponseForm(forms.Form):
         choices=RecommendationResponse.Answer.choices,
         error_messages={"required": "Choose whether your organisation supports it"},
     )
+    reason = forms.CharField(required=False, max_length=2000)
 
 
 class TransitionForm(forms.Form):

@@ -131,6 +131,8 @@ class RecommendationResponse(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="recommendation_responses"
     )
     answer = models.CharField(max_length=8, choices=Answer.choices)
+    # Which changes, or why not: asked with "Support with changes" and "Do not support".
+    reason = models.TextField(blank=True)
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -187,3 +189,28 @@ class ReadinessOverride(models.Model):
 
     def __str__(self) -> str:
         return f"Readiness overridden by {self.by} ({self.event})"
+
+
+class ChaseReminder(models.Model):
+    """The analyst's reminder to an organisation that has not responded to the consultation:
+    one a day at most, so that a second click the same day sends nothing."""
+
+    partnership_path = "assessment__partnership"
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="chase_reminders"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField(help_text="The day (Europe/London) the reminder was asked for.")
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "organisation", "sent_on"], name="one_chase_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} reminded on {self.sent_on}"

@@ -21,6 +21,7 @@ from assessments.consultation.permissions import (
     can_review_feedback,
     can_view_comments_of,
     consultation_is_open,
+    sees_own_progress,
 )
 from assessments.consultation.selectors import (
     Threads,
@@ -93,7 +94,10 @@ def comments_context(
     answers = organisation_answers(chapter, user.organisation_id)
     for number, recommendation in enumerate(recommendations, start=1):
         recommendation.number = number
-        recommendation.our_answer = answers.get(recommendation.pk, "")
+        # What the person typed last, if it was refused (the form without htmx redirects).
+        draft = request.session.pop(response_draft_key(recommendation.pk), None)
+        our_answer, our_reason = draft or answers.get(recommendation.pk, ("", ""))
+        recommendation.our_answer, recommendation.our_reason = our_answer, our_reason
         recommendation.our_answer_label = (
             Answer(recommendation.our_answer).label if recommendation.our_answer else ""
         )
@@ -153,6 +157,10 @@ def _paragraph_links(threads: Threads, *, can_comment: bool) -> AfterParagraph:
     return links
 
 
+def response_draft_key(recommendation_id: int) -> str:
+    return f"response-draft-{recommendation_id}"
+
+
 def assessment_consultation_context(request: HttpRequest, assessment, chapters) -> dict:
     """The hook publication's assessment page calls: workflow steps, history, progress, reads."""
     user = request.user
@@ -165,7 +173,7 @@ def assessment_consultation_context(request: HttpRequest, assessment, chapters) 
         "consultation_open": consultation_is_open(assessment),
         "can_comment": can_comment_on_assessment(user, assessment),
         "progress": organisation_progress(assessment, user)
-        if can_view_comments_of(user, assessment)
+        if sees_own_progress(user, assessment)
         else None,
         "can_review_feedback": can_review_feedback(user, assessment),
         "can_manage_people": can_manage_people(user, assessment.partnership),

@@ -108,6 +108,22 @@ def can_review_feedback(user: AnyUser, assessment: Assessment) -> bool:
     return role_in(user, assessment.partnership_id) in MANAGING_ROLES
 
 
+def can_chase_organisations(user: AnyUser, assessment: Assessment) -> bool:
+    """Reminding silent organisations is the analyst's job, and useful only while they can
+    still comment."""
+    return role_in(user, assessment.partnership_id) == Role.ANALYST and consultation_is_open(
+        assessment
+    )
+
+
+def sees_own_progress(user: AnyUser, assessment: Assessment) -> bool:
+    """A partner's own organisation's progress is a prompt to act: only partners are asked to
+    answer, and only while they still can."""
+    return role_in(user, assessment.partnership_id) == Role.PARTNER and consultation_is_open(
+        assessment
+    )
+
+
 def can_comment_on_assessment(user: AnyUser, assessment: Assessment) -> bool:
     """Every member of the partnership may comment while consultation is open."""
     return role_in(user, assessment.partnership_id) is not None and consultation_is_open(assessment)

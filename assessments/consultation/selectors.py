@@ -15,7 +15,8 @@ from assessments.consultation.models import (
     RecommendationResponse,
     WorkflowEvent,
 )
-from assessments.core.models import Assessment, Chapter, Recommendation
+from assessments.core.models import Assessment, Chapter, Organisation, Recommendation
+from assessments.core.permissions import MEMBER_ROLES
 
 
 def last_reads(user, chapter_ids) -> dict[int, datetime]:
@@ -68,15 +69,16 @@ def comment_threads(chapter: Chapter) -> Threads:
     return threads
 
 
-def organisation_answers(chapter: Chapter, organisation_id: int | None) -> dict[int, str]:
-    """The organisation's answer to each of the chapter's recommendations."""
+def organisation_answers(
+    chapter: Chapter, organisation_id: int | None
+) -> dict[int, tuple[str, str]]:
+    """The organisation's answer, with its reason, to each of the chapter's recommendations."""
     if organisation_id is None:
         return {}
-    return dict(
-        RecommendationResponse.objects.filter(
-            recommendation__chapter=chapter, organisation_id=organisation_id
-        ).values_list("recommendation_id", "answer")
-    )
+    rows = RecommendationResponse.objects.filter(
+        recommendation__chapter=chapter, organisation_id=organisation_id
+    ).values_list("recommendation_id", "answer", "reason")
+    return {pk: (answer, reason) for pk, answer, reason in rows}
 
 
 def organisation_progress(assessment: Assessment, user) -> dict | None:
@@ -161,14 +163,49 @@ def answers_by_recommendation(assessment: Assessment) -> list[tuple[Recommendati
         .prefetch_related(
             Prefetch(
                 "responses",
-                queryset=RecommendationResponse.objects.select_related("organisation").order_by(
-                    "organisation__name"
-                ),
+                queryset=RecommendationResponse.objects.select_related(
+                    "organisation", "by"
+                ).order_by("organisation__name"),
             )
         )
         .order_by("chapter__order", "order", "pk")
     )
     return [(r, list(r.responses.all())) for r in recommendations]
+
+
+def responding_organisations(assessment: Assessment) -> list[Organisation]:
+    """The partnership's organisations asked to answer: those with an active partner or board
+    member (the people can_respond_to_recommendations lets answer), by name."""
+    return list(
+        Organisation.objects.filter(
+            partnerships=assessment.partnership_id,
+            users__is_active=True,
+            users__memberships__partnership_id=assessment.partnership_id,
+            users__memberships__role__in=MEMBER_ROLES,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def unanswered_by_recommendation(
+    assessment: Assessment,
+) -> list[tuple[Recommendation, list[Organisation]]]:
+    """Each recommendation with the responding organisations that have not answered it yet."""
+    organisations = responding_organisations(assessment)
+    rows = []
+    for recommendation, responses in answers_by_recommendation(assessment):
+        answered = {response.organisation_id for response in responses}
+        missing = [org for org in organisations if org.pk not in answered]
+        if missing:
+            rows.append((recommendation, missing))
+    return rows
+
+
+def open_discussions_by_chapter(assessment: Assessment) -> list[tuple[Chapter, int]]:
+    """The chapters with open discussions, and how many, in chapter order."""
+    chapters = feedback_counts(assessment)["chapters"]
+    return [(chapter, counts["open"]) for chapter, counts in chapters if counts["open"]]
 
 
 def comment_frequency(user) -> str:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from assessments.consultation.services import workflow
+from assessments.consultation.services.chasing import chase_reminder_send
 from assessments.consultation.services.notifications import (
     notify_comment_posted,
     notify_comment_resolved,
@@ -41,3 +42,8 @@ def consultation_reminders_task() -> None:
 @shared_task(name="assessments.tasks.comment_digests_task")
 def comment_digests_task() -> None:
     send_comment_digests()
+
+
+@shared_task(name="assessments.tasks.chase_reminder_send_task", base=OutboxTask)
+def chase_reminder_send_task(reminder_id: int) -> None:
+    chase_reminder_send(reminder_id=reminder_id)

@@ -27,7 +27,7 @@ from assessments.consultation.forms import (
     TransitionForm,
 )
 from assessments.consultation.models import Comment, WorkflowEvent
-from assessments.consultation.page_context import comments_context, on_choices
+from assessments.consultation.page_context import comments_context, on_choices, response_draft_key
 from assessments.consultation.permissions import (
     can_change_comment,
     can_review_feedback,
@@ -38,6 +38,8 @@ from assessments.consultation.selectors import (
     comment_frequency,
     feedback_comments,
     feedback_counts,
+    open_discussions_by_chapter,
+    unanswered_by_recommendation,
 )
 from assessments.consultation.services import comments as comment_service
 from assessments.consultation.services import workflow
@@ -209,7 +211,10 @@ def recommendation_response(
     if form.is_valid():
         try:
             comment_service.recommendation_respond(
-                recommendation=recommendation, by=request.user, answer=form.cleaned_data["answer"]
+                recommendation=recommendation,
+                by=request.user,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
             )
         except PermissionDenied as refused:
             raise Http404("Responses are closed") from refused
@@ -218,6 +223,10 @@ def recommendation_response(
     else:
         error = "Choose whether your organisation supports it"
     message = "" if error else "Your organisation’s response has been saved"
+    if error:
+        # Bad input loses nothing: the form comes back with what was chosen and typed.
+        typed = (request.POST.get("answer", ""), request.POST.get("reason", ""))
+        request.session[response_draft_key(recommendation.pk)] = typed
     if request.htmx:
         context = assessment_context(request, chapter.assessment) | {"chapter": chapter}
         context |= comments_context(request, chapter, render_markdown(chapter.narrative))
@@ -277,6 +286,12 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         if action in readiness.CHECKED_ACTIONS
         else [],
     }
+    if action == workflow.Action.APPROVE:
+        # What the chair approves over: shown before the button, not found out afterwards.
+        context |= {
+            "open_discussions": open_discussions_by_chapter(assessment),
+            "unanswered": unanswered_by_recommendation(assessment),
+        }
     return render(request, "assessments/transition.html", context)
 
 
@@ -324,11 +339,14 @@ def feedback_export(request, slug: str, year: int, file_format: str) -> HttpResp
         raise Http404("No such format")
     _, threads = _filtered_feedback(request, assessment)
     name = f"feedback-{assessment.partnership.slug}-{assessment.year}.{file_format}"
+    answers = answers_by_recommendation(assessment)
     if file_format == "xlsx":
         content_type = XLSX_CONTENT_TYPE
-        response = HttpResponse(feedback_xlsx(threads), content_type=content_type)
+        response = HttpResponse(feedback_xlsx(threads, answers), content_type=content_type)
     else:
-        response = HttpResponse(feedback_csv(threads), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            feedback_csv(threads, answers), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -201,13 +201,30 @@ class Assessment(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def consultation_has_closed(self) -> bool:
+        """Still in consultation, but closed: past its closing date, or closed early ("Close the
+        consultation now" records the close on the consultation's state, not the status)."""
+        if self.status != self.Status.CONSULTATION:
+            return False
+        state = getattr(self, "consultation_state", None)
+        if state is not None and state.closed_at is not None:
+            return True
+        closes = self.consultation_closes_on
+        return closes is not None and closes < timezone.localdate()
+
+    @property
+    def status_label(self) -> str:
+        """The badge's word or two, which must agree with status_line beside it."""
+        return "Consultation closed" if self.consultation_has_closed else self.get_status_display()
+
+    @property
     def status_line(self) -> str:
         """The one sentence that says where the assessment stands, with its date: every page,
         the PDF's cover and the emails say it the same way."""
         since = _long_date(self.status_changed_at)
         if self.status == self.Status.CONSULTATION:
             closes = self.consultation_closes_on
-            if closes is not None and closes < timezone.localdate():
+            if self.consultation_has_closed:
                 return "Consultation closed, awaiting approval"
             return f"In consultation until {_long_date(closes)}" if closes else "In consultation"
         if self.status == self.Status.APPROVED:

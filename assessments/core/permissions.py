@@ -67,6 +67,12 @@ def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
     )
 
 
+def can_check_headlines(user: AnyUser, assessment: Assessment) -> bool:
+    """Whether headline wording still matches the data is the analyst's to check and fix; the
+    others read the approved wording."""
+    return role_in(user, assessment.partnership_id) == Role.ANALYST
+
+
 def assessments_visible_to(
     user: AnyUser, queryset: QuerySet[Assessment] | None = None
 ) -> QuerySet[Assessment]:

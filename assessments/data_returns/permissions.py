@@ -17,12 +17,15 @@ def can_manage_data_requests(user: AnyUser, assessment: Assessment) -> bool:
 
 
 def data_requests_for(user: AnyUser) -> QuerySet[DataRequest]:
-    """The requests a member answers for: their organisation's, in their partnerships. A data
-    request comes before the draft, so it does not follow the assessment's status."""
+    """The requests a member answers for: their organisation's, in their partnerships, once the
+    analyst has sent them (a draft request is the analyst's working paper). A data request comes
+    before the draft, so it does not follow the assessment's status."""
     if not (user.is_authenticated and user.is_active and user.organisation_id):
         return DataRequest.objects.none()
     return DataRequest.objects.filter(
-        organisation_id=user.organisation_id, assessment__partnership_id__in=list(roles(user))
+        organisation_id=user.organisation_id,
+        assessment__partnership_id__in=list(roles(user)),
+        sent_at__isnull=False,
     )
 
 

@@ -16,13 +16,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from assessments.core.emails import send_to_each
 from assessments.core.jobs import enqueue
 from assessments.core.links import absolute
-from assessments.core.models import User
+from assessments.core.models import Assessment, Role, User
 from assessments.core.periods import years_on
+from assessments.core.permissions import active_members_with_roles
 from assessments.data_returns.files import (
     ReturnFileError,
     ReturnRow,
@@ -32,6 +34,7 @@ from assessments.data_returns.files import (
 )
 from assessments.data_returns.models import DataRequest, DataRequestReminder, DataReturn
 from assessments.data_returns.selectors import request_status, still_owed
+from assessments.indicators.headlines import stale_headlines
 from assessments.indicators.models import ImportBatch, Observation
 from assessments.indicators.police_uk import TOKEN, batch_replace, discard_abandoned_uploads
 
@@ -95,6 +98,7 @@ def data_return_confirm(*, request: DataRequest, user: User, token: str) -> Data
     name, data = _pending_read(token, request, user)
     rows = read_return_file(request, name, data)
     request = DataRequest.objects.select_for_update().get(pk=request.pk)
+    stale_before = _stale_headline_ids(request.assessment)
     batch, _ = batch_replace(
         partnership=request.assessment.partnership,
         key=batch_key(request),
@@ -117,8 +121,31 @@ def data_return_confirm(*, request: DataRequest, user: User, token: str) -> Data
         for row in rows
     )
     data_return = _record_return(request, user, name, stored_copy(name, data), batch, len(rows))
+    newly_stale = _stale_headline_ids(request.assessment) - stale_before
+    if newly_stale:
+        enqueue("stale_headlines_notify_task", request.assessment_id, sorted(newly_stale))
     transaction.on_commit(lambda: pending_discard(token))
     return data_return
+
+
+def _stale_headline_ids(assessment) -> set[int]:
+    return {item.headline.pk for item in stale_headlines(assessment)}
+
+
+def notify_stale_headlines(*, assessment_id: int, headline_ids: list[int]) -> int:
+    """Tell the analysts, one email each, which headlines new figures have made wrong."""
+    assessment = Assessment.objects.select_related("partnership").get(pk=assessment_id)
+    items = [item for item in stale_headlines(assessment) if item.headline.pk in headline_ids]
+    if not items:
+        return 0  # fixed before the email went out
+    analysts = active_members_with_roles(assessment.partnership_id, {Role.ANALYST})
+    context = {
+        "assessment": assessment,
+        "items": items,
+        "url": absolute(reverse("dashboard", args=[assessment.partnership.slug, assessment.year])),
+    }
+    subject = f"Headlines to check: {assessment.title}"
+    return send_to_each(analysts, subject, "emails/stale_headlines.txt", context)
 
 
 def _delete_overlapping(rows: list[ReturnRow]) -> None:

@@ -13,7 +13,6 @@ from assessments.indicators import suppression
 from assessments.indicators.charts import Chart, Point
 from assessments.indicators.headlines import HeadlineFigure, figure_for
 from assessments.indicators.models import Geography, IndicatorSelection
-from assessments.indicators.police_uk import ATTRIBUTION, SOURCE
 from assessments.indicators.selectors import quarters_of
 from assessments.indicators.series import SeriesBook
 
@@ -37,7 +36,7 @@ def _common(selection: IndicatorSelection, area: Geography, slug: str) -> dict:
         "source": indicator.source,
         "licence": indicator.licence,
         "period": f"{area.name}, {span}",
-        "notes": [ATTRIBUTION] if indicator.source == SOURCE else [],
+        "notes": [],
         "slug": slug,
     }
 

@@ -55,7 +55,10 @@ class Chart:
     @property
     def attribution(self) -> str:
         parts = [f"Source: {self.source}" if self.source else "", self.period]
-        if self.licence:
+        if self.licence.startswith("Open Government Licence"):
+            # The attribution statement the OGL asks for, once, as the chart's licence credit.
+            parts.append(f"Contains public sector information licensed under the {self.licence}")
+        elif self.licence:
             parts.append(f"Licence: {self.licence}")
         return ". ".join(p for p in parts if p) + "."
 

@@ -202,6 +202,33 @@ def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> li
     return cached(area.partnership, check, "cover-headlines", assessment.pk, on_cover_only)
 
 
+def stale_headlines(assessment: Assessment, chapter_id: int | None = None) -> list[CoverHeadline]:
+    """The headlines (cover or not) whose wording quotes numbers the data no longer gives,
+    optionally of one chapter. Only the chapters that have headlines are computed, so a page
+    listing them costs queries per headline chapter, not per chapter."""
+    headlines = assessment.headlines.filter(selection__isnull=False).select_related(
+        "selection__chapter"
+    )
+    if chapter_id is not None:
+        headlines = headlines.filter(selection__chapter_id=chapter_id)
+    headlines = list(headlines.order_by("order", "pk"))
+    if not headlines:
+        return []
+    area = partnership_area(assessment.partnership_id)
+    selections = (
+        IndicatorSelection.objects.filter(
+            chapter_id__in={headline.selection.chapter_id for headline in headlines}
+        )
+        .select_related("indicator", "share_of", "chapter__assessment")
+        .order_by("chapter__order", "order")
+    )
+    by_chapter: dict[int, list[HeadlineFigure]] = {}
+    for selection in selections:
+        by_chapter.setdefault(selection.chapter_id, []).append(figure_for(selection, area))
+    checked = (_checked(headline, by_chapter) for headline in headlines)
+    return [item for item in checked if item.is_flagged]
+
+
 def headline_check(headline: Headline) -> CoverHeadline:
     """One headline's wording checked against the figures of its chapter."""
     if headline.selection is None:

@@ -23,7 +23,7 @@ from assessments.consultation.selectors import answers_by_recommendation, feedba
 from assessments.consultation.services import reading
 from assessments.core.cache_version import version_of
 from assessments.core.models import Assessment
-from assessments.core.permissions import can_view_working_papers
+from assessments.core.permissions import can_check_headlines, can_view_working_papers
 from assessments.core.selectors import (
     assessments_for_home,
     chapter_figure_by_url,
@@ -33,7 +33,7 @@ from assessments.core.selectors import (
 from assessments.core.views import assessment_context, refuse, visible_assessment
 from assessments.data_returns.permissions import can_manage_data_requests, data_requests_for
 from assessments.indicators.chapter_charts import chapter_figures_and_charts
-from assessments.indicators.headlines import cover_headlines
+from assessments.indicators.headlines import cover_headlines, stale_headlines
 from assessments.indicators.selectors import chapter_for_page, partnership_area
 from assessments.publication.page_context import (
     assessment_publication_context,
@@ -98,6 +98,9 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         "charts": SimpleLazyObject(lambda: figures_and_charts()[1]),
         "data_version": version_of(area.partnership) if area else None,
         "recommendations": chapter.recommendations.all(),
+        "stale_headlines": stale_headlines(assessment, chapter.pk)
+        if can_check_headlines(request.user, assessment) and not context.get("viewing_as_partner")
+        else [],
     }
     context |= chapter_consultation_context(request, chapter)
     context |= chapter_publication_context(request, chapter)

@@ -6,13 +6,12 @@ import datetime as dt
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 
-from assessments.consultation.models import (
-    RecommendationResponse,
-)
+from assessments.consultation.models import ChaseReminder, RecommendationResponse
 from assessments.consultation.selectors import feedback_counts
-from assessments.core.models import Assessment, Chapter
+from assessments.core.models import Assessment, Chapter, Organisation, User
+from assessments.data_returns.models import DataRequest
 from assessments.indicators.models import (
     IndicatorSelection,
     Observation,
@@ -104,16 +103,52 @@ def dashboard_chapters(assessment: Assessment) -> list[DashboardChapter]:
     ]
 
 
-def consultation_by_organisation(assessment: Assessment) -> list[tuple[str, dict, int]]:
-    """Per organisation: its open and resolved discussions, and how many recommendations it
-    has answered (name, counts, answered), by name."""
-    answered = dict(
-        RecommendationResponse.objects.filter(recommendation__chapter__assessment=assessment)
-        .values_list("organisation__name")
-        .annotate(n=Count("pk"))
-        .order_by()
+@dataclass
+class OrganisationRow:
+    """One organisation of the partnership on the dashboard: what it has said, sent and read."""
+
+    organisation: Organisation
+    discussions: dict
+    answered: int
+    returns_received: int
+    returns_requested: int
+    last_visit: object  # datetime or None
+    last_chased: object  # date or None
+
+
+def _per_organisation(rows, aggregate) -> dict:
+    """{organisation id: the aggregate over its rows}, in one query."""
+    return dict(rows.values_list("organisation_id").annotate(value=aggregate).order_by())
+
+
+def organisations_overview(assessment: Assessment) -> list[OrganisationRow]:
+    """Every organisation of the partnership, silent ones included, by name: its open and
+    resolved discussions, its answers, its data returns and its members' last visit. A fixed
+    number of queries whatever the number of organisations."""
+    partnership_id = assessment.partnership_id
+    answered = _per_organisation(
+        RecommendationResponse.objects.filter(recommendation__chapter__assessment=assessment),
+        Count("pk"),
     )
     discussions = dict(feedback_counts(assessment)["organisations"])
-    names = sorted(set(answered) | set(discussions))
+    requests = DataRequest.objects.filter(assessment=assessment)
+    requested = _per_organisation(requests.filter(sent_at__isnull=False), Count("pk"))
+    received = _per_organisation(requests.filter(returns__isnull=False), Count("pk", distinct=True))
+    visits = _per_organisation(
+        User.objects.filter(memberships__partnership_id=partnership_id, organisation__isnull=False),
+        Max("last_login"),
+    )
+    chased = _per_organisation(ChaseReminder.objects.filter(assessment=assessment), Max("sent_on"))
     empty = {"open": 0, "resolved": 0}
-    return [(name, discussions.get(name, empty), answered.get(name, 0)) for name in names]
+    return [
+        OrganisationRow(
+            organisation=org,
+            discussions=discussions.get(org.name, empty),
+            answered=answered.get(org.pk, 0),
+            returns_received=received.get(org.pk, 0),
+            returns_requested=requested.get(org.pk, 0),
+            last_visit=visits.get(org.pk),
+            last_chased=chased.get(org.pk),
+        )
+        for org in Organisation.objects.filter(partnerships=partnership_id).order_by("name")
+    ]

@@ -6,6 +6,7 @@ from assessments.workspace.views import (
     chapter_edit,
     chapter_pdf_preview,
     chapter_preview,
+    chase_silent,
     dashboard,
     figure_upload,
 )
@@ -15,6 +16,11 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/dashboard/",
         dashboard,
         name="dashboard",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/dashboard/chase/",
+        chase_silent,
+        name="chase_silent",
     ),
     path(
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/",

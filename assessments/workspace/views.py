@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.consultation.permissions import can_chase_organisations
 from assessments.consultation.services import workflow
+from assessments.consultation.services.chasing import silent_organisations_chase
 from assessments.core.chapter_figures import site_narrative
 from assessments.core.permissions import can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
@@ -24,12 +26,13 @@ from assessments.core.uploads import upload_form_is_valid
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
 from assessments.data_returns.permissions import can_manage_data_requests
 from assessments.data_returns.selectors import data_requests_owed
+from assessments.indicators.headlines import stale_headlines
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
 from assessments.reporting.selectors import latest_exports
 from assessments.workspace.forms import FigureForm, NarrativeForm
 from assessments.workspace.permissions import can_view_dashboard
-from assessments.workspace.selectors import consultation_by_organisation, dashboard_chapters
+from assessments.workspace.selectors import dashboard_chapters, organisations_overview
 from assessments.workspace.services import (
     EditConflict,
     chapter_figure_add,
@@ -42,16 +45,47 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     assessment = visible_assessment(request, slug, year)
     if assessment is None or not can_view_dashboard(request.user, assessment):
         return refuse(request)
+    rows = dashboard_chapters(assessment)
     context = assessment_context(request, assessment) | {
         "actions": workflow.available_actions(request.user, assessment),
-        "rows": dashboard_chapters(assessment),
-        "organisations": consultation_by_organisation(assessment),
+        "rows": rows,
+        "recommendation_count": sum(row.recommendations for row in rows),
+        "stale_chapters": {
+            item.headline.selection.chapter_id for item in stale_headlines(assessment)
+        },
+        "organisations": organisations_overview(assessment),
+        "can_chase": can_chase_organisations(request.user, assessment),
         "exports": latest_exports(assessment),
         "data_returns": data_requests_owed(assessment, timezone.localdate()),
         # The chair sees the dashboard too, but only the analyst may open the tracking page.
         "can_track_returns": can_manage_data_requests(request.user, assessment),
     }
     return render(request, "assessments/dashboard.html", context)
+
+
+@require_POST
+def chase_silent(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The analyst's reminder to every organisation that has not responded yet."""
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None or not can_chase_organisations(request.user, assessment):
+        return refuse(request)
+    reminded, skipped = silent_organisations_chase(assessment=assessment, by=request.user)
+    if reminded:
+        names = ", ".join(org.name for org in reminded)
+        messages.success(
+            request,
+            f"A reminder is on its way to {len(reminded)} "
+            f"organisation{'s' if len(reminded) != 1 else ''}: {names}",
+        )
+    if skipped:
+        messages.info(
+            request,
+            f"{len(skipped)} organisation{'s have' if len(skipped) != 1 else ' has'}"
+            " already been reminded today, so no second email was sent",
+        )
+    if not reminded and not skipped:
+        messages.info(request, "Every organisation has responded: nobody to remind")
+    return redirect(reverse("dashboard", args=[slug, year]) + "#consultation")
 
 
 def _editable_chapter(request: HttpRequest, slug: str, year: int, chapter_slug: str):

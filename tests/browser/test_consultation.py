@@ -90,6 +90,7 @@ def test_htmx_posts_in_place_without_reloading(page, demo):
     expect(thread(page, "Posted in place.")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage === true")
     page.get_by_role("radio", name="Support with changes").first.check()
+    page.get_by_label("Which changes, or why not").first.fill("Name the car parks.")
     page.get_by_role("button", name="Save response to recommendation 1").click()
     expect(page.get_by_text("Your organisation’s response has been saved")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage === true")

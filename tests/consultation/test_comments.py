@@ -245,7 +245,7 @@ def test_one_quick_response_per_organisation(
 ):
     url = _response_url(recommendation)
     police_client.post(url, {"answer": "support"})
-    police_client.post(url, {"answer": "changes"})
+    police_client.post(url, {"answer": "changes", "reason": "Name the estates"})
     response = RecommendationResponse.objects.get()
     assert (response.organisation, response.answer) == (police_partner.organisation, "changes")
     page = police_client.get(chapter.get_absolute_url()).content.decode()
@@ -315,7 +315,9 @@ def test_the_analyst_and_chair_do_not_answer_for_an_organisation(
 
 def test_htmx_quick_response_answers_with_its_own_block(police_client, chapter, recommendation):
     url = _response_url(recommendation)
-    response = police_client.post(url, {"answer": "oppose"}, HTTP_HX_REQUEST="true")
+    response = police_client.post(
+        url, {"answer": "oppose", "reason": "Not our remit"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith(
         f'<div class="app-recommendation-response" id="response-{recommendation.pk}"'

@@ -57,8 +57,8 @@ def test_the_csv_carries_the_figures_and_attribution_and_no_formulas():
     assert rows[0] == ["Period", "Offences"]
     assert rows[1] == ["'=HYPERLINK(1)", "12"]
     assert rows[2] == ["South", "fewer than 5"]
-    assert rows[-1] == ["Attribution", "Source: Police. Testville. Licence: Open Government "
-                        "Licence v3.0."]  # fmt: skip
+    assert rows[-1] == ["Attribution", "Source: Police. Testville. Contains public sector "
+                        "information licensed under the Open Government Licence v3.0."]  # fmt: skip
 
 
 def shown(table):

@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "False",
+    "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "safety.example.org",
 }

@@ -133,18 +133,30 @@ def comment_reopen(*, comment: Comment, by: User) -> Comment:
     return comment
 
 
+# Answers that are not plain support say what the organisation would change, or why not.
+ANSWERS_WITH_REASON = {
+    RecommendationResponse.Answer.SUPPORT_WITH_CHANGES,
+    RecommendationResponse.Answer.DO_NOT_SUPPORT,
+}
+REASON_MISSING = "Say which changes your organisation would want, or why it does not support it"
+
+
 @transaction.atomic
 def recommendation_respond(
-    *, recommendation: Recommendation, by: User, answer: str
+    *, recommendation: Recommendation, by: User, answer: str, reason: str = ""
 ) -> RecommendationResponse:
-    """Record (or change) the user's organisation's answer to a recommendation."""
+    """Record (or change) the user's organisation's answer to a recommendation, with the
+    reason that "Support with changes" and "Do not support" need."""
     if not can_respond_to_recommendations(by, recommendation.chapter.assessment):
         raise PermissionDenied("Only partners respond, while consultation is open")
     if answer not in RecommendationResponse.Answer.values:
         raise ValidationError({"answer": "Choose whether your organisation supports it"})
+    reason = reason.strip() if answer in ANSWERS_WITH_REASON else ""
+    if answer in ANSWERS_WITH_REASON and not reason:
+        raise ValidationError({"reason": REASON_MISSING})
     response, _ = RecommendationResponse.objects.update_or_create(
         recommendation=recommendation,
         organisation_id=by.organisation_id,
-        defaults={"answer": answer, "by": by, "updated_at": timezone.now()},
+        defaults={"answer": answer, "reason": reason, "by": by, "updated_at": timezone.now()},
     )
     return response

@@ -1,0 +1,83 @@
+"""Chasing the organisations that have not responded to the consultation: one reminder email per
+organisation, recorded, and at most one a day."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from assessments.consultation.models import ChaseReminder, Comment, RecommendationResponse
+from assessments.consultation.permissions import can_chase_organisations
+from assessments.consultation.selectors import responding_organisations
+from assessments.core.jobs import enqueue
+from assessments.core.links import absolute
+from assessments.core.models import Assessment, Organisation, User
+from assessments.core.permissions import MEMBER_ROLES
+
+
+def silent_organisations(assessment: Assessment) -> list[Organisation]:
+    """The organisations asked to respond that have neither commented nor answered."""
+    commented = Comment.objects.filter(chapter__assessment=assessment).values(
+        "author__organisation"
+    )
+    answered = RecommendationResponse.objects.filter(
+        recommendation__chapter__assessment=assessment
+    ).values("organisation")
+    heard = set(commented.values_list("author__organisation", flat=True)) | set(
+        answered.values_list("organisation", flat=True)
+    )
+    return [org for org in responding_organisations(assessment) if org.pk not in heard]
+
+
+def silent_organisations_chase(*, assessment: Assessment, by: User) -> tuple[list, list]:
+    """Remind each silent organisation not yet reminded today; return (reminded, skipped)."""
+    if not can_chase_organisations(by, assessment):
+        raise PermissionDenied("Only the analyst chases, while the consultation is open")
+    today = timezone.localdate()
+    reminded, skipped = [], []
+    for organisation in silent_organisations(assessment):
+        try:
+            with transaction.atomic():
+                reminder = ChaseReminder.objects.create(
+                    assessment=assessment, organisation=organisation, sent_on=today, by=by
+                )
+                enqueue("chase_reminder_send_task", reminder.pk)
+        except IntegrityError:  # reminded already today (the unique constraint decides)
+            skipped.append(organisation)
+        else:
+            reminded.append(organisation)
+    return reminded, skipped
+
+
+def chase_reminder_send(*, reminder_id: int) -> int:
+    """One email to the organisation's members who may respond; return how many were sent."""
+    reminder = ChaseReminder.objects.select_related("assessment__partnership", "organisation").get(
+        pk=reminder_id
+    )
+    assessment = reminder.assessment
+    recipients = sorted(
+        User.objects.filter(
+            organisation=reminder.organisation,
+            is_active=True,
+            memberships__partnership_id=assessment.partnership_id,
+            memberships__role__in=MEMBER_ROLES,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    body = render_to_string(
+        "emails/chase_reminder.txt",
+        {
+            "assessment": assessment,
+            "organisation": reminder.organisation,
+            "url": absolute(assessment.get_absolute_url()),
+        },
+    )
+    subject = f"Your comments please: {assessment.title}"
+    return EmailMessage(subject, body, to=recipients).send()

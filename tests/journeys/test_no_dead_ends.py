@@ -1,0 +1,58 @@
+"""No dead ends: every same-site link a signed-in person is shown on the dashboard, the
+assessment page and a chapter answers them, in every state of the demo assessment. One link per
+URL pattern is followed (the pattern, not the row, decides whether the view serves the person)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import Resolver404, resolve, reverse
+
+from .demo_states import ROLES, STATES, put_in_state, signed_in
+
+pytestmark = pytest.mark.django_db
+
+HREF = re.compile(r'href="(/[^"#]*)')
+# Sign-out is a POST form; downloads of files a worker has not rendered are not pages.
+NOT_FOLLOWED = {"logout", "export_download", "appendix_download"}
+
+
+def pages_of(assessment) -> list[str]:
+    slug, year = assessment.partnership.slug, assessment.year
+    chapter = assessment.chapters.order_by("order").first()
+    return [
+        reverse("assessment", args=[slug, year]),
+        reverse("dashboard", args=[slug, year]),
+        reverse("chapter", args=[slug, year, chapter.slug]),
+    ]
+
+
+def links_shown(client, page: str) -> dict[str, str]:
+    """One link per URL pattern of those the page shows (the page may refuse: then none)."""
+    response = client.get(page)
+    if response.status_code != 200:
+        return {}
+    links = {}
+    for href in HREF.findall(response.content.decode()):
+        try:
+            name = resolve(href.split("?")[0]).url_name
+        except Resolver404:
+            continue
+        if name not in NOT_FOLLOWED:
+            links.setdefault(name, href.replace("&amp;", "&"))
+    return links
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_link_shown_answers_the_person_it_is_shown_to(client, demo, state):
+    assessment = put_in_state(demo, state)
+    refused = []
+    for username in ROLES:
+        signed_in(client, username)
+        for page in pages_of(assessment):
+            for name, href in links_shown(client, page).items():
+                status = client.get(href).status_code
+                if status in (403, 404) or status >= 500:
+                    refused.append(f"{username} on {page}: {name} {href} -> {status}")
+    assert not refused, "\n".join(refused)
