@@ -204,8 +204,8 @@ def cover_headlines(assessment: Assessment, *, on_cover_only: bool = True) -> li
 
 def stale_headlines(assessment: Assessment, chapter_id: int | None = None) -> list[CoverHeadline]:
     """The headlines (cover or not) whose wording quotes numbers the data no longer gives,
-    optionally of one chapter. Only the chapters that have headlines are computed, so a page
-    listing them costs queries per headline chapter, not per chapter."""
+    optionally of one chapter. Only the chapters that have headlines are read, all through one
+    book, so the cost does not grow with the chapters or the headlines."""
     headlines = assessment.headlines.filter(selection__isnull=False).select_related(
         "selection__chapter"
     )
@@ -223,8 +223,8 @@ def stale_headlines(assessment: Assessment, chapter_id: int | None = None) -> li
         .order_by("chapter__order", "order")
     )
     by_chapter: dict[int, list[HeadlineFigure]] = {}
-    for selection in selections:
-        by_chapter.setdefault(selection.chapter_id, []).append(figure_for(selection, area))
+    for figure in figures_of(selections, area):  # one book for every chapter's figures
+        by_chapter.setdefault(figure.selection.chapter_id, []).append(figure)
     checked = (_checked(headline, by_chapter) for headline in headlines)
     return [item for item in checked if item.is_flagged]
 
