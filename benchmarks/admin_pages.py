@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import statistics
 
-from django.db import reset_queries, transaction
+from django.db import reset_queries
 from django.test import Client
 
-from ._timing import timed
+from ._timing import at_two_sizes, print_against_floor, timed
 
 RUNS = 20
 TARGET = 15
 FLOOR = "floor: /accounts/login/ signed in"
-
-
-class _RollBack(Exception):
-    pass
 
 
 def admin_pages(assessment) -> dict[str, str]:
@@ -57,25 +53,6 @@ def _measure(assessment) -> dict[str, tuple[float, int]]:
 
 
 def main() -> None:
-    from assessments.demo.load import demo_load
-    from assessments.demo.scale import demo_scale_up
-
-    try:
-        with transaction.atomic():
-            assessment = demo_load()
-            at_demo = _measure(assessment)
-            demo_scale_up(assessment, factor=4)
-            at_four = _measure(assessment)
-            raise _RollBack
-    except _RollBack:
-        pass
-    floor_demo, floor_four = at_demo[FLOOR][0], at_four[FLOOR][0]
-    print(f"## Admin pages against the floor (median of {RUNS}; target ≤ {TARGET}× the floor)")  # noqa: T201
-    print("| page | demo ms | × floor | queries | 4× size ms | × floor | queries |")  # noqa: T201
-    print("|---|---:|---:|---:|---:|---:|---:|")  # noqa: T201
-    for name, (ms, queries) in at_demo.items():
-        ms4, queries4 = at_four[name]
-        print(  # noqa: T201
-            f"| {name} | {ms:.1f} | {ms / floor_demo:.1f} | {queries} | {ms4:.1f} | "
-            f"{ms4 / floor_four:.1f} | {queries4} |"
-        )
+    at_demo, at_four = at_two_sizes(_measure)
+    title = f"Admin pages against the floor (median of {RUNS}; target ≤ {TARGET}× the floor)"
+    print_against_floor(title, at_demo, at_four)

@@ -8,17 +8,13 @@ Runs against the development database inside a transaction that is rolled back.
 
 from __future__ import annotations
 
-from django.db import reset_queries, transaction
+from django.db import reset_queries
 from django.test import Client
 
-from ._timing import timed
+from ._timing import at_two_sizes, print_against_floor, timed
 
 RUNS = 20
 TARGET = 5
-
-
-class _RollBack(Exception):
-    pass
 
 
 def _pages(assessment) -> list[tuple[str, Client, str]]:
@@ -61,32 +57,6 @@ def _measure(assessment) -> dict[str, tuple[float, int]]:
 
 
 def main() -> None:
-    from assessments.demo.load import demo_load
-    from assessments.demo.scale import demo_scale_up
-
-    try:
-        with transaction.atomic():
-            assessment = demo_load()
-            at_demo = _measure(assessment)
-            demo_scale_up(assessment, factor=4)
-            at_four = _measure(assessment)
-            raise _RollBack
-    except _RollBack:
-        pass
-    floor_demo, floor_four = at_demo[next(iter(at_demo))][0], at_four[next(iter(at_four))][0]
-    print(f"## Pages against the floor (median of {RUNS}; target ≤ {TARGET}× the floor)")  # noqa: T201
-    print("| page | demo ms | × floor | queries | 4× size ms | × floor | queries |")  # noqa: T201
-    print("|---|---:|---:|---:|---:|---:|---:|")  # noqa: T201
-    for name, (ms, queries) in at_demo.items():
-        ms4, queries4 = at_four[name]
-        print(  # noqa: T201
-            f"| {name} | {ms:.1f} | {ms / floor_demo:.1f} | {queries} | {ms4:.1f} | "
-            f"{ms4 / floor_four:.1f} | {queries4} |"
-        )
-
-
-if __name__ == "__main__":
-    import django
-
-    django.setup()
-    main()
+    at_demo, at_four = at_two_sizes(_measure)
+    title = f"Pages against the floor (median of {RUNS}; target ≤ {TARGET}× the floor)"
+    print_against_floor(title, at_demo, at_four)
