@@ -42,7 +42,7 @@ class DataRequest(models.Model):
     first_period_start = models.DateField(help_text="The start of the first period asked for.")
     last_period_start = models.DateField(help_text="The start of the last period asked for.")
     geography_level = models.CharField(
-        max_length=8, choices=Geography.Level.choices, default=Geography.Level.AREA
+        max_length=8, choices=Geography.OWN_LEVELS, default=Geography.Level.AREA
     )
     guidance = models.TextField(blank=True, help_text="Definitions and notes for the partner.")
     due_on = models.DateField()

@@ -19,6 +19,17 @@ class Geography(models.Model):
         AREA = "area", "Partnership area"
         ESTATE = "estate", "Estate or ward"
         LSOA = "lsoa", "LSOA"
+        # Comparators: places outside the partnership whose figures set its own in context.
+        FORCE = "force", "Police force area"
+        DISTRICT = "district", "Local authority district"
+        NATIONAL = "national", "National or regional"
+
+    # The partnership's own places, for which partners can be asked for figures.
+    OWN_LEVELS = [
+        (Level.AREA.value, Level.AREA.label),
+        (Level.ESTATE.value, Level.ESTATE.label),
+        (Level.LSOA.value, Level.LSOA.label),
+    ]
 
     level = models.CharField(max_length=8, choices=Level.choices)
     code = models.CharField(max_length=40)
@@ -40,7 +51,8 @@ class Geography(models.Model):
                 fields=["partnership", "level", "code"], name="geography_code_unique"
             ),
             models.CheckConstraint(
-                condition=Q(level__in=["area", "estate", "lsoa"]), name="geography_level_valid"
+                condition=Q(level__in=["area", "estate", "lsoa", "force", "district", "national"]),
+                name="geography_level_valid",
             ),
         ]
 
@@ -75,6 +87,13 @@ class Indicator(models.Model):
     )
     increase_is_bad = models.BooleanField(default=True)
     licence = models.CharField(max_length=200, blank=True)
+    # Mid-year resident population estimates (ONS): per-resident rates divide by these, only
+    # for a period starting in the estimate's year.
+    is_population = models.BooleanField(
+        default=False,
+        help_text="Mid-year resident population estimates, from which rates per 1,000 residents "
+        "are computed.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -198,6 +217,13 @@ class IndicatorSelection(models.Model):
         "drug offences.",
     )
     caveat = models.TextField(blank=True)
+    comparators = models.ManyToManyField(
+        Geography,
+        blank=True,
+        related_name="+",
+        help_text="Places to show beside the area: its police force, peer districts, a national "
+        "series. Only figures of this same indicator are compared.",
+    )
 
     class Meta:
         ordering = ["chapter", "order"]
