@@ -14,12 +14,14 @@ from assessments.core.markdown import AfterParagraph, Rendered, render_markdown
 from assessments.core.models import Chapter, ChapterFigure
 
 
-def figure_html(figure: ChapterFigure, src: str) -> SafeString:
+def figure_html(figure: ChapterFigure, src: str, id_scope: str = "") -> SafeString:
+    """The figure; `id_scope` prefixes its id as render_markdown's does the narrative's."""
     return format_html(
-        '<figure class="app-workspace-figure" id="figure-{number}">'
+        '<figure class="app-workspace-figure" id="{scope}figure-{number}">'
         '<img src="{src}" alt="{alt}" width="{width}" height="{height}">'
         '<figcaption class="govuk-body-s">Figure {number}: {caption}{source}</figcaption>'
         "</figure>",
+        scope=f"{id_scope}-" if id_scope else "",
         number=figure.number,
         src=src,
         alt=figure.alt_text,

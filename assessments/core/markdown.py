@@ -162,7 +162,14 @@ def _demote_h1(html: str) -> str:
 
 
 class _Sanitise(Postprocessor):
-    """Everything that came from the text through the allow-list."""
+    """Everything that came from the text through the allow-list; with an `id_scope`, every id
+    the text makes (paragraph anchors, footnotes, its own) and every link to one is prefixed, so
+    that narratives printed together in one document neither repeat ids nor take the document's
+    own (a contents entry, another chapter's footnote)."""
+
+    def __init__(self, md, id_scope: str):
+        super().__init__(md)
+        self.id_scope = id_scope
 
     def run(self, text: str) -> str:
         return nh3.clean(
@@ -173,7 +180,15 @@ class _Sanitise(Postprocessor):
             url_schemes=URL_SCHEMES,
             link_rel="noopener noreferrer",
             strip_comments=True,
+            attribute_filter=self._scoped if self.id_scope else None,
         )
+
+    def _scoped(self, tag: str, attribute: str, value: str) -> str:
+        if attribute == "id":
+            return f"{self.id_scope}-{value}"
+        if attribute == "href" and value.startswith("#"):
+            return f"#{self.id_scope}-{value[1:]}"
+        return value
 
 
 class _RestoreSiteHtml(Postprocessor):
@@ -188,9 +203,11 @@ class _RestoreSiteHtml(Postprocessor):
 
 
 class _NarrativeExtension(Extension):
-    def __init__(self, figures: Mapping[int, str], after_paragraph: AfterParagraph | None):
+    def __init__(
+        self, figures: Mapping[int, str], after_paragraph: AfterParagraph | None, id_scope: str
+    ):
         super().__init__()
-        self.figures, self.after_paragraph = figures, after_paragraph
+        self.figures, self.after_paragraph, self.id_scope = figures, after_paragraph, id_scope
 
     def extendMarkdown(self, md):  # Markdown's API names it so
         placing = _PlaceSiteHtml(md, self.figures, self.after_paragraph)
@@ -199,7 +216,7 @@ class _NarrativeExtension(Extension):
         md.treeprocessors.register(_AnchorParagraphs(md), "paragraph_anchors", 5)
         md.treeprocessors.register(placing, "site_html", 4)
         # After Markdown's own postprocessors (raw HTML back at 30, footnotes 25, "&" 20).
-        md.postprocessors.register(_Sanitise(md), "sanitise", 5)
+        md.postprocessors.register(_Sanitise(md, self.id_scope), "sanitise", 5)
         md.postprocessors.register(_RestoreSiteHtml(md, placing), "site_html", 1)
 
 
@@ -208,12 +225,14 @@ def render_markdown(
     *,
     figures: Mapping[int, str] | None = None,
     after_paragraph: AfterParagraph | None = None,
+    id_scope: str = "",
 ) -> Rendered:
     """Markdown (untrusted) → sanitised HTML and its paragraph anchors.
 
     `figures` maps a figure's number to the HTML that replaces a paragraph `[[figure:N]]`;
     `after_paragraph(anchor, number)` gives the HTML to put right after a paragraph, or nothing.
-    Both are built by the site (never from the text) and are not sanitised.
+    Both are built by the site (never from the text) and are not sanitised. `id_scope` prefixes
+    the ids the text makes, for a document that prints several narratives.
     """
     md = markdown.Markdown(
         extensions=[
@@ -221,7 +240,7 @@ def render_markdown(
             "footnotes",
             "sane_lists",
             "smarty",
-            _NarrativeExtension(figures or {}, after_paragraph),
+            _NarrativeExtension(figures or {}, after_paragraph, id_scope),
         ],
         output_format="html",
     )

@@ -101,15 +101,17 @@ def report_appendices(*, user: User, assessment: Assessment, variant: str) -> li
 _render_markdown = lru_cache(maxsize=512)(render_markdown)
 
 
-def _narrative(chapter: Chapter) -> Rendered:
+def _narrative(chapter: Chapter, anchor: str) -> Rendered:
     """The chapter's narrative with its figures inlined as data: URIs (the PDF fetches nothing
-    from storage)."""
+    from storage), its ids under the chapter's anchor: one document prints every narrative."""
     figures = list(chapter.images.all())
+    scope = f"{anchor}-text"
     if not figures:
-        return _render_markdown(chapter.narrative)
+        return _render_markdown(chapter.narrative, id_scope=scope)
     return render_markdown(
         chapter.narrative,
-        figures={f.number: figure_html(f, figure_data_uri(f)) for f in figures},
+        figures={f.number: figure_html(f, figure_data_uri(f), scope) for f in figures},
+        id_scope=scope,
     )
 
 
@@ -137,17 +139,19 @@ def _chapter_sections(assessment: Assessment, only: Chapter | None = None) -> li
     chapters = chapters_for_report(assessment).prefetch_related("images")
     if only is not None:
         chapters = chapters.filter(pk=only.pk)
-    return [
-        ReportSection(
-            anchor=f"chapter-{chapter.slug}",
-            chapter=chapter,
-            narrative=_narrative(chapter),
-            figures=[figure_for(selection, area) for selection in chapter.selections.all()],
-            charts=_printed_charts(chapter, area),
-            recommendations=list(chapter.recommendations.all()),
-        )
-        for chapter in chapters
-    ]
+    return [_chapter_section(chapter, area) for chapter in chapters]
+
+
+def _chapter_section(chapter: Chapter, area: Geography | None) -> ReportSection:
+    anchor = f"chapter-{chapter.slug}"
+    return ReportSection(
+        anchor=anchor,
+        chapter=chapter,
+        narrative=_narrative(chapter, anchor),
+        figures=[figure_for(selection, area) for selection in chapter.selections.all()],
+        charts=_printed_charts(chapter, area),
+        recommendations=list(chapter.recommendations.all()),
+    )
 
 
 def _appendix_sections(appendices: list[Appendix]) -> list[ReportSection]:
@@ -155,7 +159,9 @@ def _appendix_sections(appendices: list[Appendix]) -> list[ReportSection]:
         ReportSection(
             anchor=f"appendix-{appendix.slug}",
             appendix=appendix,
-            narrative=_render_markdown(appendix.narrative),
+            narrative=_render_markdown(
+                appendix.narrative, id_scope=f"appendix-{appendix.slug}-text"
+            ),
             content=appendix_content(appendix),
         )
         for appendix in appendices
@@ -250,7 +256,7 @@ def report_html(
         "copy": copy if is_restricted else None,
         "copy_marking_css": css_string(copy.marking) if copy and is_restricted else "",
         "logo": _logo(assessment),
-        "introduction": _render_markdown(assessment.introduction),
+        "introduction": _render_markdown(assessment.introduction, id_scope="introduction-text"),
         "production": production(assessment, chapter_rows, charts),
         "purposes": list(assessment.purposes.all()),
         "headlines": approved_headlines(assessment),
