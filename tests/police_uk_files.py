@@ -19,6 +19,7 @@ LSOAS = [
     ("E01016702", "Testville 002A"),
     ("E01099999", "Elsewhere 001A"),  # outside the area
     ("", ""),  # no location
+    ("E01088888", "Far Away Vale 003C"),  # outside the area, a district of three words
 ]
 
 
@@ -51,3 +52,31 @@ def independent_count(data: bytes, prefix: str) -> dict[str, int]:
         if row["LSOA name"].startswith(prefix + " "):
             counts[row["Crime type"]] = counts.get(row["Crime type"], 0) + 1
     return counts
+
+
+def _rows_of(data: bytes):
+    return csv.DictReader(io.StringIO(data.decode(), newline=""))
+
+
+def independent_force_count(data: bytes) -> dict[str, dict[str, int]]:
+    """{force ("Falls within"): {crime type: rows}} over every row of the file."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in _rows_of(data):
+        per_type = counts.setdefault(row["Falls within"], {})
+        per_type[row["Crime type"]] = per_type.get(row["Crime type"], 0) + 1
+    return counts
+
+
+def independent_district_count(data: bytes) -> dict[str, dict[str, int]]:
+    """{district (the LSOA name without its last word): {crime type: rows}}; rows without an
+    LSOA belong to no district."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in _rows_of(data):
+        if row["LSOA name"]:
+            per_type = counts.setdefault(" ".join(row["LSOA name"].split()[:-1]), {})
+            per_type[row["Crime type"]] = per_type.get(row["Crime type"], 0) + 1
+    return counts
+
+
+def rows_without_lsoa(data: bytes) -> int:
+    return sum(1 for row in _rows_of(data) if not row["LSOA code"])

@@ -3,6 +3,7 @@ selects and the cover's headlines."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +43,19 @@ class Geography(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
     population = models.PositiveIntegerField(null=True, blank=True)
+    # A boundary change: police.uk files name districts as they were that month, so a district
+    # merged into another (Aylesbury Vale into Buckinghamshire, 2020) ends with the change. The
+    # analyst's mapping lets a trend read the old district's figures as part of its successor's.
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        limit_choices_to={"level": "district"},
+        help_text="For a district that a boundary change merged into another: the district it "
+        "became part of. Its figures then count as the successor's in trends across the change.",
+    )
 
     class Meta:
         ordering = ["level", "name"]
@@ -54,10 +68,29 @@ class Geography(models.Model):
                 condition=Q(level__in=["area", "estate", "lsoa", "force", "district", "national"]),
                 name="geography_level_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(level="district"),
+                name="only_districts_have_successors",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.successor_id is None:
+            return
+        successor = self.successor
+        if self.level != self.Level.DISTRICT or successor.level != self.Level.DISTRICT:
+            raise ValidationError({"successor": "Only a district can have a successor district."})
+        if successor.partnership_id != self.partnership_id:
+            raise ValidationError({"successor": "Choose a district of the same partnership."})
+        seen = {self.pk}
+        while successor is not None:
+            if successor.pk in seen:
+                raise ValidationError({"successor": "A district cannot succeed itself."})
+            seen.add(successor.pk)
+            successor = successor.successor
 
 
 class Indicator(models.Model):

@@ -1,9 +1,15 @@
 """Import of police.uk street-level crime files (one CSV per force per month).
 
-The files are streamed row by row: memory holds one counter per month × LSOA × crime type, never
+The files are streamed row by row: memory holds one counter per month × place × crime type, never
 the rows, so it does not grow with the size of the file. Each month becomes one import batch
 (key "police-uk:YYYY-MM"); importing a month again swaps its batch atomically, so counts are
 replaced, never doubled.
+
+Besides the partnership's own LSOAs, every row of a file counts for its comparators: the whole
+force (one FORCE geography named from the file's "Falls within") and the local authority district
+of the row's LSOA (one DISTRICT geography per LSOA name prefix, "Oxford 008A" -> "Oxford", named
+as that month's file names it). A row without an LSOA counts for the force only, so a month's
+districts plus its rows without an LSOA make up the force.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ import shutil
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,7 +37,11 @@ from django.utils.text import slugify
 from assessments.core.models import Partnership, User
 from assessments.core.periods import PeriodType
 from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
-from assessments.indicators.selectors import POLICE_UK_INDICATOR_PREFIX, batch_totals_by_indicator
+from assessments.indicators.selectors import (
+    POLICE_UK_INDICATOR_PREFIX,
+    batch_comparator_totals,
+    batch_totals_by_indicator,
+)
 
 SOURCE = "police.uk street-level crime (data.police.uk, Home Office)"
 LICENCE = "Open Government Licence v3.0"
@@ -67,6 +79,16 @@ def indicator_code(crime_type: str) -> str:
     return INDICATOR_PREFIX + slugify(crime_type)
 
 
+def place_code(name: str) -> str:
+    """The code of a force or district, which police.uk files name but do not code."""
+    return slugify(name)
+
+
+def district_of(lsoa_name: str) -> str:
+    """The local authority district an LSOA name starts with ("South Bucks 001A")."""
+    return lsoa_name.rsplit(" ", 1)[0]
+
+
 @dataclass
 class MonthTally:
     """What one month of the files held: the counts and every row that was left out."""
@@ -77,6 +99,9 @@ class MonthTally:
     # (LSOA code, crime type) -> number of rows
     counts: Counter = field(default_factory=Counter)
     lsoa_names: dict[str, str] = field(default_factory=dict)
+    # (force name, crime type) and (district name, crime type) -> number of rows: comparators.
+    forces: Counter = field(default_factory=Counter)
+    districts: Counter = field(default_factory=Counter)
     files: set[str] = field(default_factory=set)
 
     @property
@@ -106,31 +131,56 @@ def _parse_month(value: str, file_name: str, line: int) -> dt.date:
         ) from None
 
 
+def _force_name(row: dict[str, str], file_name: str, line: int) -> str:
+    force = (row.get("Falls within") or row.get("Reported by") or "").strip()
+    if not force:
+        raise PoliceUkFileError(
+            f'{file_name}, line {line}: no force is named ("Falls within" and "Reported by" '
+            "are empty)."
+        )
+    return force
+
+
 def tally_files(
     files: Iterable[tuple[str, BinaryIO]], area_prefix: str
 ) -> dict[dt.date, MonthTally]:
-    """Count the rows of the files by month, LSOA and crime type; read only, nothing saved."""
+    """Count the rows of the files by month, place and crime type; read only, nothing saved."""
     prefix = area_prefix.strip().casefold() + " "
+    known_types = frozenset(CRIME_TYPES)
     months: dict[dt.date, MonthTally] = defaultdict(MonthTally)
     for file_name, stream in files:
         for line, row in enumerate(_rows(stream, file_name), start=2):
             tally = months[_parse_month(row["Month"], file_name, line)]
             tally.files.add(file_name)
             tally.rows_read += 1
+            crime_type = row["Crime type"].strip()
+            if crime_type not in known_types:
+                raise PoliceUkFileError(
+                    f"{file_name}, line {line}: unknown crime type {crime_type!r}."
+                )
+            tally.forces[_force_name(row, file_name, line), crime_type] += 1
             code, name = row["LSOA code"].strip(), row["LSOA name"].strip()
-            if not code:
+            if not code or not name:
                 tally.without_lsoa += 1
-            elif not name.casefold().startswith(prefix):
+                continue
+            tally.districts[district_of(name), crime_type] += 1
+            if not name.casefold().startswith(prefix):
                 tally.outside_area += 1
             else:
-                crime_type = row["Crime type"].strip()
-                if crime_type not in CRIME_TYPES:
-                    raise PoliceUkFileError(
-                        f"{file_name}, line {line}: unknown crime type {crime_type!r}."
-                    )
                 tally.counts[code, crime_type] += 1
                 tally.lsoa_names.setdefault(code, name)
     return dict(sorted(months.items()))
+
+
+def _by_place(counts: Counter) -> dict[str, dict]:
+    """{place: counts by crime type and all crime but ASB} of a (place, crime type) counter, as
+    the files hold them: the preview's figures, in the shape of the stored summary's."""
+    places: dict[str, Counter] = defaultdict(Counter)
+    for (place, crime_type), count in counts.items():
+        places[place][indicator_code(crime_type)] += count
+        if crime_type != ASB:
+            places[place][indicator_code(ALL_CRIME)] += count
+    return {place: _counts(by_code) for place, by_code in sorted(places.items())}
 
 
 def month_summary(tally: MonthTally) -> dict:
@@ -144,6 +194,8 @@ def month_summary(tally: MonthTally) -> dict:
         "without_lsoa": tally.without_lsoa,
         "lsoas": len(tally.lsoa_names),
         "crime_types": {t: per_type[t] for t in CRIME_TYPES if per_type[t]},
+        "force": _by_place(tally.forces),
+        "districts": _by_place(tally.districts),
     }
 
 
@@ -165,15 +217,18 @@ def police_uk_indicators(partnership: Partnership) -> dict[str, Indicator]:
     return indicators
 
 
-def _lsoas(partnership: Partnership, names: dict[str, str]) -> dict[str, Geography]:
+def _places(partnership: Partnership, level: str, names: dict[str, str]) -> dict[str, Geography]:
+    """{code: geography} of one level for the codes given, creating those not yet known.
+
+    A place already known keeps its name: a later file's spelling does not rename it."""
     existing = {
         g.code: g
         for g in Geography.objects.filter(
-            partnership=partnership, level=Geography.Level.LSOA, code__in=list(names)
+            partnership=partnership, level=level, code__in=list(names)
         )
     }
     new = [
-        Geography(partnership=partnership, level=Geography.Level.LSOA, code=code, name=name)
+        Geography(partnership=partnership, level=level, code=code, name=name)
         for code, name in names.items()
         if code not in existing
     ]
@@ -182,14 +237,25 @@ def _lsoas(partnership: Partnership, names: dict[str, str]) -> dict[str, Geograp
     return existing
 
 
-def _observations(tally: MonthTally, month: dt.date, batch, indicators, lsoas):
+def _comparators(partnership, level: str, counts: Counter) -> tuple[Counter, dict]:
+    """A (name, crime type) counter of forces or districts keyed by the place's code instead
+    (two spellings of one place add up), and those places by code."""
+    by_code, names = Counter(), {}
+    for (name, crime_type), count in counts.items():
+        by_code[place_code(name), crime_type] += count
+        names.setdefault(place_code(name), name)
+    return by_code, _places(partnership, level, names)
+
+
+def _observations(counts: Counter, places: dict[str, Geography], month, batch, indicators):
+    """A month's observations of one kind of place: each crime type, and all crime but ASB."""
     all_crime = Counter()
-    for (code, crime_type), count in tally.counts.items():
+    for (key, crime_type), count in counts.items():
         if crime_type != ASB:
-            all_crime[code] += count
-        yield month_observation(indicators[crime_type], lsoas[code], batch, month, count)
-    for code, count in all_crime.items():
-        yield month_observation(indicators[ALL_CRIME], lsoas[code], batch, month, count)
+            all_crime[key] += count
+        yield month_observation(indicators[crime_type], places[key], batch, month, count)
+    for key, count in all_crime.items():
+        yield month_observation(indicators[ALL_CRIME], places[key], batch, month, count)
 
 
 def month_observation(indicator, geography, batch, month: dt.date, count) -> Observation:
@@ -237,9 +303,16 @@ def _save_month(partnership, month: dt.date, tally: MonthTally, indicators, user
         row_count=tally.imported,
         summary=month_summary(tally),
     )
-    lsoas = _lsoas(partnership, tally.lsoa_names)
+    places = [
+        (tally.counts, _places(partnership, Geography.Level.LSOA, tally.lsoa_names)),
+        _comparators(partnership, Geography.Level.FORCE, tally.forces),
+        _comparators(partnership, Geography.Level.DISTRICT, tally.districts),
+    ]
     Observation.objects.bulk_create(
-        _observations(tally, month, batch, indicators, lsoas), batch_size=2000
+        chain.from_iterable(
+            _observations(counts, at, month, batch, indicators) for counts, at in places
+        ),
+        batch_size=2000,
     )
     return batch
 
@@ -261,23 +334,39 @@ def police_uk_import(
         ]
 
 
+def _counts(stored: Mapping[str, Decimal | int]) -> dict:
+    """Counts by crime type and all crime but ASB, from {indicator code: total}."""
+    return {
+        "crime_types": {
+            crime_type: int(stored[indicator_code(crime_type)])
+            for crime_type in CRIME_TYPES
+            if stored.get(indicator_code(crime_type))
+        },
+        "all_crime_excluding_asb": int(stored.get(indicator_code(ALL_CRIME), 0)),
+    }
+
+
 def police_uk_summary(batches: Iterable[ImportBatch]) -> dict[str, dict]:
-    """Per month: rows read, imported, left out, and the counts per crime type, as stored."""
+    """Per month: rows read, imported, left out, and the counts per crime type, as stored: the
+    area's, the force's and each district's (read back from the database, not the files)."""
     summary = {}
     for batch in batches:
         month = batch.key.removeprefix("police-uk:")
         stored = batch_totals_by_indicator(batch)
+        comparators = batch_comparator_totals(batch)
         summary[month] = {
             **{k: batch.summary[k] for k in ("rows_read", "outside_area", "without_lsoa")},
             "imported": int(
                 sum(v for code, v in stored.items() if code != indicator_code(ALL_CRIME))
             ),
-            "crime_types": {
-                crime_type: int(stored[indicator_code(crime_type)])
-                for crime_type in CRIME_TYPES
-                if stored.get(indicator_code(crime_type))
+            **_counts(stored),
+            **{
+                block: {name: _counts(totals) for name, totals in comparators[level].items()}
+                for block, level in (
+                    ("force", Geography.Level.FORCE),
+                    ("districts", Geography.Level.DISTRICT),
+                )
             },
-            "all_crime_excluding_asb": int(stored.get(indicator_code(ALL_CRIME), 0)),
         }
     return summary
 

@@ -1,12 +1,21 @@
-"""Import-export resources of indicator data: indicators, geographies and observations."""
+"""Import-export resources of indicator data: indicators, geographies and observations.
+
+Comparator series (Home Office recorded crime for England and Wales, ONS mid-year population
+estimates, CSEW estimates, a force's or a district's figures) come in as observations of the same
+indicator as the area's, at a named comparator place: a row whose `geography_level` is force,
+district or national and whose `geography` code is new creates that place, with
+`geography_name`, in the row's partnership (one the importer administers); the partnership's own
+places (area, estates, LSOAs) are never created by an observation import."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from import_export import fields
 
 from assessments.core.models import Partnership
+from assessments.core.permissions import partnerships_administered_by
 from assessments.core.resources import (
     PartnershipField,
     PartnershipScopedWidget,
@@ -34,6 +43,7 @@ class IndicatorResource(SafeResource):
             "aggregation",
             "increase_is_bad",
             "licence",
+            "is_population",
         ]
         skip_unchanged = True
 
@@ -56,8 +66,23 @@ class GeographyResource(SafeResource):
         skip_unchanged = True
 
 
+OWN_LEVELS = {level for level, _ in Geography.OWN_LEVELS}
+COMPARATOR_LEVELS = [level for level in Geography.Level.values if level not in OWN_LEVELS]
+
+
+class GeographyCodeWidget(PartnershipScopedWidget):
+    """A place by code within the row's partnership, and at the row's level when it names one
+    (a code is unique only within a level)."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        scoped = super().get_queryset(value, row, *args, **kwargs)
+        level = str(row.get("geography_level") or "").strip()
+        return scoped.filter(level=level) if level else scoped
+
+
 class ObservationResource(SafeResource):
-    """Observations of one import: the whole file becomes one new batch."""
+    """Observations of one import: the whole file becomes one new batch. A row may name a new
+    comparator place (see the module's docstring)."""
 
     partnership = fields.Field(
         attribute="indicator__partnership__slug", column_name="partnership", readonly=True
@@ -70,7 +95,14 @@ class ObservationResource(SafeResource):
     geography = fields.Field(
         attribute="geography",
         column_name="geography",
-        widget=PartnershipScopedWidget(Geography, "code"),
+        widget=GeographyCodeWidget(Geography, "code"),
+    )
+    # Read from the place on export; on import they only name a new comparator place.
+    geography_level = fields.Field(
+        attribute="geography__level", column_name="geography_level", readonly=True
+    )
+    geography_name = fields.Field(
+        attribute="geography__name", column_name="geography_name", readonly=True
     )
     value = number_field("value")
     numerator = number_field("numerator")
@@ -90,6 +122,8 @@ class ObservationResource(SafeResource):
             "value",
             "numerator",
             "denominator",
+            "geography_level",
+            "geography_name",
         ]
 
     def before_import(self, dataset, **kwargs):
@@ -97,6 +131,52 @@ class ObservationResource(SafeResource):
         self._batches: dict[str, ImportBatch] = {}
         self._file_name = kwargs.get("file_name") or "admin import"
         self._user = kwargs.get("user")
+        self._places: dict[tuple[str, str, str], Geography] = {}
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        super().before_import_row(row, row_number, **kwargs)
+        level = str(row.get("geography_level") or "").strip()
+        if level:
+            self._comparator_place(row, level)
+
+    def _comparator_place(self, row, level: str) -> None:
+        """Create the comparator place a row names, if its partnership does not have it yet."""
+        slug, code = str(row.get("partnership") or "").strip(), str(row["geography"]).strip()
+        if level not in Geography.Level.values:
+            raise ValidationError(
+                {
+                    "geography_level": f"“{level}” is not a level: use one of "
+                    f"{', '.join(Geography.Level.values)}."
+                }  # fmt: skip
+            )
+        if (slug, level, code) in self._places:
+            return
+        partnerships = Partnership.objects.all()
+        if self._user is not None:
+            partnerships = partnerships_administered_by(self._user)
+        partnership = partnerships.filter(slug=slug).first()
+        if partnership is None:  # as the partnership column's own check words it
+            raise ValidationError({"partnership": f"You do not administer a partnership “{slug}”."})
+        place = Geography.objects.filter(partnership=partnership, level=level, code=code).first()
+        if place is None and level in OWN_LEVELS:
+            raise ValidationError(
+                {"geography": f"No {Geography.Level(level).label.lower()} {code} in your "
+                 "partnership: add the partnership's own places under Geographies; an "
+                 "observation import creates only force, district and national places."}
+            )  # fmt: skip
+        if place is None:
+            name = str(row.get("geography_name") or "").strip()
+            if not name:
+                raise ValidationError(
+                    {
+                        "geography_name": f"Name the new {Geography.Level(level).label.lower()} "
+                        f"{code}."
+                    }  # fmt: skip
+                )
+            place = Geography.objects.create(
+                partnership=partnership, level=level, code=code, name=name
+            )
+        self._places[slug, level, code] = place
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.batch = self._batch_for(instance.indicator.partnership)

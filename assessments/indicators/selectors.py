@@ -116,10 +116,37 @@ def indicator_totals_by_geography(
     return result
 
 
+# The partnership's own places; a batch's force and district rows are its comparators.
+OWN_LEVELS = [level for level, _ in Geography.OWN_LEVELS]
+
+
 def batch_totals_by_indicator(batch: ImportBatch) -> dict[str, Decimal]:
-    """{indicator code: sum of the batch's values}: what an import actually stored."""
-    rows = batch.observations.values("indicator__code").annotate(total=Sum("value")).order_by()
+    """{indicator code: sum of the batch's values at the partnership's own places}: what an
+    import actually stored for the area (its comparators' rows are not the area's)."""
+    rows = (
+        batch.observations.filter(geography__level__in=OWN_LEVELS)
+        .values("indicator__code")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
     return {row["indicator__code"]: row["total"] for row in rows}
+
+
+def batch_comparator_totals(batch: ImportBatch) -> dict[str, dict[str, dict[str, Decimal]]]:
+    """{level: {place name: {indicator code: sum}}} of the batch's force, district and national
+    rows, in one query; every comparator level is present, empty when the batch has none."""
+    comparator_levels = [level for level in Geography.Level.values if level not in OWN_LEVELS]
+    rows = (
+        batch.observations.filter(geography__level__in=comparator_levels)
+        .values("geography__level", "geography__name", "indicator__code")
+        .annotate(total=Sum("value"))
+        .order_by("geography__name")
+    )
+    totals: dict[str, dict[str, dict[str, Decimal]]] = {level: {} for level in comparator_levels}
+    for row in rows:
+        place = totals[row["geography__level"]].setdefault(row["geography__name"], {})
+        place[row["indicator__code"]] = row["total"]
+    return totals
 
 
 def indicators_by_code(partnership_id: int, codes: Iterable[str]) -> dict[str, Indicator]:

@@ -13,6 +13,7 @@ from assessments.consultation.selectors import feedback_counts
 from assessments.core.models import Assessment, Chapter, Organisation, User
 from assessments.data_returns.models import DataRequest
 from assessments.indicators.models import (
+    Geography,
     IndicatorSelection,
     Observation,
 )
@@ -38,8 +39,9 @@ def _periods_with_data(
     assessment: Assessment, selections: list[IndicatorSelection]
 ) -> dict[int, list[dt.date]]:
     """{indicator id: sorted starts of its stored observations} in the selections' periods, in
-    one query. An observation anywhere in a period counts as data for it: the dashboard's quick
-    look; the readiness check computes the real values."""
+    one query. An observation of the partnership's own places anywhere in a period counts as
+    data for it (a force's or district's figures are comparators, not the area's): the
+    dashboard's quick look; the readiness check computes the real values."""
     indicator_ids = {selection.indicator_id for selection in selections}
     if not indicator_ids:
         return {}
@@ -47,6 +49,7 @@ def _periods_with_data(
         Observation.objects.filter(
             indicator_id__in=indicator_ids,
             geography__partnership=assessment.partnership_id,
+            geography__level__in=[level for level, _ in Geography.OWN_LEVELS],
             batch__superseded_by__isnull=True,
         )
         .values_list("indicator_id", "period_start")

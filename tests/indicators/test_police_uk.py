@@ -19,14 +19,16 @@ from assessments.indicators.selectors import (
 )
 
 from ..factories import GeographyFactory
-from ..police_uk_files import LSOAS, independent_count, police_uk_csv, police_uk_row, random_month
+from ..police_uk_files import (
+    LSOAS,
+    independent_count,
+    independent_district_count,
+    police_uk_csv,
+    police_uk_row,
+    random_month,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def area(partnership):
-    return GeographyFactory(partnership=partnership, code="E06000099", name="Testville")
 
 
 def write(tmp_path, name, data: bytes):
@@ -143,6 +145,14 @@ def test_the_admin_upload_previews_then_imports(analyst_client, partnership, are
     expected = independent_count(data, "Testville")
     assert preview.context["preview"]["2019-01"]["crime_types"] == expected
     assert "Rows per month" in preview.content.decode()
+    districts = independent_district_count(data)
+    testville = districts["Testville"]
+    assert preview.context["preview"]["2019-01"]["districts"]["Testville"]["crime_types"] == (
+        testville
+    )
+    crimes = sum(testville.values()) - testville.get("Anti-social behaviour", 0)
+    shown = f'<th scope="row">Testville</th><td>{crimes}</td>'
+    assert shown in preview.content.decode()
     assert not Observation.objects.exists()  # a preview saves nothing
     confirm = preview.context["confirm_form"]
     done = analyst_client.post(url, {name: confirm[name].value() for name in confirm.fields})

@@ -17,6 +17,7 @@ from assessments.core.models import Assessment, ChapterFigure
 from assessments.data_returns.models import DataRequest, DataReturn
 from assessments.indicators.models import IndicatorSelection
 from assessments.workspace import services as workspace
+from assessments.workspace.selectors import dashboard_chapters
 from assessments.workspace.services import chapter_figure_add, edit_token
 
 from ..factories import (
@@ -279,6 +280,25 @@ def test_the_dashboard_query_count_does_not_grow_with_chapters(
     assert page.count("1 without data for both periods") == 12  # only the current year has data
     assert page.count("1 open, 0 resolved") == 12
     assert "Test Police" in page
+
+
+def test_a_period_with_only_comparator_figures_is_without_data(partnership):
+    """A period where only the force has figures is a period without the area's data."""
+    area = GeographyFactory(partnership=partnership)
+    assessment = AssessmentFactory(partnership=partnership, year=2017)
+    chapter = ChapterFactory(assessment=assessment)
+    indicator = IndicatorFactory(partnership=partnership)
+    chapter.selections.create(
+        indicator=indicator,
+        period_type="fy",
+        current_period_start=dt.date(2016, 4, 1),
+        comparison_period_start=dt.date(2015, 4, 1),
+    )
+    force = GeographyFactory(partnership=partnership, level="force", name="Test Police")
+    ObservationFactory(indicator=indicator, geography=area, period_start=dt.date(2016, 5, 1))
+    ObservationFactory(indicator=indicator, geography=force, period_start=dt.date(2015, 5, 1))
+    (row,) = dashboard_chapters(assessment)
+    assert row.selections_without_data == 1
 
 
 def _data_request(assessment, organisation, title, due_on, *, sent=True):

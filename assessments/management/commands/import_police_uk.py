@@ -12,7 +12,8 @@ from assessments.management.commands._reliable import ReliableCommand
 class Command(ReliableCommand):
     help = (
         "Import police.uk street-level crime CSVs (one per force per month): counts per crime "
-        "type, month and LSOA of the partnership's area. Re-importing a month replaces it."
+        "type, month and LSOA of the partnership's area, and for the whole force and each "
+        "district in the files, as comparators. Re-importing a month replaces it."
     )
 
     def add_arguments(self, parser):
@@ -50,3 +51,8 @@ class Command(ReliableCommand):
             )
             for crime_type, count in figures["crime_types"].items():
                 self.stdout.write(f"    {crime_type}: {count}")
+            for block in ("force", "districts"):
+                for name, counts in figures[block].items():
+                    total = sum(counts["crime_types"].values())
+                    kind = block.removesuffix("s")
+                    self.stdout.write(f"    {name} ({kind}): {total} crimes and incidents")
