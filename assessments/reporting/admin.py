@@ -10,8 +10,14 @@ from assessments.reporting.models import ReportExport
 
 @admin.register(ReportExport)
 class ReportExportAdmin(ScopedAdmin):
-    list_display = ["assessment", "kind", "variant", "status", "progress", "requested_at"]
+    list_display = [
+        "assessment", "kind", "variant", "recipient", "copy_id", "status", "progress",
+        "requested_at",
+    ]  # fmt: skip
+    list_select_related = ["assessment__partnership", "recipient"]
     list_filter = ["status", "kind", "variant"]
+    # A restricted copy found where it should not be names its copy id: whose was it?
+    search_fields = ["copy_id", "recipient__username", "recipient__last_name"]
     readonly_fields = [f.name for f in ReportExport._meta.fields]
 
     def has_add_permission(self, request, obj=None):
