@@ -297,6 +297,8 @@ ROUTES_WITHOUT_APPENDICES = {
     "chapter_edit": "a chapter's narrative and figures (analyst only)",
     "chapter_preview": "POST only: renders the posted Markdown (analyst only)",
     "figure_upload": "POST only: adds a chapter figure (analyst only)",
+    "chapter_comparators": "POST only: the places a chapter's figures are compared with "
+    "(analyst only)",
     "chapter_pdf_preview": "POST only: a public chapter preview, delivered by export_download",
     "chapter_figure": "a chapter figure's image",
 }

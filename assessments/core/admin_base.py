@@ -23,7 +23,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
 
-from assessments.core.admin_widgets import OneQueryAutocompleteSelect
+from assessments.core.admin_widgets import (
+    OneQueryAutocompleteSelect,
+    OneQueryAutocompleteSelectMultiple,
+)
 from assessments.core.permissions import (
     administered_rows,
     administers_row,
@@ -133,6 +136,10 @@ class ScopedMixin:
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = OneQueryAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = administered_rows(field.queryset, request.user)

@@ -7,7 +7,7 @@ read once, on the first render, and shared by the copies of the widget that each
 
 from __future__ import annotations
 
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 
 class _Names:
@@ -17,7 +17,9 @@ class _Names:
         self.by_key: dict[str, str] | None = None
 
 
-class OneQueryAutocompleteSelect(AutocompleteSelect):
+class _OneQuery:
+    """Reads the names of the field's choices once for every form of a formset."""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Widgets are copied shallowly for each form (Widget.__deepcopy__), so the copies share
@@ -41,13 +43,28 @@ class OneQueryAutocompleteSelect(AutocompleteSelect):
         return self._names.by_key.get(key)
 
     def optgroups(self, name, value, attr=None):
-        """The empty choice where allowed and the chosen row, as admin's own renders them."""
+        """The empty choice where allowed and the chosen rows, as admin's own renders them."""
         options = []
-        if not self.is_required:
+        if not self.is_required and not self.allow_multiple_selected:
             options.append(self.create_option(name, "", "", False, 0))
         chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
-        for key in chosen[:1]:
+        for key in chosen if self.allow_multiple_selected else chosen[:1]:
             label = self._name_of(key)
             if label is not None:
                 options.append(self.create_option(name, key, label, True, len(options)))
         return [(None, options, 0)]
+
+
+class OneQueryAutocompleteSelect(_OneQuery, AutocompleteSelect):
+    """One related row (a foreign key)."""
+
+
+class OneQueryAutocompleteSelectMultiple(_OneQuery, AutocompleteSelectMultiple):
+    """Several related rows (a many-to-many field, such as a selection's comparators)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # Each chosen row has its own remove button; select2's "clear all" would sit inside
+        # the list of chosen rows as a stray element (axe: list).
+        attrs["data-allow-clear"] = "false"
+        return attrs

@@ -3,10 +3,11 @@ pages show changes, so that cached figures and published pages are keyed by thei
 never rely on a timeout to be right.
 
 Every model of the app that names its `partnership_path` bumps its partnership's number when a
-row is saved or deleted, except the rows that no cached page shows and that are written while
-people read (a sign-in's `last_login`, the appendix access log, comments). Observations are
-written in bulk by import batches: the batch's own save bumps the number, and leaving
-observations unwatched keeps Django's fast delete of a replaced batch's rows.
+row is saved or deleted or its many-to-many links change (a selection's comparators), except
+the rows that no cached page shows and that are written while people read (a sign-in's
+`last_login`, the appendix access log, comments). Observations are written in bulk by import
+batches: the batch's own save bumps the number, and leaving observations unwatched keeps
+Django's fast delete of a replaced batch's rows.
 
 The number lives in the database, not in the cache, because imports run in Celery workers: a
 per-process cache in the web process would never hear of them.
@@ -93,6 +94,12 @@ def _changed(sender, instance, raw=False, **kwargs) -> None:
         bump(partnerships_of(instance))
 
 
+def _links_changed(sender, instance, action, **kwargs) -> None:
+    # A row's many-to-many links (a selection's comparators) are saved after the row itself.
+    if action in ("post_add", "post_remove", "pre_clear"):
+        bump(partnerships_of(instance))
+
+
 def watch(app_config: AppConfig) -> None:
     """Connect every shown model of the app (called from AppConfig.ready())."""
     for model in app_config.get_models():
@@ -101,3 +108,9 @@ def watch(app_config: AppConfig) -> None:
             signals.post_save.connect(_changed, sender=model, dispatch_uid=f"cv-save-{model}")
             # Before the delete, while the row still leads to its partnership.
             signals.pre_delete.connect(_changed, sender=model, dispatch_uid=f"cv-del-{model}")
+            for field in model._meta.local_many_to_many:
+                signals.m2m_changed.connect(
+                    _links_changed,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"cv-links-{model}-{field.name}",
+                )

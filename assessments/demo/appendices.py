@@ -13,8 +13,9 @@ from django.db import transaction
 from assessments.appendices.models import Appendix
 from assessments.core.models import Assessment
 from assessments.core.periods import Period, PeriodType
+from assessments.demo.batches import fresh_demo_batch
 from assessments.demo.seasons import spread_over_months
-from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
+from assessments.indicators.models import Geography, Indicator, Observation
 from assessments.indicators.police_uk import ASB, month_observation, police_uk_indicators
 
 BATCH_KEY = "demo-appendices"
@@ -55,13 +56,7 @@ ESTATE_CRIME_TYPES = (
 def demo_appendices_load(assessment: Assessment) -> None:
     """Fill the demo's two appendices with tables: their indicators, periods and figures."""
     partnership = assessment.partnership
-    ImportBatch.objects.filter(partnership=partnership, key=BATCH_KEY).delete()
-    batch = ImportBatch.objects.create(
-        partnership=partnership,
-        source=ImportBatch.Source.DEMO,
-        key=BATCH_KEY,
-        file_name="demo/appendices.py",
-    )
+    batch = fresh_demo_batch(partnership, BATCH_KEY, "demo/appendices.py")
     area = Geography.objects.get(partnership=partnership, level=Geography.Level.AREA)
     observations = _category_observations(batch, area)
     Observation.objects.bulk_create(observations)

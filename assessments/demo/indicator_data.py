@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from assessments.core.models import Chapter, Partnership
 from assessments.core.periods import Period, PeriodType
+from assessments.demo.batches import fresh_demo_batch
 from assessments.demo.seasons import spread_over_months
-from assessments.indicators.models import Geography, ImportBatch, IndicatorSelection, Observation
+from assessments.indicators.models import Geography, IndicatorSelection, Observation
 from assessments.indicators.police_uk import (
     ALL_CRIME,
     ASB,
@@ -93,14 +94,8 @@ def demo_lsoas(partnership: Partnership) -> dict[Geography, list[Geography]]:
 
 def demo_police_uk_load(partnership: Partnership) -> None:
     """Replace the demo police.uk batch and select two of its indicators in chapters."""
-    ImportBatch.objects.filter(partnership=partnership, key=BATCH_KEY).delete()
     _remove_earlier_demo_generator(partnership)
-    batch = ImportBatch.objects.create(
-        partnership=partnership,
-        source=ImportBatch.Source.DEMO,
-        key=BATCH_KEY,
-        file_name="demo/indicator_data.py",
-    )
+    batch = fresh_demo_batch(partnership, BATCH_KEY, "demo/indicator_data.py")
     indicators = police_uk_indicators(partnership)
     observations = []
     for estate, lsoas in demo_lsoas(partnership).items():

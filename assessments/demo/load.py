@@ -27,6 +27,8 @@ from assessments.core.periods import Period, PeriodType
 from assessments.demo import content
 from assessments.demo import indicator_data as demo_indicator_data
 from assessments.demo.appendices import demo_appendices_load
+from assessments.demo.batches import fresh_demo_batch
+from assessments.demo.comparators import demo_comparators_load
 from assessments.demo.consultation import demo_consultation_load
 from assessments.demo.data_returns import demo_data_returns_load, demo_data_returns_reset
 from assessments.demo.publication import demo_publication_load
@@ -34,7 +36,6 @@ from assessments.demo.seasons import spread_over_months
 from assessments.indicators.models import (
     Geography,
     Headline,
-    ImportBatch,
     Indicator,
     IndicatorSelection,
     Observation,
@@ -73,6 +74,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     demo_appendices_load(assessment)
     demo_consultation_load(assessment)
     demo_indicator_data.demo_police_uk_load(partnership)
+    demo_comparators_load(partnership, area)
     demo_data_returns_load(assessment)
     demo_publication_load(assessment)
     return assessment
@@ -129,13 +131,7 @@ def _load_geography(partnership: Partnership) -> Geography:
 
 def _load_indicators(partnership: Partnership, area: Geography) -> dict[str, Indicator]:
     """Indicators and their observations, in one demo batch replaced on every run."""
-    ImportBatch.objects.filter(partnership=partnership, key="demo").delete()
-    batch = ImportBatch.objects.create(
-        partnership=partnership,
-        source=ImportBatch.Source.DEMO,
-        key="demo",
-        file_name="demo/content.py",
-    )
+    batch = fresh_demo_batch(partnership, "demo", "demo/content.py")
     indicators, observations = {}, []
     for code, (name, unit, source, measure, bad, kind, values) in content.INDICATORS.items():
         is_rate = measure == Indicator.Measure.RATE

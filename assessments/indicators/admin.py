@@ -23,7 +23,7 @@ from assessments.core.admin_base import (
 )
 from assessments.core.permissions import can_use_admin, partnerships_administered_by
 from assessments.indicators import police_uk
-from assessments.indicators.forms import PoliceUkConfirmForm, PoliceUkUploadForm
+from assessments.indicators.forms import PoliceUkConfirmForm, PoliceUkUploadForm, SelectionForm
 from assessments.indicators.headlines import cover_headlines, headline_check
 from assessments.indicators.models import (
     Geography,
@@ -42,24 +42,22 @@ from assessments.indicators.resources import (
 
 class SelectionInline(ScopedTabularInline):
     model = IndicatorSelection
+    form = SelectionForm
     fk_name = "chapter"
-    extra = 0
-    fields = [
-        "order",
-        "indicator",
-        "period_type",
-        "current_period_start",
-        "comparison_period_start",
-        "share_of",
-        "caveat",
-    ]
-    autocomplete_fields = ["indicator", "share_of"]
+    extra = 0  # the columns are the form's fields
+    autocomplete_fields = ["indicator", "share_of", "comparators"]
     # A row's caveat is a sentence or two: a small box keeps the row within the window.
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
 
     def get_queryset(self, request):
         # Each row is labelled "<indicator> in <chapter>".
-        return super().get_queryset(request).select_related("indicator", "chapter", "share_of")
+        rows = super().get_queryset(request).select_related("indicator", "chapter", "share_of")
+        return rows.prefetch_related("comparators")  # every row's choices in one query
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "comparators":  # a force, district or national series, not an LSOA
+            kwargs["queryset"] = Geography.objects.filter(level__in=Geography.COMPARATOR_LEVELS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Geography)
@@ -69,6 +67,12 @@ class GeographyAdmin(ScopedMixin, SafeImportExportMixin, admin.ModelAdmin):
     list_filter = ["level", "partnership"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
+
+    def get_search_results(self, request, queryset, search_term):
+        rows, distinct = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("field_name") == "comparators":  # a selection's comparators' box
+            rows = rows.filter(level__in=Geography.COMPARATOR_LEVELS)
+        return rows, distinct
 
 
 @admin.register(Indicator)

@@ -26,17 +26,39 @@ PREVIOUS = "#505a5f"
 WIDTH = 640
 
 
+# Lines of several places: the area solid and heavy, each comparator with its own dash and
+# marker, so that no line is told from another by colour alone.
+LINE_STYLES = [
+    (BLUE, "", "circle"),
+    (INK, "8 4", "square"),
+    ("#6f3c97", "2 4", "diamond"),
+    ("#b58840", "12 4 2 4", "triangle"),
+    (SECONDARY_INK, "4 2", "circle"),
+]
+
+
 @dataclass(frozen=True)
 class Point:
     label: str
     value: Decimal | int | None
     text: str  # how the value is written: "1,234", "12.5%", "fewer than 5"
     hidden: bool = False  # suppressed: drawn as a gap, written as its text
+    emphasis: bool = False  # the area among others: drawn heavier, its label in bold
+
+
+@dataclass(frozen=True)
+class Series:
+    """One place's line in a chart of several places over the same periods."""
+
+    name: str
+    points: list[Point]
 
 
 @dataclass
 class Chart:
-    kind: str  # "line" (a trend over periods) or "bar" (a comparison)
+    # "line" (a trend over periods), "bar" (a comparison), "lines" (several places' trends,
+    # in `series`) or "ranked" (places ranked by a value that may be negative, such as change)
+    kind: str
     title: str
     description: str
     unit: str
@@ -48,9 +70,26 @@ class Chart:
     highlight_last: bool = False  # a comparison of periods: the latest in blue, earlier in grey
     notes: list[str] = field(default_factory=list)
     slug: str = "chart"
+    series: list[Series] = field(default_factory=list)
 
     def svg(self) -> str:
-        return line_svg(self) if self.kind == "line" else bar_svg(self)
+        draw = {"line": line_svg, "bar": bar_svg, "lines": lines_svg, "ranked": ranked_svg}
+        return draw[self.kind](self)
+
+    @property
+    def headings(self) -> list[str]:
+        """The columns of the chart's table and CSV: one per place for a chart of several."""
+        if self.series:
+            return [self.label_heading, *(series.name for series in self.series)]
+        return [self.label_heading, self.unit[:1].upper() + self.unit[1:]]
+
+    @property
+    def rows(self) -> list[tuple[str, list[Point]]]:
+        """The chart's table: a label, then the value of each column."""
+        if self.series:
+            labels = [point.label for point in self.series[0].points]
+            return [(label, [s.points[i] for s in self.series]) for i, label in enumerate(labels)]
+        return [(point.label, [point]) for point in self.points]
 
     @property
     def attribution(self) -> str:
@@ -72,6 +111,19 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw)
     ticks = [0.0]
     while ticks[-1] < maximum:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
+def index_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round steps spanning an index's range around 100: an index is read against 100, not
+    against zero, so its axis does not start at zero (and says so by its labels)."""
+    low, high = min(low, 100.0), max(high, 100.0)
+    raw = max(high - low, 1.0) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw)
+    ticks = [math.floor(low / step) * step]
+    while ticks[-1] < high:
         ticks.append(ticks[-1] + step)
     return ticks
 
@@ -100,7 +152,20 @@ def _frame(chart: Chart, height: int, body: list[str]) -> str:
 
 
 def _values(chart: Chart) -> list[float]:
-    return [float(p.value) for p in chart.points if p.value is not None and not p.hidden]
+    points = [p for s in chart.series for p in s.points] or chart.points
+    return [float(p.value) for p in points if p.value is not None and not p.hidden]
+
+
+def _grid(ticks: list[float], y, left: int, right: int) -> list[str]:
+    """A value axis: a grid line and its number for each tick."""
+    body = []
+    for tick in ticks:
+        body.append(
+            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
+        body.append(_text(left - 8, y(tick) + 4, _number(tick), anchor="end", size=12))
+    return body
 
 
 def line_svg(chart: Chart) -> str:
@@ -116,13 +181,7 @@ def line_svg(chart: Chart) -> str:
     def y(v: float) -> float:
         return top + plot_h - plot_h * v / ticks[-1]
 
-    body = []
-    for tick in ticks:
-        body.append(
-            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-        )
-        body.append(_text(left - 8, y(tick) + 4, _number(tick), anchor="end", size=12))
+    body = _grid(ticks, y, left, right)
     segment: list[str] = []
     segments = [segment]
     for i, point in enumerate(chart.points):
@@ -180,12 +239,117 @@ def chart_csv(chart: Chart) -> str:
     """The chart's figures with their attribution, as CSV text (hidden values stay hidden)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    rows = [[chart.label_heading, chart.unit.capitalize()]]
-    for point in chart.points:
-        shown = point.text if point.hidden or point.value is None else point.value
-        rows.append([point.label, shown])
+    rows = [chart.headings]
+    for label, points in chart.rows:
+        rows.append([label, *(_shown(point) for point in points)])
     rows += [[], ["Title", chart.title]]
     rows += [["Note", note] for note in chart.notes]
     rows.append(["Attribution", chart.attribution])
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def _shown(point: Point):
+    return point.text if point.hidden or point.value is None else point.value
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "diamond":
+        corners = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
+        return f'<polygon points="{corners}" fill="{colour}"/>'
+    if shape == "triangle":
+        corners = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},{y + 4:.1f}"
+        return f'<polygon points="{corners}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+
+
+def lines_svg(chart: Chart) -> str:
+    """Several places over the same periods: one styled line each, a gap where a place has no
+    figure, and a legend that repeats each line's dash and marker beside its name."""
+    legend_rows = len(chart.series)
+    height, left, right, top, bottom = 300 + 22 * legend_rows, 64, 24, 24, 56 + 22 * legend_rows
+    values = _values(chart)
+    if chart.unit == "index":
+        ticks = index_ticks(min(values, default=100), max(values, default=100))
+    else:
+        ticks = nice_ticks(max(values, default=0))
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    labels = [point.label for point in chart.series[0].points] if chart.series else []
+    count = max(len(labels), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / count)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * (v - ticks[0]) / (ticks[-1] - ticks[0])
+
+    body = _grid(ticks, y, left, right)
+    for i, label in enumerate(labels):
+        body.append(_text(x(i), top + plot_h + 20, label, anchor="middle", size=12))
+    for n, series in enumerate(chart.series):
+        colour, dash, shape = LINE_STYLES[n % len(LINE_STYLES)]
+        width = 4 if n == 0 else 2.5
+        segments: list[list[str]] = [[]]
+        for i, point in enumerate(series.points):
+            if point.value is None or point.hidden:
+                segments.append([])
+                continue
+            segments[-1].append(f"{x(i):.1f},{y(float(point.value)):.1f}")
+            body.append(_marker(shape, x(i), y(float(point.value)), colour))
+        for points in segments:
+            if len(points) > 1:
+                body.append(
+                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
+                    f'stroke-width="{width}" stroke-dasharray="{dash or "none"}"/>'
+                )
+        key_y = top + plot_h + 44 + 22 * n
+        body.append(
+            f'<line x1="{left}" x2="{left + 40}" y1="{key_y - 4}" y2="{key_y - 4}" '
+            f'stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash or "none"}"/>'
+        )
+        body.append(_marker(shape, left + 20, key_y - 4, colour))
+        weight = "bold" if n == 0 else "normal"
+        body.append(_text(left + 50, key_y, series.name, size=12, weight=weight))
+    body.append(_text(WIDTH - right, top - 8, chart.unit.capitalize(), anchor="end", size=12,
+                      fill=SECONDARY_INK))  # fmt: skip
+    return _frame(chart, height, body)
+
+
+def ranked_svg(chart: Chart) -> str:
+    """Places ranked by a value that may fall below zero (a change), bars from a zero line; the
+    area's bar darker and its label bold, and places without a figure written, not drawn."""
+    row, label_w, top = 26, 220, 12
+    height = top * 2 + row * len(chart.points) + 24
+    values = _values(chart)
+    low, high = min(values + [0.0]), max(values + [0.0])
+    span = (high - low) or 1
+    plot_left, plot_w = label_w + 4, WIDTH - label_w - 90
+    zero = plot_left + plot_w * (0 - low) / span
+
+    body = []
+    for i, point in enumerate(chart.points):
+        y = top + i * row
+        weight = "bold" if point.emphasis else "normal"
+        body.append(_text(label_w - 8, y + row / 2 + 4, point.label, anchor="end", weight=weight))
+        if point.value is None or point.hidden:
+            body.append(_text(zero + 6, y + row / 2 + 4, point.text, fill=SECONDARY_INK))
+            continue
+        end = plot_left + plot_w * (float(point.value) - low) / span
+        colour = BLUE if point.emphasis else PREVIOUS
+        outline = f' stroke="{INK}" stroke-width="2"' if point.emphasis else ""
+        body.append(
+            f'<rect x="{min(zero, end):.1f}" y="{y + 4}" width="{abs(end - zero):.1f}" '
+            f'height="{row - 8}" fill="{colour}"{outline}/>'
+        )
+        anchor, at = ("start", max(zero, end) + 6) if point.value >= 0 else ("end", end - 6)
+        if point.value < 0 and end - 6 < plot_left + 40:
+            anchor, at = "start", zero + 6
+        body.append(_text(at, y + row / 2 + 4, point.text, anchor=anchor, weight=weight))
+    body.append(
+        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{top}" y2="{top + row * len(chart.points)}" '
+        f'stroke="{INK}" stroke-width="1"/>'
+    )
+    body.append(_text(label_w, height - 8, chart.unit.capitalize(), size=12, fill=SECONDARY_INK))
+    return _frame(chart, height, body)

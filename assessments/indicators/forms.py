@@ -1,10 +1,13 @@
-"""Forms of the indicator-data screens in admin."""
+"""Forms of the indicator-data screens in admin, and of an indicator selection."""
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+
+from assessments.core.models import Chapter
+from assessments.indicators.models import Geography, IndicatorSelection
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -60,3 +63,43 @@ class PoliceUkConfirmForm(forms.Form):
     def __init__(self, *args, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships
+
+
+def comparator_places_refused(chapter_partnership_id: int, places) -> list[str]:
+    """The chosen comparators that are not the chapter's partnership's force, district or
+    national places (another partnership's place is refused as if it did not exist)."""
+    return [
+        place.name
+        for place in places
+        if place.partnership_id != chapter_partnership_id
+        or place.level not in Geography.COMPARATOR_LEVELS
+    ]
+
+
+class SelectionForm(forms.ModelForm):
+    """An indicator selection of a chapter; its comparators only among the chapter's
+    partnership's places (the chapter is the form's instance's, never the request's)."""
+
+    class Meta:
+        model = IndicatorSelection
+        fields = [
+            "order",
+            "indicator",
+            "period_type",
+            "current_period_start",
+            "comparison_period_start",
+            "share_of",
+            "comparators",
+            "caveat",
+        ]
+
+    def clean_comparators(self):
+        places = self.cleaned_data.get("comparators") or []
+        chapters = Chapter.objects.filter(pk=self.instance.chapter_id)
+        partnership_id = chapters.values_list("assessment__partnership_id", flat=True).first()
+        if places and comparator_places_refused(partnership_id, places):
+            raise forms.ValidationError(
+                "Choose the partnership's own police force area, districts or national series.",
+                code="invalid_choice",
+            )
+        return places

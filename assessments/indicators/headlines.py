@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.core.cache_version import cached
 from assessments.core.models import Assessment
-from assessments.indicators.models import Headline, Indicator, IndicatorSelection
+from assessments.indicators.models import Geography, Headline, Indicator, IndicatorSelection
 from assessments.indicators.selectors import partnership_area
 from assessments.indicators.series import SeriesBook
 
@@ -19,12 +19,55 @@ def one_place(value: Decimal) -> Decimal:
     return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
+def change_between(current: Decimal | None, comparison: Decimal | None, is_rate: bool):
+    """Per cent for counts; percentage points for rates, which are already per cent."""
+    if current is None or comparison is None:
+        return None
+    if is_rate:
+        return one_place(current - comparison)
+    if comparison == 0:
+        return None
+    return one_place((current - comparison) / comparison * 100)
+
+
+def signed(change: Decimal) -> str:
+    return f"+{change}" if change > 0 else f"{change}".replace("-", "−")
+
+
+@dataclass
+class PlaceFigure:
+    """The same indicator at a comparator place (force, district, national), like with like."""
+
+    place: Geography
+    current: Decimal | None
+    comparison: Decimal | None
+    is_rate: bool
+    # Per 1,000 residents in the current period, where the place's population of that year exists.
+    per_thousand: Decimal | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        return change_between(self.current, self.comparison, self.is_rate)
+
+    @property
+    def in_words(self) -> str:
+        """ "Thames Valley: +3.1%", or its rate per 1,000 residents where it has no change."""
+        if self.change is not None:
+            unit = " points" if self.is_rate else "%"
+            return f"{self.place.name}: {signed(self.change)}{unit}"
+        if self.per_thousand is not None:
+            return f"{self.place.name}: {one_place(self.per_thousand)} per 1,000 residents"
+        return f"{self.place.name}: no comparable figure"
+
+
 @dataclass
 class HeadlineFigure:
     selection: IndicatorSelection
     current: Decimal | None
     comparison: Decimal | None
     share: Decimal | None = None
+    per_thousand: Decimal | None = None  # the area's current rate per 1,000 residents
+    places: list[PlaceFigure] = field(default_factory=list)  # its comparators
 
     @property
     def indicator(self) -> Indicator:
@@ -37,13 +80,14 @@ class HeadlineFigure:
     @property
     def change(self) -> Decimal | None:
         """Per cent for counts; percentage points for rates, which are already per cent."""
-        if self.current is None or self.comparison is None:
-            return None
-        if self.is_rate:
-            return one_place(self.current - self.comparison)
-        if self.comparison == 0:
-            return None
-        return one_place((self.current - self.comparison) / self.comparison * 100)
+        return change_between(self.current, self.comparison, self.is_rate)
+
+    @property
+    def in_context(self) -> str:
+        """ "(Thames Valley: +3.1%; England and Wales: +7.0%)", or "" without comparators."""
+        if not self.places:
+            return ""
+        return f" ({'; '.join(place.in_words for place in self.places)})"
 
     @property
     def change_unit(self) -> str:
@@ -79,7 +123,7 @@ class HeadlineFigure:
                 f", with {self.indicator.name} accounting for {self.share.quantize(Decimal(1))}% "
                 f"of {self.selection.share_of.name}"
             )
-        return sentence + "."
+        return sentence + self.in_context + "."
 
     def as_dict(self) -> dict:
         def number(value: Decimal | None) -> float | None:
@@ -105,6 +149,18 @@ class HeadlineFigure:
             "caveat": selection.caveat or None,
             "statement": self.statement(),
             "source": self.indicator.source,
+            "per_thousand": number(self.per_thousand),
+            "comparators": [
+                {
+                    "place": place.place.name,
+                    "level": place.place.level,
+                    "current": number(place.current),
+                    "comparison": number(place.comparison),
+                    "change": number(place.change),
+                    "per_thousand": number(place.per_thousand),
+                }
+                for place in self.places
+            ],
         }
 
     def numbers_in_words(self) -> set[Decimal]:
@@ -113,7 +169,10 @@ class HeadlineFigure:
         for period in (self.selection.current_period, self.selection.comparison_period):
             if period is not None:
                 allowed |= {Decimal(period.start.year), Decimal(period.end.year)}
-        for value in (self.current, self.comparison, self.change, self.share):
+        values = [self.current, self.comparison, self.change, self.share, self.per_thousand]
+        for place in self.places:
+            values += [place.current, place.comparison, place.change, place.per_thousand]
+        for value in values:
             if value is not None:
                 allowed |= {one_place(abs(value)), abs(value).quantize(Decimal(1), ROUND_HALF_UP)}
         return allowed
@@ -143,7 +202,29 @@ def figure_for(
         whole = book.value(selection.share_of, area, selection.current_period)
         if whole:
             share = current / whole * 100
-    return HeadlineFigure(selection=selection, current=current, comparison=comparison, share=share)
+    return HeadlineFigure(
+        selection=selection,
+        current=current,
+        comparison=comparison,
+        share=share,
+        per_thousand=book.rate(selection.indicator, area, selection.current_period),
+        places=[place_figure(selection, place, book) for place in book.comparators(selection)],
+    )
+
+
+def place_figure(selection: IndicatorSelection, place, book: SeriesBook) -> PlaceFigure:
+    """The selection's indicator at one comparator place, over the selection's own periods."""
+    indicator = selection.indicator
+    comparison = None
+    if selection.comparison_period is not None:
+        comparison = book.value(indicator, place, selection.comparison_period)
+    return PlaceFigure(
+        place=place,
+        current=book.value(indicator, place, selection.current_period),
+        comparison=comparison,
+        is_rate=indicator.measure == Indicator.Measure.RATE,
+        per_thousand=book.rate(indicator, place, selection.current_period),
+    )
 
 
 def figures_of(selections, area) -> list[HeadlineFigure]:

@@ -31,6 +31,8 @@ class Geography(models.Model):
         (Level.ESTATE.value, Level.ESTATE.label),
         (Level.LSOA.value, Level.LSOA.label),
     ]
+    # The places an indicator selection may be compared with.
+    COMPARATOR_LEVELS = [Level.FORCE, Level.DISTRICT, Level.NATIONAL]
 
     level = models.CharField(max_length=8, choices=Level.choices)
     code = models.CharField(max_length=40)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from assessments.core.models import Assessment, Chapter, Recommendation
 from assessments.core.periods import Period, PeriodType, add_months
@@ -57,6 +68,16 @@ def quarters_of(first: Period, last: Period) -> list[Period]:
 
 
 # Breakdowns by place, for appendices and public tables (one query per source level).
+
+
+def comparator_places(partnership_id: int) -> QuerySet[Geography]:
+    """The places the partnership's figures may be compared with: force, districts, national."""
+    places = Geography.objects.filter(
+        partnership_id=partnership_id, level__in=Geography.COMPARATOR_LEVELS
+    )
+    # The force and the national series first, then the districts by name.
+    widest = Case(When(level=Geography.Level.DISTRICT, then=Value(1)), default=Value(0))
+    return places.order_by(widest, "name")
 
 
 def geographies_at_level(partnership_id: int, level: str) -> QuerySet[Geography]:

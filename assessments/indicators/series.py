@@ -11,6 +11,14 @@ value as stored when it is, or summed from its LSOAs (an estate through the anal
 lookup, the partnership area from all its LSOAs). A count sums; a rate is recomputed from its
 numerator and denominator, never added up; an indicator that does not aggregate is only read.
 Nothing is stored as a total, so nothing can drift from the data.
+
+Context: the book also holds, in a fixed number of further queries, the places each selection
+is compared with (its comparators: the force, peer districts, a national series), the
+partnership's districts (for the ranked chart of a force's districts) and its population
+estimates, whatever the number of comparators. A comparator's figures are observations of the
+same indicator as the area's (like with like), read exactly as the area's are. The mid-year
+population estimate of year Y serves the periods starting in year Y, and no other: a rate per
+1,000 residents from another year's population is never given.
 """
 
 from __future__ import annotations
@@ -23,7 +31,13 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
 from assessments.core.cache_version import cached
 from assessments.core.periods import Period, PeriodType
-from assessments.indicators.models import Geography, Indicator, IndicatorSelection, Observation
+from assessments.indicators.models import (
+    Geography,
+    ImportBatch,
+    Indicator,
+    IndicatorSelection,
+    Observation,
+)
 
 Totals = dict[tuple[str, object], dict]  # (period type, period start) -> summed columns
 SUMS = {
@@ -35,6 +49,12 @@ SUMS = {
 # Where LSOA rows count in the presence table: "this indicator has LSOA data".
 LSOAS = 0
 LSOA_ROWS = Q(geography__level=Geography.Level.LSOA)
+# Comparators in the order a chart's legend and a headline name them: widest context last.
+COMPARATOR_ORDER = {
+    Geography.Level.FORCE: 0,
+    Geography.Level.DISTRICT: 1,
+    Geography.Level.NATIONAL: 2,
+}
 
 
 def combine(indicator: Indicator, total: dict | None) -> Decimal | None:
@@ -95,6 +115,43 @@ class SeriesBook:
     def value(self, indicator: Indicator, place: Geography, period: Period) -> Decimal | None:
         return self.series(indicator, place, [period])[0][1]
 
+    def rate(self, indicator: Indicator, place: Geography, period: Period) -> Decimal | None:
+        """The count per 1,000 residents, where the place has a population estimate of the year
+        the period starts in (None otherwise, and for rates, which are already per cent)."""
+        if indicator.measure != Indicator.Measure.COUNT:
+            return None
+        value = self.value(indicator, place, period)
+        population = self.population(place, period)
+        if value is None or not population:
+            return None
+        return value / population * 1000
+
+    def population(self, place: Geography, period: Period) -> Decimal | None:
+        """The mid-year estimate of the year the period starts in, for exactly this place."""
+        return self._loaded()["populations"].get((place.pk, period.start.year))
+
+    @property
+    def population_indicator(self) -> Indicator | None:
+        """The population estimates' indicator, whose source and licence a rate credits."""
+        return self._loaded()["population_indicator"]
+
+    def comparators(self, selection: IndicatorSelection) -> list[Geography]:
+        """The places the analyst chose to show beside the area: force, districts, national."""
+        places = self._loaded()["places"]
+        chosen = self._loaded()["links"].get(selection.pk, ())
+        return [place for place in places if place.pk in chosen]
+
+    def districts(self, force: Geography | None = None) -> list[Geography]:
+        """The districts of a force (those the lookup puts in it, or all the partnership's
+        districts where none are placed in a force)."""
+        districts = [p for p in self._loaded()["places"] if p.level == Geography.Level.DISTRICT]
+        placed = [d for d in districts if force is not None and d.parent_id == force.pk]
+        return placed or [d for d in districts if d.parent_id is None]
+
+    def is_demo(self, place: Geography) -> bool:
+        """Whether the place's figures come from the demo's made-up data."""
+        return place.pk in self._loaded()["demo_places"]
+
     def has_lsoa_data(self, indicator: Indicator) -> bool:
         return (indicator.pk, LSOAS) in self._loaded()["present"]
 
@@ -123,7 +180,7 @@ class SeriesBook:
         return self._data
 
     def _load(self) -> dict:
-        """Four queries, whatever the number of indicators, places and periods."""
+        """Eight queries, whatever the number of indicators, places, comparators and periods."""
         ids = list(self.indicators)
         observations = Observation.objects.filter(indicator_id__in=ids).order_by()
         place = Case(
@@ -153,6 +210,45 @@ class SeriesBook:
             "from_lsoas": from_lsoas,
             "area_from_lsoas": area_from_lsoas,
             "estates": list(estates),
+            **self._load_context(ids),
+        }
+
+    def _load_context(self, ids: list[int]) -> dict:
+        """The comparator places, the selections' choices of them, demo places, populations."""
+        partnership_id = self.partnership.pk
+        places = Geography.objects.filter(
+            partnership_id=partnership_id, level__in=Geography.COMPARATOR_LEVELS
+        )
+        places = sorted(places, key=lambda p: (COMPARATOR_ORDER[p.level], p.name))
+        links: dict[int, set[int]] = {}
+        chosen = IndicatorSelection.comparators.through.objects.filter(
+            indicatorselection__indicator_id__in=ids
+        ).values_list("indicatorselection_id", "geography_id")
+        for selection_id, geography_id in chosen:
+            links.setdefault(selection_id, set()).add(geography_id)
+        demo_places = set(
+            Observation.objects.filter(
+                indicator_id__in=ids,
+                batch__source=ImportBatch.Source.DEMO,
+                geography__level__in=Geography.COMPARATOR_LEVELS,
+            )
+            .order_by()
+            .values_list("geography_id", flat=True)
+            .distinct()
+        )
+        estimates = Observation.objects.filter(
+            indicator__partnership_id=partnership_id, indicator__is_population=True
+        ).select_related("indicator")
+        populations, population_indicator = {}, None
+        for estimate in estimates.order_by("period_start"):
+            populations[estimate.geography_id, estimate.period_start.year] = estimate.value
+            population_indicator = estimate.indicator
+        return {
+            "places": places,
+            "links": links,
+            "demo_places": demo_places,
+            "populations": populations,
+            "population_indicator": population_indicator,
         }
 
     @staticmethod

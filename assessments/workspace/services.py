@@ -22,6 +22,16 @@ MAX_STORED_BYTES = 3 * 1024 * 1024
 FORMATS = {"PNG": ("png", "PNG"), "JPEG": ("jpg", "JPEG")}
 
 
+# The places a chapter's figures are compared with ------------------------------------------
+
+
+@transaction.atomic
+def chapter_comparators_save(*, chosen: dict) -> None:
+    """Set each selection's comparators ({selection: [places]}, already checked by the form)."""
+    for selection, places in chosen.items():
+        selection.comparators.set(places)
+
+
 # Saving the narrative -------------------------------------------------------------------------
 
 

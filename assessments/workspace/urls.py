@@ -3,6 +3,7 @@
 from django.urls import path
 
 from assessments.workspace.views import (
+    chapter_comparators,
     chapter_edit,
     chapter_pdf_preview,
     chapter_preview,
@@ -36,6 +37,11 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/figures/",
         figure_upload,
         name="figure_upload",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/comparators/",
+        chapter_comparators,
+        name="chapter_comparators",
     ),
     path(
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/pdf/",

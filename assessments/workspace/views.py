@@ -27,14 +27,16 @@ from assessments.core.views import assessment_context, form_errors, refuse, visi
 from assessments.data_returns.permissions import can_manage_data_requests
 from assessments.data_returns.selectors import data_requests_owed
 from assessments.indicators.headlines import stale_headlines
+from assessments.indicators.selectors import comparator_places
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
 from assessments.reporting.selectors import latest_exports
-from assessments.workspace.forms import FigureForm, NarrativeForm
+from assessments.workspace.forms import ComparatorsForm, FigureForm, NarrativeForm
 from assessments.workspace.permissions import can_view_dashboard
 from assessments.workspace.selectors import dashboard_chapters, organisations_overview
 from assessments.workspace.services import (
     EditConflict,
+    chapter_comparators_save,
     chapter_figure_add,
     chapter_narrative_save,
     edit_token,
@@ -123,12 +125,39 @@ def chapter_edit(request: HttpRequest, slug: str, year: int, chapter_slug: str) 
     return _editor_page(request, chapter, form, FigureForm(), conflict=conflict)
 
 
-def _editor_page(request, chapter, form, figure_form, *, conflict=None, status=200):
+def _comparators_form(chapter, data=None) -> ComparatorsForm:
+    selections = chapter.selections.select_related("indicator").prefetch_related("comparators")
+    places = comparator_places(chapter.assessment.partnership_id)
+    return ComparatorsForm(data, selections=selections, places=places)
+
+
+@require_POST
+def chapter_comparators(request: HttpRequest, slug: str, year: int, chapter_slug: str):
+    chapter = _editable_chapter(request, slug, year, chapter_slug)
+    if chapter is None:
+        return refuse(request)
+    comparators_form = _comparators_form(chapter, request.POST)
+    if comparators_form.is_valid():
+        chapter_comparators_save(chosen=comparators_form.chosen())
+        messages.success(request, "The places to compare with have been saved")
+        url = reverse("chapter_edit", args=[slug, year, chapter_slug])
+        return redirect(f"{url}#compare")
+    initial = {"narrative": chapter.narrative, "token": edit_token(chapter)}
+    return _editor_page(
+        request, chapter, NarrativeForm(initial=initial), FigureForm(),
+        comparators_form=comparators_form, status=400,
+    )  # fmt: skip
+
+
+def _editor_page(
+    request, chapter, form, figure_form, *, conflict=None, comparators_form=None, status=200
+):
     narrative = form["narrative"].value() or ""
     context = assessment_context(request, chapter.assessment) | {
         "chapter": chapter,
         "form": form,
         "figure_form": figure_form,
+        "comparators_form": comparators_form or _comparators_form(chapter),
         "conflict": conflict,
         "preview": site_narrative(chapter, narrative),
         "figures": chapter.images.all(),

@@ -1,4 +1,4 @@
-// Names for two of Django admin's widgets, which axe finds unnamed.
+// Names for three of Django admin's widgets, which axe finds unnamed.
 //
 // Django's horizontal filter names its search box's icon with an aria-label on a plain span,
 // which assistive technology need not read (axe: aria-prohibited-attr). As an image the icon is
@@ -21,6 +21,13 @@
             const name = select.getAttribute('aria-label') || label.replace(/:\s*$/, '').trim();
             if (box && name) {
                 box.setAttribute('aria-label', name);
+            }
+            // A box of several rows (a selection's comparators) is typed into through its own
+            // search field, which has no label of its own once a row is chosen.
+            const container = select.multiple ? select.nextElementSibling : null;
+            const search = container && container.querySelector('.select2-search__field');
+            if (search && name) {
+                search.setAttribute('aria-label', name);
             }
         });
     }

@@ -52,7 +52,8 @@ def test_the_analyst_picks_an_indicator_by_typing_its_name(page, demo):
     sign_in(page, "analyst")
     page.goto(f"/admin/assessments/chapter/{chapter.pk}/change/")
     page.locator("#id_selections-0-indicator + .select2").click()
-    page.locator(".select2-search__field").fill("Domestic Burg")
+    # The open box's own search field (each comparators box has one of its own inline).
+    page.locator(".select2-dropdown .select2-search__field").fill("Domestic Burg")
     page.get_by_role("option", name="Domestic Burglary", exact=True).click()
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
@@ -74,3 +75,24 @@ def test_the_statutory_checklist_takes_chapters_from_a_horizontal_filter(page, d
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     assert set(coverage.chapters.values_list("slug", flat=True)) == chosen | {"cyber-crime"}
+
+
+def test_the_analyst_adds_a_comparator_by_typing_its_name(page, demo):
+    chapter = demo.chapters.get(slug="crime")
+    robbery = chapter.selections.get(indicator__code="robbery")
+    assert not robbery.comparators.exists()
+    sign_in(page, "analyst")
+    page.goto(f"/admin/assessments/chapter/{chapter.pk}/change/")
+    index = list(chapter.selections.order_by("order")).index(robbery)
+    search = page.locator("tr", has=page.locator(f"#id_selections-{index}-comparators")).locator(
+        ".select2-search__field"
+    )
+    # Only the partnership's own force, districts and national series are offered: not its
+    # area or LSOAs ("Milton Keynes 019A").
+    search.fill("Milton")
+    expect(page.get_by_text("No results found")).to_be_visible()
+    search.fill("Thames")
+    page.get_by_role("option", name="Thames Valley", exact=True).click()
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    assert [place.name for place in robbery.comparators.all()] == ["Thames Valley"]

@@ -28,7 +28,34 @@ def test_chart_figures_open_as_a_table_without_javascript(page_without_js, demo)
 def test_a_chapter_with_charts_and_open_tables_passes_axe(page, demo):
     sign_in(page, "police")
     page.goto("/assessments/safermk/2017/crime/")
-    expect(page.locator("svg.app-chart")).to_have_count(5)
+    expect(page.locator("svg.app-chart")).to_have_count(7)
     for summary in page.locator(".govuk-details__summary").all():
         summary.click()
     assert_accessible(page)
+
+
+BESIDE = (
+    "All Crime: Milton Keynes beside Thames Valley and England and Wales, indexed (2015/16 = 100)"
+)
+RANKED = "All Crime per 1,000 residents, 2016/17: the districts of Thames Valley"
+
+
+def test_milton_keynes_beside_its_force_and_districts_reads_as_tables_without_javascript(
+    page_without_js, demo
+):
+    page = page_without_js
+    sign_in(page, "police")
+    page.goto("/assessments/safermk/2017/crime/")
+    for title in (BESIDE, RANKED):
+        expect(page.get_by_role("img", name=title)).to_be_visible()
+        page.get_by_text(f"Figures for “{title}” as a table").click()
+    beside = page.get_by_role("table", name=BESIDE)
+    expect(beside.get_by_role("columnheader", name="Thames Valley")).to_be_visible()
+    expect(beside.get_by_role("row", name="2016/17 104.8 103.9 105.5")).to_be_visible()
+    ranked = page.get_by_role("table", name=RANKED)
+    expect(ranked.get_by_role("rowheader", name="Milton Keynes (this area)")).to_be_visible()
+    expect(page.get_by_text("Demo data: the figures for Thames Valley and England")).to_be_visible()
+    link = page.get_by_role("link", name=f"Download the figures for “{RANKED}” (CSV)")
+    response = page.request.get(link.get_attribute("href"))
+    assert 'District,"Offences per 1,000 residents"' in response.text()
+    assert "Milton Keynes (this area),85.0" in response.text()

@@ -100,9 +100,30 @@ def test_the_demo_headline_figures_come_from_the_observations(demo):
 
 
 def test_the_demo_figures_are_monthly_data_rolled_up_to_years(demo):
-    all_crime = Observation.objects.filter(indicator__code="all-crime")
+    all_crime = Observation.objects.filter(indicator__code="all-crime", geography__level="area")
     assert all_crime.count() == 24
     assert {o.period_type for o in all_crime} == {"m"}
+
+
+def test_the_demo_sets_milton_keynes_beside_thames_valley_and_its_districts(demo):
+    crime = demo.chapters.get(slug="crime")
+    selection = crime.selections.get(indicator__code="all-crime")
+    assert [p.name for p in selection.comparators.order_by("level")] == [
+        "Thames Valley",
+        "England and Wales",
+    ]
+    comparators = Observation.objects.filter(
+        indicator__code="all-crime", geography__level__in=["force", "district", "national"]
+    )
+    assert {o.batch.source for o in comparators} == {"demo"}  # labelled as made up
+    assert comparators.filter(geography__level="district").count() == 15 * 2
+    populations = Observation.objects.filter(
+        indicator__is_population=True, geography__name="Milton Keynes"
+    )
+    assert sorted((o.period_start.year, o.value) for o in populations) == [
+        (2015, 261_800),
+        (2016, 264_500),
+    ]
 
 
 def test_the_demo_users_and_grants(demo):

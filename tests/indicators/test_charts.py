@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.core.models import Assessment, User
-from assessments.indicators.charts import Chart, Point, chart_csv, nice_ticks
+from assessments.indicators.charts import Chart, Point, chart_csv, index_ticks, nice_ticks
 from assessments.indicators.suppression import suppress, suppress_list
 
 
@@ -123,3 +123,8 @@ def test_chart_csvs_follow_the_chapter_permissions(client, demo, outsider):
     Assessment.objects.filter(pk=demo.pk).update(status="published")
     client.logout()
     assert client.get(url).status_code == 200
+
+
+def test_an_index_axis_spans_the_values_around_100_not_from_zero():
+    assert index_ticks(100, 105.5) == [100, 102, 104, 106]
+    assert index_ticks(94.2, 103.1)[0] == 92.5 and index_ticks(94.2, 103.1)[-1] >= 103.1

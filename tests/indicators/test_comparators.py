@@ -1,149 +1,310 @@
-"""Districts across a boundary change: a break without a mapping, one series with it."""
+"""Local figures in context: comparators read through the page's book in a constant number of
+queries, rates per 1,000 residents only from the same year's population, the area beside its
+comparators (indexed when the scales differ), the force's districts ranked with the area
+highlighted, boundary changes stated, and headlines that name the comparators' change."""
 
-import io
+import re
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.core.cache import cache
 
 from assessments.core.periods import Period
-from assessments.indicators.comparators import comparator_districts, district_series
-from assessments.indicators.models import Geography
-from assessments.indicators.police_uk import ALL_CRIME, indicator_code, police_uk_import
-from assessments.indicators.selectors import indicators_by_code
+from assessments.indicators.chapter_charts import (
+    chapter_charts,
+    chapter_figures_and_charts,
+    comparator_chart,
+    district_chart,
+)
+from assessments.indicators.charts import chart_csv
+from assessments.indicators.headlines import figure_for, wording_mismatches
+from assessments.indicators.models import Geography, ImportBatch, IndicatorSelection
 from assessments.indicators.series import SeriesBook
 
-from ..factories import GeographyFactory, IndicatorFactory, ObservationFactory
-from ..police_uk_files import police_uk_csv, police_uk_row
+from ..factories import (
+    ChapterFactory,
+    GeographyFactory,
+    ImportBatchFactory,
+    IndicatorFactory,
+    ObservationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-BEFORE, AFTER = Period.month(2019, 1), Period.month(2024, 1)
+OGL = "Open Government Licence v3.0"
+FY15, FY16 = Period.financial_year(2015), Period.financial_year(2016)
+
+
+class World:
+    """A partnership's area, its force and a national series, with All Crime for two years."""
+
+    def __init__(self, partnership):
+        self.partnership = partnership
+        self.area = GeographyFactory(partnership=partnership, name="Testville")
+        self.crime = IndicatorFactory(
+            partnership=partnership, name="All crime", source="police.uk", licence=OGL
+        )
+        self.population = IndicatorFactory(
+            partnership=partnership,
+            name="Population",
+            source="ONS mid-year population estimates",
+            licence=OGL,
+            is_population=True,
+        )
+        self.batch = ImportBatchFactory(partnership=partnership)
+        self.chapter = ChapterFactory(assessment__partnership=partnership)
+        self.selection = IndicatorSelection.objects.create(
+            chapter=self.chapter,
+            indicator=self.crime,
+            current_period_start=FY16.start,
+            comparison_period_start=FY15.start,
+        )
+        self.figures(self.area, 1000, 1048)
+        self.force = self.place(Geography.Level.FORCE, "Thames Valley", 20000, 20620)
+
+    def place(self, level, name, *values, parent=None):
+        place = GeographyFactory(
+            partnership=self.partnership, level=level, name=name, parent=parent
+        )
+        self.figures(place, *values)
+        return place
+
+    def figures(self, place, previous, current):
+        for period, value in ((FY15, previous), (FY16, current)):
+            if value is not None:
+                self.observe(self.crime, place, period, value)
+
+    def observe(self, indicator, place, period, value, batch=None):
+        ObservationFactory(
+            indicator=indicator,
+            geography=place,
+            batch=batch or self.batch,
+            period_type=period.type,
+            period_start=period.start,
+            value=value,
+        )
+
+    def populate(self, place, year, residents):
+        self.observe(self.population, place, Period.calendar_year(year), residents)
+
+    def book(self):
+        selection = IndicatorSelection.objects.select_related("indicator").get(pk=self.selection.pk)
+        # The area read afresh, as each request does: its partnership's version keys the book.
+        area = Geography.objects.select_related("partnership").get(pk=self.area.pk)
+        return selection, SeriesBook.for_selections([selection], area)
 
 
 @pytest.fixture
-def merger(partnership):
-    """Two districts in 2019 (3 and 2 crimes) that are one in 2024 (7 crimes), as police.uk
-    files name them; and the area's own district throughout."""
-    GeographyFactory(partnership=partnership, code="E06000099", name="Testville")
-    rows = [police_uk_row("2019-01", ("E01000001", "Oldshire 001A"), "Burglary")] * 3
-    rows += [police_uk_row("2019-01", ("E01000002", "Otherby 001A"), "Drugs")] * 2
-    rows += [police_uk_row("2024-01", ("E01000003", "Newshire 001A"), "Drugs")] * 7
-    rows += [police_uk_row(month, ("E01000004", "Testville 001A"), "Drugs") for month in
-             ("2019-01", "2024-01")]  # fmt: skip
-    police_uk_import(partnership=partnership, files=[("a.csv", io.BytesIO(police_uk_csv(rows)))])
-    return indicators_by_code(partnership.pk, [indicator_code(ALL_CRIME)])[
-        indicator_code(ALL_CRIME)
+def world(partnership):
+    return World(partnership)
+
+
+def test_the_book_reads_any_number_of_comparators_in_the_same_queries(
+    world, django_assert_num_queries
+):
+    def queries_for(districts: int) -> int:
+        for n in range(districts):
+            place = world.place(Geography.Level.DISTRICT, f"District {n}", 10, 11)
+            world.selection.comparators.add(place)
+        world.selection.comparators.add(world.force)
+        chosen = world.selection.comparators.count()
+        selection, book = world.book()
+        cache.clear()
+        with django_assert_num_queries(8) as captured:
+            figure = figure_for(selection, world.area, book)
+            charts = [comparator_chart(selection, world.area, "c1", book),
+                      district_chart(selection, world.area, "c2", book)]  # fmt: skip
+        assert len(figure.places) == chosen and None not in charts
+        return len(captured)
+
+    assert queries_for(1) == queries_for(6)
+
+
+def test_a_rate_per_1000_residents_comes_from_the_population_of_the_year_the_period_starts(world):
+    world.populate(world.area, 2016, 52_400)
+    selection, book = world.book()
+
+    figure = figure_for(selection, world.area, book)
+
+    assert round(figure.per_thousand, 1) == 20.0  # 1,048 offences in 2016/17 / 52,400 × 1,000
+
+
+def test_a_population_of_another_year_gives_a_percentage_change_not_a_rate(world):
+    world.selection.comparators.add(world.force)
+    for place in (world.area, world.force):
+        world.populate(place, 2015, 52_000)  # mid-2015: for 2015/16, not 2016/17
+    selection, book = world.book()
+
+    figure = figure_for(selection, world.area, book)
+    ranked = district_chart(selection, world.area, "c1", book)
+
+    assert figure.per_thousand is None and figure.places[0].per_thousand is None
+    assert figure.statement() == "Increase in All crime of 4.8% (Thames Valley: +3.1%)."
+    assert ranked is None  # the force has no districts: nothing to rank
+    district = world.place(Geography.Level.DISTRICT, "Upton", 400, 380, parent=world.force)
+    world.populate(district, 2015, 9_000)
+    selection, book = world.book()
+    ranked = district_chart(selection, world.area, "c1", book)
+    assert ranked.unit == "per cent change" and "per 1,000" not in ranked.title
+    assert [(p.label, p.text) for p in ranked.points] == [
+        ("Testville (this area)", "+4.8%"),
+        ("Upton", "−5.0%"),
     ]
 
 
-def series_by_name(partnership, indicator):
-    book = SeriesBook(partnership, [indicator], [BEFORE, AFTER])
-    found = district_series(book, indicator, comparator_districts(partnership.pk), [BEFORE, AFTER])
-    return {series.place.name: series for series in found}
+def test_districts_are_ranked_by_rate_where_every_one_has_that_years_population(world):
+    world.selection.comparators.add(world.force)
+    upton = world.place(Geography.Level.DISTRICT, "Upton", 400, 500, parent=world.force)
+    for place, residents in ((world.area, 52_400), (upton, 10_000)):
+        world.populate(place, 2016, residents)
+    selection, book = world.book()
+
+    ranked = district_chart(selection, world.area, "c1", book)
+
+    assert ranked.title == "All crime per 1,000 residents, 2016/17: the districts of Thames Valley"
+    assert [(p.label, p.text, p.emphasis) for p in ranked.points] == [
+        ("Upton", "50.0", False),
+        ("Testville (this area)", "20.0", True),
+    ]
+    # police.uk and ONS are both under the OGL: it is credited once.
+    assert ranked.attribution.count("Open Government Licence") == 1
+    assert "police.uk; ONS mid-year population estimates" in ranked.attribution
+    svg = ranked.svg()
+    assert 'font-weight="bold" fill="#0b0c0c">Testville (this area)</text>' in svg
 
 
-def district(name):
-    return Geography.objects.get(level="district", name=name)
+def test_a_district_missing_from_one_period_is_a_gap_stated_under_the_ranked_chart(world):
+    world.selection.comparators.add(world.force)
+    world.place(Geography.Level.DISTRICT, "Aylesbury Vale", 900, None, parent=world.force)
+    world.place(Geography.Level.DISTRICT, "Buckinghamshire", None, 2400, parent=world.force)
+    world.place(Geography.Level.DISTRICT, "Oxford", 800, 760, parent=world.force)
+    world.place(Geography.Level.DISTRICT, "Tiny", 3, 9, parent=world.force)
+    selection, book = world.book()
 
+    ranked = district_chart(selection, world.area, "c1", book)
 
-def test_without_a_mapping_a_boundary_change_is_a_break(partnership, merger):
-    series = series_by_name(partnership, merger)
-    assert set(series) == {"Newshire", "Oldshire", "Otherby", "Testville"}
-    assert series["Oldshire"].values == ((BEFORE, 3), (AFTER, None))
-    assert series["Newshire"].values == ((BEFORE, None), (AFTER, 7))
-    for name in ("Oldshire", "Otherby", "Newshire"):
-        assert series[name].is_broken and not series[name].comparable(BEFORE, AFTER)
-    assert series["Newshire"].missing == [BEFORE]
-    assert series["Testville"].comparable(BEFORE, AFTER) and not series["Testville"].is_broken
-
-
-def test_a_mapping_to_the_successor_makes_one_series_across_the_change(partnership, merger):
-    Geography.objects.filter(name__in=["Oldshire", "Otherby"], level="district").update(
-        successor=district("Newshire")
-    )
-    series = series_by_name(partnership, merger)
-    assert set(series) == {"Newshire", "Testville"}
-    newshire = series["Newshire"]
-    assert [m.name for m in newshire.members] == ["Newshire", "Oldshire", "Otherby"]
-    assert newshire.values == ((BEFORE, 5), (AFTER, 7))
-    assert newshire.is_mapped and newshire.comparable(BEFORE, AFTER)
-
-
-def test_a_chain_of_successors_ends_at_the_last(partnership, merger):
-    Geography.objects.filter(name="Oldshire", level="district").update(
-        successor=district("Otherby")
-    )
-    Geography.objects.filter(name="Otherby", level="district").update(
-        successor=district("Newshire")
-    )
-    assert series_by_name(partnership, merger)["Newshire"].values == ((BEFORE, 5), (AFTER, 7))
-
-
-def test_rates_of_merged_districts_are_never_added(partnership):
-    rate = IndicatorFactory(partnership=partnership, measure="rate", aggregation="none")
-    new = GeographyFactory(partnership=partnership, level="district", name="New")
-    for name, value in (("Old", 20), ("Older", 30)):
-        old = GeographyFactory(partnership=partnership, level="district", name=name, successor=new)
-        ObservationFactory(indicator=rate, geography=old, period_start=BEFORE.start, value=value)
-    ObservationFactory(indicator=rate, geography=new, period_start=AFTER.start, value=25)
-    assert series_by_name(partnership, rate)["New"].values == ((BEFORE, None), (AFTER, 25))
-
-
-def test_the_series_are_read_from_the_pages_book_in_constant_queries(
-    partnership, merger, django_assert_num_queries
-):
-    book = SeriesBook(partnership, [merger], [BEFORE, AFTER])
-    districts = list(comparator_districts(partnership.pk))
-    with django_assert_num_queries(4):  # the book's own load, whatever the number of districts
-        district_series(book, merger, districts, [BEFORE, AFTER])
-
-
-@pytest.mark.parametrize(
-    "level, successor_level, other, message",
-    [
-        ("estate", "district", False, "Only a district can have a successor district."),
-        ("district", "force", False, "Only a district can have a successor district."),
-        ("district", "district", True, "Choose a district of the same partnership."),
-    ],
-)
-def test_only_a_district_of_the_same_partnership_succeeds_a_district(
-    partnership, other_partnership, level, successor_level, other, message
-):
-    successor = GeographyFactory(
-        partnership=other_partnership if other else partnership, level=successor_level
-    )
-    place = Geography(partnership=partnership, level=level, code="x", name="X", successor=successor)
-    with pytest.raises(ValidationError, match=message):
-        place.clean()
-
-
-def test_a_district_cannot_succeed_itself(partnership):
-    first = GeographyFactory(partnership=partnership, level="district")
-    second = GeographyFactory(partnership=partnership, level="district", successor=first)
-    first.successor = second
-    with pytest.raises(ValidationError, match="cannot succeed itself"):
-        first.clean()
-
-
-def test_the_analyst_maps_a_district_in_the_geography_admin(
-    analyst_client, partnership, other_partnership
-):
-    old = GeographyFactory(partnership=partnership, level="district", name="Aylesbury Vale")
-    new = GeographyFactory(partnership=partnership, level="district", name="Buckinghamshire")
-    GeographyFactory(partnership=partnership, level="force", name="Thames Valley Police")
-    GeographyFactory(partnership=other_partnership, level="district", name="Elsewhere District")
-    url = reverse("admin:assessments_geography_change", args=[old.pk])
-    form = analyst_client.get(url).context["adminform"].form
-    choices = [str(choice) for choice in form.fields["successor"].queryset]
-    assert choices == ["Aylesbury Vale", "Buckinghamshire"]
-    fields = {
-        "level": "district",
-        "code": old.code,
-        "name": old.name,
-        "partnership": partnership.pk,
+    shown = {p.label: p.text for p in ranked.points}
+    assert shown == {
+        "Testville (this area)": "+4.8%",
+        "Oxford": "−5.0%",
+        "Aylesbury Vale": "no figure",
+        "Buckinghamshire": "no figure",
+        "Tiny": "fewer than 5 offences",
     }
-    response = analyst_client.post(url, {**fields, "successor": new.pk})
-    assert response.status_code == 302
-    old.refresh_from_db()
-    assert old.successor == new
+    assert [p.label for p in ranked.points][:2] == ["Testville (this area)", "Oxford"]
+    assert any(
+        "Aylesbury Vale and Buckinghamshire (a district whose boundary changed" in note
+        for note in ranked.notes
+    )
+    svg = ranked.svg()
+    assert svg.count("<rect") == 1 + 2  # the background and the two districts with a change
+    rows = chart_csv(ranked)
+    assert "Aylesbury Vale,no figure" in rows and "Tiny,fewer than 5 offences" in rows
+
+
+def test_the_area_beside_places_of_another_scale_is_indexed_and_says_so(world):
+    national = world.place(Geography.Level.NATIONAL, "England and Wales", 400_000, 422_000)
+    world.selection.comparators.add(world.force, national)
+    selection, book = world.book()
+
+    chart = comparator_chart(selection, world.area, "c1", book)
+
+    assert chart.title == (
+        "All crime: Testville beside Thames Valley and England and Wales, indexed (2015/16 = 100)"
+    )
+    assert chart.headings == [
+        "Period",
+        "Testville (this area)",
+        "Thames Valley",
+        "England and Wales",
+    ]
+    assert [(label, [p.text for p in points]) for label, points in chart.rows] == [
+        ("2015/16", ["100.0", "100.0", "100.0"]),
+        ("2016/17", ["104.8", "103.1", "105.5"]),
+    ]
+    assert "indexed to 100 in 2015/16" in chart.notes[0]
+    svg = chart.svg()
+    assert svg.count("<polyline") == 3 and 'stroke-dasharray="8 4"' in svg
+    assert "England and Wales" in svg  # named in the legend, beside its line's own style
+
+
+def test_places_of_one_scale_are_drawn_as_they_are_and_a_missing_period_is_a_gap(world):
+    neighbour = world.place(Geography.Level.DISTRICT, "Upton", None, 1500)
+    world.selection.comparators.add(neighbour)
+    selection, book = world.book()
+
+    chart = comparator_chart(selection, world.area, "c1", book)
+
+    assert "indexed" not in chart.title and chart.unit == "offences"
+    assert [[p.text for p in points] for _, points in chart.rows] == [
+        ["1,000", "no data"],
+        ["1,048", "1,500"],
+    ]
+    assert any("No figure for Upton in 2015/16" in note for note in chart.notes)
+    assert chart.svg().count("<polyline") == 1  # Upton's single figure joins nothing
+
+
+def test_demo_figures_are_labelled_as_demo_under_the_chart(world):
+    demo_batch = ImportBatchFactory(partnership=world.partnership, source=ImportBatch.Source.DEMO)
+    made_up = GeographyFactory(
+        partnership=world.partnership, level=Geography.Level.NATIONAL, name="England and Wales"
+    )
+    for period, value in ((FY15, 400_000), (FY16, 420_000)):
+        world.observe(world.crime, made_up, period, value, batch=demo_batch)
+    world.selection.comparators.add(made_up)
+    selection, book = world.book()
+
+    chart = comparator_chart(selection, world.area, "c1", book)
+
+    assert "Demo data: the figures for England and Wales are made up" in " ".join(chart.notes)
+
+
+def test_the_headline_names_its_comparators_and_the_check_accepts_their_numbers(world):
+    world.selection.comparators.add(world.force)
+    selection, book = world.book()
+    figure = figure_for(selection, world.area, book)
+
+    assert figure.statement() == "Increase in All crime of 4.8% (Thames Valley: +3.1%)."
+    wording = "police.uk recorded crime rose 4.8 % (Thames Valley: +3.1 %)"
+    assert wording_mismatches(wording, [figure]) == []
+    assert wording_mismatches("crime rose 4.8 % (Thames Valley: +7.2 %)", [figure]) == ["7.2"]
+    assert figure.as_dict()["comparators"][0] == {
+        "place": "Thames Valley",
+        "level": "force",
+        "current": 20620.0,
+        "comparison": 20000.0,
+        "change": 3.1,
+        "per_thousand": None,
+    }
+
+
+def test_the_chapter_shows_the_comparator_and_district_charts_after_the_areas_own(world):
+    world.selection.comparators.add(world.force)
+    world.place(Geography.Level.DISTRICT, "Upton", 400, 380, parent=world.force)
+
+    charts = chapter_charts(world.chapter, world.area)
+
+    assert [chart.kind for chart in charts] == ["bar", "lines", "ranked"]
+    assert [chart.slug for chart in charts] == ["chart-1", "chart-2", "chart-3"]
+    assert not any(re.search(r"(href|src|<script)", chart.svg()) for chart in charts)
+
+
+def test_a_day_outside_the_estimates_year_never_borrows_it(world):
+    world.populate(world.area, 2017, 53_000)  # mid-2017 serves periods starting in 2017 only
+    selection, book = world.book()
+    assert book.population(world.area, FY16) is None
+    assert book.population(world.area, Period.financial_year(2017)) == 53_000
+    assert book.population(world.area, Period.calendar_year(2017)) == 53_000
+
+
+def test_choosing_a_comparator_shows_at_once_in_the_cached_figures(world):
+    def figures():
+        area = Geography.objects.select_related("partnership").get(pk=world.area.pk)
+        return chapter_figures_and_charts(world.chapter, area)
+
+    before, charts = figures()
+    assert before[0].places == [] and [chart.kind for chart in charts] == ["bar"]
+    world.selection.comparators.add(world.force)  # only the link changes, not the selection
+
+    after, charts = figures()
+    assert [place.place.name for place in after[0].places] == ["Thames Valley"]
+    assert [chart.kind for chart in charts] == ["bar", "lines"]

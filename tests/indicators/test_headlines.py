@@ -46,7 +46,10 @@ def test_the_command_reproduces_the_reference_headline_figures(demo):
 def test_the_command_prints_statements_and_refuses_an_unknown_assessment(demo):
     out = io.StringIO()
     call_command("headlines", "safermk", "2017", stdout=out)
-    assert "Crime: Increase in All Crime of 4.8%." in out.getvalue()
+    assert (
+        "Crime: Increase in All Crime of 4.8% (Thames Valley: +3.9%; England and Wales: +5.5%)."
+        in out.getvalue()
+    )
     with pytest.raises(Exception, match="No assessment 2030"):
         call_command("headlines", "safermk", "2030")
 

@@ -189,6 +189,23 @@ def test_every_chart_of_the_chapter_pages_is_in_the_pdf_with_its_source(demo_rep
     assert "Source: Home Office police recorded crime" in text or "Source: " in text
 
 
+def test_the_crime_chapter_prints_milton_keynes_beside_its_force_and_districts(demo_report):
+    pages = _pages(demo_report["public"])
+    start = _contents(pages)["Crime"]
+    crime = _text(" ".join(pages[start - 1 : start + 6]))
+    beside = "All Crime: Milton Keynes beside Thames Valley and England and Wales, indexed"
+    ranked = "All Crime per 1,000 residents, 2016/17: the districts of Thames Valley"
+    assert beside in crime and ranked in crime
+    # The tables under the charts: the index of each place, and the districts ranked.
+    assert "Milton Keynes (this area) Thames Valley England and Wales" in crime
+    assert "2016/17 104.8 103.9 105.5" in crime
+    assert "Slough 111.0" in crime and "Milton Keynes (this area) 85.0" in crime
+    assert "Demo data: the figures for Thames Valley and England and Wales are made up" in crime
+    assert "indexed to 100 in 2015/16" in crime
+    # police.uk, Home Office and ONS figures: the OGL credited once under the ranked chart.
+    assert "ONS mid-year population estimates (demo figures). Districts of Thames Valley" in crime
+
+
 def test_every_page_is_marked_draft_and_numbered_after_the_cover(demo_report):
     pages = _pages(demo_report["public"])
     assert len(pages) > 10

@@ -366,3 +366,51 @@ def test_the_data_returns_panel_query_count_does_not_grow_with_requests(
     with django_assert_num_queries(one):
         page = analyst_client.get(dashboard_url(assessment)).content.decode()
     assert _returns_panel(page).count("Request ") == 7
+
+
+# The places a chapter's figures are compared with -------------------------------------------
+
+
+def _selection_with_places(partnership, other_partnership, chapter):
+    selection = IndicatorSelection.objects.create(
+        chapter=chapter,
+        indicator=IndicatorFactory(partnership=partnership, name="All crime"),
+        current_period_start=dt.date(2016, 4, 1),
+    )
+    force = GeographyFactory(partnership=partnership, level="force", name="Thames Valley")
+    lsoa = GeographyFactory(partnership=partnership, level="lsoa", name="Testville 001A")
+    theirs = GeographyFactory(partnership=other_partnership, level="force", name="Northshire")
+    return selection, force, lsoa, theirs
+
+
+def test_the_analyst_chooses_the_places_to_compare_with_in_the_editor(
+    analyst_client, partnership, other_partnership, chapter
+):
+    selection, force, lsoa, theirs = _selection_with_places(partnership, other_partnership, chapter)
+
+    page = analyst_client.get(edit_url(chapter)).content.decode()
+    assert "Places to compare with" in page and ">Thames Valley</label>" in page
+    assert "Testville 001A" not in page and "Northshire" not in page
+    field = f"selection-{selection.pk}"
+    response = analyst_client.post(edit_url(chapter, "chapter_comparators"), {field: [force.pk]})
+
+    assert response.status_code == 302 and response.url.endswith("/edit/#compare")
+    assert list(selection.comparators.all()) == [force]
+    page = analyst_client.get(edit_url(chapter)).content.decode()
+    assert f'value="{force.pk}" checked>' in page
+
+
+def test_another_partnerships_place_is_refused_and_nothing_is_saved(
+    analyst_client, police_partner, partnership, other_partnership, chapter
+):
+    selection, force, lsoa, theirs = _selection_with_places(partnership, other_partnership, chapter)
+    field = f"selection-{selection.pk}"
+    url = edit_url(chapter, "chapter_comparators")
+
+    for place in (theirs, lsoa):
+        response = analyst_client.post(url, {field: [force.pk, place.pk]})
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+    analyst_client.force_login(police_partner)
+    assert analyst_client.post(url, {field: [force.pk]}).status_code == 404
+    assert not selection.comparators.exists()
