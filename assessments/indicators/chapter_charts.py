@@ -12,6 +12,7 @@ from assessments.core.models import Chapter
 from assessments.core.periods import Period, PeriodType
 from assessments.indicators import suppression
 from assessments.indicators.charts import Chart, Point, Series
+from assessments.indicators.comparators import district_series
 from assessments.indicators.headlines import (
     HeadlineFigure,
     change_between,
@@ -229,13 +230,27 @@ def district_chart(
     if force is None or indicator.measure == Indicator.Measure.RATE:
         return None
     districts = book.districts(force)
-    own = next((d for d in districts if d.name.casefold() == area.name.casefold()), None)
-    rows = [d for d in districts if d is not own] + [own or area]
-    present = [d for d in rows if book.value(indicator, d, current) is not None]
+    # A district the analyst mapped to its successor (a boundary change) counts as that one.
+    periods = [current]
+    if selection.comparison_period is not None:
+        periods.append(selection.comparison_period)
+    mapped = {
+        series.place: series for series in district_series(book, indicator, districts, periods)
+    }
+    own = next((d for d in mapped if d.name.casefold() == area.name.casefold()), None)
+    rows = [d for d in mapped if d is not own] + [own or area]
+
+    def values(place: Geography, of: list[Period]) -> list:
+        if place in mapped:
+            return [mapped[place].value(period) for period in of]
+        return [book.value(indicator, place, period) for period in of]
+
+    present = [d for d in rows if values(d, [current])[0] is not None]
     by_rate = all(book.population(d, current) for d in present)
     if len(present) < 2 or not (by_rate or selection.comparison_period):
         return None
-    points, notes = _ranked_points(selection, rows, own or area, book, by_rate)
+    points, notes = _ranked_points(selection, rows, own or area, book, by_rate, values)
+    notes += _mapping_notes(mapped.values())
     notes += _demo_note(book, districts)
     common = _common(selection, area, slug) | {"notes": notes}
     if by_rate:
@@ -267,9 +282,10 @@ def district_chart(
     )
 
 
-def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool):
+def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool, values_of):
     """One bar per district, highest first; small counts and places without figures for every
-    period compared are written, not drawn, and said so under the chart."""
+    period compared are written, not drawn, and said so under the chart. `values_of(place,
+    periods)` reads a district's figures with its mapped predecessors counted in."""
     indicator, limit = selection.indicator, suppression.threshold()
     periods = [selection.current_period] + ([] if by_rate else [selection.comparison_period])
     points, missing, hidden = [], [], False
@@ -277,7 +293,7 @@ def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool):
         name, emphasis = (
             (f"{place.name} (this area)", True) if place == own else (place.name, False)
         )
-        values = [book.value(indicator, place, period) for period in periods]
+        values = values_of(place, periods)
         if any(suppression.is_small(v, limit) for v in values):
             points.append(Point(name, None, f"fewer than {limit} {indicator.unit}", True, emphasis))
             hidden = True
@@ -303,6 +319,15 @@ def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool):
     if hidden:
         notes.append(f"Counts from 1 to {limit - 1} are not shown, nor a change or rate from them.")
     return points, notes
+
+
+def _mapping_notes(series) -> list[str]:
+    return [
+        f"{_and([m.name for m in each.members[1:]])} counted as {each.place.name} "
+        "(a boundary change the analyst mapped)."
+        for each in series
+        if each.is_mapped
+    ]
 
 
 def _place_series(book, indicator, places, periods) -> dict:

@@ -201,6 +201,31 @@ def test_a_district_missing_from_one_period_is_a_gap_stated_under_the_ranked_cha
     assert "Aylesbury Vale,no figure" in rows and "Tiny,fewer than 5 offences" in rows
 
 
+def test_a_district_mapped_to_its_successor_is_counted_in_it_and_the_chart_says_so(world):
+    world.selection.comparators.add(world.force)
+    bucks = world.place(Geography.Level.DISTRICT, "Buckinghamshire", None, 2400, parent=world.force)
+    for name, previous in (("Aylesbury Vale", 900), ("Wycombe", 1100)):
+        old = world.place(Geography.Level.DISTRICT, name, previous, None, parent=world.force)
+        old.successor = bucks
+        old.save()
+    world.place(Geography.Level.DISTRICT, "Oxford", 800, 760, parent=world.force)
+    selection, book = world.book()
+
+    ranked = district_chart(selection, world.area, "c1", book)
+
+    shown = {p.label: p.text for p in ranked.points}
+    assert shown == {
+        "Buckinghamshire": "+20.0%",  # 2,400 against 900 + 1,100
+        "Testville (this area)": "+4.8%",
+        "Oxford": "−5.0%",
+    }
+    assert (
+        "Aylesbury Vale and Wycombe counted as Buckinghamshire (a boundary change the analyst "
+        "mapped)." in ranked.notes
+    )
+    assert not any("Not drawn" in note for note in ranked.notes)
+
+
 def test_the_area_beside_places_of_another_scale_is_indexed_and_says_so(world):
     national = world.place(Geography.Level.NATIONAL, "England and Wales", 400_000, 422_000)
     world.selection.comparators.add(world.force, national)
