@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import get_fields_from_path, unquote
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -123,7 +123,16 @@ class ScopedMixin:
             # one: three links fewer to build and show on every row.
             widget.can_change_related = widget.can_delete_related = False
             widget.can_view_related = False
+        if isinstance(widget, AdminSplitDateTime):
+            # Admin writes "Date:" and "Time:" beside the two boxes as text, not as their
+            # labels, and the field's label names only the first (axe: label).
+            date, time = widget.widgets
+            date.attrs.setdefault("aria-label", f"{field.label}: date")
+            time.attrs.setdefault("aria-label", f"{field.label}: time")
         return field
+
+    def get_changelist_formset(self, request, **kwargs):
+        return boxes_named_by_column(super().get_changelist_formset(request, **kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -221,23 +230,27 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
     pass
 
 
+def boxes_named_by_column(formset):
+    """The formset with every box named by its column: admin's tables (an inline's, a change
+    list's editable columns) label their columns for the eye only, so a screen reader announced
+    "edit text" and nothing more (axe: label, select-name)."""
+
+    def add_fields(formset_self, form, index):
+        formset.add_fields(formset_self, form, index)
+        for name, field in form.fields.items():
+            # A related field's box sits inside admin's wrapper, whose copies' attrs are
+            # still the original box's: label the box itself.
+            box = getattr(field.widget, "widget", field.widget)
+            box.attrs.setdefault("aria-label", str(field.label or name))
+
+    return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+
 class ScopedTabularInline(ScopedMixin, admin.TabularInline):
-    """A table of related rows whose every box is named by its column: admin's tables label
-    their columns for the eye only, so a screen reader announced "edit text" and nothing more
-    (axe: label, select-name)."""
+    """A table of related rows whose every box is named by its column."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-
-        def add_fields(formset_self, form, index):
-            formset.add_fields(formset_self, form, index)
-            for name, field in form.fields.items():
-                # A related field's box sits inside admin's wrapper, whose copies' attrs are
-                # still the original box's: label the box itself.
-                box = getattr(field.widget, "widget", field.widget)
-                box.attrs.setdefault("aria-label", str(field.label or name))
-
-        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+        return boxes_named_by_column(super().get_formset(request, obj, **kwargs))
 
 
 def _csp_hash(source: str) -> str:
@@ -245,13 +258,15 @@ def _csp_hash(source: str) -> str:
     return f"'sha256-{digest}'"
 
 
-# The one documented exception to the Content Security Policy: django-import-export's export
-# page has two inline style attributes and an inline "select all" handler. Only those exact
-# sources are allowed, only on that page.
+# The documented exceptions to the Content Security Policy: django-import-export's export page
+# has two inline style attributes and an inline "select all" handler, and simple_history's
+# history list one inline style attribute. Only those exact sources are allowed, only on those
+# pages.
 IMPORT_EXPORT_CSP = {
     "style-src": ["'unsafe-hashes'", _csp_hash("padding: 0;"), _csp_hash("font-weight: bold;")],
     "script-src": ["'unsafe-hashes'", _csp_hash("onSelectToggleChange(event)")],
 }
+HISTORY_CSP = {"style-src": ["'unsafe-hashes'", _csp_hash("border-top: 0")]}
 
 
 class ImportExportCspMixin:
@@ -273,7 +288,9 @@ class ScopedHistoryMixin(ScopedMixin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._404_unless_in_scope(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        response = super().history_view(request, object_id, extra_context)
+        response._csp_update = HISTORY_CSP  # read by django-csp's middleware
+        return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._404_unless_in_scope(request, object_id)

@@ -1,4 +1,4 @@
-// Names for three of Django admin's widgets, which axe finds unnamed.
+// Names for widgets of Django admin and django-import-export, which axe finds unnamed.
 //
 // Django's horizontal filter names its search box's icon with an aria-label on a plain span,
 // which assistive technology need not read (axe: aria-prohibited-attr). As an image the icon is
@@ -31,10 +31,19 @@
             }
         });
     }
+    // django-import-export's export page labels its "Select all" box for an id the box lacks
+    // (axe: label).
+    function nameTheSelectAllBox() {
+        const box = document.querySelector('input.select-toggle[name="select-all-toggle"]:not([id])');
+        if (box && document.querySelector('label[for="select-all-toggle"]')) {
+            box.id = 'select-all-toggle';
+        }
+    }
     function soon() {
         window.setTimeout(function() {
             nameTheFilterIcons();
             nameTheAutocompleteBoxes();
+            nameTheSelectAllBox();
         }, 0);
     }
     window.addEventListener('load', soon);

@@ -39,3 +39,19 @@ def test_the_header_fits_at_1280_and_folds_on_a_phone(page, demo):
             else:
                 expect(menu).to_be_visible()
                 expect(page.locator("#navigation")).to_be_hidden()
+
+
+# Cells of a table whose right edge a reader would have to scroll sideways to reach.
+CELLS_OUT_OF_SIGHT = """() => [...document.querySelectorAll('main tbody td, main tbody th')]
+    .filter(c => c.getBoundingClientRect().right > window.innerWidth)
+    .map(c => c.textContent.trim().slice(0, 40))"""
+
+
+def test_the_home_and_dashboard_tables_show_every_column_on_a_phone(page, demo):
+    sign_in(page, "analyst")
+    page.set_viewport_size({"width": 375, "height": 900})
+    for url in ["/", "/assessments/safermk/2017/dashboard/"]:
+        page.goto(url)
+        assert page.evaluate(CELLS_OUT_OF_SIGHT) == [], url
+        # Each cell says which column it is, the header row being out of sight.
+        expect(page.locator("td[data-label]").first).to_be_visible()

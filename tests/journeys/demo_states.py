@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from assessments.consultation.models import ConsultationState
+from assessments.core.cache_version import bump
 from assessments.core.models import Assessment, User
 
 Status = Assessment.Status
@@ -28,6 +29,8 @@ def put_in_state(assessment: Assessment, state: str) -> Assessment:
         assessment=assessment,
         defaults={"closed_at": timezone.now() if state == "closed" else None},
     )
+    # `update` sends no signal: the cached pages must hear of the new state all the same.
+    bump([assessment.partnership_id])
     return Assessment.objects.get(pk=assessment.pk)
 
 

@@ -4,18 +4,13 @@ URL pattern is followed (the pattern, not the row, decides whether the view serv
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
+from ..site_links import links_by_pattern
 from .demo_states import ROLES, STATES, put_in_state, signed_in
 
 pytestmark = pytest.mark.django_db
-
-HREF = re.compile(r'href="(/[^"#]*)')
-# Sign-out is a POST form; downloads of files a worker has not rendered are not pages.
-NOT_FOLLOWED = {"logout", "export_download", "appendix_download"}
 
 
 def pages_of(assessment) -> list[str]:
@@ -33,15 +28,7 @@ def links_shown(client, page: str) -> dict[str, str]:
     response = client.get(page)
     if response.status_code != 200:
         return {}
-    links = {}
-    for href in HREF.findall(response.content.decode()):
-        try:
-            name = resolve(href.split("?")[0]).url_name
-        except Resolver404:
-            continue
-        if name not in NOT_FOLLOWED:
-            links.setdefault(name, href.replace("&amp;", "&"))
-    return links
+    return links_by_pattern(response.content.decode())
 
 
 @pytest.mark.parametrize("state", STATES)

@@ -1,0 +1,175 @@
+"""The crawler (issue 17): each role, on the demo in each state, follows the same-site links it
+is shown in real Chromium, one page per URL pattern, and every page it reaches answers, logs no
+console error, passes axe (WCAG 2.2 A/AA) and fits a 1280-pixel window.
+
+Sampling keeps a run within a couple of minutes on two cores:
+- one page per URL pattern (the pattern, not the row, decides what a view serves the person);
+- pages that name no assessment (privacy, people, data requests, the admin) look the same in
+  every state, so each role samples them once, not once per state;
+- in the admin the crawler reaches whatever the site links to, the assessment's and a chapter's
+  change pages, and the index and change lists it can follow from there; the admin's other
+  forms are Django's own, walked pattern by pattern by tests/test_admin_tenancy.py.
+Sign-out and downloads of files a worker has not rendered are not followed (site_links.py);
+other downloads are asked for, not rendered."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import resolve, reverse
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from assessments.consultation.models import Comment
+
+from ..journeys.demo_states import ROLES, STATES, put_in_state
+from ..site_links import links_by_pattern, pattern_of
+from .conftest import axe_violations, sign_in, watch_console
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WINDOW = {"width": 1280, "height": 900}
+ANONYMOUS = "anonymous"
+
+
+def starting_points(assessment, role: str) -> list[str]:
+    slug, year = assessment.partnership.slug, assessment.year
+    chapter = assessment.chapters.order_by("order").first()
+    pages = [
+        reverse("home"),
+        reverse("assessment", args=[slug, year]),
+        reverse("dashboard", args=[slug, year]),
+        reverse("chapter", args=[slug, year, chapter.slug]),
+    ]
+    if role == "analyst":
+        pages += [
+            reverse("admin:assessments_assessment_change", args=[assessment.pk]),
+            reverse("admin:assessments_chapter_change", args=[chapter.pk]),
+        ]
+    return pages
+
+
+def is_admin(url: str) -> bool:
+    return urlsplit(url).path.startswith("/admin/")
+
+
+def names_an_assessment(href: str) -> bool:
+    return "year" in resolve(urlsplit(href).path).kwargs
+
+
+def followed_from_admin(name: str) -> bool:
+    return name in {"admin:index", "admin:app_list"} or name.endswith("_changelist")
+
+
+@dataclass
+class Crawler:
+    """One role's browser, crawling the demo in one state after another."""
+
+    page: Page
+    role: str
+    console: list[str]
+    problems: list[str] = field(default_factory=list)
+    sampled_once: set[str] = field(default_factory=set)  # patterns that name no assessment
+    pages_checked: int = 0
+
+    def crawl(self, state: str, starts: list[str]) -> None:
+        sampled: set[str] = set()
+
+        def unseen(name: str, href: str) -> bool:
+            seen = sampled if names_an_assessment(href) else self.sampled_once
+            if name in seen:
+                return False
+            seen.add(name)
+            return True
+
+        queue = deque((url, True) for url in starts if unseen(pattern_of(url), url))
+        while queue:
+            url, is_start = queue.popleft()
+            html = self.visit(url, state, is_start=is_start)
+            for name, href in links_by_pattern(html).items():
+                if (not is_admin(url) or followed_from_admin(name)) and unseen(name, href):
+                    queue.append((href, False))
+
+    def visit(self, url: str, state: str, *, is_start: bool) -> str:
+        """The page's HTML once checked ("" when there is nothing to follow from it). A starting
+        point may refuse the role (it is not a link shown to them); a link shown may not."""
+        where = f"{url} ({self.role}, {state})"
+        self.console.clear()
+        try:
+            response = self.page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" not in error.message:
+                self.problems.append(f"{where}: {error.message.splitlines()[0]}")
+                return ""
+            response = self.page.request.get(url)  # a download: its answer, not rendered
+            if response.status >= 400:
+                self.problems.append(f"{where}: the download answers {response.status}")
+            return ""
+        if response.status >= 500 or (response.status >= 400 and not is_start):
+            self.problems.append(f"{where}: answers {response.status}")
+        if response.status >= 400:
+            return ""
+        self.check(where)
+        return self.page.content()
+
+    def check(self, where: str) -> None:
+        self.pages_checked += 1
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        if width > WINDOW["width"]:
+            self.problems.append(f"{where}: {width} pixels wide in a {WINDOW['width']} window")
+        # Admin's stylesheets @import others, which axe could read only against the CSP.
+        for violation in axe_violations(self.page, read_css=not is_admin(self.page.url)):
+            self.problems.append(f"{where}: axe {violation}")
+        self.problems.extend(f"{where}: console error {error}" for error in self.console)
+
+
+def test_every_page_each_role_reaches_in_each_state_answers_passes_axe_and_fits(
+    browser, live_server, demo
+):
+    problems, checked = [], {}
+    for role in [ANONYMOUS, *ROLES]:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=WINDOW)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        crawler = Crawler(page, role, watch_console(page))
+        if role != ANONYMOUS:
+            sign_in(page, role)
+        for state in STATES:
+            crawler.crawl(state, starting_points(put_in_state(demo, state), role))
+        context.close()
+        problems += crawler.problems
+        checked[role] = crawler.pages_checked
+    # A crawl that reaches nothing would pass: each signed-in role has a round of pages to check.
+    assert all(pages >= 2 * len(STATES) for pages in checked.values()), checked
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_the_admin_forms_beyond_the_crawl_pass_axe_and_the_csp(browser, live_server, demo):
+    """The admin pages the crawl does not follow into, of the kinds where it once found faults:
+    history lists (an inline style the CSP refused), date-and-time boxes without names, guardian's
+    unlabelled ticks, import-export's "Select all" box, delete pages' links told by colour."""
+    chapter = demo.chapters.order_by("order").first()
+    comment = Comment.objects.filter(chapter__assessment=demo).first()
+    appendix = demo.appendices.first()
+    pages = [
+        reverse("admin:assessments_assessment_history", args=[demo.pk]),
+        reverse("admin:assessments_chapter_history", args=[chapter.pk]),
+        reverse("admin:assessments_comment_change", args=[comment.pk]),
+        reverse("admin:assessments_comment_add"),
+        reverse("admin:assessments_appendix_permissions", args=[appendix.pk]),
+        reverse("admin:assessments_geography_export"),
+        reverse("admin:assessments_assessment_delete", args=[demo.pk]),
+        reverse("admin:assessments_chapter_delete", args=[chapter.pk]),
+    ]
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=WINDOW)
+    page = context.new_page()
+    crawler = Crawler(page, "analyst", watch_console(page))
+    sign_in(page, "analyst")
+    for url in pages:
+        crawler.visit(url, "draft", is_start=False)
+    context.close()
+    assert crawler.pages_checked == len(pages)
+    assert not crawler.problems, "\n".join(crawler.problems)
