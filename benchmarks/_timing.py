@@ -1,9 +1,11 @@
 """The one way the benchmarks time an action: median milliseconds, and the queries of a run."""
 
+import os
 import statistics
 import time
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
 
 
@@ -16,6 +18,18 @@ def timed(action, repeat: int = 5) -> tuple[float, int]:
             action()
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings), len(queries)
+
+
+def timed_with_floor(floor, action, repeat: int) -> tuple[float, int, float]:
+    """Median ms of `action`, its queries, and the median ms of `floor` run in turn with it: on
+    a shared machine the load changes from one second to the next, and a floor measured once
+    before the pages compared them with another moment's machine."""
+    runs, floors = [], []
+    for _ in range(repeat):
+        reset_queries()  # with DEBUG the log keeps only the last 9,000 queries
+        runs.append(timed(action, repeat=1))
+        floors.append(timed(floor, repeat=1)[0])
+    return statistics.median(ms for ms, _ in runs), runs[-1][1], statistics.median(floors)
 
 
 class _RollBack(Exception):
@@ -41,15 +55,14 @@ def at_two_sizes(measure) -> tuple[dict, dict]:
 
 
 def print_against_floor(title: str, at_demo: dict, at_four: dict) -> None:
-    """A table of each page's median ms as a multiple of the floor (the first row) at both
-    sizes, with its queries."""
-    floor_demo, floor_four = next(iter(at_demo.values()))[0], next(iter(at_four.values()))[0]
-    print(f"## {title}")  # noqa: T201
+    """A table of each page's median ms as a multiple of the floor measured in turn with it
+    (`timed_with_floor`) at both sizes, with its queries; the floor's own row first."""
+    print(f"## {title} (DEBUG={settings.DEBUG}; load average {os.getloadavg()[0]:.1f})")  # noqa: T201
     print("| page | demo ms | × floor | queries | 4× size ms | × floor | queries |")  # noqa: T201
     print("|---|---:|---:|---:|---:|---:|---:|")  # noqa: T201
-    for name, (ms, queries) in at_demo.items():
-        ms4, queries4 = at_four[name]
+    for name, (ms, queries, floor) in at_demo.items():
+        ms4, queries4, floor4 = at_four[name]
         print(  # noqa: T201
-            f"| {name} | {ms:.1f} | {ms / floor_demo:.1f} | {queries} | {ms4:.1f} | "
-            f"{ms4 / floor_four:.1f} | {queries4} |"
+            f"| {name} | {ms:.1f} | {ms / floor:.1f} | {queries} | {ms4:.1f} | "
+            f"{ms4 / floor4:.1f} | {queries4} |"
         )

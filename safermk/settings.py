@@ -115,6 +115,10 @@ TEMPLATES = [
     },
 ]
 
+# Form boxes drawn from Django's Jinja2 widget templates: the same markup, drawn faster
+# (assessments/core/form_renderer.py).
+FORM_RENDERER = "assessments.core.form_renderer.FastWidgetRenderer"
+
 # SQLite unless DATABASE_URL is set (postgres://user@host:5432/name in CI and production).
 # The SQLite test database is a file, not memory, so that a real Celery worker can share it.
 DATABASES = {

@@ -3,6 +3,8 @@ chapter's change page and the headlines list cost the same number of queries for
 for an assessment four times its size (indicators, chapters, headlines and comments), so that
 their cost does not grow with the assessment."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -55,8 +57,8 @@ def test_admin_change_pages_cost_the_same_queries_at_four_times_the_size(demo):
     # The pages still show every row: the 40 chapters with their themes, and the chosen
     # indicators of the chapter's selections.
     assessment_page, chapter_page = at_four_times["assessment"][1], at_four_times["chapter"][1]
-    assert assessment_page.count('id="chapters-39"') == 1
-    assert ">Cyber Crime 3</a>" in assessment_page
+    assert len(re.findall(r'href="/admin/assessments/chapter/\d+/change/"', assessment_page)) == 40
+    assert "<td>Cyber Crime 3</td>" in assessment_page
     assert chapter_page.count('name="selections-11-indicator"') == 1
     assert chapter_page.count("selected>Violence against the Person 3</option>") == 1
 

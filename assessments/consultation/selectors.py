@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, Prefetch, QuerySet, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from assessments.consultation.models import (
     ChapterRead,
@@ -82,21 +82,21 @@ def organisation_answers(
 
 
 def organisation_progress(assessment: Assessment, user) -> dict | None:
-    """How far the user's organisation has got with the consultation."""
+    """How far the user's organisation has got with the consultation, in three queries."""
     if not user.is_authenticated or user.organisation_id is None:
         return None
     comments = Comment.objects.filter(
         chapter__assessment=assessment, author__organisation_id=user.organisation_id
+    ).aggregate(comments=Count("pk"), chapters_commented=Count("chapter", distinct=True))
+    ours = Q(responses__organisation_id=user.organisation_id)
+    recommendations = Recommendation.objects.filter(chapter__assessment=assessment).aggregate(
+        recommendations=Count("pk", distinct=True),
+        answered=Count("responses", filter=ours, distinct=True),
     )
     return {
         "organisation": user.organisation,
-        "comments": comments.count(),
-        "chapters_commented": comments.values("chapter").distinct().count(),
-        "answered": RecommendationResponse.objects.filter(
-            recommendation__chapter__assessment=assessment,
-            organisation_id=user.organisation_id,
-        ).count(),
-        "recommendations": Recommendation.objects.filter(chapter__assessment=assessment).count(),
+        **comments,
+        **recommendations,
         "chapters_read": ChapterRead.objects.filter(
             user=user, chapter__assessment=assessment
         ).count(),
@@ -135,24 +135,33 @@ def _open_resolved(rows, key: str) -> dict:
     return counts
 
 
-def feedback_counts(assessment: Assessment) -> dict:
-    """Open and resolved discussions per chapter and per organisation, in two queries."""
-    roots = Comment.objects.filter(chapter__assessment=assessment, parent__isnull=True).annotate(
+def _discussions(assessment: Assessment):
+    return Comment.objects.filter(chapter__assessment=assessment, parent__isnull=True).annotate(
         resolved=Case(When(resolved_at__isnull=False, then=True), default=False)
     )
-    by_chapter = _open_resolved(
-        roots.values("chapter_id", "resolved").annotate(n=Count("pk")), "chapter_id"
-    )
-    by_org = _open_resolved(
-        roots.values("author__organisation__name", "resolved").annotate(n=Count("pk")),
-        "author__organisation__name",
-    )
-    chapters = [(c, by_chapter[c.pk]) for c in assessment.chapters.order_by("order")]
-    organisations = sorted(
+
+
+def discussions_by_chapter(assessment: Assessment) -> dict[int, dict]:
+    """{chapter id: open and resolved discussions}, in one query (a chapter without any: none)."""
+    rows = _discussions(assessment).values("chapter_id", "resolved").annotate(n=Count("pk"))
+    return _open_resolved(rows, "chapter_id")
+
+
+def discussions_by_organisation(assessment: Assessment) -> list[tuple[str, dict]]:
+    """Open and resolved discussions per organisation of their authors, by name; one query."""
+    rows = _discussions(assessment).values("author__organisation__name", "resolved")
+    by_org = _open_resolved(rows.annotate(n=Count("pk")), "author__organisation__name")
+    return sorted(
         ((name or "No organisation", counts) for name, counts in by_org.items()),
         key=lambda pair: pair[0],
     )
-    return {"chapters": chapters, "organisations": organisations}
+
+
+def feedback_counts(assessment: Assessment) -> dict:
+    """Open and resolved discussions per chapter (with the chapters) and per organisation."""
+    by_chapter = discussions_by_chapter(assessment)
+    chapters = [(c, by_chapter[c.pk]) for c in assessment.chapters.order_by("order")]
+    return {"chapters": chapters, "organisations": discussions_by_organisation(assessment)}
 
 
 def answers_by_recommendation(assessment: Assessment) -> list[tuple[Recommendation, list]]:

@@ -15,7 +15,6 @@ from assessments.core.admin_base import (
     ScopedTabularInline,
 )
 from assessments.core.models import (
-    Chapter,
     Organisation,
     Partnership,
     PurposeItem,
@@ -46,27 +45,6 @@ class PurposeInline(ScopedTabularInline):
     extra = 0
     classes = ["collapse"]
     fields = ["kind", "order", "label", "addressed", "detail"]
-
-
-class ChapterInline(ScopedTabularInline):
-    """The assessment's chapters as a list, each linked to its own page, where it is edited
-    with its indicators and recommendations. An editable row per chapter rendered some 20
-    boxes each, and the page grew with the chapters (issue 18)."""
-
-    model = Chapter
-    extra = 0
-    fields = ["order", "title", "slug", "theme", "lead_organisation"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def get_queryset(self, request):
-        # "View on site" of each row reads the assessment's partnership.
-        related = ["assessment__partnership", "theme", "lead_organisation"]
-        return super().get_queryset(request).select_related(*related)
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Theme)

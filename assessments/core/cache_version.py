@@ -15,6 +15,8 @@ per-process cache in the web process would never hear of them.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,6 +35,11 @@ UNSHOWN = {"User", "Observation", "Comment", "AppendixAccess"}
 KEEP = 24 * 60 * 60
 
 T = TypeVar("T")
+# How many values a process keeps unpickled (see `cached`).
+RECENT = 32
+_recent: OrderedDict[str, object] = OrderedDict()
+_recent_lock = threading.Lock()
+_MISSING = object()
 
 
 def version_of(partnership: Partnership) -> str:
@@ -47,8 +54,25 @@ def versioned_key(partnership: Partnership, *parts: object) -> str:
 
 
 def cached(partnership: Partnership, build: Callable[[], T], *parts: object) -> T:
-    """What `build` returns, from the cache while the partnership's data stays the same."""
-    return cache.get_or_set(versioned_key(partnership, *parts), build, timeout=KEEP)
+    """What `build` returns, from the cache while the partnership's data stays the same.
+
+    The process also keeps the last values it read, while the shared cache still holds them:
+    unpickling an assessment's checked headlines took longer than the rest of a page's reading
+    (issue 18). The values are shared by the requests of the process, so callers read them and
+    never change them."""
+    key = versioned_key(partnership, *parts)
+    with _recent_lock:
+        value = _recent.get(key, _MISSING)
+    # A key is written once (it changes with its inputs), so a value kept here is the one the
+    # shared cache holds for as long as it holds the key; cache.clear() is honoured too.
+    if value is _MISSING or not cache.has_key(key):
+        value = cache.get_or_set(key, build, timeout=KEEP)
+    with _recent_lock:
+        _recent[key] = value
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT:
+            _recent.popitem(last=False)
+    return value
 
 
 def partnerships_of(instance) -> list[int]:

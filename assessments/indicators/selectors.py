@@ -16,6 +16,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 
 from assessments.core.models import Assessment, Chapter, Recommendation
@@ -186,22 +187,38 @@ def police_uk_indicators_of(partnership_id: int) -> QuerySet[Indicator]:
     ).order_by("name")
 
 
+def _recommendations() -> Prefetch:
+    queryset = Recommendation.objects.select_related("board_outcome").order_by("order", "pk")
+    return Prefetch("recommendations", queryset=queryset)
+
+
+def _selections() -> Prefetch:
+    queryset = IndicatorSelection.objects.select_related("indicator", "share_of")
+    return Prefetch("selections", queryset=queryset)
+
+
 def _chapters_with_content(assessment: Assessment) -> QuerySet[Chapter]:
     """Chapters with their recommendations and indicator selections prefetched."""
     return assessment.chapters.select_related("lead_organisation", "theme").prefetch_related(
-        Prefetch(
-            "recommendations",
-            queryset=Recommendation.objects.select_related("board_outcome").order_by("order", "pk"),
-        ),
-        Prefetch(
-            "selections",
-            queryset=IndicatorSelection.objects.select_related("indicator", "share_of"),
-        ),
+        _recommendations(), _selections()
     )
 
 
 def chapter_for_page(assessment: Assessment, slug: str) -> Chapter | None:
     return _chapters_with_content(assessment).filter(slug=slug).first()
+
+
+def chapter_for_reading(assessment: Assessment, slug: str) -> Chapter | None:
+    """The chapter page's chapter with its recommendations; its indicator selections only when
+    its figures are not in the cache (`with_selections`)."""
+    chapters = assessment.chapters.select_related("lead_organisation", "theme")
+    return chapters.prefetch_related(_recommendations()).filter(slug=slug).first()
+
+
+def with_selections(chapter: Chapter) -> Chapter:
+    """The chapter with its indicator selections prefetched (one query)."""
+    prefetch_related_objects([chapter], _selections())
+    return chapter
 
 
 def chapters_for_report(assessment: Assessment) -> QuerySet[Chapter]:

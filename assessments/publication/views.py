@@ -34,7 +34,12 @@ from assessments.core.views import assessment_context, refuse, visible_assessmen
 from assessments.data_returns.permissions import can_manage_data_requests, data_requests_for
 from assessments.indicators.chapter_charts import chapter_figures_and_charts
 from assessments.indicators.headlines import cover_headlines, stale_headlines
-from assessments.indicators.selectors import chapter_for_page, partnership_area
+from assessments.indicators.selectors import (
+    chapter_for_page,
+    chapter_for_reading,
+    partnership_area,
+    with_selections,
+)
 from assessments.publication.page_context import (
     assessment_publication_context,
     chapter_publication_context,
@@ -64,25 +69,34 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         return refuse(request)
     context = assessment_context(request, assessment)
     chapters = list(chapters_for_contents(assessment))
+    appendices = appendices_visible_to(request.user, assessment)
     context |= {
         "chapters": chapters,
-        "appendices": appendices_visible_to(request.user, assessment),
+        "appendices": appendices,
         "purposes": assessment.purposes.all(),
         "cover_headlines": cover_headlines(assessment),
         "can_request_public_pdf": can_request_public_export(request.user, assessment),
-        "can_request_restricted_pdf": can_request_restricted_export(request.user, assessment),
+        "can_request_restricted_pdf": can_request_restricted_export(
+            request.user, assessment, appendices
+        ),
         "data_requests": data_requests_for(request.user).filter(assessment=assessment).exists(),
         "can_track_returns": can_manage_data_requests(request.user, assessment),
     }
     context |= assessment_consultation_context(request, assessment, chapters)
     context |= assessment_publication_context(request, assessment)
+    # The key of the cached contents list: the content's version and what this reader has not
+    # read since it changed.
+    context |= {
+        "data_version": version_of(assessment.partnership),
+        "changed_since_read": ",".join(str(c.pk) for c in chapters if c.changed_since_read),
+    }
     return render(request, "assessments/assessment.html", context)
 
 
 @cached_for_the_public
 def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
     assessment = visible_assessment(request, slug, year)
-    chapter = assessment and chapter_for_page(assessment, chapter_slug)
+    chapter = assessment and chapter_for_reading(assessment, chapter_slug)
     if not chapter:
         return refuse(request)
     area = partnership_area(assessment.partnership_id)
@@ -91,7 +105,9 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
         # The analyst's "view as partner": the page without the analyst's controls.
         context |= {"role": "partner", "can_edit": False, "viewing_as_partner": True}
     # Read only when the template's cached fragment of them (keyed by the data version) misses.
-    figures_and_charts = cache_per_call(lambda: chapter_figures_and_charts(chapter, area))
+    figures_and_charts = cache_per_call(
+        lambda: chapter_figures_and_charts(with_selections(chapter), area)
+    )
     context |= {
         "chapter": chapter,
         "figures": SimpleLazyObject(lambda: figures_and_charts()[0]),

@@ -25,9 +25,14 @@ def can_request_public_export(user: AnyUser, assessment: Assessment) -> bool:
     return role is not None and assessment.status == Assessment.Status.CONSULTATION
 
 
-def can_request_restricted_export(user: AnyUser, assessment: Assessment) -> bool:
-    """Anyone who may view at least one appendix; the file holds exactly the ones they may view."""
-    return bool(appendices_visible_to(user, assessment))
+def can_request_restricted_export(
+    user: AnyUser, assessment: Assessment, visible_appendices: list | None = None
+) -> bool:
+    """Anyone who may view at least one appendix; the file holds exactly the ones they may view.
+    A page that lists them already passes `appendices_visible_to`'s answer, read once."""
+    if visible_appendices is None:
+        visible_appendices = appendices_visible_to(user, assessment)
+    return bool(visible_appendices)
 
 
 def can_request_export(

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Prefetch
 
 from assessments.consultation.models import ChaseReminder, RecommendationResponse
-from assessments.consultation.selectors import feedback_counts
-from assessments.core.models import Assessment, Chapter, Organisation, User
+from assessments.core.cache_version import cached
+from assessments.core.models import Assessment, Organisation, User
 from assessments.data_returns.models import DataRequest
+from assessments.indicators.headlines import stale_headlines
 from assessments.indicators.models import (
     Geography,
     IndicatorSelection,
@@ -19,20 +20,24 @@ from assessments.indicators.models import (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class DashboardChapter:
-    chapter: Chapter
+    """A chapter's state on the dashboard, from its content and data alone: everything here
+    changes only with what bumps the partnership's cache version (core/cache_version.py), so
+    the rows are cached under it. Comments do not bump it: they are counted on every view."""
+
+    pk: int
+    slug: str
+    title: str
     words: int
     recommendations: int
     headlines: int
     figures: int
-    # (selection, has data for every period it compares)
-    selections: list[tuple[IndicatorSelection, bool]]
-    comments: dict
-
-    @property
-    def selections_without_data(self) -> int:
-        return sum(1 for _, complete in self.selections if not complete)
+    selections: int
+    # selections without an observation in each period they compare
+    selections_without_data: int
+    # a headline of the chapter quotes numbers its figures no longer give
+    headline_wording_stale: bool
 
 
 def _periods_with_data(
@@ -75,8 +80,18 @@ def _starts_within(starts: list[dt.date], period) -> bool:
 
 
 def dashboard_chapters(assessment: Assessment) -> list[DashboardChapter]:
-    """Each chapter's state for the dashboard, in a number of queries that does not grow with
-    the chapters."""
+    """Each chapter's state for the dashboard, from the cache while the partnership's content
+    and data stay the same; otherwise in a number of queries that does not grow with the
+    chapters."""
+    return cached(
+        assessment.partnership,
+        lambda: _dashboard_chapters(assessment),
+        "dashboard-chapters",
+        assessment.pk,
+    )
+
+
+def _dashboard_chapters(assessment: Assessment) -> list[DashboardChapter]:
     chapters = list(
         assessment.chapters.annotate(
             recommendation_count=Count("recommendations", distinct=True),
@@ -90,17 +105,21 @@ def dashboard_chapters(assessment: Assessment) -> list[DashboardChapter]:
     )
     selections = [s for chapter in chapters for s in chapter.selections.all()]
     observed = _periods_with_data(assessment, selections)
-    comments = feedback_counts(assessment)["chapters"]
-    counts = {chapter.pk: count for chapter, count in comments}
+    stale = {item.headline.selection.chapter_id for item in stale_headlines(assessment)}
     return [
         DashboardChapter(
-            chapter=chapter,
+            pk=chapter.pk,
+            slug=chapter.slug,
+            title=chapter.title,
             words=len(chapter.narrative.split()),
             recommendations=chapter.recommendation_count,
             headlines=chapter.headline_count,
             figures=chapter.figure_count,
-            selections=[(s, _has_data(s, observed)) for s in chapter.selections.all()],
-            comments=counts.get(chapter.pk, {"open": 0, "resolved": 0}),
+            selections=len(chapter.selections.all()),
+            selections_without_data=sum(
+                1 for s in chapter.selections.all() if not _has_data(s, observed)
+            ),
+            headline_wording_stale=chapter.pk in stale,
         )
         for chapter in chapters
     ]
@@ -124,16 +143,19 @@ def _per_organisation(rows, aggregate) -> dict:
     return dict(rows.values_list("organisation_id").annotate(value=aggregate).order_by())
 
 
-def organisations_overview(assessment: Assessment) -> list[OrganisationRow]:
+def organisations_overview(
+    assessment: Assessment, discussions: list[tuple[str, dict]]
+) -> list[OrganisationRow]:
     """Every organisation of the partnership, silent ones included, by name: its open and
-    resolved discussions, its answers, its data returns and its members' last visit. A fixed
-    number of queries whatever the number of organisations."""
+    resolved discussions (`discussions_by_organisation`), its answers, its data returns and
+    its members' last visit. A fixed number of queries whatever the number of organisations.
+    Not cached: comments and sign-ins change it without bumping the cache version."""
     partnership_id = assessment.partnership_id
     answered = _per_organisation(
         RecommendationResponse.objects.filter(recommendation__chapter__assessment=assessment),
         Count("pk"),
     )
-    discussions = dict(feedback_counts(assessment)["organisations"])
+    by_name = dict(discussions)
     requests = DataRequest.objects.filter(assessment=assessment)
     requested = _per_organisation(requests.filter(sent_at__isnull=False), Count("pk"))
     received = _per_organisation(requests.filter(returns__isnull=False), Count("pk", distinct=True))
@@ -146,7 +168,7 @@ def organisations_overview(assessment: Assessment) -> list[OrganisationRow]:
     return [
         OrganisationRow(
             organisation=org,
-            discussions=discussions.get(org.name, empty),
+            discussions=by_name.get(org.name, empty),
             answered=answered.get(org.pk, 0),
             returns_received=received.get(org.pk, 0),
             returns_requested=requested.get(org.pk, 0),

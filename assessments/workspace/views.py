@@ -16,8 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.consultation.permissions import can_chase_organisations
+from assessments.consultation.selectors import (
+    discussions_by_chapter,
+    discussions_by_organisation,
+)
 from assessments.consultation.services import workflow
 from assessments.consultation.services.chasing import silent_organisations_chase
+from assessments.core.cache_version import version_of
 from assessments.core.chapter_figures import site_narrative
 from assessments.core.permissions import can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
@@ -26,7 +31,6 @@ from assessments.core.uploads import upload_form_is_valid
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
 from assessments.data_returns.permissions import can_manage_data_requests
 from assessments.data_returns.selectors import data_requests_owed
-from assessments.indicators.headlines import stale_headlines
 from assessments.indicators.selectors import comparator_places
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
@@ -48,14 +52,19 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if assessment is None or not can_view_dashboard(request.user, assessment):
         return refuse(request)
     rows = dashboard_chapters(assessment)
+    comments = discussions_by_chapter(assessment)  # a defaultdict: none yet is 0 and 0
+    rows = [(row, comments[row.pk]) for row in rows]
     context = assessment_context(request, assessment) | {
         "actions": workflow.available_actions(request.user, assessment),
         "rows": rows,
-        "recommendation_count": sum(row.recommendations for row in rows),
-        "stale_chapters": {
-            item.headline.selection.chapter_id for item in stale_headlines(assessment)
-        },
-        "organisations": organisations_overview(assessment),
+        # The chapters table is a fragment cached under the data version, the reader's links
+        # (editor or chapter) and the comment counts, which do not bump the version.
+        "data_version": version_of(assessment.partnership),
+        "comment_counts": ",".join(f"{c['open']}:{c['resolved']}" for _, c in rows),
+        "recommendation_count": sum(row.recommendations for row, _ in rows),
+        "organisations": organisations_overview(
+            assessment, discussions_by_organisation(assessment)
+        ),
         "can_chase": can_chase_organisations(request.user, assessment),
         "exports": latest_exports(assessment),
         "data_returns": data_requests_owed(assessment, timezone.localdate()),

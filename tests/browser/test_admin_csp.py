@@ -16,7 +16,7 @@ def test_the_analyst_works_in_admin_under_the_csp(page, demo):
 
     page.goto("/admin/assessments/assessment/")
     page.get_by_role("link", name="Strategic Assessment 2017").click()
-    expect(page.locator("#chapters-group").get_by_text("Fire Service data").first).to_be_visible()
+    expect(page.locator("#chapter-list").get_by_text("Fire Service data").first).to_be_visible()
     # Inline formsets are driven by admin JavaScript: adding a row proves it runs. The purposes
     # are a long table, collapsed until opened.
     page.locator("#purposes-group summary").click()

@@ -42,3 +42,19 @@ def test_progress_of_the_users_organisation(police_client, police_partner, asses
     assert "Test Police’s progress" in page
     assert "1 on 1 chapter" in page
     assert "0 of 1" in page
+
+
+def test_progress_counts_only_the_organisations_own_answers(
+    police_client, police_partner, fire_partner, assessment
+):
+    chapter = ChapterFactory(assessment=assessment)
+    first, second, _third = (RecommendationFactory(chapter=chapter) for _ in range(3))
+    for recommendation in (first, second):  # both answered by fire, only the first by police
+        recommendation.responses.create(organisation=fire_partner.organisation, answer="support")
+    first.responses.create(organisation=police_partner.organisation, answer="support")
+    CommentFactory(chapter=chapter, author=police_partner)
+    CommentFactory(chapter=chapter, author=police_partner)
+    CommentFactory(chapter=ChapterFactory(assessment=assessment), author=fire_partner)
+    page = police_client.get(assessment.get_absolute_url()).content.decode()
+    assert "2 on 1 chapter<" in page
+    assert "1 of 3" in page

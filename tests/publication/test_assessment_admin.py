@@ -18,3 +18,19 @@ def test_the_assessment_page_links_to_a_new_chapter_of_that_assessment(client, d
     assert link is not None
     add_page = client.get(link.group(1).replace("&amp;", "&")).content.decode()
     assert f'<option value="{demo.pk}" selected>' in add_page
+
+
+def test_the_assessment_page_lists_its_chapters_without_a_form_for_each(client, demo):
+    """Each chapter is edited on its own page: the list links there and to the site, and the
+    assessment's form carries no box for any chapter (issue 18: a read-only inline rendered a
+    form and hidden boxes per chapter, so the page grew with the chapters)."""
+    client.force_login(User.objects.get(username="analyst"))
+    page = client.get(reverse("admin:assessments_assessment_change", args=[demo.pk]))
+    html = page.content.decode()
+    chapters = list(demo.chapters.order_by("order"))
+    for chapter in chapters:
+        change = reverse("admin:assessments_chapter_change", args=[chapter.pk])
+        assert f'<a href="{change}">{chapter.title}</a>' in html
+        assert f'<a href="{chapter.get_absolute_url()}">View on site' in html
+    assert "chapters-TOTAL_FORMS" not in html
+    assert 'name="chapters-0-id"' not in html
