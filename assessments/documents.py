@@ -2,9 +2,14 @@
 models.py and admin.py: AssessmentsConfig.ready() loads it once the models are ready).
 
 Reporting's export job renders every document; it may not import publication, which is above it,
-so the cover paper, and the statutory checklist that the report prints in its back matter, are
-handed to it here, with what their content hash must cover."""
+so the cover paper, and the statutory checklist and the priority matrix's ranking that the report
+prints in its back matter, are handed to it here, with what their content hash must cover."""
 
+from assessments.priorities.report_part import (
+    PRIORITIES_TEMPLATES,
+    priorities_context,
+    priorities_inputs,
+)
 from assessments.publication.services.cover_paper import (
     CHECKLIST_TEMPLATES,
     COVER_PAPER_TEMPLATES,
@@ -28,4 +33,10 @@ document_register(
 report_part_register(
     "checklist",
     ReportPart(context=checklist_context, inputs=checklist_inputs, templates=CHECKLIST_TEMPLATES),
+)
+report_part_register(
+    "priorities",
+    ReportPart(
+        context=priorities_context, inputs=priorities_inputs, templates=PRIORITIES_TEMPLATES
+    ),
 )

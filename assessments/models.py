@@ -7,5 +7,6 @@ from assessments.core.models import *  # noqa: F403
 from assessments.data_returns.models import *  # noqa: F403
 from assessments.indicators.models import *  # noqa: F403
 from assessments.ops.models import *  # noqa: F403
+from assessments.priorities.models import *  # noqa: F403
 from assessments.publication.models import *  # noqa: F403
 from assessments.reporting.models import *  # noqa: F403

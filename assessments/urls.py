@@ -6,6 +6,7 @@ from assessments.appendices import urls as appendices
 from assessments.consultation import urls as consultation
 from assessments.data_returns import urls as data_returns
 from assessments.indicators import urls as indicators
+from assessments.priorities import urls as priorities
 from assessments.publication import urls as publication
 from assessments.reporting import urls as reporting
 from assessments.workspace import urls as workspace
@@ -18,5 +19,6 @@ urlpatterns = [
     *reporting.urlpatterns,
     *data_returns.urlpatterns,
     *workspace.urlpatterns,
+    *priorities.urlpatterns,
     *publication.urlpatterns,
 ]

@@ -16,6 +16,7 @@ from assessments.appendices.permissions import grant_appendix
 from assessments.core.models import Membership, PurposeItem
 from assessments.data_returns.models import DataRequest, DataReturn
 from assessments.indicators.models import Headline, IndicatorSelection
+from assessments.priorities.models import Criterion
 from assessments.publication.models import BoardDecision, RecommendationOutcome, StatutoryCoverage
 from assessments.reporting.models import ReportExport
 
@@ -127,6 +128,15 @@ def _side(key: str, partnership, shared_org) -> dict:
     outcome = RecommendationOutcome.objects.create(
         decision=decision, recommendation=recommendation, outcome="adopted", notes=f"{word} outcome"
     )
+    criterion = Criterion.objects.create(
+        assessment=assessment,
+        name=f"{word} criterion",
+        question=f"{word} question?",
+        level_1=f"{word} low",
+        level_2="Some",
+        level_3="Much",
+        level_4="Most",
+    )
     request = DataRequest.objects.create(
         assessment=assessment,
         organisation=own_org,
@@ -177,6 +187,7 @@ def _side(key: str, partnership, shared_org) -> dict:
         "datarequest": request,
         "datareturn": data_return,
         "reportexport": export,
+        "criterion": criterion,
         "membership": Membership.objects.get(user=partner, partnership=partnership),
     }
 

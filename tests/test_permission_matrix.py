@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import grant_appendix
 from assessments.appendices.services import appendix_access_record
+from assessments.priorities.services.criteria import criteria_defaults_create
 from assessments.reporting.models import ReportExport
 
 from .factories import AppendixFactory, AssessmentFactory, MembershipFactory, UserFactory
@@ -231,6 +232,7 @@ ADMIN_MODELS_WITHOUT_APPENDICES = {
     ("assessments", "reportexport"): "export jobs: appendix ids only, files served elsewhere",
     ("assessments", "datarequest"): "data requests and their uploads: indicators and files",
     ("assessments", "boarddecision"): "the board's decisions on chapter recommendations",
+    ("assessments", "criterion"): "the questions of the priority matrix",
     ("axes", "accessattempt"): "sign-in attempts; operators only (Django model permissions)",
     ("axes", "accesslog"): "sign-in log; operators only",
     ("axes", "accessfailurelog"): "failed sign-ins; operators only",
@@ -301,6 +303,13 @@ ROUTES_WITHOUT_APPENDICES = {
     "(analyst only)",
     "chapter_pdf_preview": "POST only: a public chapter preview, delivered by export_download",
     "chapter_figure": "a chapter figure's image",
+    # The priority matrix (issue 20): themes, criteria and scores, never appendices; who gets
+    # each page is PRIORITY_ROUTES below.
+    "priorities": "the ranking and the scores of chapters' themes",
+    "priorities_score": "an organisation's scores of the chapters' themes",
+    "priorities_override": "POST only: the analyst's score of a chapter's theme",
+    "priorities_chase": "POST only: emails organisations that have not scored (analyst only)",
+    "priorities_matrix_csv": "the matrix chart's table of themes",
 }
 # admin/<model>/<id>/ redirects to the change page with the same id, which the matrix covers.
 ADMIN_CHANGE_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -382,3 +391,45 @@ def test_the_access_log_cannot_be_edited_or_deleted(client, world):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert client.get(reverse("admin:assessments_appendixaccess_add")).status_code == 403
     assert AppendixAccess.objects.filter(pk=access.pk).exists()
+
+
+# The priority matrix's pages (issue 20), for the same roles, during consultation: the ranking
+# is for the partnership's members, the scoring for partners and board members (each for their
+# own organisation), overrides and chasing for the analyst. Anyone else: 404, or sign in.
+SIGN_IN = 302
+MEMBERS_SEE = {role: 200 for role in ROLES} | {"anonymous": SIGN_IN, "other_analyst": 404}
+PARTNERS_SCORE = MEMBERS_SEE | {"chair": 404, "analyst": 404}
+ANALYST_ACTS = {role: 404 for role in ROLES} | {"anonymous": SIGN_IN, "analyst": 302}
+PRIORITY_ROUTES = {
+    "priorities": ("get", MEMBERS_SEE),
+    "priorities_matrix_csv": ("get", MEMBERS_SEE),
+    "priorities_score": ("get", PARTNERS_SCORE),
+    "priorities_override": ("post", ANALYST_ACTS),
+    "priorities_chase": ("post", ANALYST_ACTS),
+}
+
+
+@pytest.mark.parametrize("route", PRIORITY_ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+def test_priorities_matrix(client, world, role, route):
+    assessment = world["assessment"]
+    criteria_defaults_create(assessment=assessment)
+    method, expected = PRIORITY_ROUTES[route]
+    _sign_in(client, world, role)
+    url = reverse(route, args=[assessment.partnership.slug, assessment.year])
+    response = getattr(client, method)(url)
+    assert response.status_code == expected[role], f"{role} {method} {route}"
+    if expected[role] == SIGN_IN and role == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_public_sees_the_priorities_once_published(client, world):
+    assessment = world["assessment"]
+    criteria_defaults_create(assessment=assessment)
+    url = reverse("priorities", args=[assessment.partnership.slug, assessment.year])
+    assert client.get(url).status_code == SIGN_IN
+    assessment.status = "published"
+    assessment.save()
+    assert client.get(url).status_code == 200
+    score_url = reverse("priorities_score", args=[assessment.partnership.slug, assessment.year])
+    assert client.get(score_url).status_code == SIGN_IN

@@ -27,6 +27,7 @@ RESERVED_CHAPTER_SLUGS = (
     "feedback",
     "meeting",
     "pdf",
+    "priorities",
     "returns",
     "transition",
 )

@@ -6,6 +6,7 @@ actions come from appendices, indicators, reporting and publication itself."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -24,6 +25,9 @@ from assessments.core.models import (
     Chapter,
 )
 from assessments.indicators.admin import SelectionInline
+from assessments.priorities.admin import CriterionInline
+from assessments.priorities.selectors import departs_from_ranking, priority_matrix
+from assessments.priorities.services.criteria import criteria_defaults_create
 from assessments.publication.models import BoardDecision, RecommendationOutcome, StatutoryCoverage
 from assessments.publication.permissions import can_start_next_assessment
 from assessments.publication.services import board
@@ -70,7 +74,7 @@ class AssessmentAdmin(ScopedAdmin):
     list_filter = ["status", "partnership", "year"]
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
-    inlines = [PurposeInline, AppendixInline, StatutoryCoverageInline]
+    inlines = [PurposeInline, AppendixInline, StatutoryCoverageInline, CriterionInline]
     actions = ["prepare_pdfs", "start_next_assessment"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
@@ -103,6 +107,13 @@ class AssessmentAdmin(ScopedAdmin):
         ).order_by("order")
         rows = format_html_join("", CHAPTER_ROW, (_chapter_cells(c) for c in chapters))
         return format_html(CHAPTER_TABLE, obj, rows) if rows else "No chapters yet."
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new assessment starts with the default priority-setting criteria (issue 20), unless
+        # criteria were added with it.
+        if not change:
+            criteria_defaults_create(assessment=form.instance)
 
     @admin.display(description="New chapter")
     def chapter_add(self, obj: Assessment) -> str:
@@ -186,12 +197,61 @@ class RecommendationOutcomeInline(ScopedTabularInline):
     fields = ["recommendation", "outcome", "notes"]
 
 
+class BoardDecisionForm(forms.ModelForm):
+    """The themes agreed are chosen from the priority matrix's ranking; choosing otherwise than
+    its top needs the board's reason (issue 20)."""
+
+    class Meta:
+        model = BoardDecision
+        fields = [
+            "assessment",
+            "met_on",
+            "agreed_themes",
+            "ranking_departure",
+            "priorities",
+            "notes",
+        ]
+        widgets = {"agreed_themes": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        cleaned = super().clean()
+        assessment, themes = cleaned.get("assessment"), cleaned.get("agreed_themes")
+        if (
+            assessment is not None
+            and themes
+            and departs_from_ranking(assessment, {theme.pk for theme in themes})
+            and not cleaned.get("ranking_departure", "").strip()
+        ):
+            self.add_error(
+                "ranking_departure",
+                "These are not the top of the ranking: say why the board chose them.",
+            )
+        return cleaned
+
+
 @admin.register(BoardDecision)
 class BoardDecisionAdmin(ScopedAdmin):
+    form = BoardDecisionForm
     list_display = ["assessment", "met_on", "recorded_by", "recorded_at"]
     list_select_related = ["assessment__partnership", "recorded_by"]
     inlines = [RecommendationOutcomeInline]
-    fields = ["assessment", "met_on", "priorities", "notes"]
+    fields = [
+        "assessment",
+        "met_on",
+        "ranking",
+        "agreed_themes",
+        "ranking_departure",
+        "priorities",
+        "notes",
+    ]
+    readonly_fields = ["ranking"]
+
+    @admin.display(description="Ranking of the priority matrix")
+    def ranking(self, obj: BoardDecision) -> str:
+        if obj.pk is None:
+            return "Save the decision to see the assessment's ranking here."
+        rows = priority_matrix(obj.assessment).rows
+        return "; ".join(f"{row.rank or '–'}. {row.theme} ({row.combined})" for row in rows)
 
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user
@@ -201,5 +261,6 @@ class BoardDecisionAdmin(ScopedAdmin):
         super().save_related(request, form, formsets, change)
         # Adopted recommendations are accepted, rejected ones dropped: next year carries the rest.
         changed = board.board_outcomes_apply(decision=form.instance)
+        board.board_priorities_from_themes(decision=form.instance)
         if changed:
             self.message_user(request, f"{changed} recommendation(s) moved on by the decision.")

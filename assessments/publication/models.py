@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.core.models import Assessment, Chapter, Recommendation, User
+from assessments.core.models import Assessment, Chapter, Recommendation, Theme, User
 
 
 class BoardDecision(models.Model):
@@ -24,6 +24,20 @@ class BoardDecision(models.Model):
         "Priorities agreed for the coming year",
         blank=True,
         help_text="One a line. They become the priorities of next year's assessment.",
+    )
+    # Priorities (issue 20): the themes agreed, chosen from the priority matrix's ranking, and
+    # why, where the board chose otherwise than the top of the ranking.
+    agreed_themes = models.ManyToManyField(
+        Theme,
+        blank=True,
+        related_name="+",
+        verbose_name="Themes agreed as priorities",
+        help_text="Chosen from the ranking of the priority-setting matrix.",
+    )
+    ranking_departure = models.TextField(
+        "Why the board chose otherwise than the ranking",
+        blank=True,
+        help_text="Needed when the themes agreed are not the top of the ranking.",
     )
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(

@@ -11,6 +11,7 @@ from assessments.core.permissions import can_view_working_papers, is_public
 from assessments.core.selectors import neighbouring_chapters
 from assessments.publication.selectors import (
     board_decision_of,
+    last_year_priorities,
     publication_correction,
     statutory_checklist,
 )
@@ -25,6 +26,7 @@ def assessment_publication_context(request: HttpRequest, assessment: Assessment)
         "public_pdf": published_report(assessment),
         "can_view_working_papers": working_papers,
         "board_decision": board_decision_of(assessment),
+        "last_year_priorities": last_year_priorities(assessment),
         "statutory_checklist": statutory_checklist(assessment) if working_papers else [],
     }
 

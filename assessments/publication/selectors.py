@@ -10,6 +10,7 @@ from assessments.consultation.models import (
     WorkflowEvent,
 )
 from assessments.core.models import Assessment, Chapter
+from assessments.priorities.selectors import lead_figures
 from assessments.publication.models import (
     BoardDecision,
     RecommendationOutcome,
@@ -93,3 +94,40 @@ def board_decision_of(assessment: Assessment):
         )
         .first()
     )
+
+
+@dataclass(frozen=True)
+class PriorityMovement:
+    """One of the priorities the board agreed last year, and how its lead figure moved since."""
+
+    theme: str
+    movement: str
+
+
+def last_year_priorities(assessment: Assessment) -> list[PriorityMovement]:
+    """The themes the board agreed as priorities on last year's assessment, each with this
+    year's lead figure of its chapter: this year against last, so how it moved since."""
+    decision = BoardDecision.objects.filter(
+        assessment__partnership_id=assessment.partnership_id, assessment__year=assessment.year - 1
+    ).first()
+    themes = list(decision.agreed_themes.order_by("name")) if decision else []
+    if not themes:
+        return []
+    chapters = {chapter.theme_id: chapter for chapter in assessment.chapters.all()}
+    figures = lead_figures(assessment)
+    movements = []
+    for theme in themes:
+        chapter = chapters.get(theme.pk)
+        figure = figures.get(chapter.pk) if chapter else None
+        if figure is not None and figure.current is None:
+            period = figure.selection.current_period.label
+            movement = f"{figure.indicator.name}: no figures for {period} yet."
+        elif figure is not None:
+            periods = figure.selection.current_period.label
+            if figure.selection.comparison_period:
+                periods += f" against {figure.selection.comparison_period.label}"
+            movement = f"{figure.statement()} ({periods})"
+        else:
+            movement = "No figure on it in this assessment yet."
+        movements.append(PriorityMovement(theme.name, movement))
+    return movements

@@ -6,11 +6,13 @@ only, never the estate one).
 """
 
 import io
+import json
 import re
 
 import pdfplumber
 import pikepdf
 import pytest
+from django.core.management import call_command
 from pypdf import PdfReader
 
 from assessments.appendices.permissions import grant_appendix
@@ -81,6 +83,7 @@ def _render_demo() -> dict:
             for appendix in assessment.appendices.all()
             for table in appendix_content(appendix).tables
         ],
+        "ranking": _ranking(),
         "public": _render(assessment, "public"),
         "cover": render_pdf(
             cover_paper_html(assessment=assessment, variant="public", appendices=[])
@@ -88,6 +91,12 @@ def _render_demo() -> dict:
         "police": _render(assessment, "restricted", "police"),
         "fire": _render(assessment, "restricted", "fire"),
     }
+
+
+def _ranking() -> list[dict]:
+    out = io.StringIO()
+    call_command("priorities", "safermk", "2017", json=True, stdout=out)
+    return json.loads(out.getvalue())
 
 
 def _row_name(table, row) -> str:
@@ -126,6 +135,7 @@ FRONT_MATTER = [
     "Headline summary",
 ]
 BACK_MATTER = [
+    "Setting priorities",
     "All recommendations",
     "Statutory checklist",
     "Data sources and licences",
@@ -179,6 +189,27 @@ def test_the_front_and_back_matter_say_what_the_reader_needs(demo_report):
     assert "Open Government Licence" in text
     for term in ("LSOA", "ASB", "CSEW", "Baseline year", "Per 1,000 residents"):
         assert term in text
+
+
+def test_setting_priorities_ranks_the_themes_before_the_recommendations(demo_report):
+    pages = _pages(demo_report["public"])
+    contents = _contents(pages)
+    assert contents["Setting priorities"] < contents["All recommendations"]
+    section = _text(
+        " ".join(pages[contents["Setting priorities"] - 1 : contents["All recommendations"] - 1])
+    )
+    assert "Themes ranked by combined score" in section and "weighted mean" in section
+    # The ranking as the command gives it, theme by theme, each with its combined score.
+    for row in demo_report["ranking"]:
+        assert f"{row['rank']} {row['theme']} {row['combined_score']:.2f}" in section
+    assert "Priority matrix: Volume by Harm to victims" in section
+
+
+def test_the_cover_paper_has_the_ranking_too(demo_report):
+    text = _text(" ".join(_pages(demo_report["cover"])))
+    assert "6. Setting priorities" in text
+    first = demo_report["ranking"][0]
+    assert f"1 {first['theme']} {first['combined_score']:.2f}" in text
 
 
 def test_every_chart_of_the_chapter_pages_is_in_the_pdf_with_its_source(demo_report):

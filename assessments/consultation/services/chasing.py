@@ -3,6 +3,8 @@ organisation, recorded, and at most one a day."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -32,13 +34,20 @@ def silent_organisations(assessment: Assessment) -> list[Organisation]:
     return [org for org in responding_organisations(assessment) if org.pk not in heard]
 
 
-def silent_organisations_chase(*, assessment: Assessment, by: User) -> tuple[list, list]:
-    """Remind each silent organisation not yet reminded today; return (reminded, skipped)."""
+def silent_organisations_chase(
+    *,
+    assessment: Assessment,
+    by: User,
+    silent: Callable[[Assessment], list[Organisation]] = silent_organisations,
+) -> tuple[list, list]:
+    """Remind each silent organisation not yet reminded today; return (reminded, skipped).
+    `silent` says who is silent: by default those that have neither commented nor answered;
+    the priority matrix passes those that have not scored."""
     if not can_chase_organisations(by, assessment):
         raise PermissionDenied("Only the analyst chases, while the consultation is open")
     today = timezone.localdate()
     reminded, skipped = [], []
-    for organisation in silent_organisations(assessment):
+    for organisation in silent(assessment):
         try:
             with transaction.atomic():
                 reminder = ChaseReminder.objects.create(

@@ -11,6 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from assessments.core.models import Assessment
+from assessments.core.selectors import assessment_by_url
+
 
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
@@ -30,3 +33,18 @@ class ReliableCommand(BaseCommand):
                 f"The message broker could not be reached ({_first_line(error)}): "
                 "nothing was changed."
             ) from error
+
+
+class AssessmentReadingCommand(ReliableCommand):
+    """A command that prints something of one assessment, as text or with --json as JSON."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("partnership", help="the partnership's slug")
+        parser.add_argument("year", type=int)
+        parser.add_argument("--json", action="store_true", help="print it as JSON")
+
+    def assessment(self, partnership: str, year: int) -> Assessment:
+        assessment = assessment_by_url(partnership, year)
+        if assessment is None:
+            raise CommandError(f"No assessment {year} for the partnership {partnership!r}.")
+        return assessment

@@ -31,3 +31,14 @@ def board_outcomes_apply(*, decision: BoardDecision) -> int:
         recommendation.save(update_fields=["status"])  # recorded in its history
         changed += 1
     return changed
+
+
+def board_priorities_from_themes(*, decision: BoardDecision) -> bool:
+    """Write the agreed themes as the priorities (one a line, which next year's cover paper
+    ticks) where the board chose themes and nobody wrote the priorities out; True if written."""
+    themes = list(decision.agreed_themes.order_by("name").values_list("name", flat=True))
+    if not themes or decision.priorities.strip():
+        return False
+    decision.priorities = "\n".join(themes)
+    decision.save(update_fields=["priorities"])
+    return True

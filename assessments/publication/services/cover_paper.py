@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from assessments.core.markdown import render_markdown
 from assessments.core.models import Assessment, PurposeItem
 from assessments.indicators.headlines import approved_headlines
+from assessments.priorities.report_part import PRIORITIES_TEMPLATES, priorities_inputs, ranking_of
 from assessments.publication.selectors import ChecklistItem, statutory_checklist
 from assessments.reporting.documents import page_head
 
@@ -38,6 +39,7 @@ class CoverPaper:
     appendices: str
     headlines: list[str]
     checklist: list[ChecklistItem]
+    ranking: dict | None = None  # the priority matrix's ranking and chart (issue 20)
 
     recommendations_paragraph: str = RECOMMENDATIONS_PARAGRAPH
 
@@ -84,6 +86,7 @@ def cover_paper(assessment: Assessment) -> CoverPaper:
         appendices=_appendices_paragraph(assessment),
         headlines=approved_headlines(assessment),
         checklist=statutory_checklist(assessment),
+        ranking=ranking_of(assessment),
     )
 
 
@@ -103,6 +106,7 @@ COVER_PAPER_TEMPLATES = (
     "assessments/includes/cover_paper_body.html",
     "assessments/includes/cover_paper_boxes.html",
     "assessments/includes/statutory_checklist.html",
+    *PRIORITIES_TEMPLATES,
 )
 
 
@@ -118,6 +122,7 @@ def cover_paper_inputs(assessment: Assessment) -> dict:
         ),
         "appendix_kinds": list(assessment.appendices.order_by("pk").values_list("kind")),
         **checklist_inputs(assessment),
+        **priorities_inputs(assessment),
     }
 
 

@@ -18,6 +18,7 @@ from assessments.appendices.permissions import appendix_grants_copy
 from assessments.core.models import Assessment, Chapter, PurposeItem, Recommendation
 from assessments.core.periods import years_on
 from assessments.indicators.models import IndicatorSelection
+from assessments.priorities.services.criteria import criteria_copy
 from assessments.publication.models import BoardDecision
 
 OPEN_RECOMMENDATIONS = [
@@ -78,6 +79,7 @@ def _copy(source: Assessment) -> Assessment:
         _copy_chapter(chapter, target)
     for appendix in source.appendices.order_by("order"):
         _copy_appendix(appendix, target)
+    criteria_copy(source=source, target=target)  # the priority matrix's criteria (issue 20)
     return target
 
 

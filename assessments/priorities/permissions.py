@@ -1,0 +1,53 @@
+"""Who scores, who overrides, and who sees the priority matrix."""
+
+from __future__ import annotations
+
+from assessments.consultation.permissions import consultation_is_open
+from assessments.core.models import Assessment, Role
+from assessments.core.permissions import (
+    MANAGING_ROLES,
+    MEMBER_ROLES,
+    AnyUser,
+    can_view_working_papers,
+    is_public,
+    role_in,
+)
+
+
+def can_see_scoring(user: AnyUser, assessment: Assessment) -> bool:
+    """The scoring page: the partnership's partners and board members, from consultation on
+    (they see it closed once consultation ends)."""
+    return (
+        bool(getattr(user, "organisation_id", None))
+        and role_in(user, assessment.partnership_id) in MEMBER_ROLES
+        and can_view_working_papers(user, assessment)
+    )
+
+
+def can_score_for_organisation(user: AnyUser, assessment: Assessment) -> bool:
+    """Partners and board members score for their own organisation while consultation is open;
+    scoring closes with it."""
+    return can_see_scoring(user, assessment) and consultation_is_open(assessment)
+
+
+def can_review_scores(user: AnyUser, assessment: Assessment) -> bool:
+    """Every organisation's scores, the spread and who has not scored: the analyst and chair."""
+    return role_in(user, assessment.partnership_id) in MANAGING_ROLES
+
+
+def can_override_scores(user: AnyUser, assessment: Assessment) -> bool:
+    """The analyst, who answers for the evidence, until the board approves."""
+    return role_in(user, assessment.partnership_id) == Role.ANALYST and assessment.status in (
+        Assessment.Status.DRAFT,
+        Assessment.Status.CONSULTATION,
+    )
+
+
+def can_view_ranking(user: AnyUser, assessment: Assessment) -> bool:
+    """The ranking and matrix: the analyst and chair always; members from consultation on
+    (working papers); everyone once published."""
+    return (
+        is_public(assessment)
+        or can_review_scores(user, assessment)
+        or can_view_working_papers(user, assessment)
+    )

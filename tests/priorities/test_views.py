@@ -1,0 +1,177 @@
+"""The scoring and results pages over HTTP: who scores for which organisation and when, who
+sees which scores, overrides, chasing and the CSV."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments.consultation.models import ChaseReminder
+from assessments.priorities.models import OrganisationScore, ScoreOverride
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    """A client of its own per person: the conftest's *_client fixtures share one."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def police(police_partner):
+    return signed_in(police_partner)
+
+
+@pytest.fixture
+def fire_c(fire_partner):
+    return signed_in(fire_partner)
+
+
+@pytest.fixture
+def analyst_c(analyst):
+    return signed_in(analyst)
+
+
+def url(name, assessment):
+    return reverse(name, args=[assessment.partnership.slug, assessment.year])
+
+
+def field(world, theme, criterion, kind="score"):
+    return f"{kind}-{world[theme].pk}-{world[criterion].pk}"
+
+
+def score(client, world, *answers):
+    data = {}
+    for theme, criterion, value, comment in answers:
+        data[field(world, theme, criterion)] = value
+        data[field(world, theme, criterion, "comment")] = comment
+    return client.post(url("priorities_score", world["assessment"]), data)
+
+
+def test_a_partner_scores_for_their_own_organisation_only(
+    police, police_partner, fire_partner, matrix_world
+):
+    page = police.get(url("priorities_score", matrix_world["assessment"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Score the themes for Test Police" in html
+    assert "<legend" in html and 'type="radio"' in html
+    assert "4: Severe or lasting harm" in html  # the level described beside its radio
+    response = score(
+        police,
+        matrix_world,
+        ("violence", "Harm to victims", "4", "Knife crime is rising."),
+        ("burglary", "Harm to victims", "2", ""),
+    )
+    assert response.status_code == 302
+    rows = OrganisationScore.objects.order_by("chapter__order")
+    assert [(r.organisation, r.score, r.comment) for r in rows] == [
+        (police_partner.organisation, 4, "Knife crime is rising."),
+        (police_partner.organisation, 2, ""),
+    ]
+    assert not OrganisationScore.objects.filter(organisation=fire_partner.organisation).exists()
+    # Back on the page, the scores given are checked.
+    again = police.get(url("priorities_score", matrix_world["assessment"])).content.decode()
+    assert 'value="4" checked' in again and "Knife crime is rising." in again
+
+
+def test_scoring_is_refused_once_consultation_has_closed(police, matrix_world):
+    assessment = matrix_world["assessment"]
+    assessment.status = "approved"
+    assessment.save()
+    page = police.get(url("priorities_score", assessment))
+    assert page.status_code == 200
+    assert (
+        "Scoring has closed" in page.content.decode()
+        and 'type="radio"' not in page.content.decode()
+    )
+    response = score(police, matrix_world, ("violence", "Volume", "2", ""))
+    assert response.status_code == 403 and "Scoring has closed" in response.content.decode()
+    assert not OrganisationScore.objects.exists()
+
+
+def test_others_cannot_reach_the_scoring_page(analyst, matrix_world, other_analyst):
+    assessment = matrix_world["assessment"]
+    client = Client()
+    assert client.get(url("priorities_score", assessment)).status_code == 302  # sign in
+    client.force_login(analyst)
+    assert client.get(url("priorities_score", assessment)).status_code == 404
+    client.force_login(other_analyst)
+    assert client.get(url("priorities_score", assessment)).status_code == 404
+    assert client.get(url("priorities", assessment)).status_code == 404
+
+
+def test_the_analyst_sees_every_organisations_score_the_spread_and_the_silent(
+    police, analyst_c, matrix_world, fire_partner
+):
+    score(police, matrix_world, ("burglary", "Harm to victims", "4", "Repeat victims."))
+    page = analyst_c.get(url("priorities", matrix_world["assessment"])).content.decode()
+    assert "Themes ranked by combined score" in page
+    assert "Test Police: 4" in page and "Repeat victims." in page
+    not_scored = page[page.index('id="not-scored"') : page.index('id="disagreement"')]
+    assert "Test Fire" in not_scored and "Test Police" not in not_scored
+    assert matrix_world["assessment"].priority_criteria.first().name in page
+
+
+def test_a_partner_sees_the_ranking_but_not_other_organisations_scores(
+    police, fire_c, matrix_world
+):
+    score(police, matrix_world, ("burglary", "Harm to victims", "4", "Repeat victims."))
+    page = fire_c.get(url("priorities", matrix_world["assessment"])).content.decode()
+    assert "Themes ranked by combined score" in page
+    assert "Repeat victims." not in page and "Test Police: 4" not in page
+
+
+def test_the_public_sees_the_ranking_only_once_published(client, matrix_world):
+    assessment = matrix_world["assessment"]
+    assert client.get(url("priorities", assessment)).status_code == 302
+    assert client.get(url("priorities_matrix_csv", assessment)).status_code == 302
+    assessment.status = "published"
+    assessment.save()
+    page = client.get(url("priorities", assessment))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Themes ranked by combined score" in html and "Priority matrix" in html
+    assert "The scores behind the ranking" not in html
+
+
+def test_the_analyst_overrides_with_a_reason(analyst_c, analyst, matrix_world):
+    data = {
+        "chapter": matrix_world["burglary"].pk,
+        "criterion": matrix_world["Trend"].pk,
+        "score": "4",
+        "reason": "",
+    }
+    analyst_c.post(url("priorities_override", matrix_world["assessment"]), data)
+    assert not ScoreOverride.objects.exists()
+    data["reason"] = "A spike since April."
+    analyst_c.post(url("priorities_override", matrix_world["assessment"]), data)
+    override = ScoreOverride.objects.get()
+    assert (override.score, override.by, override.reason) == (4, analyst, "A spike since April.")
+    page = analyst_c.get(url("priorities", matrix_world["assessment"])).content.decode()
+    assert "Analyst's override by" in page and "A spike since April." in page
+
+
+def test_partners_cannot_override(police, matrix_world):
+    data = {"chapter": matrix_world["burglary"].pk, "criterion": matrix_world["Trend"].pk,
+            "score": "4", "reason": "Mine"}  # fmt: skip
+    response = police.post(url("priorities_override", matrix_world["assessment"]), data)
+    assert response.status_code == 404 and not ScoreOverride.objects.exists()
+
+
+def test_the_analyst_chases_those_that_have_not_scored(
+    police, analyst_c, matrix_world, fire_partner
+):
+    score(police, matrix_world, ("violence", "Volume", "3", ""))
+    response = analyst_c.post(url("priorities_chase", matrix_world["assessment"]))
+    assert response.status_code == 302
+    assert [r.organisation for r in ChaseReminder.objects.all()] == [fire_partner.organisation]
+
+
+def test_the_matrix_csv_has_every_theme_with_its_axis_scores(analyst_c, matrix_world):
+    response = analyst_c.get(url("priorities_matrix_csv", matrix_world["assessment"]))
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "Mark,Rank,Theme,Volume,Harm to victims,Combined score"
+    assert lines[1] == "1,1,Violence,3,,3.50"
+    assert lines[2] == "2,2,Burglary,1,,1.00"
