@@ -192,15 +192,21 @@ class ReadinessOverride(models.Model):
 
 
 class ChaseReminder(models.Model):
-    """The analyst's reminder to an organisation that has not responded to the consultation:
-    one a day at most, so that a second click the same day sends nothing."""
+    """The analyst's reminder to an organisation that has not responded to the consultation, or
+    not scored the priorities: one a day of each at most, so that a second click the same day
+    sends nothing."""
 
     partnership_path = "assessment__partnership"
+
+    class About(models.TextChoices):
+        COMMENTS = "comments", "Comments and answers to the recommendations"
+        SCORES = "scores", "Scores for the priority-setting matrix"
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="chase_reminders"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    about = models.CharField(max_length=8, choices=About.choices, default=About.COMMENTS)
     sent_on = models.DateField(help_text="The day (Europe/London) the reminder was asked for.")
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -208,7 +214,8 @@ class ChaseReminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "organisation", "sent_on"], name="one_chase_a_day"
+                fields=["assessment", "organisation", "about", "sent_on"],
+                name="one_chase_a_day",
             )
         ]
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from assessments.consultation.models import ChaseReminder
 from assessments.consultation.permissions import can_chase_organisations
 from assessments.consultation.services.chasing import silent_organisations_chase
 from assessments.core.views import assessment_context, refuse, visible_assessment
@@ -117,7 +118,10 @@ def priorities_chase(request: HttpRequest, slug: str, year: int) -> HttpResponse
     if assessment is None or not can_chase_organisations(request.user, assessment):
         return refuse(request)
     reminded, skipped = silent_organisations_chase(
-        assessment=assessment, by=request.user, silent=silent_scorers
+        assessment=assessment,
+        by=request.user,
+        silent=silent_scorers,
+        about=ChaseReminder.About.SCORES,
     )
     if reminded:
         names = ", ".join(org.name for org in reminded)

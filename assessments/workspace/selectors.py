@@ -163,7 +163,10 @@ def organisations_overview(
         User.objects.filter(memberships__partnership_id=partnership_id, organisation__isnull=False),
         Max("last_login"),
     )
-    chased = _per_organisation(ChaseReminder.objects.filter(assessment=assessment), Max("sent_on"))
+    comment_reminders = ChaseReminder.objects.filter(
+        assessment=assessment, about=ChaseReminder.About.COMMENTS
+    )
+    chased = _per_organisation(comment_reminders, Max("sent_on"))
     empty = {"open": 0, "resolved": 0}
     return [
         OrganisationRow(

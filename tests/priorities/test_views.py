@@ -2,6 +2,7 @@
 sees which scores, overrides, chasing and the CSV."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -167,6 +168,29 @@ def test_the_analyst_chases_those_that_have_not_scored(
     response = analyst_c.post(url("priorities_chase", matrix_world["assessment"]))
     assert response.status_code == 302
     assert [r.organisation for r in ChaseReminder.objects.all()] == [fire_partner.organisation]
+
+
+def test_a_reminder_to_score_asks_for_scores_and_does_not_use_up_the_days_comment_reminder(
+    police, analyst_c, matrix_world, fire_partner, django_capture_on_commit_callbacks
+):
+    assessment = matrix_world["assessment"]
+    score(police, matrix_world, ("violence", "Volume", "3", ""))
+    with django_capture_on_commit_callbacks(execute=True):
+        analyst_c.post(url("priorities_chase", assessment))
+    to_fire = [m for m in mail.outbox if fire_partner.email in m.to]
+    assert len(to_fire) == 1
+    assert to_fire[0].subject.startswith("Your scores please")
+    assert url("priorities_score", assessment) in to_fire[0].body
+    assert "comment on anything" not in to_fire[0].body
+
+    # The consultation's own reminder the same day is another matter, and still goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        analyst_c.post(reverse("chase_silent", args=[assessment.partnership.slug, assessment.year]))
+    to_fire = [m for m in mail.outbox if fire_partner.email in m.to]
+    assert [m.subject.split(":")[0] for m in to_fire] == [
+        "Your scores please",
+        "Your comments please",
+    ]
 
 
 def test_the_matrix_csv_has_every_theme_with_its_axis_scores(analyst_c, matrix_world):

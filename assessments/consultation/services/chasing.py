@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.consultation.models import ChaseReminder, Comment, RecommendationResponse
@@ -39,10 +40,11 @@ def silent_organisations_chase(
     assessment: Assessment,
     by: User,
     silent: Callable[[Assessment], list[Organisation]] = silent_organisations,
+    about: str = ChaseReminder.About.COMMENTS,
 ) -> tuple[list, list]:
     """Remind each silent organisation not yet reminded today; return (reminded, skipped).
     `silent` says who is silent: by default those that have neither commented nor answered;
-    the priority matrix passes those that have not scored."""
+    the priority matrix passes those that have not scored, `about` scores."""
     if not can_chase_organisations(by, assessment):
         raise PermissionDenied("Only the analyst chases, while the consultation is open")
     today = timezone.localdate()
@@ -51,7 +53,11 @@ def silent_organisations_chase(
         try:
             with transaction.atomic():
                 reminder = ChaseReminder.objects.create(
-                    assessment=assessment, organisation=organisation, sent_on=today, by=by
+                    assessment=assessment,
+                    organisation=organisation,
+                    about=about,
+                    sent_on=today,
+                    by=by,
                 )
                 enqueue("chase_reminder_send_task", reminder.pk)
         except IntegrityError:  # reminded already today (the unique constraint decides)
@@ -59,6 +65,22 @@ def silent_organisations_chase(
         else:
             reminded.append(organisation)
     return reminded, skipped
+
+
+# What each kind of reminder says and where it sends people. The scoring page belongs to the
+# priorities package, above this one: named by its URL, not imported.
+_REMINDERS = {
+    ChaseReminder.About.COMMENTS: lambda assessment: (
+        "emails/chase_reminder.txt",
+        "Your comments please",
+        assessment.get_absolute_url(),
+    ),
+    ChaseReminder.About.SCORES: lambda assessment: (
+        "emails/chase_scores.txt",
+        "Your scores please",
+        reverse("priorities_score", args=[assessment.partnership.slug, assessment.year]),
+    ),
+}
 
 
 def chase_reminder_send(*, reminder_id: int) -> int:
@@ -80,13 +102,9 @@ def chase_reminder_send(*, reminder_id: int) -> int:
     )
     if not recipients:
         return 0
+    template, subject, path = _REMINDERS[reminder.about](assessment)
     body = render_to_string(
-        "emails/chase_reminder.txt",
-        {
-            "assessment": assessment,
-            "organisation": reminder.organisation,
-            "url": absolute(assessment.get_absolute_url()),
-        },
+        template,
+        {"assessment": assessment, "organisation": reminder.organisation, "url": absolute(path)},
     )
-    subject = f"Your comments please: {assessment.title}"
-    return EmailMessage(subject, body, to=recipients).send()
+    return EmailMessage(f"{subject}: {assessment.title}", body, to=recipients).send()
