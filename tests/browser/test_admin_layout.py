@@ -96,3 +96,17 @@ def test_the_analyst_adds_a_comparator_by_typing_its_name(page, demo):
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     assert [place.name for place in robbery.comparators.all()] == ["Thames Valley"]
+
+
+@pytest.mark.parametrize("which", ["assessment", "chapter"])
+def test_the_admin_change_pages_are_no_wider_than_a_phone(page, demo, which):
+    # On a phone a wide table may scroll inside its own box, which the keyboard can reach; the
+    # page itself never scrolls sideways.
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, "analyst")
+    row = demo if which == "assessment" else demo.chapters.get(slug="crime")
+    page.goto(f"/admin/assessments/{which}/{row.pk}/change/")
+    _open_every_collapsed_inline(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{page.url} is {width} pixels wide on a phone"
+    assert_accessible(page, read_css=False)
