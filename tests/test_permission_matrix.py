@@ -398,7 +398,9 @@ def test_the_access_log_cannot_be_edited_or_deleted(client, world):
 # own organisation), overrides and chasing for the analyst. Anyone else: 404, or sign in.
 SIGN_IN = 302
 MEMBERS_SEE = {role: 200 for role in ROLES} | {"anonymous": SIGN_IN, "other_analyst": 404}
-PARTNERS_SCORE = MEMBERS_SEE | {"chair": 404, "analyst": 404}
+# The board member granted by name belongs to an organisation that is not one of the
+# partnership's: it was never asked to score, so its member cannot score for it.
+PARTNERS_SCORE = MEMBERS_SEE | {"chair": 404, "analyst": 404, "individual_grantee": 404}
 ANALYST_ACTS = {role: 404 for role in ROLES} | {"anonymous": SIGN_IN, "analyst": 302}
 PRIORITY_ROUTES = {
     "priorities": ("get", MEMBERS_SEE),

@@ -165,10 +165,11 @@ def comparator_chart(
     first = selection.comparison_period or selection.current_period
     periods = quarters_of(first, selection.current_period)
     lines = _place_series(book, indicator, [area, *places], periods)
-    if any(sum(v is not None for _, v in line) < 2 for line in lines.values()):
+    if any(_figures(line) < 2 for line in lines.values()):
         periods = [p for p in (selection.comparison_period, selection.current_period) if p]
         lines = _place_series(book, indicator, [area, *places], periods)
-    if len(periods) < 2:
+    # A line needs two figures to say how a place changed; without one such line, no chart.
+    if len(periods) < 2 or all(_figures(line) < 2 for line in lines.values()):
         return None
     is_rate = indicator.measure == Indicator.Measure.RATE
     firsts = [line[0][1] for line in lines.values()]
@@ -299,7 +300,7 @@ def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool, values
             hidden = True
             continue
         if by_rate:
-            rate = book.rate(indicator, place, periods[0])
+            rate = book.per_thousand(indicator, values[0], place, periods[0])
             value = None if rate is None else one_place(rate)
             text = "no figure" if value is None else f"{value:,.1f}"
         else:
@@ -328,6 +329,10 @@ def _mapping_notes(series) -> list[str]:
         for each in series
         if each.is_mapped
     ]
+
+
+def _figures(line) -> int:
+    return sum(value is not None for _, value in line)
 
 
 def _place_series(book, indicator, places, periods) -> dict:

@@ -123,7 +123,8 @@ def index_ticks(low: float, high: float, count: int = 4) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw)
     ticks = [math.floor(low / step) * step]
-    while ticks[-1] < high:
+    # At least two ticks: an axis of one (every value 100) would have no span to scale by.
+    while ticks[-1] < high or len(ticks) < 2:
         ticks.append(ticks[-1] + step)
     return ticks
 

@@ -118,11 +118,15 @@ class SeriesBook:
     def rate(self, indicator: Indicator, place: Geography, period: Period) -> Decimal | None:
         """The count per 1,000 residents, where the place has a population estimate of the year
         the period starts in (None otherwise, and for rates, which are already per cent)."""
-        if indicator.measure != Indicator.Measure.COUNT:
-            return None
-        value = self.value(indicator, place, period)
+        return self.per_thousand(indicator, self.value(indicator, place, period), place, period)
+
+    def per_thousand(
+        self, indicator: Indicator, value: Decimal | None, place: Geography, period: Period
+    ) -> Decimal | None:
+        """`value` (the place's count, its mapped predecessors' included) per 1,000 residents,
+        by the same rule as `rate`."""
         population = self.population(place, period)
-        if value is None or not population:
+        if indicator.measure != Indicator.Measure.COUNT or value is None or not population:
             return None
         return value / population * 1000
 

@@ -21,6 +21,8 @@ def can_see_scoring(user: AnyUser, assessment: Assessment) -> bool:
         bool(getattr(user, "organisation_id", None))
         and role_in(user, assessment.partnership_id) in MEMBER_ROLES
         and can_view_working_papers(user, assessment)
+        # A member whose organisation is not one of the partnership's would score unasked.
+        and assessment.partnership.organisations.filter(pk=user.organisation_id).exists()
     )
 
 

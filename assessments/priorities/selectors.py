@@ -20,6 +20,7 @@ from assessments.priorities.services.scoring import (
     combined_score,
     criterion_score,
     ranks,
+    shown_score,
 )
 
 
@@ -66,7 +67,7 @@ class ThemeRow:
     def axis_score(self, criterion: Criterion | None) -> Decimal | None:
         for cell in self.cells:
             if criterion is not None and cell.criterion.pk == criterion.pk:
-                return cell.result.score
+                return shown_score(cell.result.score)
         return None
 
 

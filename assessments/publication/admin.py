@@ -219,6 +219,15 @@ class BoardDecisionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         assessment, themes = cleaned.get("assessment"), cleaned.get("agreed_themes")
+        if assessment is not None and themes:
+            # Someone who administers several partnerships is offered all their themes.
+            foreign = [t.name for t in themes if t.partnership_id != assessment.partnership_id]
+            if foreign:
+                self.add_error(
+                    "agreed_themes",
+                    f"Not themes of {assessment.partnership.name}: {', '.join(foreign)}.",
+                )
+                return cleaned
         if (
             assessment is not None
             and themes

@@ -39,7 +39,12 @@ from assessments.core.personal_copy import PersonalCopy
 from assessments.indicators.chapter_charts import chapter_charts
 from assessments.indicators.charts import Chart
 from assessments.indicators.headlines import HeadlineFigure, approved_headlines, figure_for
-from assessments.indicators.models import Geography, ImportBatch, IndicatorSelection
+from assessments.indicators.models import (
+    Geography,
+    ImportBatch,
+    Indicator,
+    IndicatorSelection,
+)
 from assessments.indicators.selectors import chapters_for_report, partnership_area
 from assessments.reporting.models import ReportExport
 from assessments.reporting.report_matter import GLOSSARY, numbered_recommendations, production
@@ -444,12 +449,27 @@ def report_identity(
             .order_by("pk")
             .values_list("pk", "name")
         ),
-        # Places by name and population: the estate charts and the appendices' rates.
+        # Places by name and population: the estate charts and the appendices' rates; the
+        # districts' force and successor: the ranked districts and their boundary notes.
         "places": list(
             Geography.objects.filter(partnership=assessment.partnership_id)
             .exclude(level=Geography.Level.LSOA)
             .order_by("pk")
-            .values_list("pk", "level", "name", "code", "population")
+            .values_list("pk", "level", "name", "code", "population", "parent_id", "successor_id")
+        ),
+        # The places each selection is compared with: the charts and wording in context.
+        "comparators": list(
+            IndicatorSelection.comparators.through.objects.filter(
+                indicatorselection__chapter__assessment=assessment
+            )
+            .order_by("pk")
+            .values_list("indicatorselection_id", "geography_id")
+        ),
+        # Which indicator holds the population estimates: every rate per 1,000 residents.
+        "populations": list(
+            Indicator.objects.filter(partnership=assessment.partnership_id, is_population=True)
+            .order_by("pk")
+            .values_list("pk", "source", "licence")
         ),
         "recipient": _recipient_inputs(recipient) if variant == Variant.RESTRICTED else None,
         "parts": {name: part.inputs(assessment) for name, part in sorted(REPORT_PARTS.items())},

@@ -333,3 +333,35 @@ def test_choosing_a_comparator_shows_at_once_in_the_cached_figures(world):
     after, charts = figures()
     assert [place.place.name for place in after[0].places] == ["Thames Valley"]
     assert [chart.kind for chart in charts] == ["bar", "lines"]
+
+
+def test_an_indexed_chart_whose_every_line_is_100_still_draws(world):
+    # The current period has no figures yet for any place; the national series differs in scale.
+    IndicatorSelection.objects.filter(pk=world.selection.pk).update(
+        current_period_start=Period.financial_year(2017).start,
+        comparison_period_start=FY16.start,
+    )
+    national = world.place(Geography.Level.NATIONAL, "England and Wales", 500_000, 520_000)
+    world.selection.comparators.add(national)
+    selection, book = world.book()
+
+    chart = comparator_chart(selection, world.area, "c1", book)
+
+    assert chart is None or "<svg" in chart.svg()
+
+
+def test_a_mapped_districts_rate_counts_its_predecessors(world):
+    world.selection.comparators.add(world.force)
+    bucks = world.place(Geography.Level.DISTRICT, "Buckinghamshire", None, 600, parent=world.force)
+    old = world.place(Geography.Level.DISTRICT, "Wycombe", 300, 400, parent=world.force)
+    old.successor = bucks
+    old.save()
+    for place, residents in ((world.area, 52_400), (bucks, 20_000)):
+        world.populate(place, 2016, residents)
+    selection, book = world.book()
+
+    ranked = district_chart(selection, world.area, "c1", book)
+
+    # 600 + 400 offences in 2016/17 among 20,000 residents.
+    assert {p.label: p.text for p in ranked.points}["Buckinghamshire"] == "50.0"
+    assert not any("Not drawn" in note for note in ranked.notes)

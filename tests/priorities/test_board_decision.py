@@ -77,3 +77,23 @@ def test_the_movement_is_this_years_lead_figure_against_last_years(matrix_world,
     page = client.get(assessment.get_absolute_url()).content.decode()
     assert "Increase in Violence offences of 20.0%. (2016/17 against 2015/16)" in page
     assert "Burglary" not in page[page.index('id="last-year-priorities"') :].split("</dl>")[0]
+
+
+def test_a_theme_of_another_partnership_cannot_be_agreed(demo):
+    from assessments.core.models import Theme
+    from assessments.publication.admin import BoardDecisionForm
+
+    from ..factories import PartnershipFactory
+
+    foreign = Theme.objects.create(partnership=PartnershipFactory(), slug="theirs", name="Theirs")
+    own = demo.chapters.get(slug="violence").theme
+    form = BoardDecisionForm(
+        data={
+            "assessment": demo.pk,
+            "met_on": "2017-10-12",
+            "agreed_themes": [own.pk, foreign.pk],
+            "ranking_departure": "Our reasons.",
+        }
+    )
+    assert not form.is_valid()
+    assert "agreed_themes" in form.errors

@@ -9,7 +9,9 @@ from assessments.priorities.services.scoring import (
     band_score,
     combined_score,
     criterion_score,
+    mean,
     ranks,
+    shown_score,
 )
 
 D = Decimal
@@ -68,3 +70,11 @@ def test_ties_share_a_rank_and_keep_the_chapter_order_and_missing_come_last():
 
 def test_ranking_nothing_is_empty():
     assert ranks([]) == []
+
+
+def test_a_mean_score_is_printed_to_two_places_and_a_whole_one_as_it_is():
+    three_partners = mean([3, 2, 2])
+    assert str(shown_score(three_partners)) == "2.33"
+    assert str(shown_score(Decimal(4))) == "4"
+    assert str(shown_score(Decimal("2.5"))) == "2.5"
+    assert shown_score(None) is None

@@ -199,3 +199,14 @@ def test_the_matrix_csv_has_every_theme_with_its_axis_scores(analyst_c, matrix_w
     assert lines[0] == "Mark,Rank,Theme,Volume,Harm to victims,Combined score"
     assert lines[1] == "1,1,Violence,3,,3.50"
     assert lines[2] == "2,2,Burglary,1,,1.00"
+
+
+def test_a_member_whose_organisation_is_not_the_partnerships_cannot_score(
+    police, police_partner, matrix_world
+):
+    assessment = matrix_world["assessment"]
+    assessment.partnership.organisations.remove(police_partner.organisation)
+    assert police.get(url("priorities_score", assessment)).status_code == 404
+    response = score(police, matrix_world, ("violence", "Volume", "3", ""))
+    assert response.status_code == 404
+    assert not OrganisationScore.objects.exists()

@@ -45,6 +45,12 @@ def two_places(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def shown_score(value: Decimal | None) -> Decimal | None:
+    """A criterion's score as pages, the PDF and the CSV print it: a mean of three partners'
+    scores (7 / 3) is 2.33, not 28 digits; a whole score stays 4, not 4.00."""
+    return None if value is None else two_places(value).normalize()
+
+
 def band_score(value: Decimal | None, bands: Sequence[Decimal | None]) -> int | None:
     """1, plus one for each band the value is over (the bands of levels 2, 3 and 4)."""
     if value is None or any(band is None for band in bands):
