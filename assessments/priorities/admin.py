@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from assessments.core.admin_base import ScopedAdmin, ScopedMixin
+from assessments.core.admin_base import ScopedAdmin
 from assessments.priorities.models import Criterion
 
 CRITERION_FIELDSETS = (
@@ -25,15 +25,6 @@ CRITERION_FIELDSETS = (
         },
     ),
 )
-
-
-class CriterionInline(ScopedMixin, admin.StackedInline):
-    model = Criterion
-    extra = 0
-    fieldsets = CRITERION_FIELDSETS
-    classes = ["collapse"]
-    verbose_name = "priority-setting criterion"
-    verbose_name_plural = "priority-setting matrix: the criteria every theme is scored against"
 
 
 @admin.register(Criterion)
