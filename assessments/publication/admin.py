@@ -51,25 +51,39 @@ CHAPTER_ROW = (
     '<tr><td>{}</td><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td>'
     '<td><a href="{}">View on site<span class="visually-hidden">: {}</span></a></td></tr>'
 )
-# On a phone the table scrolls inside its own box, which the keyboard can reach and which is
-# named for screen readers, so that the page itself never scrolls sideways.
 CHAPTER_TABLE = (
-    '<div class="app-admin-table-scroll" role="region" aria-label="Chapters" tabindex="0">'
     '<table id="chapter-list"><caption class="visually-hidden">The chapters of {}</caption>'
     '<thead><tr><th scope="col">Order</th><th scope="col">Chapter</th><th scope="col">Slug</th>'
     '<th scope="col">Theme</th><th scope="col">Lead organisation</th>'
-    '<th scope="col">On the site</th></tr></thead><tbody>{}</tbody></table></div>'
+    '<th scope="col">On the site</th></tr></thead><tbody>{}</tbody></table>'
 )
 
 
 CRITERION_ROW = '<tr><td>{}</td><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td></tr>'
 CRITERIA_TABLE = (
-    '<div class="app-admin-table-scroll" role="region" aria-label="Criteria" tabindex="0">'
     '<table id="criteria-list"><caption class="visually-hidden">The criteria every theme of {} '
     'is scored against</caption><thead><tr><th scope="col">Order</th>'
     '<th scope="col">Criterion</th><th scope="col">Weight</th>'
-    '<th scope="col">Scored from</th></tr></thead><tbody>{}</tbody></table></div>'
+    '<th scope="col">Scored from</th></tr></thead><tbody>{}</tbody></table>'
 )
+
+
+def _scrolling(label: str, table: str) -> str:
+    """On a phone the table scrolls inside its own box, which the keyboard can reach and which
+    is named for screen readers, so that the page itself never scrolls sideways."""
+    return format_html(
+        '<div class="app-admin-table-scroll" role="region" aria-label="{}" tabindex="0">{}</div>',
+        label,
+        table,
+    )
+
+
+def _add_on_its_own_page(assessment: Assessment, model: str, text: str) -> str:
+    """A link to adding a row of `model` on its own admin page, the assessment already chosen."""
+    if assessment.pk is None:
+        return "Save the assessment first."
+    url = f"{reverse(f'admin:assessments_{model}_add')}?assessment={assessment.pk}"
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
 def _criterion_cells(criterion: Criterion) -> tuple:
@@ -128,7 +142,9 @@ class AssessmentAdmin(ScopedAdmin):
             "assessment__partnership", "theme", "lead_organisation"
         ).order_by("order")
         rows = format_html_join("", CHAPTER_ROW, (_chapter_cells(c) for c in chapters))
-        return format_html(CHAPTER_TABLE, obj, rows) if rows else "No chapters yet."
+        if not rows:
+            return "No chapters yet."
+        return _scrolling("Chapters", format_html(CHAPTER_TABLE, obj, rows))
 
     @admin.display(description="Criteria")
     def criteria_list(self, obj: Assessment) -> str:
@@ -138,14 +154,13 @@ class AssessmentAdmin(ScopedAdmin):
             return "Save the assessment first: it starts with the default criteria."
         criteria = obj.priority_criteria.order_by("order", "pk")
         rows = format_html_join("", CRITERION_ROW, (_criterion_cells(c) for c in criteria))
-        return format_html(CRITERIA_TABLE, obj, rows) if rows else "No criteria yet."
+        if not rows:
+            return "No criteria yet."
+        return _scrolling("Criteria", format_html(CRITERIA_TABLE, obj, rows))
 
     @admin.display(description="New criterion")
     def criterion_add(self, obj: Assessment) -> str:
-        if obj.pk is None:
-            return "Save the assessment first."
-        url = f"{reverse('admin:assessments_criterion_add')}?assessment={obj.pk}"
-        return format_html('<a href="{}">Add a criterion to this matrix</a>', url)
+        return _add_on_its_own_page(obj, "criterion", "Add a criterion to this matrix")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -157,10 +172,7 @@ class AssessmentAdmin(ScopedAdmin):
     @admin.display(description="New chapter")
     def chapter_add(self, obj: Assessment) -> str:
         # The chapters below are a list; each is edited, and a new one added, on its own page.
-        if obj.pk is None:
-            return "Save the assessment first."
-        url = f"{reverse('admin:assessments_chapter_add')}?assessment={obj.pk}"
-        return format_html('<a href="{}">Add a chapter to this assessment</a>', url)
+        return _add_on_its_own_page(obj, "chapter", "Add a chapter to this assessment")
 
     @admin.display(description="On the site")
     def consultation_pages(self, obj: Assessment) -> str:
@@ -304,23 +316,6 @@ class BoardDecisionAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
-
-    @admin.display(description="Criteria")
-    def criteria_list(self, obj: Assessment) -> str:
-        # Listed like the chapters, each edited on its own page: as an inline of stacked forms
-        # the five criteria took 60 of the page's 130 ms (issue 18).
-        if obj.pk is None:
-            return "Save the assessment first: it starts with the default criteria."
-        criteria = obj.priority_criteria.order_by("order", "pk")
-        rows = format_html_join("", CRITERION_ROW, (_criterion_cells(c) for c in criteria))
-        return format_html(CRITERIA_TABLE, obj, rows) if rows else "No criteria yet."
-
-    @admin.display(description="New criterion")
-    def criterion_add(self, obj: Assessment) -> str:
-        if obj.pk is None:
-            return "Save the assessment first."
-        url = f"{reverse('admin:assessments_criterion_add')}?assessment={obj.pk}"
-        return format_html('<a href="{}">Add a criterion to this matrix</a>', url)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
