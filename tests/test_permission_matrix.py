@@ -233,6 +233,8 @@ ADMIN_MODELS_WITHOUT_APPENDICES = {
     ("assessments", "datarequest"): "data requests and their uploads: indicators and files",
     ("assessments", "boarddecision"): "the board's decisions on chapter recommendations",
     ("assessments", "criterion"): "the questions of the priority matrix",
+    ("assessments", "indicatorselection"): "a chapter's indicators, periods and places",
+    ("assessments", "statutorycoverage"): "the statutory checklist: requirements and chapters",
     ("axes", "accessattempt"): "sign-in attempts; operators only (Django model permissions)",
     ("axes", "accesslog"): "sign-in log; operators only",
     ("axes", "accessfailurelog"): "failed sign-ins; operators only",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,6 +23,7 @@ from django.db import router
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from import_export.admin import ImportExportMixin
 
@@ -226,6 +228,41 @@ class ScopedMixin:
 
     def has_export_permission(self, request):
         return can_use_admin(request.user)
+
+
+def scrolling_table(label: str, table: str) -> str:
+    """On a phone a wide table scrolls inside its own box, which the keyboard can reach and
+    which is named for screen readers, so that the page itself never scrolls sideways."""
+    return format_html(
+        '<div class="app-admin-table-scroll" role="region" aria-label="{}" tabindex="0">{}</div>',
+        label,
+        table,
+    )
+
+
+def add_on_its_own_page(model: str, text: str, **chosen) -> str:
+    """A link to adding a row of `model` on its own admin page with `chosen` already filled in
+    (admin reads a new row's initial values from the query string)."""
+    url = f"{reverse(f'admin:assessments_{model}_add')}?{urlencode(chosen)}"
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+def admin_change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+class ReturnsToParentMixin:
+    """Rows listed on their parent's page (a chapter's indicators, an assessment's checklist)
+    are added and changed on their own page; once saved, the analyst is back on the parent's
+    page where they started, not on a list of every such row."""
+
+    parent_field: str
+
+    def response_post_save_add(self, request, obj):
+        return redirect(admin_change_url(getattr(obj, self.parent_field)))
+
+    def response_post_save_change(self, request, obj):
+        return redirect(admin_change_url(getattr(obj, self.parent_field)))
 
 
 # Django's delete confirmation lists every row a delete takes with it, each with its link, its

@@ -6,21 +6,23 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.forms import Textarea
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.core.admin_base import (
+    ReturnsToParentMixin,
     SafeImportExportMixin,
     ScopedAdmin,
     ScopedHistoryMixin,
     ScopedMixin,
-    ScopedTabularInline,
+    add_on_its_own_page,
+    admin_change_url,
+    scrolling_table,
 )
+from assessments.core.cache_version import cached
 from assessments.core.permissions import can_use_admin, partnerships_administered_by
 from assessments.indicators import police_uk
 from assessments.indicators.forms import PoliceUkConfirmForm, PoliceUkUploadForm, SelectionForm
@@ -40,24 +42,76 @@ from assessments.indicators.resources import (
 )
 
 
-class SelectionInline(ScopedTabularInline):
-    model = IndicatorSelection
-    form = SelectionForm
-    fk_name = "chapter"
-    extra = 0  # the columns are the form's fields
-    autocomplete_fields = ["indicator", "share_of", "comparators"]
-    # A row's caveat is a sentence or two: a small box keeps the row within the window.
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
+@admin.register(IndicatorSelection)
+class IndicatorSelectionAdmin(ReturnsToParentMixin, ScopedAdmin):
+    """An indicator of a chapter, on its own page: its chapter lists them (`selection_table`)."""
 
-    def get_queryset(self, request):
-        # Each row is labelled "<indicator> in <chapter>".
-        rows = super().get_queryset(request).select_related("indicator", "chapter", "share_of")
-        return rows.prefetch_related("comparators")  # every row's choices in one query
+    form = SelectionForm
+    parent_field = "chapter"
+    list_display = ["indicator", "chapter", "order", "period_type", "current_period_start"]
+    list_filter = ["chapter__assessment"]
+    list_select_related = ["indicator", "chapter"]
+    search_fields = ["indicator__name", "chapter__title"]
+    autocomplete_fields = ["chapter", "indicator", "share_of", "comparators"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "comparators":  # a force, district or national series, not an LSOA
             kwargs["queryset"] = Geography.objects.filter(level__in=Geography.COMPARATOR_LEVELS)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+SELECTION_ROW = (
+    '<tr><td>{}</td><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td>'
+    "<td>{}</td><td>{}</td></tr>"
+)
+SELECTION_TABLE = (
+    '<table id="selection-list"><caption class="visually-hidden">The indicators of {}'
+    '</caption><thead><tr><th scope="col">Order</th><th scope="col">Indicator</th>'
+    '<th scope="col">Period</th><th scope="col">Compared with</th>'
+    '<th scope="col">Share of</th><th scope="col">Comparators</th>'
+    '<th scope="col">Caveat</th></tr></thead><tbody>{}</tbody></table>'
+)
+
+
+def _selection_cells(selection: IndicatorSelection) -> tuple:
+    comparison = selection.comparison_period
+    return (
+        selection.order,
+        admin_change_url(selection),
+        selection.indicator.name,
+        selection.current_period.label,
+        comparison.label if comparison else "Baseline",
+        selection.share_of.name if selection.share_of else "–",
+        ", ".join(place.name for place in selection.comparators.all()) or "–",
+        selection.caveat or "–",
+    )
+
+
+def selection_table(chapter) -> str:
+    """The chapter's indicators as a table, each linked to its own page, and the link to add
+    one: as an inline every row drew about ten boxes (issue 18)."""
+    if chapter.pk is None:
+        return "Save the chapter first."
+    # Kept under the partnership's cache version, which every change of a selection, its
+    # indicator or its places moves on (core/cache_version).
+    partnership = chapter.assessment.partnership
+    return cached(partnership, lambda: _selection_table(chapter), "admin-selections", chapter.pk)
+
+
+def _selection_table(chapter) -> str:
+    selections = chapter.selections.select_related("indicator", "share_of").order_by("order")
+    rows = format_html_join(
+        "", SELECTION_ROW, (_selection_cells(s) for s in selections.prefetch_related("comparators"))
+    )
+    listed = (
+        scrolling_table("Indicators", format_html(SELECTION_TABLE, chapter, rows))
+        if rows
+        else "No indicators yet."
+    )
+    add = add_on_its_own_page(
+        "indicatorselection", "Add an indicator to this chapter", chapter=chapter.pk
+    )
+    return format_html("{}<p>{}</p>", listed, add)
 
 
 @admin.register(Geography)

@@ -78,11 +78,12 @@ def comparator_places_refused(chapter_partnership_id: int, places) -> list[str]:
 
 class SelectionForm(forms.ModelForm):
     """An indicator selection of a chapter; its comparators only among the chapter's
-    partnership's places (the chapter is the form's instance's, never the request's)."""
+    partnership's places (the chapter is the form's, or the row's when the form has none)."""
 
     class Meta:
         model = IndicatorSelection
         fields = [
+            "chapter",
             "order",
             "indicator",
             "period_type",
@@ -95,7 +96,9 @@ class SelectionForm(forms.ModelForm):
 
     def clean_comparators(self):
         places = self.cleaned_data.get("comparators") or []
-        chapters = Chapter.objects.filter(pk=self.instance.chapter_id)
+        chapter = self.cleaned_data.get("chapter")
+        chapter_id = chapter.pk if chapter is not None else self.instance.chapter_id
+        chapters = Chapter.objects.filter(pk=chapter_id)
         partnership_id = chapters.values_list("assessment__partnership_id", flat=True).first()
         if places and comparator_places_refused(partnership_id, places):
             raise forms.ValidationError(

@@ -15,20 +15,29 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessments.appendices.admin import AppendixInline
 from assessments.core.admin import PurposeInline, RecommendationInline
 from assessments.core.admin_base import (
+    ReturnsToParentMixin,
     ScopedAdmin,
     ScopedHistoryMixin,
-    ScopedMixin,
     ScopedTabularInline,
+    add_on_its_own_page,
+    admin_change_url,
+    scrolling_table,
 )
+from assessments.core.cache_version import cached
 from assessments.core.models import (
     Assessment,
     Chapter,
 )
-from assessments.indicators.admin import SelectionInline
+from assessments.indicators.admin import selection_table
 from assessments.priorities.models import Criterion
 from assessments.priorities.selectors import departs_from_ranking, priority_matrix
 from assessments.priorities.services.criteria import criteria_defaults_create
-from assessments.publication.models import BoardDecision, RecommendationOutcome, StatutoryCoverage
+from assessments.publication.models import (
+    BoardDecision,
+    RecommendationOutcome,
+    StatutoryCoverage,
+    StatutoryRequirement,
+)
 from assessments.publication.permissions import can_start_next_assessment
 from assessments.publication.services import board
 from assessments.publication.services import rollover as rollover_service
@@ -37,14 +46,75 @@ from assessments.reporting.models import ReportExport
 from assessments.reporting.permissions import can_request_export
 
 
-class StatutoryCoverageInline(ScopedMixin, admin.StackedInline):
-    model = StatutoryCoverage
-    extra = 0
-    fields = ["requirement", "chapters", "note"]
+class StatutoryCoverageForm(forms.ModelForm):
+    """A requirement of the regulations and the chapters of its own assessment that cover it:
+    a partnership's other years' chapters were offered and accepted too."""
+
+    class Meta:
+        model = StatutoryCoverage
+        fields = ["assessment", "requirement", "chapters", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assessment_id = self._assessment_id()
+        if assessment_id is not None and "chapters" in self.fields:
+            chapters = self.fields["chapters"]
+            chapters.queryset = chapters.queryset.filter(assessment_id=assessment_id)
+
+    def _assessment_id(self) -> int | None:
+        if self.instance.assessment_id is not None:
+            return self.instance.assessment_id
+        # A new row: the assessment posted, or the one its link from the assessment chose.
+        chosen = self.data.get("assessment") if self.is_bound else self.initial.get("assessment")
+        try:
+            return int(chosen)
+        except (TypeError, ValueError):
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        assessment, chapters = cleaned.get("assessment"), cleaned.get("chapters") or []
+        if assessment is not None and any(c.assessment_id != assessment.pk for c in chapters):
+            self.add_error("chapters", "Choose chapters of this assessment.")
+        return cleaned
+
+
+@admin.register(StatutoryCoverage)
+class StatutoryCoverageAdmin(ReturnsToParentMixin, ScopedAdmin):
+    form = StatutoryCoverageForm
+    parent_field = "assessment"
+    list_display = ["requirement", "assessment", "note"]
+    list_filter = ["assessment"]
+    list_select_related = ["assessment__partnership"]
     filter_horizontal = ["chapters"]
-    classes = ["collapse"]
-    verbose_name = "statutory requirement covered"
-    verbose_name_plural = "statutory checklist (SI 2007/1830): the chapters that cover each"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its chapters are chosen from its assessment's: moving it would orphan them.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None else [*readonly, "assessment"]
+
+
+STATUTORY_ROW = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>'
+STATUTORY_TABLE = (
+    '<table id="statutory-checklist"><caption class="visually-hidden">The requirements of the '
+    "regulations (SI 2007/1830) and the chapters of {} that cover each</caption><thead><tr>"
+    '<th scope="col">Requirement</th><th scope="col">Chapters that cover it</th>'
+    '<th scope="col">Note</th></tr></thead><tbody>{}</tbody></table>'
+)
+
+
+def _statutory_cells(assessment: Assessment, requirement, coverage) -> tuple:
+    if coverage is None:
+        add = add_on_its_own_page(
+            "statutorycoverage",
+            "Add the chapters that cover it",
+            assessment=assessment.pk,
+            requirement=requirement.value,
+        )
+        return (requirement.label, format_html("No chapter yet: {}", add), "")
+    name = format_html('<a href="{}">{}</a>', admin_change_url(coverage), requirement.label)
+    chapters = ", ".join(c.title for c in coverage.chapters.all()) or "No chapter yet"
+    return (name, chapters, coverage.note)
 
 
 CHAPTER_ROW = (
@@ -68,24 +138,6 @@ CRITERIA_TABLE = (
 )
 
 
-def _scrolling(label: str, table: str) -> str:
-    """On a phone the table scrolls inside its own box, which the keyboard can reach and which
-    is named for screen readers, so that the page itself never scrolls sideways."""
-    return format_html(
-        '<div class="app-admin-table-scroll" role="region" aria-label="{}" tabindex="0">{}</div>',
-        label,
-        table,
-    )
-
-
-def _add_on_its_own_page(assessment: Assessment, model: str, text: str) -> str:
-    """A link to adding a row of `model` on its own admin page, the assessment already chosen."""
-    if assessment.pk is None:
-        return "Save the assessment first."
-    url = f"{reverse(f'admin:assessments_{model}_add')}?assessment={assessment.pk}"
-    return format_html('<a href="{}">{}</a>', url, text)
-
-
 def _criterion_cells(criterion: Criterion) -> tuple:
     change = reverse("admin:assessments_criterion_change", args=[criterion.pk])
     scored_from = criterion.get_data_source_display() if criterion.data_source else "Partners"
@@ -101,13 +153,43 @@ def _chapter_cells(chapter: Chapter) -> tuple:
     return (chapter.order, change, chapter.title, chapter.slug, theme, lead, on_site, chapter.title)
 
 
+def _chapter_table(assessment: Assessment) -> str:
+    chapters = assessment.chapters.select_related(
+        "assessment__partnership", "theme", "lead_organisation"
+    ).order_by("order")
+    rows = format_html_join("", CHAPTER_ROW, (_chapter_cells(c) for c in chapters))
+    if not rows:
+        return "No chapters yet."
+    return scrolling_table("Chapters", format_html(CHAPTER_TABLE, assessment, rows))
+
+
+def _statutory_table(assessment: Assessment) -> str:
+    coverage = assessment.statutory_coverage.prefetch_related("chapters")
+    covered = {c.requirement: c for c in coverage}
+    rows = format_html_join(
+        "",
+        STATUTORY_ROW,
+        (_statutory_cells(assessment, r, covered.get(r)) for r in StatutoryRequirement),
+    )
+    table = format_html(STATUTORY_TABLE, assessment, rows)
+    return scrolling_table("Statutory checklist", table)
+
+
+def _criteria_table(assessment: Assessment) -> str:
+    criteria = assessment.priority_criteria.order_by("order", "pk")
+    rows = format_html_join("", CRITERION_ROW, (_criterion_cells(c) for c in criteria))
+    if not rows:
+        return "No criteria yet."
+    return scrolling_table("Criteria", format_html(CRITERIA_TABLE, assessment, rows))
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(ScopedAdmin):
     list_display = ["title", "partnership", "year", "status", "status_changed_at"]
     list_filter = ["status", "partnership", "year"]
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
-    inlines = [PurposeInline, AppendixInline, StatutoryCoverageInline]
+    inlines = [PurposeInline, AppendixInline]
     actions = ["prepare_pdfs", "start_next_assessment"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
@@ -116,6 +198,7 @@ class AssessmentAdmin(ScopedAdmin):
         ("Cover paper", {"fields": ("background",)}),
         ("Consultation", {"fields": ("consultation_pages",)}),
         ("Chapters", {"fields": ("chapter_list", "chapter_add")}),
+        ("Statutory checklist (SI 2007/1830)", {"fields": ("statutory_list",)}),
         ("Priority-setting matrix", {"fields": ("criteria_list", "criterion_add")}),
     )
     # Status changes go through the site's workflow (consultation/services/workflow.py), which
@@ -127,9 +210,15 @@ class AssessmentAdmin(ScopedAdmin):
         "consultation_pages",
         "chapter_list",
         "chapter_add",
+        "statutory_list",
         "criteria_list",
         "criterion_add",
     ]
+
+    # The lists below change only with the partnership's data, and are read far more often
+    # than it changes: each is kept under the partnership's cache version (core/cache_version),
+    # which every change of a chapter, theme, organisation, requirement or criterion moves on.
+    # Built afresh, the chapters' table alone took longer than the floor (issue 18).
 
     @admin.display(description="Chapters")
     def chapter_list(self, obj: Assessment) -> str:
@@ -138,13 +227,15 @@ class AssessmentAdmin(ScopedAdmin):
         # for every row, about 4 ms a chapter, so the page grew with the chapters (issue 18).
         if obj.pk is None:
             return "Save the assessment first."
-        chapters = obj.chapters.select_related(
-            "assessment__partnership", "theme", "lead_organisation"
-        ).order_by("order")
-        rows = format_html_join("", CHAPTER_ROW, (_chapter_cells(c) for c in chapters))
-        if not rows:
-            return "No chapters yet."
-        return _scrolling("Chapters", format_html(CHAPTER_TABLE, obj, rows))
+        return cached(obj.partnership, lambda: _chapter_table(obj), "admin-chapters", obj.pk)
+
+    @admin.display(description="Requirements")
+    def statutory_list(self, obj: Assessment) -> str:
+        # Every requirement with the chapters that cover it, each edited on its own page: as an
+        # inline, each row's horizontal filter listed every chapter (issue 18).
+        if obj.pk is None:
+            return "Save the assessment first."
+        return cached(obj.partnership, lambda: _statutory_table(obj), "admin-statutory", obj.pk)
 
     @admin.display(description="Criteria")
     def criteria_list(self, obj: Assessment) -> str:
@@ -152,15 +243,13 @@ class AssessmentAdmin(ScopedAdmin):
         # the five criteria took 60 of the page's 130 ms (issue 18).
         if obj.pk is None:
             return "Save the assessment first: it starts with the default criteria."
-        criteria = obj.priority_criteria.order_by("order", "pk")
-        rows = format_html_join("", CRITERION_ROW, (_criterion_cells(c) for c in criteria))
-        if not rows:
-            return "No criteria yet."
-        return _scrolling("Criteria", format_html(CRITERIA_TABLE, obj, rows))
+        return cached(obj.partnership, lambda: _criteria_table(obj), "admin-criteria", obj.pk)
 
     @admin.display(description="New criterion")
     def criterion_add(self, obj: Assessment) -> str:
-        return _add_on_its_own_page(obj, "criterion", "Add a criterion to this matrix")
+        if obj.pk is None:
+            return "Save the assessment first."
+        return add_on_its_own_page("criterion", "Add a criterion to this matrix", assessment=obj.pk)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -172,7 +261,9 @@ class AssessmentAdmin(ScopedAdmin):
     @admin.display(description="New chapter")
     def chapter_add(self, obj: Assessment) -> str:
         # The chapters below are a list; each is edited, and a new one added, on its own page.
-        return _add_on_its_own_page(obj, "chapter", "Add a chapter to this assessment")
+        if obj.pk is None:
+            return "Save the assessment first."
+        return add_on_its_own_page("chapter", "Add a chapter to this assessment", assessment=obj.pk)
 
     @admin.display(description="On the site")
     def consultation_pages(self, obj: Assessment) -> str:
@@ -238,8 +329,22 @@ class ChapterAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     ordering = ["assessment", "order"]
     list_select_related = ["assessment", "lead_organisation"]
     autocomplete_fields = ["theme", "lead_organisation"]
-    inlines = [SelectionInline, RecommendationInline]
+    inlines = [RecommendationInline]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["indicators"]
+
+    def get_queryset(self, request):
+        # Its indicators' list is cached under the partnership's version.
+        return super().get_queryset(request).select_related("assessment__partnership")
+
+    def get_fieldsets(self, request, obj=None):
+        # The chapter's own boxes, then its indicators: a list, each edited on its own page.
+        own = [name for name in self.get_fields(request, obj) if name != "indicators"]
+        return [(None, {"fields": own}), ("Indicators", {"fields": ["indicators"]})]
+
+    @admin.display(description="Indicators")
+    def indicators(self, obj: Chapter) -> str:
+        return selection_table(obj)
 
 
 class RecommendationOutcomeInline(ScopedTabularInline):
