@@ -34,23 +34,29 @@ def _sees_all_appendices(user: AnyUser, assessment: Assessment) -> bool:
 
 
 def _granted_appendix_ids(user: AnyUser, appendix_ids: Iterable[int]) -> set[int]:
-    """Appendix ids among `appendix_ids` granted to the user or their organisation: two queries.
+    """Appendix ids among `appendix_ids` granted to the user or their organisation: one query."""
+    ids = list(appendix_ids)
+    if not ids or not _may_hold_grants(user):
+        return set()
+    granted = Appendix.objects.filter(_granted_to(user), pk__in=ids)
+    return set(granted.values_list("pk", flat=True))
+
+
+def _may_hold_grants(user: AnyUser) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def _granted_to(user: User) -> Q:
+    """Appendices granted to the user or their organisation, as a filter of subqueries.
 
     The organisation's group is matched through the organisation itself, so a grant to an
     organisation reaches its users without keeping group membership in step. Only object
     permissions count: a model-wide "view appendix" permission opens nothing.
     """
-    ids = list(appendix_ids)
-    if not user.is_authenticated or not user.is_active or not ids:
-        return set()
     by_user, by_group = _grants_of(user)
-    by_user = by_user.filter(content_object_id__in=ids).values_list("content_object_id", flat=True)
-    by_group = (
-        by_group.filter(content_object_id__in=ids)
-        .values_list("content_object_id", flat=True)
-        .distinct()
+    return Q(pk__in=by_user.values("content_object_id")) | Q(
+        pk__in=by_group.values("content_object_id")
     )
-    return set(by_user) | set(by_group)
 
 
 def _grants_of(user: User):
@@ -88,18 +94,19 @@ def can_view_appendix(user: AnyUser, appendix: Appendix) -> bool:
 
 
 def appendices_visible_to(user: AnyUser, assessment: Assessment) -> list[Appendix]:
-    """The assessment's appendices the user may view, in order, in a fixed number of queries."""
+    """The assessment's appendices the user may view, in order, in one query."""
     if not user.is_authenticated:
         return []
-    appendices = list(assessment.appendices.all())
     if _sees_all_appendices(user, assessment):
-        return appendices
-    if role_in(user, assessment.partnership_id) is None or not can_view_assessment(
-        user, assessment
+        return list(assessment.appendices.all())
+    if (
+        role_in(user, assessment.partnership_id) is None
+        or not can_view_assessment(user, assessment)
+        or not _may_hold_grants(user)
     ):
         return []
-    granted = _granted_appendix_ids(user, [a.pk for a in appendices])
-    return [a for a in appendices if a.pk in granted]
+    # The grants are subqueries of the one read of the appendices.
+    return list(assessment.appendices.filter(_granted_to(user)))
 
 
 def can_export_appendix(user: AnyUser, appendix: Appendix) -> bool:

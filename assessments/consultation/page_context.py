@@ -172,7 +172,7 @@ def assessment_consultation_context(request: HttpRequest, assessment, chapters) 
         "workflow_history": workflow_history(assessment),
         "consultation_open": consultation_is_open(assessment),
         "can_comment": can_comment_on_assessment(user, assessment),
-        "progress": organisation_progress(assessment, user)
+        "progress": organisation_progress(assessment, user, chapters_read=len(reads))
         if sees_own_progress(user, assessment)
         else None,
         "can_review_feedback": can_review_feedback(user, assessment),

@@ -21,7 +21,10 @@ def assessments_for_home(user) -> QuerySet[Assessment]:
 
 
 def chapters_for_contents(assessment: Assessment) -> QuerySet[Chapter]:
-    return assessment.chapters.select_related("lead_organisation").order_by("order")
+    """The chapters with what a contents list shows and when each last changed: not their
+    narratives, which were most of the time of reading 40 chapters (issue 18)."""
+    fields = ("assessment_id", "order", "slug", "title", "summary", "updated_at")
+    return assessment.chapters.only(*fields).order_by("order")
 
 
 def partnership_members(partnership) -> QuerySet[Membership]:

@@ -211,7 +211,7 @@ def chapter_for_page(assessment: Assessment, slug: str) -> Chapter | None:
 def chapter_for_reading(assessment: Assessment, slug: str) -> Chapter | None:
     """The chapter page's chapter with its recommendations; its indicator selections only when
     its figures are not in the cache (`with_selections`)."""
-    chapters = assessment.chapters.select_related("lead_organisation", "theme")
+    chapters = assessment.chapters.select_related("lead_organisation")
     return chapters.prefetch_related(_recommendations()).filter(slug=slug).first()
 
 

@@ -4,7 +4,10 @@ paper and the comparisons. views.py calls the two functions below."""
 
 from __future__ import annotations
 
+from functools import cache as cache_per_call
+
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from assessments.core.models import Assessment, Chapter
 from assessments.core.permissions import can_view_working_papers, is_public
@@ -19,25 +22,31 @@ from assessments.reporting.selectors import published_report
 
 
 def assessment_publication_context(request: HttpRequest, assessment: Assessment) -> dict:
+    """The board's decision, last year's priorities and the checklist are read only when the
+    page's cached fragment of them (keyed by the data version) misses."""
     published = is_public(assessment)
     working_papers = can_view_working_papers(request.user, assessment)
     return {
         "correction": publication_correction(assessment) if published else None,
         "public_pdf": published_report(assessment),
         "can_view_working_papers": working_papers,
-        "board_decision": board_decision_of(assessment),
-        "last_year_priorities": last_year_priorities(assessment),
-        "statutory_checklist": statutory_checklist(assessment) if working_papers else [],
+        "board_decision": SimpleLazyObject(lambda: board_decision_of(assessment)),
+        "last_year_priorities": SimpleLazyObject(lambda: last_year_priorities(assessment)),
+        "statutory_checklist": SimpleLazyObject(lambda: statutory_checklist(assessment))
+        if working_papers
+        else [],
     }
 
 
 def chapter_publication_context(request: HttpRequest, chapter: Chapter) -> dict:
+    """The previous and next chapters are read only when the page's cached fragment of them
+    (keyed by the data version) misses."""
     assessment = chapter.assessment
-    previous, following = neighbouring_chapters(assessment, chapter)
+    neighbours = cache_per_call(lambda: neighbouring_chapters(assessment, chapter))
     published = is_public(assessment)
     return {
-        "previous_chapter": previous,
-        "next_chapter": following,
+        "previous_chapter": SimpleLazyObject(lambda: neighbours()[0]),
+        "next_chapter": SimpleLazyObject(lambda: neighbours()[1]),
         "correction": publication_correction(assessment) if published else None,
         "can_view_working_papers": can_view_working_papers(request.user, assessment),
     }

@@ -73,8 +73,8 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
     context |= {
         "chapters": chapters,
         "appendices": appendices,
-        "purposes": assessment.purposes.all(),
-        "cover_headlines": cover_headlines(assessment),
+        "purposes": assessment.purposes.all(),  # a queryset: read when the fragment misses
+        "cover_headlines": SimpleLazyObject(lambda: cover_headlines(assessment)),
         "can_request_public_pdf": can_request_public_export(request.user, assessment),
         "can_request_restricted_pdf": can_request_restricted_export(
             request.user, assessment, appendices
@@ -84,8 +84,8 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
     }
     context |= assessment_consultation_context(request, assessment, chapters)
     context |= assessment_publication_context(request, assessment)
-    # The key of the cached contents list: the content's version and what this reader has not
-    # read since it changed.
+    # The key of the cached contents list and of the other fragments that change only with the
+    # data: the content's version, and what this reader has not read since it changed.
     context |= {
         "data_version": version_of(assessment.partnership),
         "changed_since_read": ",".join(str(c.pk) for c in chapters if c.changed_since_read),
@@ -99,20 +99,21 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
     chapter = assessment and chapter_for_reading(assessment, chapter_slug)
     if not chapter:
         return refuse(request)
-    area = partnership_area(assessment.partnership_id)
     context = assessment_context(request, assessment)
     if request.GET.get("as") == "partner" and context["can_edit"]:
         # The analyst's "view as partner": the page without the analyst's controls.
         context |= {"role": "partner", "can_edit": False, "viewing_as_partner": True}
     # Read only when the template's cached fragment of them (keyed by the data version) misses.
     figures_and_charts = cache_per_call(
-        lambda: chapter_figures_and_charts(with_selections(chapter), area)
+        lambda: chapter_figures_and_charts(
+            with_selections(chapter), partnership_area(assessment.partnership_id)
+        )
     )
     context |= {
         "chapter": chapter,
         "figures": SimpleLazyObject(lambda: figures_and_charts()[0]),
         "charts": SimpleLazyObject(lambda: figures_and_charts()[1]),
-        "data_version": version_of(area.partnership) if area else None,
+        "data_version": version_of(assessment.partnership),
         "recommendations": chapter.recommendations.all(),
         "stale_headlines": stale_headlines(assessment, chapter.pk)
         if can_check_headlines(request.user, assessment) and not context.get("viewing_as_partner")

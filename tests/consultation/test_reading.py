@@ -58,3 +58,16 @@ def test_progress_counts_only_the_organisations_own_answers(
     page = police_client.get(assessment.get_absolute_url()).content.decode()
     assert "2 on 1 chapter<" in page
     assert "1 of 3" in page
+
+
+def test_progress_counts_the_chapters_the_user_has_read(
+    police_client, police_partner, fire_partner, assessment
+):
+    first, second, _third = (ChapterFactory(assessment=assessment) for _ in range(3))
+    reading.chapter_mark_read(user=police_partner, chapter=first)
+    reading.chapter_mark_read(user=police_partner, chapter=second)
+    reading.chapter_mark_read(user=fire_partner, chapter=_third)  # someone else's reading
+    reading.chapter_mark_read(user=police_partner, chapter=ChapterFactory())  # another assessment
+    page = police_client.get(assessment.get_absolute_url()).content.decode()
+    read = page.split("Chapters you have read")[1].split("</dd>")[0]
+    assert "2 of 3" in read
