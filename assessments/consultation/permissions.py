@@ -13,6 +13,7 @@ from assessments.core.permissions import (
     MEMBER_ROLES,
     AnyUser,
     active_members_with_roles,
+    answers_for_a_member_organisation,
     can_view_working_papers,
     partnerships_with_role,
     role_in,
@@ -89,12 +90,13 @@ def can_change_comment(user: AnyUser, comment: Comment, now: dt.datetime | None 
 
 
 def can_respond_to_recommendations(user: AnyUser, assessment: Assessment) -> bool:
-    """Partners and board members answer for their organisation while consultation is open;
-    the analyst and chair, who wrote and will approve the recommendations, do not."""
+    """Partners and board members answer for their organisation, one of the partnership's,
+    while consultation is open; the analyst and chair, who wrote and will approve the
+    recommendations, do not."""
     return (
-        bool(getattr(user, "organisation_id", None))
-        and role_in(user, assessment.partnership_id) in MEMBER_ROLES
+        role_in(user, assessment.partnership_id) in MEMBER_ROLES
         and consultation_is_open(assessment)
+        and answers_for_a_member_organisation(user, assessment.partnership_id)
     )
 
 

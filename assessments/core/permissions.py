@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
 
-from assessments.core.models import Assessment, Partnership, Role, User
+from assessments.core.models import Assessment, Organisation, Partnership, Role, User
 
 Status = Assessment.Status
 
@@ -36,6 +36,19 @@ def roles(user: AnyUser) -> dict[int, str]:
 def role_in(user: AnyUser, partnership: Partnership | int) -> str | None:
     partnership_id = partnership if isinstance(partnership, int) else partnership.pk
     return roles(user).get(partnership_id)
+
+
+def answers_for_a_member_organisation(user: AnyUser, partnership_id: int) -> bool:
+    """Does the user belong to one of the partnership's organisations, for which they may answer
+    (respond to recommendations, score priorities)? A member added with another body's
+    organisation would otherwise answer in the name of one the partnership never asked."""
+    organisation_id = getattr(user, "organisation_id", None)
+    return (
+        bool(organisation_id)
+        and Organisation.partnerships.through.objects.filter(
+            organisation_id=organisation_id, partnership_id=partnership_id
+        ).exists()
+    )
 
 
 def partnerships_with_role(user: AnyUser, wanted: set[str]) -> list[int]:

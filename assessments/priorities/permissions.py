@@ -8,6 +8,7 @@ from assessments.core.permissions import (
     MANAGING_ROLES,
     MEMBER_ROLES,
     AnyUser,
+    answers_for_a_member_organisation,
     can_view_working_papers,
     is_public,
     role_in,
@@ -18,11 +19,9 @@ def can_see_scoring(user: AnyUser, assessment: Assessment) -> bool:
     """The scoring page: the partnership's partners and board members, from consultation on
     (they see it closed once consultation ends)."""
     return (
-        bool(getattr(user, "organisation_id", None))
-        and role_in(user, assessment.partnership_id) in MEMBER_ROLES
+        role_in(user, assessment.partnership_id) in MEMBER_ROLES
         and can_view_working_papers(user, assessment)
-        # A member whose organisation is not one of the partnership's would score unasked.
-        and assessment.partnership.organisations.filter(pk=user.organisation_id).exists()
+        and answers_for_a_member_organisation(user, assessment.partnership_id)
     )
 
 

@@ -13,7 +13,15 @@ from assessments.consultation.models import Comment, RecommendationResponse
 from assessments.consultation.services import comments as comment_service
 from assessments.core.markdown import render_markdown
 
-from ..factories import AssessmentFactory, ChapterFactory, CommentFactory, RecommendationFactory
+from ..factories import (
+    AssessmentFactory,
+    ChapterFactory,
+    CommentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    RecommendationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +258,22 @@ def test_one_quick_response_per_organisation(
     assert (response.organisation, response.answer) == (police_partner.organisation, "changes")
     page = police_client.get(chapter.get_absolute_url()).content.decode()
     assert 'value="changes" checked' in page
+
+
+def test_a_member_answers_only_for_one_of_the_partnerships_organisations(
+    client, partnership, chapter, recommendation
+):
+    """A partner whose organisation is not one of the partnership's (a person added with the
+    wrong organisation, or a member of another partnership's body) was offered the response
+    form and recorded an answer in the name of an organisation the partnership never asked."""
+    stranger_org = OrganisationFactory(name="Another County Council")
+    stranger = UserFactory(organisation=stranger_org)
+    MembershipFactory(user=stranger, partnership=partnership, role="partner")
+    client.force_login(stranger)
+    page = client.get(chapter.get_absolute_url()).content.decode()
+    assert 'name="answer"' not in page
+    assert client.post(_response_url(recommendation), {"answer": "support"}).status_code == 404
+    assert not RecommendationResponse.objects.exists()
 
 
 def test_quick_responses_close_with_the_consultation(police_client, partnership):
