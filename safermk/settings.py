@@ -5,6 +5,7 @@ Everything that varies between deployments comes from the environment, with defa
 """
 
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
@@ -250,19 +251,43 @@ STORAGES = {
 }
 
 
+# What the cached pages are built from besides the data: the code, templates and static files.
+RELEASE_SOURCES = ("assessments", "safermk", "templates", "static")
+
+
+def code_release(root: Path) -> str:
+    """A digest of the release's code and templates, the same on every machine that runs it."""
+    digest = hashlib.sha256()
+    for folder in RELEASE_SOURCES:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Every cache key carries the release (KEY_PREFIX), and public ETags too: pages and fragments
+# are keyed by the data's version, and without the release a deploy that changed a template
+# would serve the old pages until the data next changed. SAFERMK_RELEASE names a release where
+# reading the files at start-up is not wanted (a build's commit id, say).
+RELEASE = os.getenv("SAFERMK_RELEASE") or code_release(BASE_DIR)
+
+
 # The cache: each process's own memory when nothing is set (enough for `make run`, one web process);
 # CACHE_URL=redis://... shares one cache between web processes and workers, which rate limits and
 # cached public pages need once there is more than one process. Keys carry the version of the data
 # they were built from, so nothing relies on a timeout to be right.
-def cache_settings(url: str) -> dict:
+def cache_settings(url: str, release: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if url == "locmem://":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ImproperlyConfigured(f"CACHE_URL must be locmem:// or redis://..., not {url!r}")
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif url == "locmem://":
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else:
+        raise ImproperlyConfigured(f"CACHE_URL must be locmem:// or redis://..., not {url!r}")
+    return {**backend, "KEY_PREFIX": release}
 
 
-CACHES = {"default": cache_settings(os.getenv("CACHE_URL", "locmem://"))}
+CACHES = {"default": cache_settings(os.getenv("CACHE_URL", "locmem://"), RELEASE)}
 
 # Rate limits (assessments/core/rate_limits.py), counted in that cache. django-ratelimit's checks
 # know neither cache as we use it: the local memory one is "not shared", which is true and

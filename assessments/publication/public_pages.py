@@ -48,7 +48,11 @@ def _stamp(assessment: Assessment, path: str) -> tuple[str, int]:
     """The page's ETag and last-modified time, from what the page is built from."""
     partnership = assessment.partnership
     changed = max(partnership.cache_changed_at, assessment.status_changed_at)
-    inputs = f"{path}|{assessment.pk}|{assessment.status}|{version_of(partnership)}|{changed}"
+    # The release too: a deploy that changes a template changes the page (settings.RELEASE).
+    inputs = (
+        f"{path}|{assessment.pk}|{assessment.status}|{version_of(partnership)}|{changed}"
+        f"|{settings.RELEASE}"
+    )
     etag = quote_etag(hashlib.sha256(inputs.encode()).hexdigest()[:32])
     return etag, int(changed.timestamp())  # HTTP dates are in whole seconds
 

@@ -8,20 +8,21 @@ from safermk.settings import cache_settings
 
 
 def test_nothing_set_means_each_process_has_its_own_memory_cache():
-    assert cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")
+    assert cache_settings("locmem://", "r1")["BACKEND"].endswith("LocMemCache")
 
 
 def test_a_redis_url_gives_django_redis_cache_at_that_address():
-    config = cache_settings("redis://127.0.0.1:6379/1")
+    config = cache_settings("redis://127.0.0.1:6379/1", "r1")
     assert config == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
+        "KEY_PREFIX": "r1",
     }
 
 
 def test_an_unknown_scheme_is_refused_at_start_up():
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
-        cache_settings("memcached://127.0.0.1:11211")
+        cache_settings("memcached://127.0.0.1:11211", "r1")
 
 
 @pytest.mark.redis
