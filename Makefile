@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := safermk.settings
 
-.PHONY: run dev test test-fast lint format bench bench-web load load-publication-day setup system-deps browser-deps frontend venv migrate demo clean
+.PHONY: run dev test test-fast lint format bench bench-web load load-publication-day nginx setup system-deps browser-deps frontend venv migrate demo clean
 
 run: setup migrate demo
 	@echo ""
@@ -87,13 +87,18 @@ bench-web: setup
 		apt-get install -y -qq apache2-utils >/dev/null)
 	$(PY) -m loadtest.web_bench
 
-# 50 users for 2 minutes against gunicorn + PostgreSQL + Redis on 127.0.0.1 (loadtest/__main__.py).
-load: setup
+# 50 users for 2 minutes against nginx (TLS) + gunicorn + PostgreSQL + Redis on 127.0.0.1
+# (loadtest/__main__.py). nginx runs as a child process with its own configuration under var/load.
+load: setup nginx
 	$(PY) -m loadtest
 
 # Publication day: 200 residents read the published report while 20 partners work.
-load-publication-day: setup
+load-publication-day: setup nginx
 	LOAD_READERS=200 LOAD_USERS=20 $(PY) -m loadtest
+
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist var

@@ -17,25 +17,57 @@ import re
 import time
 from pathlib import Path
 
+import gevent.event
+import gevent.ssl
 import urllib3
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, HttpUser, between, events, task
+from locust.stats import StatsEntry
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 PUBLICATION_DAY = bool(PLAN.get("readers"))
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DOWNLOAD_LINK = re.compile(r'href="([^"]+/download/)"')
 EXPORT_TIMEOUT = 300
+PUBLIC_PAGE = "public page (anonymous)"
+SIGNING_IN = {"sign-in page", "sign in"}
 
 # The load test's own self-signed certificate: nothing to verify, nothing to warn about.
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
 _partners = iter(PLAN["partners"])
+_signed_in: list[str] = []
+# Publication day: the partners are at work when the paper's link goes out, so the readers wait
+# for them to sign in (a sign-in is 0.75 s of a core, PBKDF2 as Django sets it: twenty at once
+# are the machine's whole capacity for several seconds, a storm that is not publication day).
+partners_at_work = gevent.event.Event()
+READERS_ARRIVE_OVER = 10  # seconds: the first readers come as the link goes out, not all at once
 confirmed_comments: list[str] = []  # the bodies of comments the server said it stored
+
+
+def _together(environment, entries) -> dict:
+    merged = StatsEntry(environment.stats, "together", "")
+    for entry in entries:
+        merged.extend(entry)
+    return {
+        "count": merged.num_requests,
+        "failures": merged.num_failures,
+        "p50": merged.get_response_time_percentile(0.5),
+        "p95": merged.get_response_time_percentile(0.95),
+    }
 
 
 @events.quitting.add_listener
 def _write_result(environment, **_):
-    Path(os.environ["LOAD_RESULT"]).write_text(json.dumps({"comments": confirmed_comments}))
+    # The signed-in users' requests together, for their target (issue 18: p95 under 300 ms), with
+    # and without signing in: the 40 requests of 20 sign-ins are the top 5% of about 800.
+    every = [entry for entry in environment.stats.entries.values() if entry.name != PUBLIC_PAGE]
+    working = [entry for entry in every if entry.name not in SIGNING_IN]
+    result = {
+        "comments": confirmed_comments,
+        "signed_in": _together(environment, every),
+        "working": _together(environment, working),
+    }
+    Path(os.environ["LOAD_RESULT"]).write_text(json.dumps(result))
 
 
 class SignedInUser(HttpUser):
@@ -68,19 +100,33 @@ class SignedInUser(HttpUser):
                 r.failure(f"sign-in answered {r.status_code}")
 
 
-class Reader(HttpUser):
-    """A resident who followed the local paper's link: reads the published report."""
+# One TLS context for every reader. Left to itself, each reader's connection pool builds its own
+# and loads certifi's 150 authorities into it, although nothing is verified: 70 ms of locust's one
+# core each, so 200 readers arriving over 10 s held up every user in the process by up to 2 s
+# (time that the run charged to the server).
+_READERS_TLS = gevent.ssl._create_unverified_context()  # the throw-away certificate
+
+
+def _readers_tls(**_) -> gevent.ssl.SSLContext:
+    return _READERS_TLS
+
+
+class Reader(FastHttpUser):
+    """A resident who followed the local paper's link: reads the published report. On locust's
+    lighter client (geventhttpclient, no certificate checks): a plain GET needs nothing else."""
 
     abstract = not PUBLICATION_DAY
     fixed_count = PLAN.get("readers", 0)
     wait_time = between(2, 5)
+    ssl_context_factory = staticmethod(_readers_tls)
 
     def on_start(self):
-        self.client.verify = False
+        partners_at_work.wait(timeout=120)
+        gevent.sleep(random.uniform(0, READERS_ARRIVE_OVER))
 
     @task
     def read_a_page(self):
-        self.client.get(random.choice(PLAN["public_pages"]), name="public page (anonymous)")
+        self.client.get(random.choice(PLAN["public_pages"]), name=PUBLIC_PAGE)
 
 
 class Partner(SignedInUser):
@@ -93,6 +139,9 @@ class Partner(SignedInUser):
     def on_start(self):
         self.username = next(_partners)
         super().on_start()
+        _signed_in.append(self.username)
+        if len(_signed_in) == len(PLAN["partners"]):
+            partners_at_work.set()
 
     @task(4)
     def read_a_chapter(self):

@@ -1,7 +1,7 @@
 """`make bench-web`: requests per second against gunicorn as in Procfile (3 workers, DJANGO_DEBUG
-=False, PostgreSQL, Redis as broker and cache, behind a TLS proxy that says so in
-X-Forwarded-Proto), measured with ApacheBench (`ab`, Debian's apache2-utils) for the same time
-each, one after another:
+=False, PostgreSQL, Redis as broker and cache, configured as behind a TLS proxy: ab sends the
+proxy's X-Forwarded-Proto itself, so that the figures are gunicorn's, without nginx), measured
+with ApacheBench (`ab`, Debian's apache2-utils) for the same time each, one after another:
 
 - a static file served by the same processes (WhiteNoise): the ceiling;
 - the published chapter page for an anonymous reader (from the cache);
@@ -10,7 +10,7 @@ each, one after another:
 
 Targets (issue 18): the anonymous page at least 10 times the signed-in one, and within 2 times
 of the static file. Prints Markdown for docs/benchmarks.md. Environment as `make load`
-(loadtest/__main__.py), plus WEB_BENCH_SECONDS (10) and WEB_BENCH_CONCURRENCY (10).
+(loadtest/stack.py), plus WEB_BENCH_SECONDS (10) and WEB_BENCH_CONCURRENCY (10).
 """
 
 from __future__ import annotations
@@ -21,18 +21,13 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from contextlib import ExitStack
 
-from loadtest.__main__ import (
-    BIN,
+from loadtest.stack import (
     WEB_WORKERS,
-    WORK,
-    free_port,
-    process,
+    fresh_database,
     production_environment,
-    recreate_database,
-    run,
     wait_until_serving,
+    web_server,
 )
 
 SECONDS = os.getenv("WEB_BENCH_SECONDS", "10")
@@ -91,21 +86,12 @@ def status_with(url: str, etag: str) -> int:
 
 
 def main() -> None:
-    WORK.mkdir(parents=True, exist_ok=True)
-    env = production_environment() | {"DJANGO_BEHIND_TLS_PROXY": "True"}
-    recreate_database()
-    python = str(BIN / "python")
-    run(env, python, "manage.py", "migrate", "--noinput", "-v0")
-    run(env, python, "manage.py", "collectstatic", "--noinput", "-v0")
+    env = production_environment()
+    fresh_database(env)
     chapter, cookie = prepare(env)
-    port = free_port()
-    host = f"http://127.0.0.1:{port}"
     proxy = "X-Forwarded-Proto: https"
-    with ExitStack() as stack:
-        stack.enter_context(process(
-            env, "web-bench", str(BIN / "gunicorn"), "safermk.wsgi",
-            "--bind", f"127.0.0.1:{port}", "--workers", WEB_WORKERS,
-        ))  # fmt: skip
+    with web_server(env, "web-bench") as port:
+        host = f"http://127.0.0.1:{port}"
         wait_until_serving(urllib.request.Request(host + STATIC, headers=PROXY))
         etag = etag_of(host + chapter)
         rows = [
