@@ -54,11 +54,14 @@ def at_two_sizes(measure) -> tuple[dict, dict]:
     return at_demo, at_four
 
 
-def print_against_floor(title: str, at_demo: dict, at_four: dict) -> None:
+def print_against_floor(
+    title: str, at_demo: dict, at_four: dict, sizes: tuple[str, str] = ("demo", "4× size")
+) -> None:
     """A table of each page's median ms as a multiple of the floor measured in turn with it
     (`timed_with_floor`) at both sizes, with its queries; the floor's own row first."""
     print(f"## {title} (DEBUG={settings.DEBUG}; load average {os.getloadavg()[0]:.1f})")  # noqa: T201
-    print("| page | demo ms | × floor | queries | 4× size ms | × floor | queries |")  # noqa: T201
+    small, large = sizes
+    print(f"| page | {small} ms | × floor | queries | {large} ms | × floor | queries |")  # noqa: T201
     print("|---|---:|---:|---:|---:|---:|---:|")  # noqa: T201
     for name, (ms, queries, floor) in at_demo.items():
         ms4, queries4, floor4 = at_four[name]

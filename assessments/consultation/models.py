@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.models import Assessment, Chapter, Organisation, Recommendation, User
@@ -39,12 +40,9 @@ class Comment(models.Model):
         return f"{self.author}: {self.body[:60]}"
 
     def get_absolute_url(self) -> str:
-        """The comment's discussion, on its chapter's page."""
-        return f"{self.chapter.get_absolute_url()}#{self.thread_anchor}"
-
-    @property
-    def thread_anchor(self) -> str:
-        return f"comment-{self.parent_id or self.pk}"
+        """The comment's link, for emails and other pages: it finds the comment when followed,
+        on the chapter page or on the page of the chapter's comments it has moved to since."""
+        return reverse("comment_link", args=[self.pk])
 
 
 class WorkflowEvent(models.Model):

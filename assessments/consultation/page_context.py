@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from assessments.accounts.permissions import can_manage_people
 from assessments.consultation.forms import CommentForm
-from assessments.consultation.models import RecommendationResponse
+from assessments.consultation.models import Comment, RecommendationResponse
 from assessments.consultation.permissions import (
     can_change_comment,
     can_comment_on_assessment,
@@ -26,8 +27,10 @@ from assessments.consultation.permissions import (
 from assessments.consultation.selectors import (
     Threads,
     changed_since_read,
+    comment_page_number,
     comment_threads,
     last_reads,
+    on_chapter_page,
     organisation_answers,
     organisation_progress,
     workflow_history,
@@ -55,42 +58,92 @@ def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
 
 
-def _paragraph_groups(narrative: Rendered, threads: Threads) -> list[dict]:
+def all_comments_url(chapter: Chapter, about: str = "") -> str:
+    """The chapter's comments pages: every discussion, or those about one subject (subject_of)."""
+    url = reverse("chapter_comments", args=chapter.url_args)
+    return f"{url}?{urlencode({'about': about})}" if about else url
+
+
+def comment_location(comment: Comment, *, whole: bool = False) -> str:
+    """Where the comment shows now: on the chapter page if it is among what that shows, else (or
+    when the `whole` discussion is wanted) on the chapter's comments page that lists it."""
+    chapter = comment.chapter
+    if not whole and on_chapter_page(comment):
+        return f"{chapter.get_absolute_url()}#comment-{comment.pk}"
+    page = comment_page_number(comment)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{all_comments_url(chapter)}{query}#comment-{comment.pk}"
+
+
+def subject_label(about: str, narrative: Rendered, recommendations) -> str:
+    """What the comments pages' `about` filter names, as their heading says it."""
+    if not about:
+        return ""
+    labels = dict(on_choices(narrative, recommendations))
+    return labels.get("" if about == "chapter" else about, "A paragraph that has since changed")
+
+
+def _discussions_link(chapter: Chapter, threads: Threads, subject: str, here: str) -> str:
+    """Where a subject's discussions are: `here` on this page when it shows them all, else the
+    comments pages."""
+    return here if threads.all_shown_on(subject) else all_comments_url(chapter, subject)
+
+
+def _more(chapter: Chapter, threads: Threads, subject: str) -> dict | None:
+    """A link to a subject's other discussions, when this page shows only some of them."""
+    if threads.all_shown_on(subject):
+        return None
+    return {"url": all_comments_url(chapter, subject), "count": threads.discussions_on[subject]}
+
+
+def _paragraph_groups(chapter: Chapter, narrative: Rendered, threads: Threads) -> list[dict]:
     """Paragraph discussions in reading order; those on a paragraph since rewritten come last."""
     groups = []
     numbers = {anchor: n for n, (anchor, _) in enumerate(narrative.paragraphs, start=1)}
     for anchor, roots in threads.by_paragraph.items():
-        groups.append({"anchor": anchor, "number": numbers.get(anchor), "threads": roots})
+        number, more = numbers.get(anchor), _more(chapter, threads, anchor)
+        groups.append({"anchor": anchor, "number": number, "threads": roots, "more": more})
     return sorted(groups, key=lambda g: (g["number"] is None, g["number"] or 0))
 
 
-def _recommendation_groups(recommendations, threads: Threads) -> list[dict]:
+def _recommendation_groups(chapter: Chapter, recommendations, threads: Threads) -> list[dict]:
     return [
-        {"recommendation": r, "number": n, "threads": threads.by_recommendation[r.pk]}
+        {
+            "recommendation": r,
+            "number": n,
+            "threads": threads.by_recommendation[r.pk],
+            "more": _more(chapter, threads, f"r-{r.pk}"),
+        }
         for n, r in enumerate(recommendations, start=1)
         if threads.by_recommendation.get(r.pk)
     ]
 
 
 def comments_context(
-    request: HttpRequest, chapter: Chapter, narrative: Rendered, form=None, *, threads=None
+    request: HttpRequest,
+    chapter: Chapter,
+    narrative: Rendered,
+    form=None,
+    *,
+    threads=None,
+    listing: bool = False,
 ):
     """What the comments includes need: threads, forms and the user's permissions as booleans.
-    `threads`: the chapter's comment threads, when the caller has read them already."""
+    `threads`: the chapter's comment threads, when the caller has read them already;
+    `listing`: for the chapter's comments pages rather than the chapter page."""
     user, assessment = request.user, chapter.assessment
     if not can_view_comments_of(user, assessment):
         return {"show_comments": False}
     recommendations = list(chapter.recommendations.all())
     if threads is None:
         threads = comment_threads(chapter)
-    for roots in [
-        threads.on_chapter,
-        *threads.by_paragraph.values(),
-        *threads.by_recommendation.values(),
-    ]:
-        for root in roots:
-            for comment in [root, *root.thread_replies]:
-                comment.can_change = can_change_comment(user, comment)
+    for root in threads.shown:
+        for comment in [root, *root.thread_replies]:
+            # Worked out once here: the templates name each author several times.
+            author = comment.author
+            comment.author_name = author.get_full_name() or author.username
+            comment.organisation_name = author.organisation.name if author.organisation else ""
+            comment.can_change = can_change_comment(user, comment)
     answers = organisation_answers(chapter, user.organisation_id)
     for number, recommendation in enumerate(recommendations, start=1):
         recommendation.number = number
@@ -101,13 +154,20 @@ def comments_context(
         recommendation.our_answer_label = (
             Answer(recommendation.our_answer).label if recommendation.our_answer else ""
         )
-        recommendation.thread_count = len(threads.by_recommendation.get(recommendation.pk, []))
+        subject = f"r-{recommendation.pk}"
+        recommendation.thread_count = threads.discussions_on.get(subject, 0)
+        recommendation.discussions_url = _discussions_link(
+            chapter, threads, subject, f"#recommendation-{recommendation.pk}-comments"
+        )
     on = request.GET.get("on", "")
     return {
         "show_comments": True,
         "threads": threads,
-        "paragraph_groups": _paragraph_groups(narrative, threads),
-        "recommendation_groups": _recommendation_groups(recommendations, threads),
+        "listing": listing,
+        "chapter_url": chapter.get_absolute_url() if listing else "",
+        "on_chapter_more": _more(chapter, threads, "chapter"),
+        "paragraph_groups": _paragraph_groups(chapter, narrative, threads),
+        "recommendation_groups": _recommendation_groups(chapter, recommendations, threads),
         "on_choices": on_choices(narrative, recommendations),
         "comment_form": form or CommentForm(initial={"on": on}),
         "selected_on": form["on"].value() if form else on,
@@ -116,7 +176,8 @@ def comments_context(
         "can_respond": can_respond_to_recommendations(user, assessment),
         "consultation_open": consultation_is_open(assessment),
         "answer_choices": RecommendationResponse.Answer.choices,
-        "comments_url": reverse("comment_post", args=chapter.url_args),
+        "comments_url": reverse("chapter_comments", args=chapter.url_args),
+        "all_comments_url": all_comments_url(chapter),
     }
 
 
@@ -130,7 +191,8 @@ def chapter_consultation_context(request: HttpRequest, chapter: Chapter) -> dict
         # The threads are read before rendering, so that the renderer puts the links in as it
         # anchors the paragraphs: one render of the narrative.
         threads = comment_threads(chapter)
-        links = _paragraph_links(threads, can_comment=can_comment_on_assessment(user, assessment))
+        can_comment = can_comment_on_assessment(user, assessment)
+        links = _paragraph_links(chapter, threads, can_comment=can_comment)
     narrative = site_narrative(chapter, after_paragraph=links)
     return comments_context(request, chapter, narrative, threads=threads) | {
         "narrative": narrative,
@@ -139,7 +201,7 @@ def chapter_consultation_context(request: HttpRequest, chapter: Chapter) -> dict
     }
 
 
-def _paragraph_links(threads: Threads, *, can_comment: bool) -> AfterParagraph:
+def _paragraph_links(chapter: Chapter, threads: Threads, *, can_comment: bool) -> AfterParagraph:
     """The links to go under a paragraph: to comment on it and to its comments. Commenting on a
     paragraph starts where the reader is."""
 
@@ -147,7 +209,8 @@ def _paragraph_links(threads: Threads, *, can_comment: bool) -> AfterParagraph:
         context = {
             "anchor": anchor,
             "number": number,
-            "count": len(threads.by_paragraph.get(anchor, [])),
+            "count": threads.discussions_on.get(anchor, 0),
+            "href": _discussions_link(chapter, threads, anchor, f"#{anchor}-comments"),
             "can_comment": can_comment,
         }
         return render_to_string(

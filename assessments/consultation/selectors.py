@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from assessments.consultation.models import (
     ChapterRead,
@@ -35,31 +46,106 @@ def changed_since_read(chapter: Chapter, read_at: datetime | None) -> bool:
     return read_at is not None and chapter.updated_at > read_at
 
 
+# How much of a chapter's discussion its page shows: the rest is a link away, on the chapter's
+# comments pages, so that the page costs the same with 3 comments or 3,000.
+DISCUSSIONS_ON_CHAPTER_PAGE = 10
+REPLIES_ON_CHAPTER_PAGE = 3
+DISCUSSIONS_PER_PAGE = 20
+
+
+def subject_of(comment: Comment) -> str:
+    """What a discussion is about, as the comments pages' `about` filter spells it: "chapter",
+    a paragraph's anchor or "r-<recommendation id>"."""
+    return _subject(comment.recommendation_id, comment.paragraph_anchor)
+
+
+def _subject(recommendation_id: int | None, paragraph_anchor: str) -> str:
+    return f"r-{recommendation_id}" if recommendation_id else paragraph_anchor or "chapter"
+
+
 @dataclass
 class Threads:
-    """A chapter's discussions, grouped by what they are about, from one query."""
+    """Some of a chapter's discussions (first comments, each with `thread_replies` and
+    `reply_count`), grouped by what they are about, with the whole chapter's counts."""
 
     on_chapter: list[Comment]
     by_paragraph: dict[str, list[Comment]]
     by_recommendation: dict[int, list[Comment]]
     count: int
     open_count: int
+    resolved_count: int = 0
+    # Discussions about each subject (subject_of), shown or not.
+    discussions_on: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def shown(self) -> list[Comment]:
+        return [
+            *self.on_chapter,
+            *(r for roots in self.by_paragraph.values() for r in roots),
+            *(r for roots in self.by_recommendation.values() for r in roots),
+        ]
 
-def comment_threads(chapter: Chapter) -> Threads:
-    comments = list(
-        Comment.objects.filter(chapter=chapter).select_related(
-            "author__organisation", "resolved_by", "recommendation"
+    @property
+    def discussion_count(self) -> int:
+        return self.open_count + self.resolved_count
+
+    @property
+    def hidden_open(self) -> int:
+        return self.open_count - sum(root.resolved_at is None for root in self.shown)
+
+    @property
+    def hidden_resolved(self) -> int:
+        return self.resolved_count - sum(root.resolved_at is not None for root in self.shown)
+
+    @property
+    def complete(self) -> bool:
+        """Every comment is shown."""
+        return len(self.shown) == self.discussion_count and all(
+            len(root.thread_replies) == root.reply_count for root in self.shown
         )
+
+    def all_shown_on(self, subject: str) -> bool:
+        shown = sum(subject_of(root) == subject for root in self.shown)
+        return shown == self.discussions_on.get(subject, 0)
+
+
+def _discussions_of(chapter: Chapter) -> QuerySet[Comment]:
+    return Comment.objects.filter(chapter=chapter, parent__isnull=True).select_related(
+        "author__organisation", "resolved_by", "recommendation"
     )
-    roots, replies = [], defaultdict(list)
-    for comment in comments:
-        comment.chapter = chapter  # shared instance: permission checks need no more queries
-        (replies[comment.parent_id] if comment.parent_id else roots).append(comment)
-    threads = Threads([], defaultdict(list), defaultdict(list), len(comments), 0)
+
+
+def _with_replies(roots, latest: int | None = None) -> list[Comment]:
+    """The discussions with their replies in `thread_replies` (only the `latest` ones, if
+    given), how many there are in `reply_count` and how many are left out in `hidden_replies`;
+    two queries, however many there are. (Plain queries: a window per discussion cost the page
+    more in building the query than it saved in rows.)"""
+    roots = list(roots)
+    replies = Comment.objects.filter(parent__in=[root.pk for root in roots]).order_by(
+        "created_at", "pk"
+    )
+    counts = {}
+    if latest is not None:
+        ids = defaultdict(list)
+        for pk, parent_id in replies.values_list("pk", "parent_id"):
+            ids[parent_id].append(pk)
+        counts = {parent_id: len(pks) for parent_id, pks in ids.items()}
+        replies = replies.filter(pk__in=[pk for pks in ids.values() for pk in pks[-latest:]])
+    by_root = defaultdict(list)
+    for reply in replies.select_related("author__organisation"):
+        by_root[reply.parent_id].append(reply)
     for root in roots:
-        root.thread_replies = replies.get(root.pk, [])
-        threads.open_count += root.resolved_at is None
+        root.thread_replies = by_root.get(root.pk, [])
+        root.reply_count = counts.get(root.pk, len(root.thread_replies))
+        root.hidden_replies = root.reply_count - len(root.thread_replies)
+    return roots
+
+
+def _grouped(chapter: Chapter, roots: list[Comment]) -> Threads:
+    threads = Threads([], defaultdict(list), defaultdict(list), 0, 0)
+    for root in sorted(roots, key=lambda c: (c.created_at, c.pk)):
+        for comment in [root, *root.thread_replies]:
+            comment.chapter = chapter  # shared instance: permission checks need no more queries
         if root.recommendation_id:
             threads.by_recommendation[root.recommendation_id].append(root)
         elif root.paragraph_anchor:
@@ -67,6 +153,95 @@ def comment_threads(chapter: Chapter) -> Threads:
         else:
             threads.on_chapter.append(root)
     return threads
+
+
+def _counted(chapter: Chapter, threads: Threads) -> Threads:
+    """The threads with the chapter's counts of comments and discussions, in one query."""
+    subjects = (
+        Comment.objects.filter(chapter=chapter, parent__isnull=True)
+        .values_list("recommendation_id", "paragraph_anchor")
+        .annotate(
+            open=Count("pk", filter=Q(resolved_at__isnull=True), distinct=True),
+            resolved=Count("pk", filter=Q(resolved_at__isnull=False), distinct=True),
+            replies=Count("replies"),
+        )
+        .order_by()
+    )
+    for recommendation_id, anchor, open_count, resolved_count, replies in subjects:
+        subject = _subject(recommendation_id, anchor)
+        discussions = open_count + resolved_count
+        threads.discussions_on[subject] = threads.discussions_on.get(subject, 0) + discussions
+        threads.open_count += open_count
+        threads.resolved_count += resolved_count
+        threads.count += discussions + replies
+    return threads
+
+
+def _chapter_page_discussions(chapter: Chapter) -> list[int]:
+    """The ids of the discussions the chapter page shows: open ones first, then the most
+    recently active (started or replied to). Grouped by id alone, so the query stays light."""
+    latest = Coalesce(Max("replies__created_at"), F("created_at"))
+    open_first = Case(When(resolved_at__isnull=True, then=0), default=1)
+    ranked = (
+        Comment.objects.filter(chapter=chapter, parent__isnull=True)
+        .values("pk", "resolved_at", "created_at")
+        .annotate(last_activity=latest)
+        .order_by(open_first, "-last_activity", "-pk")
+    )
+    return [row["pk"] for row in ranked[:DISCUSSIONS_ON_CHAPTER_PAGE]]
+
+
+def comment_threads(chapter: Chapter) -> Threads:
+    """What the chapter page shows: its latest discussions, open ones first, each with its
+    latest replies; five queries however long the discussion."""
+    shown = _discussions_of(chapter).filter(pk__in=_chapter_page_discussions(chapter))
+    shown = _with_replies(shown, REPLIES_ON_CHAPTER_PAGE)
+    return _counted(chapter, _grouped(chapter, shown))
+
+
+def _listed(chapter: Chapter, about: str = "") -> QuerySet[Comment]:
+    """The comments pages' discussions, in the order they were started."""
+    roots = _discussions_of(chapter).order_by("created_at", "pk")
+    if about == "chapter":
+        return roots.filter(recommendation__isnull=True, paragraph_anchor="")
+    if about.startswith("r-") and about[2:].isdigit():
+        return roots.filter(recommendation_id=int(about[2:]))
+    if about:
+        return roots.filter(recommendation__isnull=True, paragraph_anchor=about)
+    return roots
+
+
+def comments_page(
+    chapter: Chapter, *, page: int | str | None, about: str = ""
+) -> tuple[Threads, Page]:
+    """One page of the chapter's discussions (about one subject, if given), each whole; as the
+    URL gives it, so a number past the last gives the last page and anything else the first."""
+    current = Paginator(_listed(chapter, about), DISCUSSIONS_PER_PAGE).get_page(page)
+    current.object_list = _with_replies(current.object_list)
+    return _counted(chapter, _grouped(chapter, current.object_list)), current
+
+
+def comment_page_number(comment: Comment) -> int:
+    """The page of the chapter's comments pages that shows the comment (its discussion)."""
+    root = comment.parent if comment.parent_id else comment
+    before = _listed(comment.chapter).filter(
+        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    )
+    return before.count() // DISCUSSIONS_PER_PAGE + 1
+
+
+def on_chapter_page(comment: Comment) -> bool:
+    """Whether the chapter page shows the comment: its discussion among those shown, and the
+    comment the discussion's first or among its latest replies."""
+    root_id = comment.parent_id or comment.pk
+    if root_id not in _chapter_page_discussions(comment.chapter):
+        return False
+    if comment.parent_id is None:
+        return True
+    later = Comment.objects.filter(parent_id=root_id).filter(
+        Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, pk__gt=comment.pk)
+    )
+    return later.count() < REPLIES_ON_CHAPTER_PAGE
 
 
 def organisation_answers(

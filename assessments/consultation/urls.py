@@ -3,9 +3,10 @@
 from django.urls import path
 
 from assessments.consultation.views import (
+    chapter_comments,
     comment_delete,
     comment_edit,
-    comment_post,
+    comment_link,
     comment_resolve,
     feedback,
     feedback_export,
@@ -32,14 +33,15 @@ urlpatterns = [
     ),
     path(
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/comments/",
-        comment_post,
-        name="comment_post",
+        chapter_comments,
+        name="chapter_comments",
     ),
     path(
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/recommendations/<int:pk>/response/",
         recommendation_response,
         name="recommendation_response",
     ),
+    path("comments/<int:pk>/", comment_link, name="comment_link"),
     path("comments/<int:pk>/edit/", comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", comment_delete, name="comment_delete"),
     path("comments/<int:pk>/resolve/", comment_resolve, name="comment_resolve"),

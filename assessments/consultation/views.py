@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.consultation import readiness
 from assessments.consultation.feedback_export import feedback_csv, feedback_xlsx
@@ -27,15 +28,23 @@ from assessments.consultation.forms import (
     TransitionForm,
 )
 from assessments.consultation.models import Comment, WorkflowEvent
-from assessments.consultation.page_context import comments_context, on_choices, response_draft_key
+from assessments.consultation.page_context import (
+    comment_location,
+    comments_context,
+    on_choices,
+    response_draft_key,
+    subject_label,
+)
 from assessments.consultation.permissions import (
     can_change_comment,
     can_review_feedback,
     can_view_comment,
+    can_view_comments_of,
 )
 from assessments.consultation.selectors import (
     answers_by_recommendation,
     comment_frequency,
+    comments_page,
     feedback_comments,
     feedback_counts,
     open_discussions_by_chapter,
@@ -60,27 +69,60 @@ def _chapter_or_404(request, slug, year, chapter_slug) -> Chapter:
     return chapter
 
 
-def _comments_response(request, chapter: Chapter, *, message: str, anchor: str, form=None):
-    """htmx: the refreshed comments section; otherwise back to the chapter page."""
+def _comments_response(request, chapter: Chapter, *, message: str, comment=None, form=None):
+    """htmx: the chapter page's refreshed comments section; otherwise back to the page that
+    shows the comment."""
     if request.htmx:
         context = assessment_context(request, chapter.assessment) | {"chapter": chapter}
         context |= comments_context(request, chapter, render_markdown(chapter.narrative), form)
         context["comment_status"] = "" if form else message
+        # The comment may not be among the discussions the chapter page shows.
+        context["comment_status_url"] = comment.get_absolute_url() if comment else ""
         return render(request, "assessments/includes/comments.html", context)
     messages.success(request, message)
-    return redirect(f"{chapter.get_absolute_url()}#{anchor}")
+    return redirect(comment_location(comment))
 
 
 @login_required
-@require_POST
-def comment_post(request, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def chapter_comments(request, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    """GET: every discussion on the chapter (or about one part of it), page by page, each in
+    full; POST: a new comment or reply."""
     chapter = _chapter_or_404(request, slug, year, chapter_slug)
+    if request.method == "POST":
+        return _comment_post(request, chapter)
+    if not can_view_comments_of(request.user, chapter.assessment):
+        raise Http404("No such chapter")
+    about = request.GET.get("about", "")
+    narrative = render_markdown(chapter.narrative)
+    threads, page = comments_page(chapter, page=request.GET.get("page"), about=about)
+    context = assessment_context(request, chapter.assessment) | {
+        "chapter": chapter,
+        "about": about,
+        "about_label": subject_label(about, narrative, chapter.recommendations.all()),
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1),
+        "page_query": f"{urlencode({'about': about})}&" if about else "",
+    }
+    context |= comments_context(request, chapter, narrative, threads=threads, listing=True)
+    return render(request, "assessments/chapter_comments.html", context)
+
+
+def _comment_post(request, chapter: Chapter) -> HttpResponse:
     form = CommentForm(request.POST)
     comment = _create_comment(request, chapter, form) if form.is_valid() else None
     if comment is None:
         return _comment_form_errors(request, chapter, form)
     message = "Your reply has been posted" if comment.parent_id else "Your comment has been posted"
-    return _comments_response(request, chapter, message=message, anchor=comment.thread_anchor)
+    return _comments_response(request, chapter, message=message, comment=comment)
+
+
+@login_required
+def comment_link(request, pk: int) -> HttpResponse:
+    """A comment's lasting link (emails carry it): to wherever it shows now; `?whole=1`: to
+    its discussion in full."""
+    comment = _visible_comment(request, pk)
+    return redirect(comment_location(comment, whole=request.GET.get("whole") == "1"))
 
 
 def _create_comment(request, chapter: Chapter, form: CommentForm) -> Comment | None:
@@ -106,13 +148,13 @@ def _create_comment(request, chapter: Chapter, form: CommentForm) -> Comment | N
 
 def _comment_form_errors(request, chapter: Chapter, form) -> HttpResponse:
     if request.htmx:
-        return _comments_response(request, chapter, message="", anchor="", form=form)
+        return _comments_response(request, chapter, message="", form=form)
     context = assessment_context(request, chapter.assessment) | {
         "chapter": chapter,
         "comment_form": form,
         "selected_on": form["on"].value(),
         "on_choices": on_choices(render_markdown(chapter.narrative), chapter.recommendations.all()),
-        "comments_url": reverse("comment_post", args=chapter.url_args),
+        "comments_url": reverse("chapter_comments", args=chapter.url_args),
     }
     return render(request, "assessments/comment_form.html", context)
 
@@ -143,7 +185,7 @@ def _changeable_comment(request, pk: int) -> Comment:
 
 
 def _back_to_thread(comment: Comment) -> HttpResponse:
-    return redirect(comment.get_absolute_url())
+    return redirect(comment_location(comment))
 
 
 @login_required
@@ -193,9 +235,7 @@ def comment_resolve(request, pk: int) -> HttpResponse:
     except (PermissionDenied, ValidationError) as error:
         raise Http404("This discussion cannot be resolved here") from error
     message = "The discussion has been reopened" if reopen else "The discussion has been resolved"
-    return _comments_response(
-        request, comment.chapter, message=message, anchor=f"comment-{comment.pk}"
-    )
+    return _comments_response(request, comment.chapter, message=message, comment=comment)
 
 
 @login_required

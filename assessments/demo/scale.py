@@ -5,8 +5,13 @@ number of queries before and after (tests/test_query_budgets.py, benchmarks/page
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from assessments.consultation.models import Comment
-from assessments.core.models import Assessment, Theme
+from assessments.core.markdown import render_markdown
+from assessments.core.models import Assessment, Theme, User
 from assessments.indicators.models import Indicator, IndicatorSelection, Observation
 
 
@@ -74,3 +79,32 @@ def _clone(row, **changes):
         setattr(copy, field, value)
     copy.save()
     return copy
+
+
+def demo_long_discussion(chapter, comments: int = 300) -> None:
+    """`comments` more comments on the chapter, as a busy consultation leaves them: on the whole
+    chapter, on its first paragraph and on its first recommendation, a third resolved, each
+    discussion a first comment and two replies, from the partnership's people in turn."""
+    people = list(User.objects.filter(memberships__partnership=chapter.assessment.partnership))
+    anchor = render_markdown(chapter.narrative).paragraphs[0][0]
+    recommendation = chapter.recommendations.first()
+    resolver = people[0]
+    now = timezone.now() - dt.timedelta(days=1)
+    for n in range(comments // 3):
+        at = now + dt.timedelta(minutes=n)
+        root = Comment.objects.create(
+            chapter=chapter, author=people[n % len(people)], body=f"Discussion {n}", created_at=at,
+            paragraph_anchor=anchor if n % 3 == 1 else "",
+            recommendation=recommendation if n % 3 == 2 else None,
+            resolved_at=at if n % 3 == 0 else None, resolved_by=resolver if n % 3 == 0 else None,
+        )  # fmt: skip
+        Comment.objects.bulk_create(
+            Comment(
+                chapter=chapter,
+                parent=root,
+                author=people[(n + r) % len(people)],
+                body=f"Reply {r} to discussion {n}",
+                created_at=at + dt.timedelta(seconds=r),
+            )  # fmt: skip
+            for r in (1, 2)
+        )

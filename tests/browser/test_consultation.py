@@ -5,6 +5,8 @@ without it; posting with the keyboard only; axe on every page on the way."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from assessments.demo.scale import demo_long_discussion
+
 from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -138,3 +140,21 @@ def test_pages_of_the_consultation_pass_axe(page, demo):
     assert_accessible(page)
     page.goto("/accounts/notifications/")
     assert_accessible(page)
+
+
+def test_a_long_discussion_and_its_comments_pages_pass_axe(page, demo):
+    demo_long_discussion(demo.chapters.get(slug="crime"), 60)
+    sign_in(page, "analyst")
+    page.goto("/assessments/safermk/2017/crime/")
+    expect(page.locator("article.app-comment-thread")).to_have_count(10)
+    assert_accessible(page)
+    page.get_by_role("link", name="Show all 63 comments on this chapter").click()
+    page.get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("heading", name="Discussions 21 to 22 of 22")).to_be_visible()
+    assert_accessible(page)
+    # The comments pages post without htmx: a reply comes back to the page that shows it.
+    old = page.locator("article.app-comment-thread").first
+    old.locator("summary", has_text="Reply").click()
+    old.get_by_label("Your reply").fill("Still open for us.")
+    old.get_by_role("button", name="Post reply").click()
+    expect(page.locator(".app-comment", has_text="Still open for us.")).to_be_visible()

@@ -24,7 +24,9 @@ def test_50_comments_posted_concurrently_are_all_stored(assessment, police_org):
     users = [UserFactory(organisation=police_org) for _ in range(USERS)]
     for user in users:
         MembershipFactory(user=user, partnership=assessment.partnership, role="partner")
-    url = reverse("comment_post", args=[assessment.partnership.slug, assessment.year, chapter.slug])
+    url = reverse(
+        "chapter_comments", args=[assessment.partnership.slug, assessment.year, chapter.slug]
+    )
 
     def post_all(user):
         client = Client()

@@ -37,14 +37,26 @@ def recipients(mailoutbox):
 
 
 def test_a_new_comment_emails_the_analyst_at_once(
-    analyst, police_partner, fire_partner, chapter, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    analyst,
+    police_partner,
+    fire_partner,
+    chapter,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
-    post(police_partner, chapter, "Please add 2016.", callbacks=django_capture_on_commit_callbacks)
+    comment = post(
+        police_partner, chapter, "Please add 2016.", callbacks=django_capture_on_commit_callbacks
+    )
     assert recipients(mailoutbox) == [analyst.email]
     mail = mailoutbox[0]
     assert mail.subject.startswith("New comment on Violence")
     assert "Please add 2016." in mail.body
-    assert chapter.get_absolute_url() in mail.body
+    # The link finds the comment wherever it is when the email is read.
+    assert comment.get_absolute_url() in mail.body
+    client.force_login(analyst)
+    where = client.get(comment.get_absolute_url())["Location"]
+    assert where == f"{chapter.get_absolute_url()}#comment-{comment.pk}"
 
 
 def test_the_analyst_is_not_told_of_their_own_comment(

@@ -45,7 +45,7 @@ def test_a_comment_posted_while_the_broker_is_down_is_saved_without_an_error(
     police_client, chapter, broker_down, django_capture_on_commit_callbacks
 ):
     url = reverse(
-        "comment_post",
+        "chapter_comments",
         args=[chapter.assessment.partnership.slug, chapter.assessment.year, "violence"],
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -56,7 +56,7 @@ def test_a_comment_posted_while_the_broker_is_down_is_saved_without_an_error(
 
 def _comment_post_url(chapter):
     a = chapter.assessment
-    return reverse("comment_post", args=[a.partnership.slug, a.year, chapter.slug])
+    return reverse("chapter_comments", args=[a.partnership.slug, a.year, chapter.slug])
 
 
 def test_work_waits_in_the_outbox_backing_off_until_the_broker_returns(

@@ -64,7 +64,7 @@ def test_work_asked_for_while_the_broker_is_down_is_done_once_it_is_back(
     assessment = AssessmentFactory(partnership=partnership, status="draft")
     chapter = ChapterFactory(assessment=assessment, slug="violence")
     slug, year = partnership.slug, assessment.year
-    comment_url = reverse("comment_post", args=[slug, year, chapter.slug])
+    comment_url = reverse("chapter_comments", args=[slug, year, chapter.slug])
     closes_on = timezone.localdate() + dt.timedelta(days=7)
 
     with private_broker(settings) as broker:
@@ -119,7 +119,9 @@ def test_an_email_task_whose_worker_stops_before_sending_sends_once_after_restar
     mail, gate = tmp_path / "mail", tmp_path / "gate"
     mail.mkdir()
     chapter = ChapterFactory(assessment=assessment, slug="violence")
-    url = reverse("comment_post", args=[assessment.partnership.slug, assessment.year, "violence"])
+    url = reverse(
+        "chapter_comments", args=[assessment.partnership.slug, assessment.year, "violence"]
+    )
     with private_broker(settings):
         # Redis hands out again a message unacknowledged this long (an hour in production).
         visibility = {"CELERY_VISIBILITY_TIMEOUT": "5"}
