@@ -36,7 +36,7 @@ from assessments.consultation.selectors import (
     workflow_history,
 )
 from assessments.consultation.services import workflow
-from assessments.core.chapter_figures import site_narrative
+from assessments.core.chapter_figures import site_narrative_kept
 from assessments.core.markdown import AfterParagraph, Rendered
 from assessments.core.models import Chapter
 
@@ -193,7 +193,7 @@ def chapter_consultation_context(request: HttpRequest, chapter: Chapter) -> dict
         threads = comment_threads(chapter)
         can_comment = can_comment_on_assessment(user, assessment)
         links = _paragraph_links(chapter, threads, can_comment=can_comment)
-    narrative = site_narrative(chapter, after_paragraph=links)
+    narrative = site_narrative_kept(chapter, after_paragraph=links)
     return comments_context(request, chapter, narrative, threads=threads) | {
         "narrative": narrative,
         "last_read_at": read_at,

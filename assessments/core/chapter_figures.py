@@ -6,10 +6,14 @@ builds each figure's HTML and chooses where its image comes from.
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
+from assessments.core.cache_version import cached
 from assessments.core.markdown import AfterParagraph, Rendered, render_markdown
 from assessments.core.models import Chapter, ChapterFigure
 
@@ -32,19 +36,54 @@ def figure_html(figure: ChapterFigure, src: str, id_scope: str = "") -> SafeStri
     )
 
 
-def site_narrative(
-    chapter: Chapter, text: str | None = None, *, after_paragraph: AfterParagraph | None = None
-) -> Rendered:
-    """The narrative (or `text` being edited) as the site shows it, figures served by the
-    figure view; `after_paragraph` as for render_markdown (the chapter page's comment links)."""
-    figures = {
+def _site_figures(chapter: Chapter) -> dict[int, SafeString]:
+    return {
         figure.number: figure_html(
             figure, reverse("chapter_figure", args=[*chapter.url_args, figure.number])
         )
         for figure in chapter.images.all()
     }
+
+
+def site_narrative(
+    chapter: Chapter, text: str | None = None, *, after_paragraph: AfterParagraph | None = None
+) -> Rendered:
+    """The narrative (or `text` being edited) as the site shows it, figures served by the
+    figure view; `after_paragraph` as for render_markdown (the chapter page's comment links)."""
     return render_markdown(
         chapter.narrative if text is None else text,
-        figures=figures,
+        figures=_site_figures(chapter),
         after_paragraph=after_paragraph,
+    )
+
+
+# Where a paragraph's links go in a narrative kept rendered. The sanitiser strips every comment
+# from the text, so only the renderer's own markers are found.
+_PARAGRAPH_END = "<!--paragraph-end {} {}-->"
+_PARAGRAPH_ENDS = re.compile(r"<!--paragraph-end (\S+) (\d+)-->")
+
+
+def site_narrative_kept(chapter: Chapter, *, after_paragraph: AfterParagraph | None) -> Rendered:
+    """The chapter's narrative as `site_narrative` renders it, the Markdown rendered once per
+    version of the chapter and its figures (it took a fifth of the chapter page, issue 18), and
+    the paragraphs' links, which change with every comment, put in on each view."""
+    figures = _site_figures(chapter)
+    drawn = hashlib.sha256("".join(f"{n}{html}" for n, html in figures.items()).encode())
+    rendered = cached(
+        chapter.assessment.partnership,
+        lambda: render_markdown(
+            chapter.narrative, figures=figures, after_paragraph=_PARAGRAPH_END.format
+        ),
+        "site-narrative",
+        chapter.pk,
+        chapter.updated_at.timestamp(),
+        drawn.hexdigest()[:16],
+    )
+
+    def links(marker: re.Match) -> str:
+        return (after_paragraph and after_paragraph(marker[1], int(marker[2]))) or ""
+
+    return Rendered(
+        html=mark_safe(_PARAGRAPH_ENDS.sub(links, rendered.html)),  # noqa: S308 (ours, see above)
+        paragraphs=rendered.paragraphs,
     )

@@ -121,7 +121,9 @@ def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str
     }
     context |= chapter_consultation_context(request, chapter)
     context |= chapter_publication_context(request, chapter)
-    reading.chapter_mark_read(user=request.user, chapter=chapter)
+    reading.chapter_mark_read(
+        user=request.user, chapter=chapter, last_read_at=context["last_read_at"]
+    )
     return render(request, "assessments/chapter.html", context)
 
 

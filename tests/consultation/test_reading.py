@@ -1,7 +1,10 @@
 """Read tracking: what changed since each person last read a chapter, and their organisation's
 progress through the consultation."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from assessments.consultation.services import reading
 
@@ -71,3 +74,28 @@ def test_progress_counts_the_chapters_the_user_has_read(
     page = police_client.get(assessment.get_absolute_url()).content.decode()
     read = page.split("Chapters you have read")[1].split("</dd>")[0]
     assert "2 of 3" in read
+
+
+def test_reading_on_is_recorded_again_only_when_it_could_change_what_is_shown(
+    police_client, police_partner, assessment
+):
+    """A page view wrote the reading every time; now only when the chapter changed since, or
+    some minutes have passed: the "changed since you last read" notice is as before."""
+    chapter = ChapterFactory(assessment=assessment)
+    police_client.get(chapter.get_absolute_url())
+    first = chapter.reads.get(user=police_partner).read_at
+
+    police_client.get(chapter.get_absolute_url())
+    assert chapter.reads.get(user=police_partner).read_at == first  # moments later: unchanged
+
+    chapter.narrative = "Rewritten."
+    chapter.save()
+    police_client.get(chapter.get_absolute_url())
+    assert chapter.reads.get(user=police_partner).read_at >= chapter.updated_at
+
+    # Unchanged for an hour, last read ten minutes ago: read again, and recorded.
+    now = timezone.now()
+    type(chapter).objects.filter(pk=chapter.pk).update(updated_at=now - dt.timedelta(hours=1))
+    chapter.reads.filter(user=police_partner).update(read_at=now - dt.timedelta(minutes=10))
+    police_client.get(chapter.get_absolute_url())
+    assert chapter.reads.get(user=police_partner).read_at >= now

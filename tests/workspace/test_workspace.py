@@ -81,6 +81,25 @@ def test_a_figure_is_stored_and_shown_on_the_chapter_page(analyst_client, chapte
     assert 'src="/assessments/testmk/2017/crime/figures/1/"' in page
 
 
+def test_the_chapter_page_shows_a_figure_replaced_or_described_anew_at_once(
+    analyst_client, chapter
+):
+    """The chapter page keeps its rendered narrative (issue 18): a figure uploaded, described
+    anew or removed after the page was seen shows at once, the narrative itself unchanged."""
+    chapter.narrative = "Before.\n\n[[figure:1]]\n\nAfter."
+    chapter.save()
+    analyst_client.get(chapter.get_absolute_url())
+    post_figure(analyst_client, chapter, image_bytes())
+    assert (
+        "Figure 1: Crime by ward" in analyst_client.get(chapter.get_absolute_url()).content.decode()
+    )
+    ChapterFigure.objects.filter(chapter=chapter).update(caption="Burglary by ward")
+    page = analyst_client.get(chapter.get_absolute_url()).content.decode()
+    assert "Figure 1: Burglary by ward" in page
+    ChapterFigure.objects.filter(chapter=chapter).delete()
+    assert "Figure 1:" not in analyst_client.get(chapter.get_absolute_url()).content.decode()
+
+
 def test_the_figure_image_is_served_to_readers_only(client, analyst, chapter, fire_partner):
     chapter_figure_add(
         chapter=chapter, image=upload(image_bytes()), alt_text="A map", caption="Crime", by=analyst
