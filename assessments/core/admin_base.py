@@ -78,17 +78,21 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         )
 
 
-def keep_links_out_of_sight(form) -> None:
-    """Before a form's many-to-many fields are saved, add back the links it could not show.
+def keep_links_out_of_sight(form, user) -> None:
+    """Before a form's many-to-many fields are saved, add back the links to rows the user may
+    not see.
 
     A choice list narrowed to the user's partnerships would otherwise drop, on every save, the
-    links to rows of other partnerships (a police force's other partnerships)."""
+    links to rows of other partnerships (a police force's other partnerships). Links to the
+    user's own rows that a field no longer offers (a checklist's chapters of another year) are
+    theirs to drop."""
     if form.instance.pk is None:
         return
     for name, field in form.fields.items():
         if isinstance(field, forms.ModelMultipleChoiceField) and name in form.cleaned_data:
             stored = getattr(form.instance, name).all()
-            unseen = stored.exclude(pk__in=field.queryset.values("pk"))
+            theirs = administered_rows(stored.model._default_manager.all(), user)
+            unseen = stored.exclude(pk__in=theirs.values("pk"))
             form.cleaned_data[name] = [*form.cleaned_data[name], *unseen]
 
 
@@ -180,11 +184,11 @@ class ScopedMixin:
         return readonly + [name for name in own if name not in {link, *excluded, *readonly}]
 
     def save_related(self, request, form, formsets, change):
-        keep_links_out_of_sight(form)
+        keep_links_out_of_sight(form, request.user)
         for formset in formsets:
             for inline_form in formset.forms:
                 if getattr(inline_form, "cleaned_data", None):
-                    keep_links_out_of_sight(inline_form)
+                    keep_links_out_of_sight(inline_form, request.user)
         super().save_related(request, form, formsets, change)
 
     shared_row_message = (
@@ -251,12 +255,17 @@ def admin_change_url(obj) -> str:
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-class ReturnsToParentMixin:
+class RowOfParentMixin:
     """Rows listed on their parent's page (a chapter's indicators, an assessment's checklist)
     are added and changed on their own page; once saved, the analyst is back on the parent's
-    page where they started, not on a list of every such row."""
+    page where they started, not on a list of every such row. A row stays with its parent: moved,
+    the old parent's cached list (and its partnership's pages) would not hear of it."""
 
     parent_field: str
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None else [*readonly, self.parent_field]
 
     def response_post_save_add(self, request, obj):
         return redirect(admin_change_url(getattr(obj, self.parent_field)))

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.core.admin_base import (
-    ReturnsToParentMixin,
+    RowOfParentMixin,
     SafeImportExportMixin,
     ScopedAdmin,
     ScopedHistoryMixin,
@@ -43,7 +43,7 @@ from assessments.indicators.resources import (
 
 
 @admin.register(IndicatorSelection)
-class IndicatorSelectionAdmin(ReturnsToParentMixin, ScopedAdmin):
+class IndicatorSelectionAdmin(RowOfParentMixin, ScopedAdmin):
     """An indicator of a chapter, on its own page: its chapter lists them (`selection_table`)."""
 
     form = SelectionForm

@@ -94,6 +94,21 @@ class SelectionForm(forms.ModelForm):
             "caveat",
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        chapter = cleaned.get("chapter") or (
+            self.instance.chapter if self.instance.chapter_id else None
+        )
+        if chapter is None:
+            return cleaned
+        # Someone who administers several partnerships is offered all their indicators.
+        partnership_id = chapter.assessment.partnership_id
+        for name in ("indicator", "share_of"):
+            indicator = cleaned.get(name)
+            if indicator is not None and indicator.partnership_id != partnership_id:
+                self.add_error(name, "Choose one of the chapter's partnership's indicators.")
+        return cleaned
+
     def clean_comparators(self):
         places = self.cleaned_data.get("comparators") or []
         chapter = self.cleaned_data.get("chapter")

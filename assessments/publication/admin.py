@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessments.appendices.admin import AppendixInline
 from assessments.core.admin import PurposeInline, RecommendationInline
 from assessments.core.admin_base import (
-    ReturnsToParentMixin,
+    RowOfParentMixin,
     ScopedAdmin,
     ScopedHistoryMixin,
     ScopedTabularInline,
@@ -80,7 +80,7 @@ class StatutoryCoverageForm(forms.ModelForm):
 
 
 @admin.register(StatutoryCoverage)
-class StatutoryCoverageAdmin(ReturnsToParentMixin, ScopedAdmin):
+class StatutoryCoverageAdmin(RowOfParentMixin, ScopedAdmin):
     form = StatutoryCoverageForm
     parent_field = "assessment"
     list_display = ["requirement", "assessment", "note"]
@@ -89,9 +89,10 @@ class StatutoryCoverageAdmin(ReturnsToParentMixin, ScopedAdmin):
     filter_horizontal = ["chapters"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Its chapters are chosen from its assessment's: moving it would orphan them.
+        # Its assessment stays (RowOfParentMixin), and so does its requirement: the other
+        # requirements have rows of their own, added from the assessment's checklist.
         readonly = super().get_readonly_fields(request, obj)
-        return readonly if obj is None else [*readonly, "assessment"]
+        return readonly if obj is None else [*readonly, "requirement"]
 
 
 STATUTORY_ROW = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>'

@@ -12,7 +12,7 @@ from django.urls import reverse
 from assessments.core.models import User
 from assessments.indicators.models import Geography, IndicatorSelection
 
-from ..factories import GeographyFactory, IndicatorFactory
+from ..factories import ChapterFactory, GeographyFactory, IndicatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,27 @@ def test_another_partnerships_analyst_cannot_open_or_add_to_the_chapters_indicat
     )  # fmt: skip
     assert response.status_code == 200  # the form again: that chapter is not among its choices
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_an_indicator_stays_in_its_chapter_and_partnership(client, demo, other_partnership):
+    """A selection is not moved to another chapter once it exists (the old chapter's lists
+    would not hear of it), and its indicators are its chapter's partnership's, for someone who
+    administers both partnerships too."""
+    from assessments.core.models import Membership
+
+    analyst = User.objects.get(username="analyst")
+    Membership.objects.create(user=analyst, partnership=other_partnership, role="analyst")
+    theirs = ChapterFactory(assessment__partnership=other_partnership)
+    selection = demo.chapters.get(slug="crime").selections.first()
+    client.force_login(analyst)
+    url = reverse("admin:assessments_indicatorselection_change", args=[selection.pk])
+    data = {"chapter": theirs.pk, "order": 1, "indicator": selection.indicator_id,
+            "period_type": "fy", "current_period_start": "01/04/2016"}  # fmt: skip
+    client.post(url, data)
+    selection.refresh_from_db()
+    assert selection.chapter.assessment_id == demo.pk
+
+    refused = client.post(reverse("admin:assessments_indicatorselection_add"), data)
+    assert refused.status_code == 200
+    assert "the chapter&#x27;s partnership" in refused.content.decode()
+    assert not theirs.selections.exists()

@@ -114,3 +114,30 @@ def test_an_uncovered_requirement_is_added_on_its_own_page_for_this_assessment(c
     add_page = client.get(progress.replace("&amp;", "&")).content.decode()
     assert f'<option value="{demo.pk}" selected>' in add_page
     assert '<option value="progress" selected>' in add_page
+
+
+def test_a_requirement_cannot_be_changed_into_one_already_covered(client, demo):
+    """Its assessment and requirement are fixed once it exists: changing the requirement into
+    another already covered answered 500 (the uniqueness check needs both in the form)."""
+    first, second = StatutoryCoverage.objects.filter(assessment=demo).order_by("requirement")[:2]
+    client.force_login(User.objects.get(username="analyst"))
+    url = reverse("admin:assessments_statutorycoverage_change", args=[first.pk])
+    response = client.post(url, {"requirement": second.requirement, "note": "", "chapters": []})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.requirement != second.requirement
+
+
+def test_saving_a_requirement_drops_chapters_of_other_years_linked_before(client, demo):
+    """Links the old inline accepted to another year's chapters are not offered any more; a
+    save must not keep them out of sight (links to other partnerships' rows are kept)."""
+    next_year = ChapterFactory(
+        assessment__partnership=demo.partnership, assessment__year=demo.year + 1
+    )
+    coverage = StatutoryCoverage.objects.filter(assessment=demo).order_by("requirement").first()
+    coverage.chapters.add(next_year)
+    crime = demo.chapters.get(slug="crime")
+    client.force_login(User.objects.get(username="analyst"))
+    url = reverse("admin:assessments_statutorycoverage_change", args=[coverage.pk])
+    assert client.post(url, {"note": "", "chapters": [crime.pk]}).status_code == 302
+    assert list(coverage.chapters.all()) == [crime]
