@@ -287,14 +287,21 @@ def cache_settings(url: str, release: str) -> dict:
     return {**backend, "KEY_PREFIX": release}
 
 
-CACHES = {"default": cache_settings(os.getenv("CACHE_URL", "locmem://"), RELEASE)}
+CACHES = {
+    "default": cache_settings(os.getenv("CACHE_URL", "locmem://"), RELEASE),
+    # The same cache without the release, for what every process must agree on whatever code
+    # it runs: the data versions a worker copies for the web's public pages, when a release
+    # was first seen (public pages' Last-Modified), and rate-limit counts, which a deploy
+    # would otherwise reset.
+    "shared": cache_settings(os.getenv("CACHE_URL", "locmem://"), ""),
+}
 
 # Rate limits (assessments/core/rate_limits.py), counted in that cache. django-ratelimit's checks
 # know neither cache as we use it: the local memory one is "not shared", which is true and
 # acceptable where it is used, one process on a laptop (production sets CACHE_URL to Redis, and
 # there each web process would otherwise allow the rate again); and Django's own Redis cache,
 # which increments atomically, postdates their list of supported backends.
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "shared"
 RATELIMIT_VIEW = "assessments.core.views.rate_limited"
 RATELIMIT_IP_META_KEY = "assessments.core.rate_limits.client_address"
 SILENCED_SYSTEM_CHECKS = {

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.apps import AppConfig, apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import F, signals
 from django.utils import timezone
@@ -83,8 +83,9 @@ def partnerships_of(instance) -> list[int]:
 
 
 def version_mirror_key(partnership_slug: str) -> str:
-    """Where the cache keeps a copy of the version, for the public pages' path that answers
-    without the database (publication/public_pages.py). By slug, as the page's URL names it."""
+    """Where the shared cache keeps a copy of the version, for the public pages' path that
+    answers without the database (publication/public_pages.py). By slug, as the page's URL
+    names it. In `caches["shared"]`, without the release: a worker copies it for the web."""
     return f"partnership-version:{partnership_slug}"
 
 
@@ -110,7 +111,7 @@ def _mirror(partnership_ids: list[int]) -> None:
         .only("slug", "cache_version", "cache_changed_at")
     )
     versions = {version_mirror_key(p.slug): version_of(p) for p in partnerships}
-    cache.set_many(versions, timeout=KEEP)
+    caches["shared"].set_many(versions, timeout=KEEP)
 
 
 def _changed(sender, instance, raw=False, **kwargs) -> None:

@@ -22,6 +22,8 @@ reach the web process's copy.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
@@ -42,12 +45,28 @@ from assessments.core.selectors import assessment_by_url
 # Short, so that a proxy in front re-asks soon after republishing or taking down; the answer is
 # then a 304 or a cached page, cheap either way.
 PUBLIC_MAX_AGE = 60
+# Long enough to outlive any release; should it go, the release seems new and pages are sent
+# again once, which is harmless.
+RELEASE_SEEN_KEPT = 90 * 24 * 60 * 60
+
+
+@functools.cache
+def _release_seen_at(release: str) -> dt.datetime:
+    """When this release first answered, the same for every process that shares the cache: the
+    pages may have changed then without their data changing."""
+    shared = caches["shared"]
+    shared.add(f"release-seen:{release}", timezone.now(), timeout=RELEASE_SEEN_KEPT)
+    return shared.get(f"release-seen:{release}") or timezone.now()
 
 
 def _stamp(assessment: Assessment, path: str) -> tuple[str, int]:
     """The page's ETag and last-modified time, from what the page is built from."""
     partnership = assessment.partnership
-    changed = max(partnership.cache_changed_at, assessment.status_changed_at)
+    changed = max(
+        partnership.cache_changed_at,
+        assessment.status_changed_at,
+        _release_seen_at(settings.RELEASE),
+    )
     # The release too: a deploy that changes a template changes the page (settings.RELEASE).
     inputs = (
         f"{path}|{assessment.pk}|{assessment.status}|{version_of(partnership)}|{changed}"
@@ -129,9 +148,8 @@ class PublicPageMiddleware:
             return self.get_response(request)
         key = f"public-response:{request.path}"
         version_key = version_mirror_key(request.path.split("/")[2])  # /assessments/<slug>/...
-        found = cache.get_many([key, version_key])  # one round trip
-        stored = found.get(key)
-        if stored is not None and found.get(version_key) == stored.version:
+        stored = cache.get(key)
+        if stored is not None and caches["shared"].get(version_key) == stored.version:
             return stored.answer(request)
         response = self.get_response(request)
         stamp = getattr(response, "public_stamp", None)
@@ -144,7 +162,7 @@ class PublicPageMiddleware:
             )  # fmt: skip
             cache.set(key, stored, timeout=KEEP)
             # Only if no newer version was copied in since this request read the database.
-            cache.add(version_key, version_of(partnership), timeout=KEEP)
+            caches["shared"].add(version_key, version_of(partnership), timeout=KEEP)
         return response
 
     @staticmethod

@@ -3,10 +3,15 @@ version only, so after a deploy that changed a template the old pages were serve
 browsers were told "304 Not Modified", until the data next changed. Every cache key now carries
 the release (a digest of the code and templates, or SAFERMK_RELEASE), and so do public ETags."""
 
-import pytest
-from django.test import override_settings
+import datetime as dt
 
-from safermk.settings import CACHES, RELEASE, cache_settings, code_release
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+from django.utils import timezone
+
+from assessments.core.cache_version import version_mirror_key, version_of
+from safermk.settings import CACHES, RATELIMIT_USE_CACHE, RELEASE, cache_settings, code_release
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +49,37 @@ def test_a_published_page_is_not_reported_unchanged_to_a_reader_after_a_deploy(c
 
     assert after_deploy.status_code == 200
     assert after_deploy["ETag"] != etag
+
+
+def test_a_reader_asking_if_modified_since_gets_the_new_page_after_a_deploy(client, demo):
+    demo.status = "published"
+    demo.save()
+    url = demo.chapters.get(slug="crime").get_absolute_url()
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    demo.partnership.__class__.objects.update(cache_changed_at=an_hour_ago)
+    demo.__class__.objects.update(status_changed_at=an_hour_ago)
+    caches["shared"].set("release-seen:the release before", an_hour_ago)
+    with override_settings(RELEASE="the release before"):
+        stamp = client.get(url)["Last-Modified"]
+        assert client.get(url, headers={"if-modified-since": stamp}).status_code == 304
+
+    with override_settings(RELEASE="the release deployed now"):
+        assert client.get(url, headers={"if-modified-since": stamp}).status_code == 200
+
+
+def test_what_every_process_must_agree_on_is_kept_whatever_the_release(
+    demo, django_capture_on_commit_callbacks
+):
+    """The data versions copied for the public pages (written by a worker after an import, read
+    by the web) and the rate-limit counts are kept without the release: a worker of another
+    release wrote the copy where the web never read it, which then served the old page."""
+    assert CACHES["shared"]["KEY_PREFIX"] == ""
+    assert RATELIMIT_USE_CACHE == "shared"
+    partnership = demo.partnership
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership.name = "SaferMK Community Safety Partnership"
+        partnership.save()
+    partnership.refresh_from_db()
+    with override_settings(CACHES={**CACHES, "default": {**CACHES["default"], "KEY_PREFIX": "x"}}):
+        copied = caches["shared"].get(version_mirror_key(partnership.slug))
+    assert copied == version_of(partnership)
