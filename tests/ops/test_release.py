@@ -6,6 +6,7 @@ the release (a digest of the code and templates, or SAFERMK_RELEASE), and so do 
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 from django.utils import timezone
@@ -14,6 +15,13 @@ from assessments.core.cache_version import version_mirror_key, version_of
 from safermk.settings import CACHES, RATELIMIT_USE_CACHE, RELEASE, cache_settings, code_release
 
 pytestmark = pytest.mark.django_db
+
+
+def _deployed(release: str):
+    """Settings as a process of another release has them: its RELEASE, and the page cache's
+    keys prefixed with it (the prefix is read when a cache connection is made)."""
+    default = {**settings.CACHES["default"], "KEY_PREFIX": release}
+    return override_settings(RELEASE=release, CACHES={**settings.CACHES, "default": default})
 
 
 def _tree(root, template: str):
@@ -44,7 +52,7 @@ def test_a_published_page_is_not_reported_unchanged_to_a_reader_after_a_deploy(c
     etag = client.get(url)["ETag"]
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
 
-    with override_settings(RELEASE="the next release"):
+    with _deployed("the-next-release"):
         after_deploy = client.get(url, headers={"if-none-match": etag})
 
     assert after_deploy.status_code == 200
@@ -58,12 +66,12 @@ def test_a_reader_asking_if_modified_since_gets_the_new_page_after_a_deploy(clie
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
     demo.partnership.__class__.objects.update(cache_changed_at=an_hour_ago)
     demo.__class__.objects.update(status_changed_at=an_hour_ago)
-    caches["shared"].set("release-seen:the release before", an_hour_ago)
-    with override_settings(RELEASE="the release before"):
+    caches["shared"].set("release-seen:the-release-before", an_hour_ago)
+    with _deployed("the-release-before"):
         stamp = client.get(url)["Last-Modified"]
         assert client.get(url, headers={"if-modified-since": stamp}).status_code == 304
 
-    with override_settings(RELEASE="the release deployed now"):
+    with _deployed("the-release-deployed-now"):
         assert client.get(url, headers={"if-modified-since": stamp}).status_code == 200
 
 
