@@ -14,3 +14,8 @@ class AssessmentsConfig(AppConfig):
         autodiscover_modules("tasks", "documents")
         # Cached figures and published pages are keyed by the partnership's version.
         cache_version.watch(self)
+        # The chapter page's kept discussions are keyed by when they last changed. Imported
+        # here: the module needs the models, which are loaded by now.
+        from assessments.consultation import discussions  # noqa: PLC0415
+
+        discussions.watch()

@@ -7,15 +7,19 @@ Publication's views call the two hooks at the bottom; consultation's views reuse
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from assessments.accounts.permissions import can_manage_people
+from assessments.consultation.discussions import (
+    Discussions,
+    all_comments_url,
+    discussions_link,
+    finished_for,
+    for_chapter_page,
+)
 from assessments.consultation.forms import CommentForm
 from assessments.consultation.models import Comment, RecommendationResponse
 from assessments.consultation.permissions import (
-    can_change_comment,
     can_comment_on_assessment,
     can_resolve_comments,
     can_respond_to_recommendations,
@@ -25,10 +29,8 @@ from assessments.consultation.permissions import (
     sees_own_progress,
 )
 from assessments.consultation.selectors import (
-    Threads,
     changed_since_read,
     comment_page_number,
-    comment_threads,
     last_reads,
     on_chapter_page,
     organisation_answers,
@@ -36,8 +38,8 @@ from assessments.consultation.selectors import (
     workflow_history,
 )
 from assessments.consultation.services import workflow
-from assessments.core.chapter_figures import site_narrative_kept
-from assessments.core.markdown import AfterParagraph, Rendered
+from assessments.core.chapter_figures import kept_narrative, with_paragraph_links
+from assessments.core.markdown import Rendered
 from assessments.core.models import Chapter
 
 Answer = RecommendationResponse.Answer
@@ -56,12 +58,6 @@ def on_choices(narrative: Rendered, recommendations) -> list[tuple[str, str]]:
 
 def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
-
-
-def all_comments_url(chapter: Chapter, about: str = "") -> str:
-    """The chapter's comments pages: every discussion, or those about one subject (subject_of)."""
-    url = reverse("chapter_comments", args=chapter.url_args)
-    return f"{url}?{urlencode({'about': about})}" if about else url
 
 
 def comment_location(comment: Comment, *, whole: bool = False) -> str:
@@ -83,67 +79,31 @@ def subject_label(about: str, narrative: Rendered, recommendations) -> str:
     return labels.get("" if about == "chapter" else about, "A paragraph that has since changed")
 
 
-def _discussions_link(chapter: Chapter, threads: Threads, subject: str, here: str) -> str:
-    """Where a subject's discussions are: `here` on this page when it shows them all, else the
-    comments pages."""
-    return here if threads.all_shown_on(subject) else all_comments_url(chapter, subject)
-
-
-def _more(chapter: Chapter, threads: Threads, subject: str) -> dict | None:
-    """A link to a subject's other discussions, when this page shows only some of them."""
-    if threads.all_shown_on(subject):
-        return None
-    return {"url": all_comments_url(chapter, subject), "count": threads.discussions_on[subject]}
-
-
-def _paragraph_groups(chapter: Chapter, narrative: Rendered, threads: Threads) -> list[dict]:
-    """Paragraph discussions in reading order; those on a paragraph since rewritten come last."""
-    groups = []
-    numbers = {anchor: n for n, (anchor, _) in enumerate(narrative.paragraphs, start=1)}
-    for anchor, roots in threads.by_paragraph.items():
-        number, more = numbers.get(anchor), _more(chapter, threads, anchor)
-        groups.append({"anchor": anchor, "number": number, "threads": roots, "more": more})
-    return sorted(groups, key=lambda g: (g["number"] is None, g["number"] or 0))
-
-
-def _recommendation_groups(chapter: Chapter, recommendations, threads: Threads) -> list[dict]:
-    return [
-        {
-            "recommendation": r,
-            "number": n,
-            "threads": threads.by_recommendation[r.pk],
-            "more": _more(chapter, threads, f"r-{r.pk}"),
-        }
-        for n, r in enumerate(recommendations, start=1)
-        if threads.by_recommendation.get(r.pk)
-    ]
-
-
 def comments_context(
     request: HttpRequest,
     chapter: Chapter,
     narrative: Rendered,
     form=None,
     *,
-    threads=None,
-    listing: bool = False,
+    discussions: Discussions | None = None,
 ):
-    """What the comments includes need: threads, forms and the user's permissions as booleans.
-    `threads`: the chapter's comment threads, when the caller has read them already;
-    `listing`: for the chapter's comments pages rather than the chapter page."""
+    """What the comments includes need: the discussions rendered for this reader, forms and
+    the user's permissions as booleans. `discussions`: the chapter's comments pages' (with
+    `rendered`); by default the chapter page's."""
     user, assessment = request.user, chapter.assessment
     if not can_view_comments_of(user, assessment):
         return {"show_comments": False}
     recommendations = list(chapter.recommendations.all())
-    if threads is None:
-        threads = comment_threads(chapter)
-    for root in threads.shown:
-        for comment in [root, *root.thread_replies]:
-            # Worked out once here: the templates name each author several times.
-            author = comment.author
-            comment.author_name = author.get_full_name() or author.username
-            comment.organisation_name = author.organisation.name if author.organisation else ""
-            comment.can_change = can_change_comment(user, comment)
+    can_comment = can_comment_on_assessment(user, assessment)
+    if discussions is None:
+        discussions = for_chapter_page(
+            chapter,
+            narrative,
+            recommendations,
+            can_comment=can_comment,
+            can_resolve=can_resolve_comments(user, assessment),
+        )
+    overview = discussions.overview
     answers = organisation_answers(chapter, user.organisation_id)
     for number, recommendation in enumerate(recommendations, start=1):
         recommendation.number = number
@@ -155,24 +115,20 @@ def comments_context(
             Answer(recommendation.our_answer).label if recommendation.our_answer else ""
         )
         subject = f"r-{recommendation.pk}"
-        recommendation.thread_count = threads.discussions_on.get(subject, 0)
-        recommendation.discussions_url = _discussions_link(
-            chapter, threads, subject, f"#recommendation-{recommendation.pk}-comments"
+        recommendation.thread_count = overview.discussions_on.get(subject, 0)
+        recommendation.discussions_url = discussions_link(
+            chapter, overview, subject, f"#recommendation-{recommendation.pk}-comments"
         )
     on = request.GET.get("on", "")
     return {
         "show_comments": True,
-        "threads": threads,
-        "listing": listing,
-        "chapter_url": chapter.get_absolute_url() if listing else "",
-        "on_chapter_more": _more(chapter, threads, "chapter"),
-        "paragraph_groups": _paragraph_groups(chapter, narrative, threads),
-        "recommendation_groups": _recommendation_groups(chapter, recommendations, threads),
+        "discussions": discussions,
+        "overview": overview,
+        "discussions_html": finished_for(request, chapter, discussions),
         "on_choices": on_choices(narrative, recommendations),
         "comment_form": form or CommentForm(initial={"on": on}),
         "selected_on": form["on"].value() if form else on,
-        "can_comment": can_comment_on_assessment(user, assessment),
-        "can_resolve": can_resolve_comments(user, assessment),
+        "can_comment": can_comment,
         "can_respond": can_respond_to_recommendations(user, assessment),
         "consultation_open": consultation_is_open(assessment),
         "answer_choices": RecommendationResponse.Answer.choices,
@@ -184,40 +140,16 @@ def comments_context(
 def chapter_consultation_context(request: HttpRequest, chapter: Chapter) -> dict:
     """The chapter page's narrative, with each paragraph's comment links where comments show,
     and its comments, quick responses and "changed since you last read"."""
-    user, assessment = request.user, chapter.assessment
-    read_at = last_reads(user, [chapter.pk]).get(chapter.pk)
-    threads, links = None, None
-    if can_view_comments_of(user, assessment):
-        # The threads are read before rendering, so that the renderer puts the links in as it
-        # anchors the paragraphs: one render of the narrative.
-        threads = comment_threads(chapter)
-        can_comment = can_comment_on_assessment(user, assessment)
-        links = _paragraph_links(chapter, threads, can_comment=can_comment)
-    narrative = site_narrative_kept(chapter, after_paragraph=links)
-    return comments_context(request, chapter, narrative, threads=threads) | {
-        "narrative": narrative,
+    read_at = last_reads(request.user, [chapter.pk]).get(chapter.pk)
+    kept = kept_narrative(chapter)
+    context = comments_context(request, chapter, kept)
+    # The discussions give the paragraphs' links (to comment, to their discussions).
+    links = context["discussions"].paragraph_links if context["show_comments"] else {}
+    return context | {
+        "narrative": with_paragraph_links(kept, lambda anchor, number: links.get(anchor)),
         "last_read_at": read_at,
         "changed_since_read": changed_since_read(chapter, read_at),
     }
-
-
-def _paragraph_links(chapter: Chapter, threads: Threads, *, can_comment: bool) -> AfterParagraph:
-    """The links to go under a paragraph: to comment on it and to its comments. Commenting on a
-    paragraph starts where the reader is."""
-
-    def links(anchor: str, number: int) -> str:
-        context = {
-            "anchor": anchor,
-            "number": number,
-            "count": threads.discussions_on.get(anchor, 0),
-            "href": _discussions_link(chapter, threads, anchor, f"#{anchor}-comments"),
-            "can_comment": can_comment,
-        }
-        return render_to_string(
-            "assessments/includes/comments_paragraph_links.html", context
-        ).strip()
-
-    return links
 
 
 def response_draft_key(recommendation_id: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,6 +63,43 @@ def _subject(recommendation_id: int | None, paragraph_anchor: str) -> str:
     return f"r-{recommendation_id}" if recommendation_id else paragraph_anchor or "chapter"
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What a page says of a chapter's discussions besides showing them: the chapter's counts,
+    and how much of each subject's discussion (subject_of) the page shows. Small and free of
+    rows, so that it is kept with the chapter page's rendered discussions."""
+
+    count: int
+    open_count: int
+    resolved_count: int
+    # Discussions about each subject, shown or not, and shown.
+    discussions_on: dict[str, int]
+    shown_on: dict[str, int]
+    shown_open: int
+    shown_resolved: int
+    replies_left_out: bool
+
+    @property
+    def shown_count(self) -> int:
+        return self.shown_open + self.shown_resolved
+
+    @property
+    def hidden_open(self) -> int:
+        return self.open_count - self.shown_open
+
+    @property
+    def hidden_resolved(self) -> int:
+        return self.resolved_count - self.shown_resolved
+
+    @property
+    def complete(self) -> bool:
+        """Every comment is shown."""
+        return not (self.hidden_open or self.hidden_resolved or self.replies_left_out)
+
+    def all_shown_on(self, subject: str) -> bool:
+        return self.shown_on.get(subject, 0) == self.discussions_on.get(subject, 0)
+
+
 @dataclass
 class Threads:
     """Some of a chapter's discussions (first comments, each with `thread_replies` and
@@ -85,28 +122,18 @@ class Threads:
             *(r for roots in self.by_recommendation.values() for r in roots),
         ]
 
-    @property
-    def discussion_count(self) -> int:
-        return self.open_count + self.resolved_count
-
-    @property
-    def hidden_open(self) -> int:
-        return self.open_count - sum(root.resolved_at is None for root in self.shown)
-
-    @property
-    def hidden_resolved(self) -> int:
-        return self.resolved_count - sum(root.resolved_at is not None for root in self.shown)
-
-    @property
-    def complete(self) -> bool:
-        """Every comment is shown."""
-        return len(self.shown) == self.discussion_count and all(
-            len(root.thread_replies) == root.reply_count for root in self.shown
+    def overview(self) -> Overview:
+        shown = self.shown
+        return Overview(
+            count=self.count,
+            open_count=self.open_count,
+            resolved_count=self.resolved_count,
+            discussions_on=dict(self.discussions_on),
+            shown_on=dict(Counter(subject_of(root) for root in shown)),
+            shown_open=sum(root.resolved_at is None for root in shown),
+            shown_resolved=sum(root.resolved_at is not None for root in shown),
+            replies_left_out=any(len(r.thread_replies) < r.reply_count for r in shown),
         )
-
-    def all_shown_on(self, subject: str) -> bool:
-        shown = sum(subject_of(root) == subject for root in self.shown)
-        return shown == self.discussions_on.get(subject, 0)
 
 
 def _discussions_of(chapter: Chapter) -> QuerySet[Comment]:

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.consultation import readiness
+from assessments.consultation.discussions import rendered
 from assessments.consultation.feedback_export import feedback_csv, feedback_xlsx
 from assessments.consultation.forms import (
     CommentEditForm,
@@ -37,6 +38,8 @@ from assessments.consultation.page_context import (
 )
 from assessments.consultation.permissions import (
     can_change_comment,
+    can_comment_on_assessment,
+    can_resolve_comments,
     can_review_feedback,
     can_view_comment,
     can_view_comments_of,
@@ -53,7 +56,7 @@ from assessments.consultation.selectors import (
 from assessments.consultation.services import comments as comment_service
 from assessments.consultation.services import workflow
 from assessments.consultation.services.notifications import notification_preference_set
-from assessments.core.markdown import render_markdown
+from assessments.core.chapter_figures import kept_narrative
 from assessments.core.models import Chapter, Recommendation
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
@@ -74,7 +77,7 @@ def _comments_response(request, chapter: Chapter, *, message: str, comment=None,
     shows the comment."""
     if request.htmx:
         context = assessment_context(request, chapter.assessment) | {"chapter": chapter}
-        context |= comments_context(request, chapter, render_markdown(chapter.narrative), form)
+        context |= comments_context(request, chapter, kept_narrative(chapter), form)
         context["comment_status"] = "" if form else message
         # The comment may not be among the discussions the chapter page shows.
         context["comment_status_url"] = comment.get_absolute_url() if comment else ""
@@ -93,18 +96,30 @@ def chapter_comments(request, slug: str, year: int, chapter_slug: str) -> HttpRe
         return _comment_post(request, chapter)
     if not can_view_comments_of(request.user, chapter.assessment):
         raise Http404("No such chapter")
+    user, assessment = request.user, chapter.assessment
     about = request.GET.get("about", "")
-    narrative = render_markdown(chapter.narrative)
+    narrative = kept_narrative(chapter)
+    recommendations = list(chapter.recommendations.all())
     threads, page = comments_page(chapter, page=request.GET.get("page"), about=about)
-    context = assessment_context(request, chapter.assessment) | {
+    discussions = rendered(
+        chapter,
+        narrative,
+        recommendations,
+        threads,
+        can_comment=can_comment_on_assessment(user, assessment),
+        can_resolve=can_resolve_comments(user, assessment),
+        about=about,
+    )
+    context = assessment_context(request, assessment) | {
         "chapter": chapter,
+        "chapter_url": chapter.get_absolute_url(),
         "about": about,
-        "about_label": subject_label(about, narrative, chapter.recommendations.all()),
+        "about_label": subject_label(about, narrative, recommendations),
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": f"{urlencode({'about': about})}&" if about else "",
     }
-    context |= comments_context(request, chapter, narrative, threads=threads, listing=True)
+    context |= comments_context(request, chapter, narrative, discussions=discussions)
     return render(request, "assessments/chapter_comments.html", context)
 
 
@@ -153,7 +168,7 @@ def _comment_form_errors(request, chapter: Chapter, form) -> HttpResponse:
         "chapter": chapter,
         "comment_form": form,
         "selected_on": form["on"].value(),
-        "on_choices": on_choices(render_markdown(chapter.narrative), chapter.recommendations.all()),
+        "on_choices": on_choices(kept_narrative(chapter), chapter.recommendations.all()),
         "comments_url": reverse("chapter_comments", args=chapter.url_args),
     }
     return render(request, "assessments/comment_form.html", context)
@@ -269,7 +284,7 @@ def recommendation_response(
         request.session[response_draft_key(recommendation.pk)] = typed
     if request.htmx:
         context = assessment_context(request, chapter.assessment) | {"chapter": chapter}
-        context |= comments_context(request, chapter, render_markdown(chapter.narrative))
+        context |= comments_context(request, chapter, kept_narrative(chapter))
         recommendation = next(r for r in chapter.recommendations.all() if r.pk == recommendation.pk)
         context |= {
             "recommendation": recommendation,

@@ -23,7 +23,7 @@ from django.db import router
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from import_export.admin import ImportExportMixin
 
@@ -244,6 +244,15 @@ def scrolling_table(label: str, table: str) -> str:
     )
 
 
+def table_of_rows(label: str, table: str, row: str, parent, cells, *, empty: str = "") -> str:
+    """A parent's rows as a read-only table: `row` formatted with each of `cells`, the rows and
+    `parent` into `table`, scrolling on a phone; `empty`, if given, when there are no rows."""
+    rows = format_html_join("", row, cells)
+    if empty and not rows:
+        return empty
+    return scrolling_table(label, format_html(table, parent, rows))
+
+
 def add_on_its_own_page(model: str, text: str, **chosen) -> str:
     """A link to adding a row of `model` on its own admin page with `chosen` already filled in
     (admin reads a new row's initial values from the query string)."""
@@ -270,8 +279,7 @@ class RowOfParentMixin:
     def response_post_save_add(self, request, obj):
         return redirect(admin_change_url(getattr(obj, self.parent_field)))
 
-    def response_post_save_change(self, request, obj):
-        return redirect(admin_change_url(getattr(obj, self.parent_field)))
+    response_post_save_change = response_post_save_add
 
 
 # Django's delete confirmation lists every row a delete takes with it, each with its link, its

@@ -6,7 +6,6 @@ builds each figure's HTML and chooses where its image comes from.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from django.urls import reverse
@@ -63,27 +62,28 @@ _PARAGRAPH_END = "<!--paragraph-end {} {}-->"
 _PARAGRAPH_ENDS = re.compile(r"<!--paragraph-end (\S+) (\d+)-->")
 
 
-def site_narrative_kept(chapter: Chapter, *, after_paragraph: AfterParagraph | None) -> Rendered:
-    """The chapter's narrative as `site_narrative` renders it, the Markdown rendered once per
-    version of the chapter and its figures (it took a fifth of the chapter page, issue 18), and
-    the paragraphs' links, which change with every comment, put in on each view."""
-    figures = _site_figures(chapter)
-    drawn = hashlib.sha256("".join(f"{n}{html}" for n, html in figures.items()).encode())
-    rendered = cached(
+def kept_narrative(chapter: Chapter) -> Rendered:
+    """The chapter's narrative as `site_narrative` renders it, rendered once per version of the
+    chapter and its figures (it took a fifth of the chapter page, issue 18), with a marker where
+    each paragraph's links go (`with_paragraph_links`)."""
+    return cached(
         chapter.assessment.partnership,
         lambda: render_markdown(
-            chapter.narrative, figures=figures, after_paragraph=_PARAGRAPH_END.format
+            chapter.narrative, figures=_site_figures(chapter), after_paragraph=_PARAGRAPH_END.format
         ),
         "site-narrative",
         chapter.pk,
         chapter.updated_at.timestamp(),
-        drawn.hexdigest()[:16],
     )
 
+
+def with_paragraph_links(kept: Rendered, after_paragraph: AfterParagraph) -> Rendered:
+    """The kept narrative with each paragraph's links, which change with every comment."""
+
     def links(marker: re.Match) -> str:
-        return (after_paragraph and after_paragraph(marker[1], int(marker[2]))) or ""
+        return after_paragraph(marker[1], int(marker[2])) or ""
 
     return Rendered(
-        html=mark_safe(_PARAGRAPH_ENDS.sub(links, rendered.html)),  # noqa: S308 (ours, see above)
-        paragraphs=rendered.paragraphs,
+        html=mark_safe(_PARAGRAPH_ENDS.sub(links, kept.html)),  # noqa: S308 (ours, see above)
+        paragraphs=kept.paragraphs,
     )

@@ -295,7 +295,11 @@ class Chapter(models.Model):
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_chapters"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # When anything the chapter's discussions show last changed (consultation/discussions.py):
+    # the key of the chapter page's rendered discussions. Comments do not move the
+    # partnership's cache version, which every other page's caches are keyed by.
+    discussions_changed_at = models.DateTimeField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "discussions_changed_at"])
 
     class Meta:
         ordering = ["assessment", "order"]
@@ -355,6 +359,8 @@ class Recommendation(models.Model):
 
 class ChapterFigure(models.Model):
     """An image placed in a chapter's narrative by `[[figure:N]]`, stored re-encoded."""
+
+    partnership_path = "chapter__assessment__partnership"
 
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="images")
     number = models.PositiveSmallIntegerField(help_text="Referenced as [[figure:N]].")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
+from assessments.consultation.discussions import touch
 from assessments.consultation.models import Comment
 from assessments.core.markdown import render_markdown
 from assessments.core.models import Assessment, Theme, User
@@ -108,3 +110,5 @@ def demo_long_discussion(chapter, comments: int = 300) -> None:
             )  # fmt: skip
             for r in (1, 2)
         )
+    # The replies were written in bulk, which sends no signals.
+    touch(Q(pk=chapter.pk))

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.core.admin_base import (
@@ -20,7 +20,7 @@ from assessments.core.admin_base import (
     ScopedMixin,
     add_on_its_own_page,
     admin_change_url,
-    scrolling_table,
+    table_of_rows,
 )
 from assessments.core.cache_version import cached
 from assessments.core.permissions import can_use_admin, partnerships_administered_by
@@ -100,13 +100,9 @@ def selection_table(chapter) -> str:
 
 def _selection_table(chapter) -> str:
     selections = chapter.selections.select_related("indicator", "share_of").order_by("order")
-    rows = format_html_join(
-        "", SELECTION_ROW, (_selection_cells(s) for s in selections.prefetch_related("comparators"))
-    )
-    listed = (
-        scrolling_table("Indicators", format_html(SELECTION_TABLE, chapter, rows))
-        if rows
-        else "No indicators yet."
+    cells = (_selection_cells(s) for s in selections.prefetch_related("comparators"))
+    listed = table_of_rows(
+        "Indicators", SELECTION_TABLE, SELECTION_ROW, chapter, cells, empty="No indicators yet."
     )
     add = add_on_its_own_page(
         "indicatorselection", "Add an indicator to this chapter", chapter=chapter.pk

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.appendices.admin import AppendixInline
@@ -21,7 +21,7 @@ from assessments.core.admin_base import (
     ScopedTabularInline,
     add_on_its_own_page,
     admin_change_url,
-    scrolling_table,
+    table_of_rows,
 )
 from assessments.core.cache_version import cached
 from assessments.core.models import (
@@ -158,30 +158,24 @@ def _chapter_table(assessment: Assessment) -> str:
     chapters = assessment.chapters.select_related(
         "assessment__partnership", "theme", "lead_organisation"
     ).order_by("order")
-    rows = format_html_join("", CHAPTER_ROW, (_chapter_cells(c) for c in chapters))
-    if not rows:
-        return "No chapters yet."
-    return scrolling_table("Chapters", format_html(CHAPTER_TABLE, assessment, rows))
+    cells = (_chapter_cells(c) for c in chapters)
+    return table_of_rows(
+        "Chapters", CHAPTER_TABLE, CHAPTER_ROW, assessment, cells, empty="No chapters yet."
+    )
 
 
 def _statutory_table(assessment: Assessment) -> str:
     coverage = assessment.statutory_coverage.prefetch_related("chapters")
     covered = {c.requirement: c for c in coverage}
-    rows = format_html_join(
-        "",
-        STATUTORY_ROW,
-        (_statutory_cells(assessment, r, covered.get(r)) for r in StatutoryRequirement),
-    )
-    table = format_html(STATUTORY_TABLE, assessment, rows)
-    return scrolling_table("Statutory checklist", table)
+    cells = (_statutory_cells(assessment, r, covered.get(r)) for r in StatutoryRequirement)
+    return table_of_rows("Statutory checklist", STATUTORY_TABLE, STATUTORY_ROW, assessment, cells)
 
 
 def _criteria_table(assessment: Assessment) -> str:
-    criteria = assessment.priority_criteria.order_by("order", "pk")
-    rows = format_html_join("", CRITERION_ROW, (_criterion_cells(c) for c in criteria))
-    if not rows:
-        return "No criteria yet."
-    return scrolling_table("Criteria", format_html(CRITERIA_TABLE, assessment, rows))
+    cells = (_criterion_cells(c) for c in assessment.priority_criteria.order_by("order", "pk"))
+    return table_of_rows(
+        "Criteria", CRITERIA_TABLE, CRITERION_ROW, assessment, cells, empty="No criteria yet."
+    )
 
 
 @admin.register(Assessment)

@@ -93,10 +93,12 @@ def test_the_chapter_page_shows_a_figure_replaced_or_described_anew_at_once(
     assert (
         "Figure 1: Crime by ward" in analyst_client.get(chapter.get_absolute_url()).content.decode()
     )
-    ChapterFigure.objects.filter(chapter=chapter).update(caption="Burglary by ward")
+    figure = ChapterFigure.objects.get(chapter=chapter)
+    figure.caption = "Burglary by ward"
+    figure.save()
     page = analyst_client.get(chapter.get_absolute_url()).content.decode()
     assert "Figure 1: Burglary by ward" in page
-    ChapterFigure.objects.filter(chapter=chapter).delete()
+    figure.delete()
     assert "Figure 1:" not in analyst_client.get(chapter.get_absolute_url()).content.decode()
 
 
