@@ -13,3 +13,9 @@ class CommentAdmin(ScopedAdmin):
     list_display = ["author", "chapter", "created_at", "resolved_at"]
     list_filter = ["resolved_at", "chapter__assessment"]
     search_fields = ["body"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A comment stays in its discussion: moved, the chapter it left would keep showing it
+        # on its page (consultation/discussions.py), and it could cross to another partnership.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None else [*readonly, "chapter", "parent"]

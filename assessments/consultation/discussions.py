@@ -13,10 +13,10 @@ fifteen minutes. The chapter's comments pages render the same way without keepin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db.models import Q, signals
+from django.db.models import Q, QuerySet, signals
 from django.http import HttpRequest
 from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
@@ -30,7 +30,7 @@ from assessments.consultation.permissions import can_change_comment
 from assessments.consultation.selectors import Overview, Threads, comment_threads
 from assessments.core.cache_version import cached
 from assessments.core.markdown import Rendered
-from assessments.core.models import Chapter, User
+from assessments.core.models import Chapter, Organisation, User
 
 # Where the kept HTML wants what differs by reader: the templates write these, and no comment
 # can (its text is escaped, so "<!--" never reaches the page from it).
@@ -42,10 +42,11 @@ _CHANGE_LINKS = re.compile(r"<!--change-links (\d+)-->")
 class Discussions:
     overview: Overview
     html: str  # comments_groups.html with the markers above
-    # The links under each paragraph (by anchor): to comment on it and to its discussions.
-    paragraph_links: dict[str, str]
     # (pk, author id, created at) of each comment shown: whose edit links to put in.
     authored: tuple[tuple[int, int, datetime], ...]
+    # The chapter page's links under each paragraph (by anchor): to comment on it and to its
+    # discussions.
+    paragraph_links: dict[str, str] = field(default_factory=dict)
 
 
 def all_comments_url(chapter: Chapter, about: str = "") -> str:
@@ -66,7 +67,7 @@ def for_chapter_page(
     """The chapter page's discussions (its latest, see comment_threads), kept until they change."""
 
     def build() -> Discussions:
-        return rendered(
+        discussions = rendered(
             chapter,
             narrative,
             recommendations,
@@ -74,6 +75,12 @@ def for_chapter_page(
             can_comment=can_comment,
             can_resolve=can_resolve,
         )
+        overview = discussions.overview
+        links = {
+            anchor: _paragraph_links(chapter, overview, anchor, number, can_comment=can_comment)
+            for number, (anchor, _) in enumerate(narrative.paragraphs, start=1)
+        }
+        return replace(discussions, paragraph_links=links)
 
     return cached(
         chapter.assessment.partnership,
@@ -123,11 +130,7 @@ def rendered(
         "can_resolve": can_resolve,
     }
     html = render_to_string("assessments/includes/comments_groups.html", context)
-    links = {
-        anchor: _paragraph_links(chapter, overview, anchor, number, can_comment=can_comment)
-        for number, (anchor, _) in enumerate(narrative.paragraphs, start=1)
-    }
-    return Discussions(overview, html, links, tuple(authored))
+    return Discussions(overview, html, tuple(authored))
 
 
 def finished_for(request: HttpRequest, chapter: Chapter, discussions: Discussions) -> SafeString:
@@ -206,8 +209,13 @@ def touch(chapters: Q) -> None:
     Chapter.objects.filter(chapters).update(discussions_changed_at=timezone.now())
 
 
-def _comment_changed(sender, instance: Comment, raw: bool = False, **kwargs) -> None:
+def _comment_changed(sender, instance: Comment, raw: bool = False, origin=None, **kwargs) -> None:
     if raw:
+        return
+    started_at = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if origin is not None and started_at is not Comment:
+        # Deleted with its chapter (or the chapter's assessment or partnership): nothing is left
+        # to show it, and a chapter's hundreds of comments would each update the row going.
         return
     now = timezone.now()
     Chapter.objects.filter(pk=instance.chapter_id).update(discussions_changed_at=now)
@@ -222,15 +230,29 @@ _SHOWN_OF_A_PERSON = {"first_name", "last_name", "username", "organisation", "or
 
 def _person_changed(sender, instance: User, created=False, raw=False, update_fields=None, **kw):
     """A save that may change what the discussions show of the person (not a sign-in's
-    `last_login` or a new password) marks the discussions they took part in changed."""
+    `last_login` or a new password), or the person's deletion (their resolutions then name
+    "the analyst"), marks the discussions they took part in changed."""
     if created or raw or (update_fields is not None and not _SHOWN_OF_A_PERSON & update_fields):
         return
     theirs = Comment.objects.filter(Q(author=instance) | Q(resolved_by=instance))
     touch(Q(pk__in=theirs.values("chapter_id")))
 
 
+def _organisation_changed(sender, instance: Organisation, created=False, raw=False, **kwargs):
+    """An organisation's name shows on its people's comments, in every partnership they
+    comment in: not only those it is linked to, whose versions its save moves."""
+    if not (created or raw):
+        theirs = Comment.objects.filter(author__organisation=instance)
+        touch(Q(pk__in=theirs.values("chapter_id")))
+
+
 def watch() -> None:
     """Connect the signals (called from AppConfig.ready())."""
-    for signal in (signals.post_save, signals.post_delete):
-        signal.connect(_comment_changed, sender=Comment, dispatch_uid=f"discussions-{signal}")
-    signals.post_save.connect(_person_changed, sender=User, dispatch_uid="discussions-people")
+    signals.post_save.connect(_comment_changed, sender=Comment, dispatch_uid="discussions-save")
+    signals.post_delete.connect(_comment_changed, sender=Comment, dispatch_uid="discussions-del")
+    signals.post_save.connect(_person_changed, sender=User, dispatch_uid="discussions-person")
+    # Before the delete, while their resolutions still lead to them.
+    signals.pre_delete.connect(_person_changed, sender=User, dispatch_uid="discussions-gone")
+    signals.post_save.connect(
+        _organisation_changed, sender=Organisation, dispatch_uid="discussions-organisation"
+    )

@@ -279,7 +279,8 @@ class RowOfParentMixin:
     def response_post_save_add(self, request, obj):
         return redirect(admin_change_url(getattr(obj, self.parent_field)))
 
-    response_post_save_change = response_post_save_add
+    def response_post_save_change(self, request, obj):
+        return self.response_post_save_add(request, obj)
 
 
 # Django's delete confirmation lists every row a delete takes with it, each with its link, its

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from assessments.consultation.services import comments
 
-from ..factories import ChapterFactory, CommentFactory, RecommendationFactory
+from ..factories import (
+    ChapterFactory,
+    CommentFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    RecommendationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +93,39 @@ def _rename_organisation(discussion, author):
     organisation.save()
 
 
+def _rename_an_organisation_of_another_partnership(discussion, author):
+    """A member may belong to an organisation linked to another partnership only (a consultant
+    analyst): renaming it moves no version of this one."""
+    elsewhere = OrganisationFactory(name="Consultancy")
+    elsewhere.partnerships.add(PartnershipFactory())
+    discussion.author.organisation = elsewhere
+    discussion.author.save()
+    assert "Consultancy" in _page(_signed_in(author), discussion.chapter)
+    elsewhere.name = "Renamed X Consultancy"
+    elsewhere.save()
+
+
+def _delete_the_person_who_resolved(discussion, author):
+    resolver = UserFactory(first_name="Former", last_name="Analyst")
+    discussion.resolved_at, discussion.resolved_by = timezone.now(), resolver
+    discussion.resolution_note = "Noted X"
+    discussion.save()
+    # Shown by name until the person is deleted, then as "the analyst".
+    assert "Former Analyst" in _page(_signed_in(author), discussion.chapter)
+    resolver.delete()
+
+
 @pytest.mark.parametrize(
-    "change", [_reply, _edit, _resolve, _delete, _rename_author, _rename_organisation]
+    "change",
+    [
+        _reply,
+        _edit,
+        _resolve,
+        _delete,
+        _rename_author,
+        _rename_organisation,
+        _rename_an_organisation_of_another_partnership,
+    ],
 )
 def test_every_change_shows_at_once_on_a_warm_page(chapter, discussion, police_partner, change):
     client = _signed_in(police_partner)
@@ -160,3 +198,23 @@ def test_htmx_answers_show_the_change_they_made(chapter, discussion, police_part
     resolve = f"/comments/{discussion.pk}/resolve/"
     response = the_analyst.post(resolve, {"note": "Done in place."}, HTTP_HX_REQUEST="true")
     assert "Done in place." in response.content.decode()
+
+
+def test_a_resolver_deleted_is_no_longer_named(chapter, discussion, police_partner):
+    _delete_the_person_who_resolved(discussion, police_partner)
+    page = _page(_signed_in(police_partner), chapter)
+    assert "Former Analyst" not in page
+    assert "by the analyst" in page
+
+
+def test_a_comment_stays_on_its_chapter_in_the_admin(chapter, discussion, analyst):
+    """Moved, the chapter it left would keep showing it (and the comment could be moved to a
+    chapter of another partnership the analyst also administers)."""
+    client = _signed_in(analyst)
+    other = ChapterFactory(assessment=chapter.assessment, slug="other")
+    url = f"/admin/assessments/comment/{discussion.pk}/change/"
+    form = client.get(url).content.decode()
+    assert 'name="chapter"' not in form and 'name="parent"' not in form
+    client.post(url, {"chapter": other.pk, "author": discussion.author_id, "body": "Moved?"})
+    discussion.refresh_from_db()
+    assert discussion.chapter == chapter
