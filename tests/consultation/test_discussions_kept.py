@@ -19,9 +19,9 @@ from ..factories import (
     CommentFactory,
     OrganisationFactory,
     PartnershipFactory,
-    RecommendationFactory,
     UserFactory,
 )
+from .conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +31,13 @@ CSRF_IN_REPLY_FORM = re.compile(
 
 
 @pytest.fixture
-def chapter(assessment, police_partner, fire_partner, analyst):
-    chapter = ChapterFactory(assessment=assessment, slug="violence")
-    RecommendationFactory(chapter=chapter, text="Fund a night-time economy officer.")
-    return chapter
+def chapter(commented_chapter):
+    return commented_chapter
 
 
 @pytest.fixture
 def discussion(chapter, fire_partner):
     return CommentFactory(chapter=chapter, author=fire_partner, body="Where is the ASB data?")
-
-
-def _signed_in(user, **options) -> Client:
-    client = Client(**options)
-    client.force_login(user)
-    return client
 
 
 def _page(client: Client, chapter) -> str:
@@ -55,7 +47,7 @@ def _page(client: Client, chapter) -> str:
 
 
 def test_a_warm_chapter_page_reads_no_comments(chapter, discussion, police_partner):
-    client = _signed_in(police_partner)
+    client = signed_in(police_partner)
     _page(client, chapter)
     with CaptureQueriesContext(connection) as queries:
         assert "Where is the ASB data?" in _page(client, chapter)
@@ -100,7 +92,7 @@ def _rename_an_organisation_of_another_partnership(discussion, author):
     elsewhere.partnerships.add(PartnershipFactory())
     discussion.author.organisation = elsewhere
     discussion.author.save()
-    assert "Consultancy" in _page(_signed_in(author), discussion.chapter)
+    assert "Consultancy" in _page(signed_in(author), discussion.chapter)
     elsewhere.name = "Renamed X Consultancy"
     elsewhere.save()
 
@@ -111,7 +103,7 @@ def _delete_the_person_who_resolved(discussion, author):
     discussion.resolution_note = "Noted X"
     discussion.save()
     # Shown by name until the person is deleted, then as "the analyst".
-    assert "Former Analyst" in _page(_signed_in(author), discussion.chapter)
+    assert "Former Analyst" in _page(signed_in(author), discussion.chapter)
     resolver.delete()
 
 
@@ -128,21 +120,21 @@ def _delete_the_person_who_resolved(discussion, author):
     ],
 )
 def test_every_change_shows_at_once_on_a_warm_page(chapter, discussion, police_partner, change):
-    client = _signed_in(police_partner)
+    client = signed_in(police_partner)
     assert " X" not in _page(client, chapter)
     change(discussion, police_partner)
     assert " X" in _page(client, chapter)
 
 
 def test_a_deleted_discussion_goes_at_once(chapter, discussion, police_partner):
-    client = _signed_in(police_partner)
+    client = signed_in(police_partner)
     assert "Where is the ASB data?" in _page(client, chapter)
     discussion.delete()
     assert "Where is the ASB data?" not in _page(client, chapter)
 
 
 def test_a_comment_posted_through_the_page_shows_at_once(chapter, discussion, police_partner):
-    client = _signed_in(police_partner)
+    client = signed_in(police_partner)
     _page(client, chapter)
     comments.comment_create(author=police_partner, chapter=chapter, body="We hold it.")
     assert "We hold it." in _page(client, chapter)
@@ -151,13 +143,13 @@ def test_a_comment_posted_through_the_page_shows_at_once(chapter, discussion, po
 def test_edit_links_are_the_authors_own(chapter, police_partner, fire_partner):
     mine = comments.comment_create(author=police_partner, chapter=chapter, body="Mine.")
     edit_url = f"/comments/{mine.pk}/edit/"
-    assert edit_url not in _page(_signed_in(fire_partner), chapter)  # fills the cache
-    assert edit_url in _page(_signed_in(police_partner), chapter)
-    assert edit_url not in _page(_signed_in(fire_partner), chapter)
+    assert edit_url not in _page(signed_in(fire_partner), chapter)  # fills the cache
+    assert edit_url in _page(signed_in(police_partner), chapter)
+    assert edit_url not in _page(signed_in(fire_partner), chapter)
 
 
 def test_edit_links_go_when_the_fifteen_minutes_pass(chapter, police_partner, monkeypatch):
-    client = _signed_in(police_partner)
+    client = signed_in(police_partner)
     mine = comments.comment_create(author=police_partner, chapter=chapter, body="Mine.")
     assert f"/comments/{mine.pk}/edit/" in _page(client, chapter)
     # Time passing changes no row, so nothing tells the kept discussions.
@@ -167,14 +159,14 @@ def test_edit_links_go_when_the_fifteen_minutes_pass(chapter, police_partner, mo
 
 
 def test_resolve_forms_only_for_those_who_resolve(chapter, discussion, analyst, police_partner):
-    assert "Resolve discussion" in _page(_signed_in(analyst), chapter)
-    assert "Resolve discussion" not in _page(_signed_in(police_partner), chapter)
-    assert "Resolve discussion" in _page(_signed_in(analyst), chapter)
+    assert "Resolve discussion" in _page(signed_in(analyst), chapter)
+    assert "Resolve discussion" not in _page(signed_in(police_partner), chapter)
+    assert "Resolve discussion" in _page(signed_in(analyst), chapter)
 
 
 def test_a_reply_form_carries_the_readers_own_token(chapter, discussion, police_partner):
-    _page(_signed_in(police_partner, enforce_csrf_checks=True), chapter)  # another session's
-    client = _signed_in(police_partner, enforce_csrf_checks=True)
+    _page(signed_in(police_partner, enforce_csrf_checks=True), chapter)  # another session's
+    client = signed_in(police_partner, enforce_csrf_checks=True)
     token = CSRF_IN_REPLY_FORM.search(_page(client, chapter))[1]
     url = f"{chapter.get_absolute_url()}comments/"
     response = client.post(url, {"body": "Replying.", "parent": discussion.pk, "on": ""})
@@ -187,13 +179,13 @@ def test_a_reply_form_carries_the_readers_own_token(chapter, discussion, police_
 def test_htmx_answers_show_the_change_they_made(chapter, discussion, police_partner, analyst):
     """The request that changes a discussion answers with the comments section at once, from
     the chapter it read before the change."""
-    police = _signed_in(police_partner)
+    police = signed_in(police_partner)
     _page(police, chapter)
     url = f"{chapter.get_absolute_url()}comments/"
     reply = {"body": "Replying in place.", "parent": discussion.pk}
     assert "Replying in place." in police.post(url, reply, HTTP_HX_REQUEST="true").content.decode()
 
-    the_analyst = _signed_in(analyst)
+    the_analyst = signed_in(analyst)
     _page(the_analyst, chapter)
     resolve = f"/comments/{discussion.pk}/resolve/"
     response = the_analyst.post(resolve, {"note": "Done in place."}, HTTP_HX_REQUEST="true")
@@ -202,7 +194,7 @@ def test_htmx_answers_show_the_change_they_made(chapter, discussion, police_part
 
 def test_a_resolver_deleted_is_no_longer_named(chapter, discussion, police_partner):
     _delete_the_person_who_resolved(discussion, police_partner)
-    page = _page(_signed_in(police_partner), chapter)
+    page = _page(signed_in(police_partner), chapter)
     assert "Former Analyst" not in page
     assert "by the analyst" in page
 
@@ -210,7 +202,7 @@ def test_a_resolver_deleted_is_no_longer_named(chapter, discussion, police_partn
 def test_a_comment_stays_on_its_chapter_in_the_admin(chapter, discussion, analyst):
     """Moved, the chapter it left would keep showing it (and the comment could be moved to a
     chapter of another partnership the analyst also administers)."""
-    client = _signed_in(analyst)
+    client = signed_in(analyst)
     other = ChapterFactory(assessment=chapter.assessment, slug="other")
     url = f"/admin/assessments/comment/{discussion.pk}/change/"
     form = client.get(url).content.decode()

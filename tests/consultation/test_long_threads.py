@@ -9,14 +9,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.consultation.models import Comment
 from assessments.demo.scale import demo_long_discussion
 
-from ..factories import ChapterFactory, CommentFactory, RecommendationFactory
+from ..factories import CommentFactory
+from .conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +25,14 @@ NEXT_PAGE = re.compile(r'<a class="govuk-link govuk-pagination__link" href="([^"
 
 
 @pytest.fixture
-def chapter(assessment, police_partner, fire_partner, analyst):
-    chapter = ChapterFactory(assessment=assessment, slug="violence")
-    RecommendationFactory(chapter=chapter, text="Fund a night-time economy officer.")
-    return chapter
+def chapter(commented_chapter):
+    return commented_chapter
 
 
 @pytest.fixture
 def long_chapter(chapter):
     demo_long_discussion(chapter, 300)
     return chapter
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _shown(html: str) -> set[int]:
@@ -80,7 +72,7 @@ def test_the_chapter_page_shows_a_bounded_number_of_comments(police_client, long
 
 @pytest.mark.parametrize("who", ["police_partner", "fire_partner", "analyst", "chair"])
 def test_show_all_lists_every_comment_for_everyone_who_reads_them(request, long_chapter, who):
-    client = _signed_in(request.getfixturevalue(who))
+    client = signed_in(request.getfixturevalue(who))
     shown, pages = _every_page(client, _all_comments_url(long_chapter))
     assert shown == set(Comment.objects.values_list("pk", flat=True))
     assert pages > 1
@@ -89,7 +81,7 @@ def test_show_all_lists_every_comment_for_everyone_who_reads_them(request, long_
 def test_the_comments_pages_are_closed_to_others(client, outsider, long_chapter):
     url = _all_comments_url(long_chapter)
     assert client.get(url).status_code == 302  # to sign in
-    assert _signed_in(outsider).get(url).status_code == 404
+    assert signed_in(outsider).get(url).status_code == 404
 
 
 def test_a_link_to_an_old_comment_lands_on_a_page_showing_it(fire_client, long_chapter):
@@ -180,7 +172,7 @@ def _queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("who", ["police_partner", "analyst"])
 def test_queries_are_the_same_at_10_and_300_comments(request, chapter, who):
-    client = _signed_in(request.getfixturevalue(who))
+    client = signed_in(request.getfixturevalue(who))
     pages = [chapter.get_absolute_url(), _all_comments_url(chapter), _all_comments_url(chapter)]
     demo_long_discussion(chapter, 12)
     client.get(pages[0])  # the first read creates the read record
