@@ -202,11 +202,13 @@ def _paragraph_links(
 # --- The key: when a chapter's discussions last changed ----------------------------------------
 
 
-def touch(chapters: Q) -> None:
-    """Mark the chapters' discussions changed. An update, not a save: it moves neither the
-    chapter's `updated_at` (what readers see as "changed since you last read") nor the
-    partnership's cache version."""
-    Chapter.objects.filter(chapters).update(discussions_changed_at=timezone.now())
+def touch(chapters: Q) -> datetime:
+    """Mark the chapters' discussions changed, and say when. An update, not a save: it moves
+    neither the chapter's `updated_at` (what readers see as "changed since you last read") nor
+    the partnership's cache version."""
+    now = timezone.now()
+    Chapter.objects.filter(chapters).update(discussions_changed_at=now)
+    return now
 
 
 def _comment_changed(sender, instance: Comment, raw: bool = False, origin=None, **kwargs) -> None:
@@ -217,8 +219,7 @@ def _comment_changed(sender, instance: Comment, raw: bool = False, origin=None, 
         # Deleted with its chapter (or the chapter's assessment or partnership): nothing is left
         # to show it, and a chapter's hundreds of comments would each update the row going.
         return
-    now = timezone.now()
-    Chapter.objects.filter(pk=instance.chapter_id).update(discussions_changed_at=now)
+    now = touch(Q(pk=instance.chapter_id))
     if Comment.chapter.is_cached(instance):
         # The request that made the change often shows the discussions next, with this chapter.
         instance.chapter.discussions_changed_at = now

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from assessments.accounts.permissions import can_manage_people
 from assessments.consultation.discussions import (
-    Discussions,
     all_comments_url,
     discussions_link,
     finished_for,
     for_chapter_page,
+    rendered,
 )
 from assessments.consultation.forms import CommentForm
 from assessments.consultation.models import Comment, RecommendationResponse
@@ -29,6 +29,7 @@ from assessments.consultation.permissions import (
     sees_own_progress,
 )
 from assessments.consultation.selectors import (
+    Threads,
     changed_since_read,
     comment_page_number,
     last_reads,
@@ -85,24 +86,24 @@ def comments_context(
     narrative: Rendered,
     form=None,
     *,
-    discussions: Discussions | None = None,
+    threads: Threads | None = None,
+    about: str = "",
 ):
     """What the comments includes need: the discussions rendered for this reader, forms and
-    the user's permissions as booleans. `discussions`: the chapter's comments pages' (with
-    `rendered`); by default the chapter page's."""
+    the user's permissions as booleans. `threads`: one of the chapter's comments pages (about
+    one subject, if `about`), rendered afresh; by default the chapter page's, kept."""
     user, assessment = request.user, chapter.assessment
     if not can_view_comments_of(user, assessment):
         return {"show_comments": False}
     recommendations = list(chapter.recommendations.all())
-    can_comment = can_comment_on_assessment(user, assessment)
-    if discussions is None:
-        discussions = for_chapter_page(
-            chapter,
-            narrative,
-            recommendations,
-            can_comment=can_comment,
-            can_resolve=can_resolve_comments(user, assessment),
-        )
+    flags = {
+        "can_comment": can_comment_on_assessment(user, assessment),
+        "can_resolve": can_resolve_comments(user, assessment),
+    }
+    if threads is None:
+        discussions = for_chapter_page(chapter, narrative, recommendations, **flags)
+    else:
+        discussions = rendered(chapter, narrative, recommendations, threads, about=about, **flags)
     overview = discussions.overview
     answers = organisation_answers(chapter, user.organisation_id)
     for number, recommendation in enumerate(recommendations, start=1):
@@ -128,7 +129,7 @@ def comments_context(
         "on_choices": on_choices(narrative, recommendations),
         "comment_form": form or CommentForm(initial={"on": on}),
         "selected_on": form["on"].value() if form else on,
-        "can_comment": can_comment,
+        "can_comment": flags["can_comment"],
         "can_respond": can_respond_to_recommendations(user, assessment),
         "consultation_open": consultation_is_open(assessment),
         "answer_choices": RecommendationResponse.Answer.choices,

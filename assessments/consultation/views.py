@@ -17,7 +17,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.consultation import readiness
-from assessments.consultation.discussions import rendered
 from assessments.consultation.feedback_export import feedback_csv, feedback_xlsx
 from assessments.consultation.forms import (
     CommentEditForm,
@@ -38,8 +37,6 @@ from assessments.consultation.page_context import (
 )
 from assessments.consultation.permissions import (
     can_change_comment,
-    can_comment_on_assessment,
-    can_resolve_comments,
     can_review_feedback,
     can_view_comment,
     can_view_comments_of,
@@ -96,30 +93,19 @@ def chapter_comments(request, slug: str, year: int, chapter_slug: str) -> HttpRe
         return _comment_post(request, chapter)
     if not can_view_comments_of(request.user, chapter.assessment):
         raise Http404("No such chapter")
-    user, assessment = request.user, chapter.assessment
     about = request.GET.get("about", "")
     narrative = kept_narrative(chapter)
-    recommendations = list(chapter.recommendations.all())
     threads, page = comments_page(chapter, page=request.GET.get("page"), about=about)
-    discussions = rendered(
-        chapter,
-        narrative,
-        recommendations,
-        threads,
-        can_comment=can_comment_on_assessment(user, assessment),
-        can_resolve=can_resolve_comments(user, assessment),
-        about=about,
-    )
-    context = assessment_context(request, assessment) | {
+    context = assessment_context(request, chapter.assessment) | {
         "chapter": chapter,
         "chapter_url": chapter.get_absolute_url(),
         "about": about,
-        "about_label": subject_label(about, narrative, recommendations),
+        "about_label": subject_label(about, narrative, chapter.recommendations.all()),
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": f"{urlencode({'about': about})}&" if about else "",
     }
-    context |= comments_context(request, chapter, narrative, discussions=discussions)
+    context |= comments_context(request, chapter, narrative, threads=threads, about=about)
     return render(request, "assessments/chapter_comments.html", context)
 
 
