@@ -19,12 +19,15 @@ run: setup migrate demo
 dev:
 	DJANGO_DEBUG=True $(MAKE) run
 
-test: setup browser-deps lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+# On every core (pytest-xdist); tests of one xdist_group share a process (docs/testing.md).
+PARALLEL ?= -n auto --dist loadgroup
 
-# The suite without the browser and Celery-worker tests: seconds, not minutes, while working.
+test: setup browser-deps lint
+	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
+
+# The suite without the browser, Celery-worker and slow tests: a minute or two while working.
 test-fast: setup lint
-	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) -m "not browser and not worker and not slow" $(PYTEST_ARGS)
 
 # ruff, and the import layers of the feature packages (docs/architecture.md).
 lint: venv

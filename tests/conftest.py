@@ -1,3 +1,4 @@
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -6,20 +7,50 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import TransactionTestCase
+from django.test.utils import override_settings
 
 from assessments.core.models import Assessment
 from safermk.celery import app as celery_app
 from safermk.settings import filesystem_broker_options
 
+from .admin_world import tenancy_world
 from .factories import (
     AssessmentFactory,
     OrganisationFactory,
     PartnershipFactory,
     member,
 )
+from .snapshots import DemoSnapshot, reset_to_migrated, take_migrated_snapshot
+from .worker import OutputSince, celery_worker
+from .worlds import kept_for_the_module
+
+pytest_plugins = ["tests.time_budget"]
 
 # Playwright's sync API runs beside the live server's thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Each test process of a parallel run (pytest-xdist's gw0, gw1, ...) has its own everything:
+# pytest-django gives it its own test database and the live server a free port; here it gets its
+# own broker folder, or its own Redis databases for the broker and the cache (the URL's number
+# plus twice its index), so that one process's worker never takes another's messages and one's
+# cache.clear() never empties another's cache.
+WORKER_INDEX = int(os.getenv("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def _own_redis_database(url: str) -> str:
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) + 2 * WORKER_INDEX}"
+
+
+if WORKER_INDEX and settings.CELERY_BROKER_URL.startswith("redis"):
+    settings.CELERY_BROKER_URL = _own_redis_database(settings.CELERY_BROKER_URL)
+    os.environ["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL  # Celery prefers it
+    celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+if WORKER_INDEX and os.getenv("CACHE_URL", "").startswith("redis"):
+    os.environ["CACHE_URL"] = _own_redis_database(os.environ["CACHE_URL"])
+    for alias in settings.CACHES.values():
+        alias["LOCATION"] = os.environ["CACHE_URL"]
 
 # The test run's own broker folder, so that a `make run` worker never takes the tests' messages.
 if settings.CELERY_BROKER_URL.startswith("filesystem"):
@@ -72,6 +103,25 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 # --- Environment of every test ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, and a copy of what migrations put in it."""
+    with django_db_blocker.unblock():
+        take_migrated_snapshot()
+
+
+def _back_to_migrated(test_case) -> None:
+    for alias in test_case._databases_names(include_mirrors=False):
+        assert alias == "default", "tests/snapshots.py knows one database"
+        reset_to_migrated()
+
+
+# After a transactional test (live server, real workers), the database goes back to what
+# migrations left, in milliseconds, instead of Django's flush (about a second: it empties every
+# table and makes the content types and permissions again, with new ids).
+TransactionTestCase._fixture_teardown = _back_to_migrated
 
 
 @pytest.fixture(autouse=True)
@@ -213,8 +263,49 @@ def assessment(partnership):
     )
 
 
-@pytest.fixture
-def demo(db):
-    from assessments.demo.load import demo_load
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot:
+    """The demo loaded once by this test process (tests/snapshots.py)."""
+    with django_db_blocker.unblock():
+        return DemoSnapshot.taken()
 
-    return demo_load()
+
+@pytest.fixture
+def demo(db, demo_snapshot):
+    """The SaferMK demo, as `load_demo` leaves it, in this test's database."""
+    return demo_snapshot.put_in()
+
+
+@pytest.fixture(scope="module")
+def _kept_tenancy_world(django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media):
+        for world in kept_for_the_module(django_db_blocker, tenancy_world):
+            yield world, media
+
+
+@pytest.fixture
+def world(_kept_tenancy_world, db, settings) -> dict:
+    """Two partnerships that share a police force and a person (tests/admin_world.py), made
+    once for the module; each test gets its own copy of the rows' objects."""
+    world, media = _kept_tenancy_world
+    settings.MEDIA_ROOT = media  # where the world's uploaded files are
+    return copy.deepcopy(world)
+
+
+@pytest.fixture(scope="module")
+def _shared_worker(django_db_setup, tmp_path_factory):
+    media = tmp_path_factory.mktemp("worker-media")
+    with override_settings(MEDIA_ROOT=media), celery_worker("default", "pdf") as lines:
+        yield lines, media
+
+
+@pytest.fixture
+def real_worker(_shared_worker, settings) -> OutputSince:
+    """A real Celery worker on both queues, started once per module (a few seconds) for the
+    tests that use one without stopping it; its output from this test on. Not for longer: it
+    would take the messages meant for the worker of a test that starts its own to stop or kill
+    it (tests/worker.py's celery_worker)."""
+    lines, media = _shared_worker
+    settings.MEDIA_ROOT = media  # where the worker writes its files
+    return OutputSince(lines)

@@ -13,14 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.core.models import Organisation, Recommendation, User
 
-from .admin_world import MARKERS, SHARED_ORGANISATION, tenancy_world
+from .admin_world import MARKERS, SHARED_ORGANISATION
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return tenancy_world()
 
 
 def _as(client, user):

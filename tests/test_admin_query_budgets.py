@@ -44,6 +44,9 @@ def _change_pages(assessment: Assessment) -> dict[str, tuple[int, str]]:
     }
 
 
+@pytest.mark.slow(
+    reason="counts the admin pages' queries on the demo, then on it made four times larger"
+)
 def test_admin_change_pages_cost_the_same_queries_at_four_times_the_size(demo):
     at_demo_size = _change_pages(demo)
     demo_scale_up(demo, factor=4)
@@ -64,6 +67,7 @@ def test_admin_change_pages_cost_the_same_queries_at_four_times_the_size(demo):
     assert chapter_page.count(">Violence against the Person 3</a>") == 1
 
 
+@pytest.mark.slow(reason="counts the list's queries on the demo, then on it made four times larger")
 def test_the_headlines_list_costs_the_same_queries_at_four_times_the_size(demo):
     url = reverse("admin:assessments_headline_changelist")
     at_demo_size, _ = _queries(_analyst(), url)

@@ -27,7 +27,7 @@ from django.urls import reverse
 from assessments.core.models import Membership, Organisation, Recommendation
 from assessments.indicators.models import Indicator
 
-from .admin_world import MARKERS, tenancy_world
+from .admin_world import MARKERS
 from .url_patterns import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -194,14 +194,12 @@ def probes_for(name: str | None, route: str, world, own: str, foreign: str) -> l
 PATTERNS = admin_patterns()
 
 
-def test_every_admin_url_pattern_is_classified():
-    world = tenancy_world()
+def test_every_admin_url_pattern_is_classified(world):
     unknown = [(n, r) for n, r in PATTERNS if probes_for(n, r, world, "a", "b") is None]
     assert unknown == [], f"Teach the tenancy walk these admin addresses: {unknown}"
 
 
-def test_every_admin_model_has_rows_in_the_world():
-    world = tenancy_world()
+def test_every_admin_model_has_rows_in_the_world(world):
     missing = [
         model._meta.model_name
         for model in admin.site._registry
@@ -217,8 +215,7 @@ def _body(response) -> str:
 
 @pytest.mark.parametrize("own, foreign", SIDES)
 @pytest.mark.parametrize("name, route", PATTERNS, ids=[n or r for n, r in PATTERNS])
-def test_an_analyst_gets_nothing_of_the_other_partnership(client, name, route, own, foreign):
-    world = tenancy_world()
+def test_an_analyst_gets_nothing_of_the_other_partnership(client, name, route, own, foreign, world):
     client.force_login(world[own]["analyst"])
     failures = []
     for probe in probes_for(name, route, world, own, foreign):
@@ -234,8 +231,7 @@ def test_an_analyst_gets_nothing_of_the_other_partnership(client, name, route, o
 
 
 @pytest.mark.parametrize("own, foreign", SIDES)
-def test_shared_rows_show_only_the_analysts_own_link(client, own, foreign):
-    world = tenancy_world()
+def test_shared_rows_show_only_the_analysts_own_link(client, own, foreign, world):
     client.force_login(world[own]["analyst"])
     shared = {
         "organisation": world["shared_organisation"],
@@ -256,8 +252,7 @@ def test_shared_rows_show_only_the_analysts_own_link(client, own, foreign):
             assert MARKERS[foreign] not in _body(response)
 
 
-def test_the_operator_sees_and_changes_shared_rows(client):
-    world = tenancy_world()
+def test_the_operator_sees_and_changes_shared_rows(client, world):
     client.force_login(world["operator"])
     org = world["shared_organisation"]
     page = client.get(reverse("admin:assessments_organisation_change", args=[org.pk]))
@@ -285,8 +280,7 @@ EXPORTS = {
 
 @pytest.mark.parametrize("own, foreign", SIDES)
 @pytest.mark.parametrize("model", EXPORTS)
-def test_exports_hold_only_the_analysts_partnership(client, model, own, foreign):
-    world = tenancy_world()
+def test_exports_hold_only_the_analysts_partnership(client, model, own, foreign, world):
     client.force_login(world[own]["analyst"])
     url = reverse(f"admin:assessments_{model}_export")
     form = client.get(url).context["form"]
@@ -319,9 +313,8 @@ FOREIGN_ROWS = {
 
 @pytest.mark.parametrize("model", FOREIGN_ROWS)
 def test_an_import_naming_the_other_partnerships_rows_is_refused_without_showing_them(
-    client, model
+    client, model, world
 ):
-    world = tenancy_world()
     client.force_login(world["a"]["analyst"])
     csv = FOREIGN_ROWS[model].format(
         recommendation=world["b"]["recommendation"].pk, chapter=world["a"]["chapter"].pk
@@ -342,8 +335,7 @@ def test_an_import_naming_the_other_partnerships_rows_is_refused_without_showing
     assert not Indicator.objects.filter(name="Mine now").exists()
 
 
-def test_a_membership_of_the_other_partnership_cannot_be_added_to_a_shared_person(client):
-    world = tenancy_world()
+def test_a_membership_of_the_other_partnership_cannot_be_added_to_a_shared_person(client, world):
     person = world["shared_person"]
     client.force_login(world["a"]["analyst"])
     own = person.memberships.get(partnership=world["a"]["partnership"])

@@ -43,6 +43,9 @@ def _count_pages(assessment: Assessment) -> dict[str, int]:
     return signed_in | public
 
 
+@pytest.mark.slow(
+    reason="counts every page's queries on the demo, then on it made four times larger"
+)
 def test_pages_cost_the_same_queries_at_four_times_the_size(demo):
     at_demo_size = _count_pages(demo)
     demo_scale_up(demo, factor=4)
@@ -79,6 +82,9 @@ def _add_comparators(assessment: Assessment, count: int) -> None:
             selection.comparators.add(place)
 
 
+@pytest.mark.slow(
+    reason="counts every page's queries on the demo, then again with many comparators"
+)
 def test_pages_cost_the_same_queries_whatever_the_number_of_comparators(demo):
     crime = demo.chapters.get(slug="crime").selections.get(indicator__code="all-crime")
     assert crime.comparators.count() == 2  # the demo's Thames Valley and England and Wales

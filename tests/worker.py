@@ -90,6 +90,17 @@ def celery_worker(
             process.kill()
 
 
+class OutputSince:
+    """A running worker's output from the moment this was made: one test's share of a worker
+    that several tests use."""
+
+    def __init__(self, lines: WorkerLog):
+        self.lines, self.start = lines, len(lines)
+
+    def __iter__(self):
+        return iter(self.lines[self.start :])
+
+
 def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

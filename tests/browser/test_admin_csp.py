@@ -9,6 +9,7 @@ from .conftest import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow(reason="works through admin pages and their widgets under the CSP")
 def test_the_analyst_works_in_admin_under_the_csp(page, demo):
     sign_in(page, "analyst")
     page.get_by_role("link", name="Manage (admin)").click()

@@ -11,7 +11,12 @@ from assessments.publication.models import StatutoryCoverage
 
 from .conftest import assert_accessible, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow(
+        reason="admin change pages and widgets in real Chromium, checked by axe or at two sizes"
+    ),
+]
 
 WINDOW = {"width": 1280, "height": 900}
 # Boxes of the page that are wider than their own width (a table scrolled inside its box hides

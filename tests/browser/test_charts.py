@@ -25,6 +25,7 @@ def test_chart_figures_open_as_a_table_without_javascript(page_without_js, demo)
     assert "Quarter starting,Offences" in response.text()
 
 
+@pytest.mark.slow(reason="opens every chart's table on the page, then axe")
 def test_a_chapter_with_charts_and_open_tables_passes_axe(page, demo):
     sign_in(page, "police")
     page.goto("/assessments/safermk/2017/crime/")

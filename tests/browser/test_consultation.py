@@ -76,6 +76,9 @@ def police_sees_it_resolved(page: Page) -> None:
     expect(thread(page, RECOMMENDATION_COMMENT).get_by_text("Open", exact=True)).to_be_visible()
 
 
+@pytest.mark.slow(
+    reason="a partner comments, the analyst replies and resolves: two sign-ins, six pages"
+)
 def test_comment_reply_resolve_with_javascript(page, demo):
     police_comments_and_replies(page)
     analyst_resolves(page)
@@ -98,6 +101,9 @@ def test_htmx_posts_in_place_without_reloading(page, demo):
     assert page.evaluate("window.stillTheSamePage === true")
 
 
+@pytest.mark.slow(
+    reason="a partner comments, the analyst replies and resolves: two sign-ins, six pages"
+)
 def test_comment_reply_resolve_without_javascript(page_without_js, demo):
     police_comments_and_replies(page_without_js)
     analyst_resolves(page_without_js)
@@ -122,6 +128,7 @@ def test_posting_with_the_keyboard_only(page, demo):
     expect(page.locator(".govuk-notification-banner--success")).to_be_focused()
 
 
+@pytest.mark.slow(reason="axe on every consultation page, as a partner and as the analyst")
 def test_pages_of_the_consultation_pass_axe(page, demo):
     page.goto("/accounts/login/")
     assert_accessible(page)
@@ -142,6 +149,7 @@ def test_pages_of_the_consultation_pass_axe(page, demo):
     assert_accessible(page)
 
 
+@pytest.mark.slow(reason="hundreds of comments on the page, and axe on it and its comments pages")
 def test_a_long_discussion_and_its_comments_pages_pass_axe(page, demo):
     demo_long_discussion(demo.chapters.get(slug="crime"), 60)
     sign_in(page, "analyst")

@@ -2,13 +2,16 @@
 is shown in real Chromium, one page per URL pattern, and every page it reaches answers, logs no
 console error, passes axe (WCAG 2.2 A/AA) and fits a 1280-pixel window.
 
-Sampling keeps a run within a couple of minutes on two cores:
+Each role crawls in a test of its own, so that a parallel run crawls as several at once.
+Sampling keeps each role's crawl within a minute:
 - one page per URL pattern (the pattern, not the row, decides what a view serves the person);
 - pages that name no assessment (privacy, people, data requests, the admin) look the same in
   every state, so each role samples them once, not once per state;
 - in the admin the crawler reaches whatever the site links to, the assessment's and a chapter's
   change pages, and the index and change lists it can follow from there; the admin's other
   forms are Django's own, walked pattern by pattern by tests/test_admin_tenancy.py.
+- axe checks a page whose markup, its words aside, it has not passed before in the run
+  (conftest.py's axe_violations).
 Sign-out and downloads of files a worker has not rendered are not followed (site_links.py);
 other downloads are asked for, not rendered."""
 
@@ -126,27 +129,28 @@ class Crawler:
         self.problems.extend(f"{where}: console error {error}" for error in self.console)
 
 
-def test_every_page_each_role_reaches_in_each_state_answers_passes_axe_and_fits(
-    browser, live_server, demo
+@pytest.mark.slow(reason="a role's crawl of every state: dozens of pages, each checked by axe")
+@pytest.mark.parametrize("role", [ANONYMOUS, *ROLES])
+def test_every_page_a_role_reaches_in_each_state_answers_passes_axe_and_fits(
+    browser, live_server, demo, role
 ):
-    problems, checked = [], {}
-    for role in [ANONYMOUS, *ROLES]:
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=WINDOW)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        crawler = Crawler(page, role, watch_console(page))
-        if role != ANONYMOUS:
-            sign_in(page, role)
-        for state in STATES:
-            crawler.crawl(state, starting_points(put_in_state(demo, state), role))
-        context.close()
-        problems += crawler.problems
-        checked[role] = crawler.pages_checked
-    # A crawl that reaches nothing would pass: each signed-in role has a round of pages to check.
-    assert all(pages >= 2 * len(STATES) for pages in checked.values()), checked
+    """One test per role, so that a parallel run crawls as several roles at once."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=WINDOW)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    crawler = Crawler(page, role, watch_console(page))
+    if role != ANONYMOUS:
+        sign_in(page, role)
+    for state in STATES:
+        crawler.crawl(state, starting_points(put_in_state(demo, state), role))
+    context.close()
+    # A crawl that reaches nothing would pass: each role has a round of pages to check.
+    assert crawler.pages_checked >= 2 * len(STATES), crawler.pages_checked
+    problems = crawler.problems
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
+@pytest.mark.slow(reason="eight admin pages, each checked by axe: 8-13 s")
 def test_the_admin_forms_beyond_the_crawl_pass_axe_and_the_csp(browser, live_server, demo):
     """The admin pages the crawl does not follow into, of the kinds where it once found faults:
     history lists (an inline style the CSP refused), date-and-time boxes without names, guardian's

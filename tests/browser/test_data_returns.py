@@ -50,6 +50,7 @@ def fill(rows: list[dict]) -> bytes:
     return out.getvalue().encode()
 
 
+@pytest.mark.slow(reason="two people's journeys: upload, preview, confirm and tracking, with axe")
 def test_fire_returns_its_figures_and_the_analyst_sees_them(page: Page, demo):
     sign_in(page, "fire")
     page.get_by_role("link", name="see your data requests").click()

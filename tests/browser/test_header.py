@@ -17,6 +17,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow(reason="each kind of page at two window sizes")
 def test_the_header_fits_at_1280_and_folds_on_a_phone(page, demo):
     sign_in(page, "analyst")
     for width in (1280, 375):

@@ -16,6 +16,7 @@ from .conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow(reason="renders the restricted report and reads it back")
 def test_police_prepares_and_downloads_the_restricted_pdf(page, demo):
     sign_in(page, "police")
     page.goto("/assessments/safermk/2017/")
@@ -52,6 +53,7 @@ def _fail(export: ReportExport) -> None:
     )
 
 
+@pytest.mark.slow(reason="follows a render's progress to the end")
 def test_the_progress_bar_updates_itself_with_javascript(page, demo):
     export, url = _queued_export(demo)
     sign_in(page, "analyst")
@@ -66,6 +68,7 @@ def test_the_progress_bar_updates_itself_with_javascript(page, demo):
     assert_accessible(page)
 
 
+@pytest.mark.slow(reason="follows a render's progress to the end")
 def test_without_javascript_check_progress_reloads_the_page(page_without_js, demo):
     page = page_without_js
     export, url = _queued_export(demo)

@@ -31,6 +31,9 @@ def _score_by_keyboard(page: Page, group: str, steps: int, comment: str) -> None
     page.keyboard.type(comment)
 
 
+@pytest.mark.slow(
+    reason="tabs through a 50-question form by keyboard, then the results as the analyst, with axe"
+)
 def test_police_scores_two_themes_with_the_keyboard_and_the_analyst_sees_the_spread(page, demo):
     fgm = demo.chapters.get(slug="fgm")
     cyber = demo.chapters.get(slug="cyber-crime")
@@ -52,7 +55,6 @@ def test_police_scores_two_themes_with_the_keyboard_and_the_analyst_sees_the_spr
     saved = OrganisationScore.objects.filter(organisation__name=POLICE)
     assert saved.get(chapter=fgm, criterion=concern).score == 3
     assert saved.get(chapter=cyber, criterion=harm).score == 4
-    page.screenshot(path="/tmp/pr20-score.png", full_page=False)
 
     page.context.clear_cookies()
     sign_in(page, "analyst")
@@ -69,4 +71,3 @@ def test_police_scores_two_themes_with_the_keyboard_and_the_analyst_sees_the_spr
     expect(cyber_row).to_contain_text(f"{POLICE}: 4")
     expect(page.locator("#disagreement + ol")).to_contain_text("FGM")
     assert_accessible(page)
-    page.screenshot(path="/tmp/pr20-results.png", full_page=True)

@@ -19,6 +19,7 @@ def published(demo):
     return demo
 
 
+@pytest.mark.slow(reason="reads the contents and chapters as the public, each page checked by axe")
 def test_the_public_reads_the_published_report(page, published):
     page.goto("/")
     expect(page.get_by_role("link", name="Strategic Assessment 2017")).to_be_visible()

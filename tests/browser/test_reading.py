@@ -9,6 +9,7 @@ from .conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow(reason="signs in, reads the contents, a chapter and an appendix, with axe")
 def test_police_signs_in_and_reads_a_chapter(page, demo):
     page.goto("/accounts/login/")
     assert_accessible(page)

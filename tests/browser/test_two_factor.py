@@ -10,6 +10,7 @@ from .conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow(reason="sets up an authenticator, signs out and in again with a code")
 def test_the_analyst_sets_up_an_authenticator_app(page, demo, settings):
     settings.TWO_FACTOR_REQUIRED = True
     # No back-off between tries here, so the flow does not depend on the machine's speed;

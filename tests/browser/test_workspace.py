@@ -5,7 +5,6 @@ JavaScript (a plain textarea) and axe on the dashboard and the editor."""
 import io
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -16,7 +15,6 @@ from .conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CAPTION = "Burglaries by ward, 2017"
-SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 
 
 def _png() -> bytes:
@@ -29,17 +27,14 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"workspace-{name}.png", full_page=True)
-
-
+@pytest.mark.slow(
+    reason="the editor, its preview, an upload, the chapter page and a rendered PDF preview"
+)
 def test_the_analyst_edits_previews_and_places_a_figure(page, demo):
     sign_in(page, "analyst")
     page.goto("/assessments/safermk/2017/dashboard/")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     assert_accessible(page)
-    _shot(page, "dashboard")
 
     page.get_by_role("link", name="Crime (edit)", exact=True).click()
     expect(page.get_by_role("heading", name="Edit “Crime”")).to_be_visible()
@@ -68,7 +63,6 @@ def test_the_analyst_edits_previews_and_places_a_figure(page, demo):
     expect(page.get_by_text("Figure 1 has been uploaded")).to_be_visible()
     expect(preview.get_by_role("img", name="Map of Milton Keynes wards")).to_be_visible()
     assert ChapterFigure.objects.get().caption == CAPTION
-    _shot(page, "chapter-edit")
 
     page.get_by_role("link", name="View as partner").click()
     expect(page.get_by_text("You are seeing this chapter as a partner sees it")).to_be_visible()
@@ -79,7 +73,6 @@ def test_the_analyst_edits_previews_and_places_a_figure(page, demo):
     page.wait_for_function("img => img.complete", arg=image)
     assert page.evaluate("img => img.naturalWidth", image) == 320
     expect(page.get_by_text(f"Figure 1: {CAPTION}")).to_be_visible()
-    _shot(page, "chapter-as-partner")
 
     page.get_by_role("link", name="Back to editing").click()
     page.get_by_role("button", name="Preview PDF of this chapter").click()

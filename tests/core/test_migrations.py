@@ -50,6 +50,7 @@ def _grant_appendices(apps) -> dict:
     }
 
 
+@pytest.mark.slow(reason="migrates back to 0007 and forward to the head: 10-16 s")
 @pytest.mark.django_db(transaction=True)
 def test_migrating_to_the_head_keeps_every_appendix_grant_and_comment():
     executor = MigrationExecutor(connection)

@@ -42,6 +42,7 @@ def counts():
     return {m.__name__: m.objects.count() for m in models}
 
 
+@pytest.mark.slow(reason="loads the demo twice, as the command does")
 def test_load_demo_twice_leaves_the_same_data(capsys):
     call_command("load_demo")
     first = counts()

@@ -70,6 +70,7 @@ def _status_text(client, export) -> str:
     return " ".join(client.get(export.get_absolute_url()).content.decode().split())
 
 
+@pytest.mark.slow(reason="kills a real worker's pool process mid-render and waits for the retry")
 @pytest.mark.redis
 @pytest.mark.worker
 def test_a_render_whose_pool_process_is_killed_completes_on_retry(
@@ -110,6 +111,7 @@ def test_a_render_whose_pool_process_is_killed_completes_on_retry(
     assert "Long nights" in text and "Paragraph 399." in text
 
 
+@pytest.mark.slow(reason="kills a whole real worker mid-render, then a second renders it")
 @pytest.mark.redis
 @pytest.mark.worker
 def test_a_render_whose_whole_worker_is_lost_is_shown_as_retried_and_swept_back(
@@ -151,6 +153,7 @@ def _relayed() -> bool:
     return not OutboxJob.objects.filter(published_at=None).exists()
 
 
+@pytest.mark.slow(reason="a private Redis stopped and started, and a real worker renders")
 @pytest.mark.redis
 @pytest.mark.worker
 def test_an_export_asked_for_while_the_broker_is_down_is_sent_once_it_is_back(

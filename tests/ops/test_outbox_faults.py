@@ -56,6 +56,7 @@ def _all_done() -> bool:
     return not OutboxJob.objects.filter(done_at=None).exists()
 
 
+@pytest.mark.slow(reason="a private Redis stopped and started, and a real worker")
 def test_work_asked_for_while_the_broker_is_down_is_done_once_it_is_back(
     client, partnership, analyst, police_partner, fire_partner, police_org, settings, tmp_path
 ):
@@ -113,6 +114,7 @@ def test_work_asked_for_while_the_broker_is_down_is_done_once_it_is_back(
     assert sum("Subject: New comment on" in email for email in emails) >= 2
 
 
+@pytest.mark.slow(reason="stops a real worker mid-task and starts another")
 def test_an_email_task_whose_worker_stops_before_sending_sends_once_after_restart(
     police_client, analyst, assessment, settings, tmp_path
 ):

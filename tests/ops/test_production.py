@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
@@ -33,6 +35,7 @@ def test_check_deploy_is_clean_with_the_documented_production_environment():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow(reason="collects and hashes every static file, the admin's included: 5-9 s")
 def test_collectstatic_works_with_the_production_settings(tmp_path):
     """The manifest storage refuses a stylesheet that names a missing file."""
     result = manage("collectstatic", "--noinput", **PRODUCTION_ENV, SAFERMK_VAR_DIR=str(tmp_path))

@@ -8,6 +8,8 @@ only, never the estate one).
 import io
 import json
 import re
+from functools import cache
+from typing import NamedTuple
 
 import pdfplumber
 import pikepdf
@@ -26,13 +28,17 @@ from assessments.indicators.selectors import chapters_for_report, partnership_ar
 from assessments.publication.services.cover_paper import cover_paper_html
 from assessments.reporting.documents import render_pdf, render_report, report_appendices
 
+from ..worlds import kept_for_the_module
+
 
 def _text(element) -> str:
     return " ".join(element.split())
 
 
-def _pages(content: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+@cache
+def _pages(content: bytes) -> tuple[str, ...]:
+    """Each page's text; read once per document, as the tests ask for the same few (3-6 s each)."""
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def _render(assessment, variant, username=None):
@@ -45,21 +51,30 @@ def _render(assessment, variant, username=None):
     return rendered.content
 
 
-# Rendering takes seconds, so the module renders the three documents once, in the first test
-# that asks, and later tests read the same bytes.
-_RENDERED: dict = {}
+# Rendering takes seconds, so the module renders the documents once, and its tests read the same
+# bytes. One group, so that a parallel run hands all of them to one process (--dist loadgroup).
+pytestmark = [
+    pytest.mark.xdist_group("pdf_document"),
+    pytest.mark.slow(reason="four documents rendered and read before the first test: a minute"),
+]
 
 
-@pytest.fixture
-def demo_report(request):
-    if not _RENDERED:
-        request.getfixturevalue("db")
-        _RENDERED.update(_render_demo())
-    return _RENDERED
+@pytest.fixture(scope="module")
+def demo_report(demo_snapshot, django_db_blocker):
+    yield from kept_for_the_module(django_db_blocker, lambda: _render_demo(demo_snapshot.put_in()))
 
 
-def _render_demo() -> dict:
-    assessment = demo_load()
+@pytest.fixture(scope="module", autouse=True)
+def _documents_read(demo_report):
+    """Each document's text and the last lines of its pages, read once for the module's tests
+    (pypdf and pdfplumber take seconds a document); _pages and _lines keep them."""
+    for document in ("public", "police", "fire", "cover"):
+        _pages(demo_report[document])
+    for document in ("public", "police", "cover"):
+        _lines(demo_report[document])
+
+
+def _render_demo(assessment) -> dict:
     fire = Organisation.objects.get(short_name="BFRS")
     grant_appendix(assessment.appendices.get(slug="crime-category"), organisation=fire)
     area = partnership_area(assessment.partnership_id)
@@ -359,9 +374,16 @@ LARGEST_BODY_TEXT = 11
 TOP_MARGIN, BOTTOM_MARGIN = 24 * MM, 22 * MM
 
 
-def _last_line_sizes(content: bytes) -> list[tuple[int, float, str]]:
-    """For each page, the largest font size on the last line above the footer, and its text."""
-    found = []
+class Lines(NamedTuple):
+    last: tuple[tuple[int, float, str], ...]  # (page, largest font size, text) per page
+    largest_size: float  # of any text between the margins, anywhere
+
+
+@cache
+def _lines(content: bytes) -> Lines:
+    """For each page with text between its margins, the largest font size on its last line
+    above the footer, and that line's text; and the largest size of the whole document."""
+    found, largest = [], 0.0
     with pdfplumber.open(io.BytesIO(content)) as document:
         for number, page in enumerate(document.pages, start=1):
             body = [
@@ -371,16 +393,34 @@ def _last_line_sizes(content: bytes) -> list[tuple[int, float, str]]:
             ]
             if not body:
                 continue
+            largest = max(largest, *(char["size"] for char in body))
             last_top = max(round(char["top"]) for char in body)
             line = [char for char in body if abs(round(char["top"]) - last_top) <= 1]
             text = "".join(char["text"] for char in line)
             found.append((number, max(char["size"] for char in line), text))
-    return found
+    return Lines(tuple(found), largest)
+
+
+def test_the_foot_of_page_check_finds_a_heading_left_at_the_foot():
+    """The check below would see the fault: a page whose last line is a heading."""
+    html = """<html lang="en-GB"><head><title>t</title><style>
+        @page { size: A4; margin: 24mm 20mm 22mm; } body { font-size: 10.5pt; }
+        </style></head><body><p>The body text of the page.</p>
+        <h2 style="font-size: 14pt">A heading left behind</h2>
+        <p style="break-before: page">What the heading is about.</p></body></html>"""
+    [first, second] = _lines(render_pdf(html).content).last
+    assert first[0] == 1 and first[1] >= LARGEST_BODY_TEXT and first[2] == "A heading left behind"
+    assert second[0] == 2 and second[1] < LARGEST_BODY_TEXT
 
 
 @pytest.mark.parametrize("document", ["public", "police", "cover"])
 def test_no_heading_stands_alone_at_the_foot_of_a_page(demo_report, document):
-    for number, size, text in _last_line_sizes(demo_report[document]):
+    content = demo_report[document]
+    lines = _lines(content)
+    # Every page but the cover has a last line to look at, and the document has headings.
+    assert len(lines.last) >= len(_pages(content)) - 1
+    assert lines.largest_size >= LARGEST_BODY_TEXT
+    for number, size, text in lines.last:
         assert size < LARGEST_BODY_TEXT, f"page {number} ends with a heading: {text!r}"
         # Nor a line that introduces what follows ("asked to consider the following:").
         assert not text.rstrip().endswith(":"), f"page {number} ends with {text!r}"

@@ -12,9 +12,13 @@ from assessments.core.models import User
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
 
-from ..worker import celery_worker, wait_for
+from ..worker import wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("pdf_worker"),  # one process starts the worker they share
+]
 
 Status = ReportExport.Status
 
@@ -33,12 +37,12 @@ def _watch(export_id: int, timeout: float = 120) -> list[tuple[str, int]]:
     raise AssertionError(f"Export {export_id} did not finish: {seen}")
 
 
-def test_a_real_worker_renders_the_report_with_progress(demo):
+@pytest.mark.slow(reason="a real worker renders the whole restricted report: 5-8 s")
+def test_a_real_worker_renders_the_report_with_progress(demo, real_worker):
     police = User.objects.get(username="police")
-    with celery_worker("pdf"):
-        with transaction.atomic():
-            export = report_export_request(assessment=demo, user=police, variant="restricted")
-        seen = _watch(export.pk)
+    with transaction.atomic():
+        export = report_export_request(assessment=demo, user=police, variant="restricted")
+    seen = _watch(export.pk)
     assert seen[0] == (Status.QUEUED, 0)
     assert seen[-1] == (Status.DONE, 100)
     running = [progress for status, progress in seen if status == Status.RUNNING]
@@ -52,11 +56,11 @@ def test_a_real_worker_renders_the_report_with_progress(demo):
     assert "Appendix B: Crime by estate" in " ".join(p.extract_text() for p in reader.pages)
 
 
-def test_an_identical_request_after_the_worker_finished_reuses_its_file(demo):
+@pytest.mark.slow(reason="a real worker renders the whole public report: 4-6 s")
+def test_an_identical_request_after_the_worker_finished_reuses_its_file(demo, real_worker):
     analyst = User.objects.get(username="analyst")
-    with celery_worker("pdf"):
-        first = report_export_request(assessment=demo, user=analyst, variant="public")
-        wait_for(lambda: ReportExport.objects.filter(pk=first.pk, status=Status.DONE).exists())
+    first = report_export_request(assessment=demo, user=analyst, variant="public")
+    wait_for(lambda: ReportExport.objects.filter(pk=first.pk, status=Status.DONE).exists())
     again = report_export_request(assessment=demo, user=analyst, variant="public")
     assert again.pk == first.pk and again.status == Status.DONE
     assert ReportExport.objects.count() == 1

@@ -5,7 +5,6 @@ chapter lands in another and a contents entry on someone's paragraph."""
 import re
 from collections import Counter
 
-from assessments.demo.load import demo_load
 from assessments.reporting.documents import report_html
 
 SHARED_TEXT = (
@@ -15,14 +14,13 @@ SHARED_TEXT = (
 )
 
 
-def test_narratives_printed_together_keep_their_ids_and_links_to_themselves(db):
-    assessment = demo_load()
-    chapters = list(assessment.chapters.order_by("order")[:2])
+def test_narratives_printed_together_keep_their_ids_and_links_to_themselves(demo):
+    chapters = list(demo.chapters.order_by("order")[:2])
     for chapter in chapters:
         chapter.narrative = SHARED_TEXT
         chapter.save()
 
-    html = report_html(assessment=assessment, variant="public", appendices=[])
+    html = report_html(assessment=demo, variant="public", appendices=[])
 
     ids = Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [name for name, count in ids.items() if count > 1] == []
