@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
@@ -68,12 +70,24 @@ class Snapshot:
             return bool(cursor.fetchone()[0])
 
     def put_back(self) -> None:
-        """Insert the snapshot's rows (its tables must hold none of them)."""
+        """Insert the snapshot's rows (its tables must hold none of them), and move the tables'
+        id sequences past them: a table migrated again since (tests/core/test_migrations.py)
+        counts from 1 on PostgreSQL, and would hand out the ids of the rows put back."""
         with transaction.atomic(), connection.cursor() as cursor:
             for table in self.tables:
                 cursor.execute(
                     f"INSERT INTO {_quoted(table)} SELECT * FROM {_quoted(self.prefix + table)}"
                 )
+            for statement in connection.ops.sequence_reset_sql(no_style(), self._models()):
+                cursor.execute(statement)
+
+    def _models(self) -> list:
+        tables = set(self.tables)
+        return [
+            model
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.db_table in tables
+        ]
 
 
 MIGRATED_PREFIX = "migrated__"
