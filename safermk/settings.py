@@ -179,7 +179,16 @@ def client_address_settings(proxies: int) -> dict:
     }
 
 
-globals().update(client_address_settings(envint("AXES_PROXY_COUNT", 0)))
+# Not a setting of its own: django-axes warns of its old setting by this name.
+own_proxies = envint("AXES_PROXY_COUNT", 0)
+if PRODUCTION and envbool("DJANGO_BEHIND_TLS_PROXY", "False") and own_proxies == 0:
+    # Every client would reach Django from the proxy's address: one locked-out person would
+    # lock everyone out (docs/operations.md).
+    raise ImproperlyConfigured(
+        "DJANGO_BEHIND_TLS_PROXY=True: set AXES_PROXY_COUNT to the number of your own proxies "
+        "(1 for one nginx), so that sign-in lockouts see each client's address"
+    )
+globals().update(client_address_settings(own_proxies))
 
 # Two-factor sign-in (TOTP) for staff, analysts, chairs and anyone granted a restricted
 # appendix. On by default in production; development and the test suite turn it on by setting.

@@ -28,7 +28,13 @@ from assessments.appendices.services import appendix_access_record
 from assessments.priorities.services.criteria import criteria_defaults_create
 from assessments.reporting.models import ReportExport
 
-from .factories import AppendixFactory, AssessmentFactory, MembershipFactory, UserFactory
+from .factories import (
+    AppendixFactory,
+    AssessmentFactory,
+    MembershipFactory,
+    UserFactory,
+    member,
+)
 from .url_patterns import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +45,7 @@ NARRATIVE = "Restricted narrative about Fishermead."
 ROLES = [
     "anonymous",
     "police_partner",  # granted through the police organisation
+    "police_colleague",  # another member of the police organisation: the same grant
     "fire_partner",  # a partner whose organisation is not granted
     "individual_grantee",  # a board member granted by name
     "chair",
@@ -54,6 +61,7 @@ GOES_TO_APPENDIX = "redirected to the appendix page"
 SITE = {
     "anonymous": REFUSED,
     "police_partner": SEES,
+    "police_colleague": SEES,
     "fire_partner": REFUSED,
     "individual_grantee": SEES,
     "chair": SEES,
@@ -68,6 +76,10 @@ VIEW_ON_SITE = ADMIN | {"analyst": GOES_TO_APPENDIX}
 # appendix now; its progress page shows no appendix text, to the same people.
 EXPORT_FILE = SITE
 EXPORT_STATUS = {role: WITHOUT if seen == SEES else seen for role, seen in SITE.items()}
+# A personal copy (issue 29, finding 3) names its recipient on every page: it and its progress
+# page are the recipient's alone, not their colleague's, the chair's or the analyst's.
+PERSONAL_FILE = {role: REFUSED for role in ROLES} | {"police_partner": SEES}
+PERSONAL_STATUS = PERSONAL_FILE | {"police_partner": WITHOUT}
 
 
 @pytest.fixture
@@ -92,12 +104,25 @@ def world(partnership, police_org, police_partner, fire_partner, chair, analyst,
         requested_by=police_partner,
     )
     export.file.save("restricted.pdf", ContentFile(f"%PDF-1.7 {TITLE} {NARRATIVE}".encode()))
+    personal_copy = ReportExport.objects.create(
+        assessment=assessment,
+        variant=ReportExport.Variant.RESTRICTED,
+        audience=[appendix.pk],
+        status=ReportExport.Status.DONE,
+        requested_by=police_partner,
+        recipient=police_partner,
+        copy_id="c0py1d",
+    )
+    personal_copy.file.save("copy.pdf", ContentFile(f"%PDF-1.7 {TITLE} {NARRATIVE}".encode()))
+    colleague = member(partnership, "partner", username="colleague", organisation=police_org)
     return {
         "assessment": assessment,
         "appendix": appendix,
         "access": access,
         "export": export,
+        "personal_copy": personal_copy,
         "police_partner": police_partner,
+        "police_colleague": colleague,
         "fire_partner": fire_partner,
         "individual_grantee": individual,
         "chair": chair,
@@ -154,10 +179,10 @@ def _assessment(w):
     return w["assessment"].get_absolute_url()
 
 
-def _export(name):
+def _export(name, export="export"):
     def url(w):
         a = w["assessment"]
-        return reverse(name, args=[a.partnership.slug, a.year, w["export"].token])
+        return reverse(name, args=[a.partnership.slug, a.year, w[export].token])
 
     return url
 
@@ -212,6 +237,14 @@ ROUTES = {
     "admin:view_on_site": (_view_on_site("admin:view_on_site"), VIEW_ON_SITE),
     "export_status": (_export("export_status"), EXPORT_STATUS),
     "export_download": (_export("export_download"), EXPORT_FILE),
+    "export_status of a personal copy": (
+        _export("export_status", "personal_copy"),
+        PERSONAL_STATUS,
+    ),
+    "export_download of a personal copy": (
+        _export("export_download", "personal_copy"),
+        PERSONAL_FILE,
+    ),
 }
 
 # Models whose admin pages cannot show an appendix, and why.
@@ -379,7 +412,8 @@ def test_every_url_pattern_is_classified():
         f"appendix: {unclassified}"
     )
     names = {name for name, _ in patterns}
-    assert set(ROUTES) <= names, "The matrix lists routes that no longer exist"
+    routes = {route.split(" of ")[0] for route in ROUTES}  # "export_status of a personal copy"
+    assert routes <= names, "The matrix lists routes that no longer exist"
 
 
 def test_admin_view_on_site_is_the_scoped_one(world):

@@ -41,6 +41,38 @@ def test_password_resets_are_limited_per_address(client, police_partner, mailout
     assert _reset(client, "someone.else@example.org").status_code == 302
 
 
+# Finding 7 of issue 29: Django finds the person to email by a case-insensitive lookup and then
+# compares addresses folded for case and compatibility (NFKC, casefold), so "ſam" (a long s)
+# reaches sam. The limit counts every spelling that reaches one inbox in one allowance.
+@pytest.fixture
+def sam(police_partner):
+    police_partner.email = "sam.okafor@example.org"
+    police_partner.save()
+    return police_partner
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["\u017fam.okafor@example.org", "\uff33AM.OKAFOR@example.org"],
+    ids=["long s", "fullwidth S"],
+)
+def test_every_spelling_that_reaches_an_inbox_shares_its_allowance(
+    client, sam, low_limits, spelling
+):
+    for _ in range(3):
+        assert _reset(client, "sam.okafor@example.org").status_code == 302
+    _refused_in_the_sites_words(_reset(client, spelling, address="192.0.2.9"))
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_person_gets_no_more_resets_by_other_spellings(
+    client, sam, mailoutbox, low_limits
+):
+    for spelling in ["sam.okafor@example.org", "\u017fam.okafor@example.org"] * 3:
+        _reset(client, spelling, address="192.0.2.9")
+    assert len(mailoutbox) == 3
+
+
 def test_password_resets_are_limited_per_client(client, low_limits):
     for number in range(5):
         assert _reset(client, f"person{number}@example.org").status_code == 302

@@ -42,6 +42,7 @@ from assessments.consultation.services import workflow
 from assessments.core.chapter_figures import kept_narrative, with_paragraph_links
 from assessments.core.markdown import Rendered
 from assessments.core.models import Chapter
+from assessments.core.permissions import can_view_working_papers
 
 Answer = RecommendationResponse.Answer
 
@@ -165,7 +166,11 @@ def assessment_consultation_context(request: HttpRequest, assessment, chapters) 
         chapter.changed_since_read = changed_since_read(chapter, reads.get(chapter.pk))
     return {
         "workflow_actions": workflow.available_actions(user, assessment),
-        "workflow_history": workflow_history(assessment),
+        # Working papers (why it went back, overrides, who did what): members only, never the
+        # public report's readers (issue 29, finding 5).
+        "workflow_history": workflow_history(assessment)
+        if can_view_working_papers(user, assessment)
+        else [],
         "consultation_open": consultation_is_open(assessment),
         "can_comment": can_comment_on_assessment(user, assessment),
         "progress": organisation_progress(assessment, user, chapters_read=len(reads))

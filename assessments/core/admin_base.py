@@ -36,6 +36,7 @@ from assessments.core.permissions import (
     administers_row,
     administers_wholly,
     can_use_admin,
+    delete_takes_only_administered_rows,
     is_operator,
 )
 from assessments.core.resources import FORMATS, ImportLimitError
@@ -122,6 +123,11 @@ class ScopedMixin:
         # Django redirects to the index with "doesn't exist"; a row of another partnership is
         # answered the way every other refusal of the app is.
         raise Http404("No such record")
+
+    def get_deleted_objects(self, objs, request):
+        # The delete page and the delete action both ask this before anything is deleted.
+        counted = deleted_objects_of(self, objs, request)
+        return counted if counted is not None else super().get_deleted_objects(objs, request)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -289,29 +295,34 @@ class RowOfParentMixin:
 LISTED_DELETIONS = 200
 
 
+def deleted_objects_of(model_admin, objs, request):
+    """What admin's delete page and action list: refused (404, naming nothing) unless every row
+    the delete reaches is the user's partnerships'; counted by kind past LISTED_DELETIONS."""
+    collector = NestedObjects(using=router.db_for_write(model_admin.model))
+    collector.collect(objs)
+    if not delete_takes_only_administered_rows(request.user, collector):
+        raise Http404("No such record")
+    if sum(len(rows) for rows in collector.model_objs.values()) <= LISTED_DELETIONS:
+        return None
+    model_count = {
+        model._meta.verbose_name_plural: len(rows) for model, rows in collector.model_objs.items()
+    }
+    to_delete = [f"{capfirst(name)}: {count:,}" for name, count in model_count.items()]
+    # Every row is the user's partnerships' (checked above): one permission check per kind of
+    # row, as admin's own check would answer for each.
+    admin_site = model_admin.admin_site
+    perms_needed = {
+        model._meta.verbose_name
+        for model, rows in collector.model_objs.items()
+        if admin_site.is_registered(model)
+        and not admin_site.get_model_admin(model).has_delete_permission(request, next(iter(rows)))
+    }
+    protected = [str(obj) for obj in collector.protected]
+    return to_delete, model_count, perms_needed, protected
+
+
 class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
-    def get_deleted_objects(self, objs, request):
-        collector = NestedObjects(using=router.db_for_write(self.model))
-        collector.collect(objs)
-        if sum(len(rows) for rows in collector.model_objs.values()) <= LISTED_DELETIONS:
-            return super().get_deleted_objects(objs, request)
-        model_count = {
-            model._meta.verbose_name_plural: len(rows)
-            for model, rows in collector.model_objs.items()
-        }
-        to_delete = [f"{capfirst(name)}: {count:,}" for name, count in model_count.items()]
-        # The rows a delete takes with it hang from the ones chosen, in the same partnership:
-        # one check per kind of row, as admin's own check would answer for each.
-        perms_needed = {
-            model._meta.verbose_name
-            for model, rows in collector.model_objs.items()
-            if self.admin_site.is_registered(model)
-            and not self.admin_site.get_model_admin(model).has_delete_permission(
-                request, next(iter(rows))
-            )
-        }
-        protected = [str(obj) for obj in collector.protected]
-        return to_delete, model_count, perms_needed, protected
+    """A plain model admin for analysts (ScopedMixin)."""
 
 
 def boxes_named_by_column(formset):

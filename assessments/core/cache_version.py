@@ -82,11 +82,12 @@ def partnerships_of(instance) -> list[int]:
     return [pk for (pk,) in rows if pk is not None]
 
 
-def version_mirror_key(partnership_slug: str) -> str:
+def version_mirror_key(partnership_id: int) -> str:
     """Where the shared cache keeps a copy of the version, for the public pages' path that
-    answers without the database (publication/public_pages.py). By slug, as the page's URL
-    names it. In `caches["shared"]`, without the release: a worker copies it for the web."""
-    return f"partnership-version:{partnership_slug}"
+    answers without the database (publication/public_pages.py). By id, never by the slug a URL
+    names: after a partnership's slug changes, its old address must hear of a take-down too. In
+    `caches["shared"]`, without the release: a worker copies it for the web."""
+    return f"partnership-version:{partnership_id}"
 
 
 def _partnerships():
@@ -106,11 +107,9 @@ def _mirror(partnership_ids: list[int]) -> None:
     """Copy the committed versions into the cache. Set, not deleted: a reader that read the old
     version before the commit only ever `add`s it, which cannot overwrite this."""
     partnerships = (
-        _partnerships()
-        .filter(pk__in=partnership_ids)
-        .only("slug", "cache_version", "cache_changed_at")
+        _partnerships().filter(pk__in=partnership_ids).only("cache_version", "cache_changed_at")
     )
-    versions = {version_mirror_key(p.slug): version_of(p) for p in partnerships}
+    versions = {version_mirror_key(p.pk): version_of(p) for p in partnerships}
     caches["shared"].set_many(versions, timeout=KEEP)
 
 

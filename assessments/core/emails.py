@@ -3,11 +3,15 @@
 One message each, so that nobody sees the others' addresses (and each body can greet its reader);
 one connection for the batch, so that notifying a partnership is one SMTP session, not one per
 person.
+
+Every email to people of the site goes through `send_to_each`, which asks, as the email goes, the
+permission check of the page its link opens: someone who left the partnership, lost a grant or
+was deactivated since the work was asked for gets nothing (issue 29, finding 4).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
@@ -23,9 +27,14 @@ def send_emails(subject: str, messages: Iterable[tuple[str, str]]) -> int:
         return connection.send_messages(emails) or 0
 
 
-def send_to_each(users: Iterable, subject: str, template: str, context: dict) -> int:
-    """The template rendered for each user (as `recipient`), sent to them in one batch."""
+def send_to_each(
+    users: Iterable, subject: str, template: str, context: dict, *, may_open: Callable
+) -> int:
+    """The template rendered for each user (as `recipient`), sent in one batch to those who are
+    active and pass `may_open(user)`: the check of the page the email links to, asked now."""
     messages = [
-        (user.email, render_to_string(template, {**context, "recipient": user})) for user in users
+        (user.email, render_to_string(template, {**context, "recipient": user}))
+        for user in users
+        if user.is_active and may_open(user)
     ]
     return send_emails(subject, messages)

@@ -154,6 +154,11 @@ def active_members_with_roles(partnership_id: int, roles_wanted: set[str]):
     )
 
 
+def can_view_dashboard(user: AnyUser, assessment: Assessment) -> bool:
+    """The assessment dashboard: the partnership's analyst and chair."""
+    return role_in(user, assessment.partnership_id) in MANAGING_ROLES
+
+
 def can_view_working_papers(user: AnyUser, assessment: Assessment) -> bool:
     """The board's cover paper and the chapter comparisons are for the partnership's members who
     may read the assessment, never the public: they show drafts and earlier wording."""
@@ -222,6 +227,38 @@ def administers_wholly(user: AnyUser, obj: Model) -> bool:
         return True
     owners = partnerships_of_row(user, obj)
     return owners is None or bool(owners) and owners <= administered_partnership_ids(user)
+
+
+def delete_takes_only_administered_rows(user: AnyUser, collector) -> bool:
+    """Does a delete take only rows of the user's own partnerships? `collector` is a Django
+    deletion collector that has collected the rows chosen (admin's NestedObjects): everything
+    they take with them, the rows that protect them and the rows set to null all count. A row
+    that still hangs from a shared organisation or person in a partnership that unlinked it
+    (its scores, answers, comments, the chapters it leads) must not go, nor be emptied, with
+    the organisation or person, nor be named on the page that asks."""
+    if _operates(user):
+        return True
+    own = administered_partnership_ids(user)
+    for model, pks in _rows_a_delete_reaches(collector).items():
+        path = getattr(model, "partnership_path", None)
+        if path is None or not pks:
+            continue
+        owners = set(model._base_manager.filter(pk__in=pks).values_list(path, flat=True))
+        if not owners - {None} <= own:
+            return False
+    return True
+
+
+def _rows_a_delete_reaches(collector) -> dict[type[Model], set]:
+    reached: dict[type[Model], set] = {}
+    for model, objs in collector.data.items():
+        reached.setdefault(model, set()).update(obj.pk for obj in objs)
+    for obj in getattr(collector, "protected", ()):
+        reached.setdefault(type(obj), set()).add(obj.pk)
+    for (field, _value), groups in collector.field_updates.items():
+        for objs in groups:
+            reached.setdefault(field.model, set()).update(obj.pk for obj in objs)
+    return reached
 
 
 def can_manage_account(user: AnyUser, person: User) -> bool:

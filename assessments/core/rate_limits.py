@@ -4,6 +4,8 @@ gets the site's 429 page (`rate_limited` in core/views.py, through RATELIMIT_VIE
 
 from __future__ import annotations
 
+import unicodedata
+
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest
@@ -23,8 +25,10 @@ def client_address(request: HttpRequest) -> str:
 
 
 def submitted_email(group: str, request: HttpRequest) -> str:
-    """A password-reset address, as the same address however it is typed."""
-    return request.POST.get("email", "").strip().lower()
+    """A password-reset address in the form Django compares it in before it emails anyone
+    (PasswordResetForm: NFKC, then casefold), so that every spelling that reaches one inbox
+    ("ſam", a long s, or a full-width "Ｓam" for "sam") counts in one allowance."""
+    return unicodedata.normalize("NFKC", request.POST.get("email", "").strip()).casefold()
 
 
 def limit_password_resets(view):

@@ -24,7 +24,7 @@ from assessments.core.jobs import enqueue
 from assessments.core.links import absolute
 from assessments.core.models import Assessment, Role, User
 from assessments.core.periods import years_on
-from assessments.core.permissions import active_members_with_roles
+from assessments.core.permissions import active_members_with_roles, can_view_dashboard
 from assessments.data_returns.files import (
     ReturnFileError,
     ReturnRow,
@@ -33,6 +33,7 @@ from assessments.data_returns.files import (
     stored_copy,
 )
 from assessments.data_returns.models import DataRequest, DataRequestReminder, DataReturn
+from assessments.data_returns.permissions import can_submit_data_return
 from assessments.data_returns.selectors import request_status, still_owed
 from assessments.indicators.headlines import stale_headlines
 from assessments.indicators.models import ImportBatch, Observation
@@ -145,7 +146,13 @@ def notify_stale_headlines(*, assessment_id: int, headline_ids: list[int]) -> in
         "url": absolute(reverse("dashboard", args=[assessment.partnership.slug, assessment.year])),
     }
     subject = f"Headlines to check: {assessment.title}"
-    return send_to_each(analysts, subject, "emails/stale_headlines.txt", context)
+    return send_to_each(
+        analysts,
+        subject,
+        "emails/stale_headlines.txt",
+        context,
+        may_open=lambda user: can_view_dashboard(user, assessment),
+    )
 
 
 def _delete_overlapping(rows: list[ReturnRow]) -> None:
@@ -195,7 +202,13 @@ def data_request_recipients(request: DataRequest) -> list[User]:
 def _email(request: DataRequest, subject: str, kind: str) -> int:
     context = {"request": request, "kind": kind, "url": absolute(request.get_absolute_url())}
     recipients = data_request_recipients(request)
-    return send_to_each(recipients, subject, "emails/data_request.txt", context)
+    return send_to_each(
+        recipients,
+        subject,
+        "emails/data_request.txt",
+        context,
+        may_open=lambda user: can_submit_data_return(user, request),
+    )
 
 
 def data_request_send(*, request: DataRequest) -> None:
@@ -287,6 +300,13 @@ def data_requests_copy(*, requests, to_assessment) -> list[DataRequest]:
             copied_from=source,
         )
         copy.indicators.set(source.indicators.all())
-        copy.contacts.set(source.contacts.all())
+        # Only contacts still of the organisation and the partnership: not someone who left.
+        copy.contacts.set(
+            source.contacts.filter(
+                is_active=True,
+                organisation=source.organisation_id,
+                memberships__partnership=to_assessment.partnership_id,
+            ).distinct()
+        )
         copies.append(copy)
     return copies

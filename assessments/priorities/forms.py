@@ -32,25 +32,27 @@ class ScoringForm(forms.Form):
         for chapter, criterion in self.keys:
             given = existing.get((chapter.pk, criterion.pk))
             suffix = f"{chapter.pk}-{criterion.pk}"
-            self.fields[f"score-{suffix}"] = forms.TypedChoiceField(
+            score = given.score if given else ""
+            comment = given.comment if given else ""
+            self.fields[f"score-{suffix}"] = _score_field(
+                score_choices(criterion), forms.RadioSelect, score,
                 label=f"{chapter.title}: {criterion.name}. {criterion.question}",
-                choices=score_choices(criterion),
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-                initial=given.score if given else "",
-            )
-            self.fields[f"comment-{suffix}"] = forms.CharField(
+            )  # fmt: skip
+            self.fields[f"comment-{suffix}"] = _comment_field(
+                forms.Textarea, comment,
                 label=f"Comment on {criterion.name.lower()} for {chapter.title} (optional)",
-                required=False,
-                max_length=2000,
-                widget=forms.Textarea,
-                initial=given.comment if given else "",
+            )  # fmt: skip
+            # What the page showed, sent back with the answer: only what the person changed is
+            # saved (a colleague may have scored since the page was opened).
+            shown_choices = [("", ""), *((n, n) for n in range(1, 5))]
+            self.fields[f"shown-score-{suffix}"] = _score_field(
+                shown_choices, forms.HiddenInput, score
             )
+            self.fields[f"shown-comment-{suffix}"] = _comment_field(forms.HiddenInput, comment)
 
     def themes(self) -> list[tuple[Chapter, list[tuple]]]:
-        """The form's fields grouped by theme, for the template."""
+        """The form's visible fields grouped by theme, for the template (the hidden ones are
+        the form's `hidden_fields()`)."""
         grouped: dict[int, tuple[Chapter, list]] = {}
         for chapter, criterion in self.keys:
             suffix = f"{chapter.pk}-{criterion.pk}"
@@ -59,14 +61,18 @@ class ScoringForm(forms.Form):
         return list(grouped.values())
 
     def given(self) -> list[Given]:
+        data = self.cleaned_data
         return [
             Given(
                 chapter.pk,
                 criterion.pk,
-                self.cleaned_data[f"score-{chapter.pk}-{criterion.pk}"],
-                self.cleaned_data[f"comment-{chapter.pk}-{criterion.pk}"],
+                data[f"score-{suffix}"],
+                data[f"comment-{suffix}"],
+                shown_score=data[f"shown-score-{suffix}"],
+                shown_comment=data[f"shown-comment-{suffix}"],
             )
             for chapter, criterion in self.keys
+            for suffix in [f"{chapter.pk}-{criterion.pk}"]
         ]
 
 
@@ -89,3 +95,21 @@ class OverrideForm(forms.Form):
         self.fields["chapter"].queryset = assessment.chapters.order_by("order")
         self.fields["chapter"].label_from_instance = lambda chapter: chapter.title
         self.fields["criterion"].queryset = assessment.priority_criteria.all()
+
+
+def _score_field(choices, widget, initial, label=None) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=widget,
+        initial=initial,
+    )
+
+
+def _comment_field(widget, initial, label=None) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=2000, widget=widget, initial=initial
+    )

@@ -22,6 +22,7 @@ reach the web process's copy.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -30,6 +31,10 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage import default_storage
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
@@ -81,13 +86,61 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def carries_personal_state(request: HttpRequest) -> bool:
+    """Whether the request brings anything of one person's: a session (even one that ran out)
+    or a message left for them. Other cookies (the CSRF token, a browser's own) do not count,
+    or they would keep readers from the stored pages on publication day."""
+    personal = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    return any(name in request.COOKIES for name in personal)
+
+
+def impersonal(request: HttpRequest) -> HttpRequest:
+    """The request as anybody would make it: no cookies, nobody signed in, an empty session that
+    is never saved, no messages and no CSRF token to print. A page stored for everyone is
+    rendered from this, so nothing of the reader who happened to cause it can be in it."""
+    anybody = copy.copy(request)
+    anybody.COOKIES = {}
+    anybody.META = {
+        key: value
+        for key, value in request.META.items()
+        if key not in ("HTTP_COOKIE", "CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE")
+    }
+    anybody.user = AnonymousUser()
+    anybody.session = _NoSession()
+    anybody._messages = default_storage(anybody)
+    return anybody
+
+
+class _NoSession(SessionBase):
+    """A session with nothing in it that refuses to be written."""
+
+    def load(self) -> dict:
+        return {}
+
+    def exists(self, session_key) -> bool:
+        return False
+
+    def create(self) -> None:
+        raise RuntimeError("a page stored for everyone must not write a session")
+
+    save = delete = create
+
+
 def cached_for_the_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a published assessment's page to anonymous readers from the cache, with 304s."""
+    """Serve a published assessment's page to anonymous readers from the cache, with 304s.
+
+    A request that carries a session or a message is answered with its own page: it is neither
+    served from the cache nor stored, and what is stored is rendered from `impersonal(request)`."""
 
     @wraps(view)
     def serve(request: HttpRequest, slug: str, year: int, **kwargs) -> HttpResponse:
         # A query string (e.g. "?as=partner") is not cached, so that nobody can fill the cache.
-        if request.user.is_authenticated or request.method not in ("GET", "HEAD") or request.GET:
+        if (
+            request.user.is_authenticated
+            or request.method not in ("GET", "HEAD")
+            or request.GET
+            or carries_personal_state(request)
+        ):
             return _private(view(request, slug, year, **kwargs))
         assessment = assessment_by_url(slug, year)
         if assessment is None or not is_public(assessment):
@@ -99,7 +152,7 @@ def cached_for_the_public(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         key = f"public-page:{etag}"
         stored = cache.get(key)
         if stored is None:
-            response = view(request, slug, year, **kwargs)
+            response = view(impersonal(request), slug, year, **kwargs)
             if response.status_code != 200:
                 return _private(response)
             stored = (response.content, response["Content-Type"])
@@ -123,11 +176,17 @@ class Stamp:
 
 @dataclass(frozen=True)
 class StoredResponse:
+    partnership_id: int
     version: str
     etag: str
     last_modified: int
     headers: dict
     content: bytes
+
+    def is_current(self) -> bool:
+        """Built from the partnership's data as it stands (its version, copied after commits)."""
+        mirrored = caches["shared"].get(version_mirror_key(self.partnership_id))
+        return mirrored == self.version
 
     def answer(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(self.content, headers=self.headers)
@@ -147,22 +206,24 @@ class PublicPageMiddleware:
         if not (self.shared and self._anonymous_read(request)):
             return self.get_response(request)
         key = f"public-response:{request.path}"
-        version_key = version_mirror_key(request.path.split("/")[2])  # /assessments/<slug>/...
         stored = cache.get(key)
-        if stored is not None and caches["shared"].get(version_key) == stored.version:
+        if stored is not None and stored.is_current():
             return stored.answer(request)
-        response = self.get_response(request)
+        # The reader's own cookies (a CSRF token, a browser's) must not reach what is stored.
+        response = self.get_response(impersonal(request))
         stamp = getattr(response, "public_stamp", None)
         if stamp is not None and response.status_code == 200:
             partnership = stamp.partnership
             headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
             stored = StoredResponse(
-                version_of(partnership), stamp.etag, stamp.last_modified, headers,
-                response.content,
+                partnership.pk, version_of(partnership), stamp.etag, stamp.last_modified,
+                headers, response.content,
             )  # fmt: skip
             cache.set(key, stored, timeout=KEEP)
             # Only if no newer version was copied in since this request read the database.
-            caches["shared"].add(version_key, version_of(partnership), timeout=KEEP)
+            caches["shared"].add(
+                version_mirror_key(partnership.pk), version_of(partnership), timeout=KEEP
+            )
         return response
 
     @staticmethod
@@ -170,7 +231,7 @@ class PublicPageMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and not request.GET
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not carries_personal_state(request)
             and request.path.startswith("/assessments/")
         )
 

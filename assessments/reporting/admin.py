@@ -7,6 +7,9 @@ from django.contrib import admin
 from assessments.core.admin_base import ScopedAdmin
 from assessments.reporting.models import ReportExport
 
+# Neither an export's address (its token) nor its file: a personal copy is its recipient's alone.
+UNSHOWN = ["token", "file"]
+
 
 @admin.register(ReportExport)
 class ReportExportAdmin(ScopedAdmin):
@@ -18,7 +21,9 @@ class ReportExportAdmin(ScopedAdmin):
     list_filter = ["status", "kind", "variant"]
     # A restricted copy found where it should not be names its copy id: whose was it?
     search_fields = ["copy_id", "recipient__username", "recipient__last_name"]
-    readonly_fields = [f.name for f in ReportExport._meta.fields]
+    exclude = UNSHOWN
+    view_on_site = False  # its status page's address is the token
+    readonly_fields = [f.name for f in ReportExport._meta.fields if f.name not in UNSHOWN]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -53,10 +53,16 @@ def can_download_export(user: AnyUser, export: ReportExport) -> bool:
     """Whoever may read the assessment and every appendix in the file. Asked again on every
     download, so a revoked grant or a change of status closes the file at once.
 
+    A personal copy names its recipient on every page and carries their copy id, so that a leak
+    is traced to them: it is theirs alone, not their colleague's, the chair's or the analyst's
+    (who find it in the export admin by recipient and copy id, without its address).
+
     Only the PDF of the report as published is public. Every other public-variant export (a draft
     of the report, a chapter preview) showed wording and markings that were for the partnership's
     members, so it stays with them after publication, as the working papers do."""
     assessment = export.assessment
+    if export.recipient_id is not None and export.recipient_id != user.pk:
+        return False
     if not can_view_assessment(user, assessment):
         return False
     if export.variant == ReportExport.Variant.RESTRICTED:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from assessments.core.models import Assessment
+from django.db.models import Q
+
+from assessments.core.models import Assessment, User
 from assessments.reporting.documents import ReportIdentity, report_identity
 from assessments.reporting.models import ReportExport
 
@@ -17,8 +19,11 @@ def export_by_url(slug: str, year: int, token: uuid.UUID) -> ReportExport | None
     )
 
 
-def latest_exports(assessment: Assessment, limit: int = 5) -> list[ReportExport]:
-    return list(assessment.exports.select_related("chapter").order_by("-requested_at")[:limit])
+def latest_exports(assessment: Assessment, viewer: User, limit: int = 5) -> list[ReportExport]:
+    """The latest exports the viewer may follow: the documents of the partnership's members,
+    and of personal copies only the viewer's own."""
+    exports = assessment.exports.filter(Q(recipient=None) | Q(recipient=viewer.pk))
+    return list(exports.select_related("chapter").order_by("-requested_at")[:limit])
 
 
 def latest_public_report(assessment: Assessment, content_hash: str) -> ReportExport | None:

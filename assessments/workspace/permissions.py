@@ -1,11 +1,8 @@
-"""Who may use the analyst's dashboard."""
+"""Who may use the analyst's dashboard: core's rule (core/permissions.py), which the emails that
+link to the dashboard ask too."""
 
 from __future__ import annotations
 
-from assessments.core.models import Assessment
-from assessments.core.permissions import MANAGING_ROLES, AnyUser, role_in
+from assessments.core.permissions import can_view_dashboard
 
-
-def can_view_dashboard(user: AnyUser, assessment: Assessment) -> bool:
-    """The assessment dashboard: the partnership's analyst and chair."""
-    return role_in(user, assessment.partnership_id) in MANAGING_ROLES
+__all__ = ["can_view_dashboard"]

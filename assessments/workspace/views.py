@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             assessment, discussions_by_organisation(assessment)
         ),
         "can_chase": can_chase_organisations(request.user, assessment),
-        "exports": latest_exports(assessment),
+        "exports": latest_exports(assessment, request.user),
         "data_returns": data_requests_owed(assessment, timezone.localdate()),
         # The chair sees the dashboard too, but only the analyst may open the tracking page.
         "can_track_returns": can_manage_data_requests(request.user, assessment),

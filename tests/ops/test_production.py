@@ -75,3 +75,29 @@ def test_the_privacy_notice_is_public(client, db):
     response = client.get("/privacy/")
     assert response.status_code == 200
     assert "Privacy notice" in response.content.decode()
+
+
+# Issue 29, finding 9: behind a proxy, every client reaches Django from the proxy's address; the
+# sign-in lockout must be told to read the client's own, or one locked-out person locks out all.
+
+EXAMPLE = ROOT / "docs" / "production.env.example"
+
+
+def _example_environment() -> dict:
+    pairs = (line.split("=", 1) for line in EXAMPLE.read_text().splitlines() if "=" in line)
+    env = {name: value for name, value in pairs if not name.startswith("#")}
+    return env | {"DJANGO_SECRET_KEY": PRODUCTION_ENV["DJANGO_SECRET_KEY"]}
+
+
+def test_the_production_example_behind_its_proxy_passes_the_deployment_checks():
+    env = _example_environment()
+    assert env["DJANGO_BEHIND_TLS_PROXY"] == "True" and env["AXES_PROXY_COUNT"] == "1"
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_behind_a_proxy_refuses_to_start_without_the_proxy_count():
+    env = _example_environment() | {"AXES_PROXY_COUNT": "0"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "AXES_PROXY_COUNT" in result.stderr

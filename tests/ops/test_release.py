@@ -89,5 +89,5 @@ def test_what_every_process_must_agree_on_is_kept_whatever_the_release(
         partnership.save()
     partnership.refresh_from_db()
     with override_settings(CACHES={**CACHES, "default": {**CACHES["default"], "KEY_PREFIX": "x"}}):
-        copied = caches["shared"].get(version_mirror_key(partnership.slug))
+        copied = caches["shared"].get(version_mirror_key(partnership.pk))
     assert copied == version_of(partnership)

@@ -89,11 +89,15 @@ def test_an_organisation_that_has_not_scored_is_silent(matrix_world, police_part
     assert [org.name for org in matrix.silent] == ["Test Fire"]
 
 
-def test_a_blank_answer_withdraws_a_score(matrix_world, police_partner):
+def test_a_blank_answer_withdraws_the_score_it_showed(matrix_world, police_partner):
     key = (matrix_world["violence"].pk, matrix_world["Volume"].pk)
     assessment = matrix_world["assessment"]
-    organisation_scores_save(assessment=assessment, by=police_partner, given=[Given(*key, 2)])
-    organisation_scores_save(assessment=assessment, by=police_partner, given=[Given(*key, None)])
+    save = organisation_scores_save
+    save(assessment=assessment, by=police_partner, given=[Given(*key, 2)])
+    # Blank where the page showed nothing: a colleague's score given since stays.
+    save(assessment=assessment, by=police_partner, given=[Given(*key, None)])
+    assert OrganisationScore.objects.get().score == 2
+    save(assessment=assessment, by=police_partner, given=[Given(*key, None, shown_score=2)])
     assert not OrganisationScore.objects.exists()
 
 

@@ -1,6 +1,8 @@
 """The scoring and results pages over HTTP: who scores for which organisation and when, who
 sees which scores, overrides, chasing and the CSV."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -8,6 +10,8 @@ from django.urls import reverse
 
 from assessments.consultation.models import ChaseReminder
 from assessments.priorities.models import OrganisationScore, ScoreOverride
+
+from ..factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -209,4 +213,58 @@ def test_a_member_whose_organisation_is_not_the_partnerships_cannot_score(
     assert police.get(url("priorities_score", assessment)).status_code == 404
     response = score(police, matrix_world, ("violence", "Volume", "3", ""))
     assert response.status_code == 404
+    assert not OrganisationScore.objects.exists()
+
+
+# Issue 29, finding 8: a scoring page opened before a colleague scored changes only the answers
+# its own user changed.
+
+
+def _form_as_shown(page) -> dict:
+    """Every field of the scoring form with the value the page showed (checked radios, text
+    boxes, hidden fields), as a browser would send it untouched."""
+    html = page.content.decode()
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    data |= dict(re.findall(r'<input[^>]*name="(score-[^"]+)"[^>]*value="(\d)"[^>]*checked', html))
+    data |= {
+        name: text.strip()
+        for name, text in re.findall(r'<textarea name="(comment-[^"]+)"[^>]*>(.*?)</textarea>',
+                                     html, re.S)
+    }  # fmt: skip
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def test_a_page_opened_before_a_colleague_scored_keeps_the_colleagues_scores(
+    client, police_partner, partnership, police_org, matrix_world
+):
+    colleague = member(partnership, "partner", username="colleague", organisation=police_org)
+    stale = signed_in(police_partner).get(url("priorities_score", matrix_world["assessment"]))
+    colleagues = [
+        (theme, criterion, "3", f"{theme} {criterion}")
+        for theme in ("violence", "burglary")
+        for criterion in ("Harm to victims", "Community concern")
+    ]
+    assert score(signed_in(colleague), matrix_world, *colleagues).status_code == 302
+
+    data = _form_as_shown(stale) | {field(matrix_world, "violence", "Harm to victims"): "4"}
+    signed_in(police_partner).post(url("priorities_score", matrix_world["assessment"]), data)
+
+    given = {
+        (row.chapter.title, row.criterion.name): row.score
+        for row in OrganisationScore.objects.filter(organisation=police_org)
+    }
+    assert given == {
+        ("Violence", "Harm to victims"): 4,
+        ("Violence", "Community concern"): 3,
+        ("Burglary", "Harm to victims"): 3,
+        ("Burglary", "Community concern"): 3,
+    }
+
+
+def test_clearing_an_answer_the_page_showed_still_withdraws_it(police, matrix_world):
+    assert score(police, matrix_world, ("violence", "Harm to victims", "4", "")).status_code == 302
+    data = _form_as_shown(police.get(url("priorities_score", matrix_world["assessment"])))
+    data.pop(field(matrix_world, "violence", "Harm to victims"))
+    police.post(url("priorities_score", matrix_world["assessment"]), data)
     assert not OrganisationScore.objects.exists()

@@ -28,6 +28,7 @@ from ..factories import (
     OrganisationFactory,
     RecommendationFactory,
     image_bytes,
+    member,
     upload,
 )
 
@@ -183,12 +184,19 @@ def test_a_get_does_not_start_an_export(analyst_client, chapter):
     assert not ReportExport.objects.exists()
 
 
+@pytest.fixture
+def police_colleague(partnership, police_org):
+    """Another member of the police organisation: the same grant as police_partner."""
+    return member(partnership, "partner", username="colleague", organisation=police_org)
+
+
 @pytest.mark.parametrize(
     "who,expected",
     [
-        ("police_partner", 200),
-        ("analyst", 200),
-        ("chair", 200),
+        ("police_partner", 200),  # its recipient
+        ("police_colleague", 404),  # issue 29, finding 3: a personal copy is its recipient's
+        ("analyst", 404),
+        ("chair", 404),
         ("fire_partner", 404),
         ("board_member", 404),
         ("outsider", 404),
@@ -209,6 +217,43 @@ def test_who_may_follow_and_download_a_restricted_pdf(
         assert response.status_code == expected, url
         if expected == 302:
             assert response.url.startswith(reverse("login"))
+
+
+def test_the_dashboard_lists_only_the_viewers_own_personal_copies(
+    analyst_client, analyst, police_partner, chapter, estate_appendix, jobs
+):
+    with jobs():
+        theirs = report_export_request(
+            assessment=chapter.assessment, user=police_partner, variant="restricted"
+        )
+        own = report_export_request(
+            assessment=chapter.assessment, user=analyst, variant="restricted"
+        )
+    page = analyst_client.get(
+        reverse("dashboard", args=[chapter.assessment.partnership.slug, chapter.assessment.year])
+    ).content.decode()
+    assert own.get_absolute_url() in page
+    assert theirs.get_absolute_url() not in page
+
+
+def test_the_export_admin_shows_neither_address_nor_file_of_a_copy(
+    analyst_client, police_partner, chapter, estate_appendix, jobs
+):
+    with jobs():
+        export = report_export_request(
+            assessment=chapter.assessment, user=police_partner, variant="restricted"
+        )
+    export.refresh_from_db()
+    found = analyst_client.get(
+        reverse("admin:assessments_reportexport_changelist"), {"q": export.copy_id}
+    )
+    change = analyst_client.get(
+        reverse("admin:assessments_reportexport_change", args=[export.pk])
+    ).content.decode()
+    assert export.copy_id in found.content.decode()
+    assert str(police_partner) in change and export.copy_id in change
+    assert export.file.name
+    assert str(export.token) not in change and export.file.name not in change
 
 
 def test_a_revoked_grant_closes_the_file_at_the_next_download(

@@ -6,19 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.consultation.models import ChaseReminder, Comment, RecommendationResponse
 from assessments.consultation.permissions import can_chase_organisations
 from assessments.consultation.selectors import responding_organisations
+from assessments.core.emails import send_to_each
 from assessments.core.jobs import enqueue
 from assessments.core.links import absolute
 from assessments.core.models import Assessment, Organisation, User
-from assessments.core.permissions import MEMBER_ROLES
+from assessments.core.permissions import (
+    MEMBER_ROLES,
+    answers_for_a_member_organisation,
+    can_view_assessment,
+)
 
 
 def silent_organisations(assessment: Assessment) -> list[Organisation]:
@@ -89,7 +92,7 @@ def chase_reminder_send(*, reminder_id: int) -> int:
         pk=reminder_id
     )
     assessment = reminder.assessment
-    recipients = sorted(
+    recipients = (
         User.objects.filter(
             organisation=reminder.organisation,
             is_active=True,
@@ -97,14 +100,23 @@ def chase_reminder_send(*, reminder_id: int) -> int:
             memberships__role__in=MEMBER_ROLES,
         )
         .exclude(email="")
-        .values_list("email", flat=True)
         .distinct()
+        .order_by("pk")
     )
-    if not recipients:
-        return 0
     template, subject, path = _REMINDERS[reminder.about](assessment)
-    body = render_to_string(
+    context = {
+        "assessment": assessment,
+        "organisation": reminder.organisation,
+        "url": absolute(path),
+    }
+    # One email each (nobody sees the others' addresses), to those who may still answer.
+    return send_to_each(
+        recipients,
+        f"{subject}: {assessment.title}",
         template,
-        {"assessment": assessment, "organisation": reminder.organisation, "url": absolute(path)},
+        context,
+        may_open=lambda user: (
+            can_view_assessment(user, assessment)
+            and answers_for_a_member_organisation(user, assessment.partnership_id)
+        ),
     )
-    return EmailMessage(f"{subject}: {assessment.title}", body, to=recipients).send()

@@ -27,6 +27,7 @@ from assessments.consultation.permissions import (
 from assessments.core.emails import send_to_each
 from assessments.core.links import absolute
 from assessments.core.models import Assessment, User
+from assessments.core.permissions import can_view_assessment
 
 Frequency = NotificationPreference.Frequency
 
@@ -48,18 +49,19 @@ def _thread_people(comment: Comment) -> set[User]:
     return set(people.distinct())
 
 
+def _reader_of(comment: Comment):
+    """The check of the page a comment's email links to: the comment itself."""
+    return lambda user: can_view_comment(user, comment)
+
+
 def _who_may_read(users: Iterable[User], comment: Comment, *, leave_out: User | None):
-    return sorted(
-        (
-            user
-            for user in users
-            if user.is_active
-            and user.email
-            and user != leave_out
-            and can_view_comment(user, comment)
-        ),
-        key=lambda user: user.pk,
-    )
+    """Who is told: everyone but the one who acted (send_to_each asks who may read it)."""
+    return sorted((user for user in users if user != leave_out), key=lambda user: user.pk)
+
+
+def _reader_of_assessment(assessment: Assessment):
+    """The check of the page a consultation email links to: the assessment's."""
+    return lambda user: can_view_assessment(user, assessment)
 
 
 def _immediate_analysts(assessment: Assessment) -> list[User]:
@@ -94,7 +96,9 @@ def notify_comment_posted(*, comment_id: int) -> int:
     recipients = _who_may_read(users, comment, leave_out=comment.author)
     subject = f"New comment on {comment.chapter.title}: {assessment.title}"
     context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
-    return send_to_each(recipients, subject, "emails/comment_posted.txt", context)
+    return send_to_each(
+        recipients, subject, "emails/comment_posted.txt", context, may_open=_reader_of(comment)
+    )
 
 
 def notify_comment_resolved(*, comment_id: int) -> int:
@@ -105,7 +109,9 @@ def notify_comment_resolved(*, comment_id: int) -> int:
     recipients = _who_may_read(_thread_people(comment), comment, leave_out=comment.resolved_by)
     subject = f"Comment resolved on {comment.chapter.title}"
     context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
-    return send_to_each(recipients, subject, "emails/comment_resolved.txt", context)
+    return send_to_each(
+        recipients, subject, "emails/comment_resolved.txt", context, may_open=_reader_of(comment)
+    )
 
 
 def _members(assessment: Assessment) -> list[User]:
@@ -119,7 +125,13 @@ def notify_consultation_opened(*, assessment_id: int) -> int:
         return 0
     subject = f"Consultation open: {assessment.title}"
     context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
-    return send_to_each(_members(assessment), subject, "emails/consultation_opened.txt", context)
+    return send_to_each(
+        _members(assessment),
+        subject,
+        "emails/consultation_opened.txt",
+        context,
+        may_open=_reader_of_assessment(assessment),
+    )
 
 
 def send_closing_reminders(*, today: dt.date | None = None) -> int:
@@ -142,7 +154,11 @@ def send_closing_reminders(*, today: dt.date | None = None) -> int:
         subject = f"Consultation closes in 2 days: {assessment.title}"
         context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
         sent += send_to_each(
-            _members(assessment), subject, "emails/consultation_closing.txt", context
+            _members(assessment),
+            subject,
+            "emails/consultation_closing.txt",
+            context,
+            may_open=_reader_of_assessment(assessment),
         )
     return sent
 
@@ -182,4 +198,10 @@ def _digest_for(preference: NotificationPreference, now: dt.datetime) -> int:
         comment.url = absolute(comment.get_absolute_url())
     context = {"comments": comments}
     subject = f"{len(comments)} new comment{'s' if len(comments) != 1 else ''} today"
-    return send_to_each([user], subject, "emails/comment_digest.txt", context)
+    return send_to_each(
+        [user],
+        subject,
+        "emails/comment_digest.txt",
+        context,
+        may_open=lambda reader: all(can_view_comment(reader, c) for c in comments),
+    )

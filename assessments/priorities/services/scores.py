@@ -15,17 +15,28 @@ from assessments.priorities.permissions import can_override_scores, can_score_fo
 
 @dataclass(frozen=True)
 class Given:
-    """One answer of the scoring form: the score (None: left blank) and its comment."""
+    """One answer of the scoring form: the score (None: left blank) and its comment, and the
+    score and comment the form showed when it was opened."""
 
     chapter_id: int
     criterion_id: int
     score: int | None
     comment: str = ""
+    shown_score: int | None = None
+    shown_comment: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """Did the person change this answer? A page opened before a colleague scored still
+        shows the answers as they were: sent back untouched, they must change nothing."""
+        return (self.score, self.comment.strip()) != (self.shown_score, self.shown_comment.strip())
 
 
 def organisation_scores_save(*, assessment: Assessment, by: User, given: list[Given]) -> int:
-    """Store the scores `by` gives for their own organisation; a blank answer withdraws a score
-    given before. Returns how many scores the organisation now has for the assessment."""
+    """Store the answers `by` changed for their own organisation (a blank answer withdraws the
+    score it showed); an answer sent back as it was shown changes nothing, so a colleague's
+    scores given since the page was opened stay. Returns how many scores the organisation now
+    has for the assessment."""
     if not can_score_for_organisation(by, assessment):
         raise PermissionDenied(
             "Partners score for their own organisation while consultation is open"
@@ -40,6 +51,8 @@ def organisation_scores_save(*, assessment: Assessment, by: User, given: list[Gi
     now = timezone.now()
     with transaction.atomic():
         for answer in given:
+            if not answer.changed:
+                continue
             key = {"chapter_id": answer.chapter_id, "criterion_id": answer.criterion_id}
             if answer.score is None:
                 mine.filter(**key).delete()
