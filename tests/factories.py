@@ -18,7 +18,16 @@ from assessments.core.models import (
     Theme,
     User,
 )
-from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
+from assessments.indicators.models import (
+    Geography,
+    Headline,
+    ImportBatch,
+    Indicator,
+    IndicatorSelection,
+    Observation,
+)
+from assessments.publication.models import StatutoryCoverage, StatutoryRequirement
+from assessments.workspace.services import chapter_figure_add
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):
@@ -193,3 +202,37 @@ def image_bytes(size=(40, 30), kind="PNG", exif: bytes | None = None) -> bytes:
 
 def upload(content: bytes, name="map.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def make_ready(assessment: Assessment, analyst: User | None = None) -> Assessment:
+    """Fill `assessment` so that it passes every readiness check and the publication gate: an
+    introduction, one chapter with narrative, a recommendation, a figure with alternative text,
+    an indicator with data for both periods, a headline on the cover that agrees with it, and
+    every statutory requirement mapped to the chapter."""
+    assessment.introduction = "This year's assessment."
+    assessment.save(update_fields=["introduction"])
+    area = GeographyFactory(partnership=assessment.partnership)
+    chapter = ChapterFactory(
+        assessment=assessment, slug="crime", title="Crime", narrative="Text.\n\n[[figure:1]]"
+    )
+    RecommendationFactory(chapter=chapter)
+    chapter_figure_add(
+        chapter=chapter, image=upload(image_bytes()), alt_text="A map", caption="Crime", by=analyst
+    )
+    indicator = IndicatorFactory(partnership=assessment.partnership, name="All crime")
+    selection = IndicatorSelection.objects.create(
+        chapter=chapter,
+        indicator=indicator,
+        period_type="fy",
+        current_period_start=dt.date(2016, 4, 1),
+        comparison_period_start=dt.date(2015, 4, 1),
+    )
+    for start, value in ((dt.date(2015, 4, 1), 100), (dt.date(2016, 4, 1), 110)):
+        ObservationFactory(
+            indicator=indicator, geography=area, period_type="fy", period_start=start, value=value
+        )
+    Headline.objects.create(assessment=assessment, selection=selection, text="Crime rose by 10%.")
+    for requirement in StatutoryRequirement.values:
+        coverage = StatutoryCoverage.objects.create(assessment=assessment, requirement=requirement)
+        coverage.chapters.add(chapter)
+    return assessment

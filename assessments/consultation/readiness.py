@@ -1,12 +1,19 @@
-"""Readiness checks: what is missing before an assessment opens for consultation or is approved.
+"""Readiness checks: what is missing before an assessment opens for consultation, and the
+publication gate that approval and publication must pass.
 
-Each failure says what is wrong and where to fix it. The workflow refuses the step while any
-check fails, unless the person taking it gives a reason to go ahead (recorded as a
-ReadinessOverride with who, when and why).
+Each failure says what is wrong and where to fix it. Opening the consultation is refused while a
+readiness check fails, unless the analyst gives a reason to go ahead (recorded as a
+ReadinessOverride with who, when and why): a consultation may start on a draft. Approving and
+publishing pass the gate (every readiness check and those below) or are refused: no reason
+skips it, because what the board approves is the partnership's document of record.
+
+Higher layers add checks to the gate with `gate_check` (the statutory checklist, kept by
+publication, is registered from the shell module `assessments/readiness.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -14,11 +21,16 @@ from django.urls import reverse
 from assessments.appendices.permissions import appendix_grantees
 from assessments.core.markdown import FIGURE_REFERENCE
 from assessments.core.models import Assessment
-from assessments.indicators.headlines import cover_headlines, figures_of
+from assessments.indicators.headlines import approved_headlines, cover_headlines, figures_of
 from assessments.indicators.selectors import chapters_for_report, partnership_area
 
-# The steps the checks guard: opening the consultation, and the chair's approval.
-CHECKED_ACTIONS = ("open", "approve")
+# The step whose failed checks a recorded reason may skip: opening the consultation on a draft.
+OVERRIDABLE_ACTIONS = ("open",)
+# The steps that pass the publication gate, which nothing skips.
+GATED_ACTIONS = ("approve", "publish")
+
+GateCheck = Callable[[Assessment], list["Failure"]]
+_GATE_CHECKS: list[GateCheck] = []
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,102 @@ def readiness_failures(assessment: Assessment) -> list[Failure]:
                     f"Nobody has been given access to the appendix “{appendix.title}”",
                     _admin("appendix", appendix.pk),
                     "Grant access",
+                )
+            )
+    return failures
+
+
+def failures_for(assessment: Assessment, action: str) -> list[Failure]:
+    """What stops the workflow step `action` now (nothing for the unchecked steps)."""
+    if action in GATED_ACTIONS:
+        return publication_gate_failures(assessment)
+    if action in OVERRIDABLE_ACTIONS:
+        return readiness_failures(assessment)
+    return []
+
+
+def gate_check(check: GateCheck) -> GateCheck:
+    """Add a check of a higher layer to the publication gate."""
+    if check not in _GATE_CHECKS:
+        _GATE_CHECKS.append(check)
+    return check
+
+
+def publication_gate_failures(assessment: Assessment) -> list[Failure]:
+    """Everything that stops approval or publication: every readiness check, then what a
+    document of record needs besides (figures in every chapter, a headline on the cover, the
+    introduction, no text left as last year's roll-over copied it) and the registered checks."""
+    failures = readiness_failures(assessment)
+    failures += _empty_chapters(assessment)
+    if not approved_headlines(assessment):
+        failures.append(
+            Failure(
+                "headline",
+                "No headline is on the cover",
+                reverse("admin:assessments_headline_add"),
+                "Write a headline",
+            )
+        )
+    if not assessment.introduction.strip():
+        failures.append(
+            Failure(
+                "introduction",
+                "The introduction has not been written",
+                _admin("assessment", assessment.pk),
+                "Write the introduction",
+            )
+        )
+    failures += _texts_left_as_copied(assessment)
+    for check in _GATE_CHECKS:
+        failures += check(assessment)
+    return failures
+
+
+def _empty_chapters(assessment: Assessment) -> list[Failure]:
+    chapters = assessment.chapters.filter(selections__isnull=True).order_by("order")
+    return [
+        Failure(
+            "data",
+            f"“{chapter.title}” has no figures",
+            _admin("chapter", chapter.pk),
+            "Add an indicator",
+        )
+        for chapter in chapters
+    ]
+
+
+def _texts_left_as_copied(assessment: Assessment) -> list[Failure]:
+    """Texts that still read word for word as last year's, which the roll-over copied, and that
+    the analyst has not marked as reviewed: an assessment must not publish last year's words
+    as this year's without someone saying they still hold."""
+    last_year = Assessment.objects.filter(
+        partnership_id=assessment.partnership_id, year=assessment.year - 1
+    ).first()
+    if last_year is None:
+        return []
+    failures = []
+    if (
+        assessment.background.strip()
+        and assessment.background == last_year.background
+        and not assessment.background_reviewed
+    ):
+        failures.append(
+            Failure(
+                "carried",
+                "The cover paper's background is last year's, word for word",
+                _admin("assessment", assessment.pk),
+                "Rewrite it, or tick that it was reviewed",
+            )
+        )
+    last_narratives = dict(last_year.chapters.values_list("slug", "narrative"))
+    for chapter in assessment.chapters.filter(narrative_reviewed=False).order_by("order"):
+        if chapter.narrative.strip() and chapter.narrative == last_narratives.get(chapter.slug):
+            failures.append(
+                Failure(
+                    "carried",
+                    f"“{chapter.title}” still has last year's narrative, word for word",
+                    _admin("chapter", chapter.pk),
+                    "Rewrite it, or tick that it was reviewed",
                 )
             )
     return failures

@@ -323,9 +323,8 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         "form": form,
         "action": action,
         "step": step,
-        "failures": readiness.readiness_failures(assessment)
-        if action in readiness.CHECKED_ACTIONS
-        else [],
+        "failures": readiness.failures_for(assessment, action),
+        "gated": action in readiness.GATED_ACTIONS,
     }
     if action == workflow.Action.APPROVE:
         # What the chair approves over: shown before the button, not found out afterwards.

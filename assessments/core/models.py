@@ -168,6 +168,12 @@ class Assessment(models.Model):
     author_role = models.CharField(max_length=120, blank=True)
     author_telephone = models.CharField(max_length=40, blank=True)
     background = models.TextField(blank=True, help_text="Markdown, for the cover paper.")
+    background_reviewed = models.BooleanField(
+        "Last year's background reviewed: still true, no change",
+        default=False,
+        help_text="Tick when the background the roll-over copied still holds word for word; "
+        "otherwise approval waits for it to be rewritten.",
+    )
     introduction = models.TextField(
         blank=True,
         help_text="Markdown: the foreword or introduction that opens the report (its PDF).",
@@ -291,6 +297,12 @@ class Chapter(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     narrative = models.TextField(blank=True, help_text="Markdown.")
+    narrative_reviewed = models.BooleanField(
+        "Last year's narrative reviewed: still true, no change",
+        default=False,
+        help_text="Tick when the narrative the roll-over copied still holds word for word; "
+        "otherwise approval waits for it to be rewritten.",
+    )
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_chapters"
     )

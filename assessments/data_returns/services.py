@@ -238,8 +238,11 @@ def send_data_return_reminders(*, today: dt.date | None = None) -> int:
         today + dt.timedelta(days=settings.DATA_RETURN_REMIND_DAYS_BEFORE),
         today - dt.timedelta(days=settings.DATA_RETURN_REMIND_DAYS_AFTER),
     ]
-    requests = DataRequest.objects.select_related("assessment__partnership", "organisation").filter(
-        due_on__in=due_dates, sent_at__isnull=False
+    # A published assessment asks for nothing more: its edition is the record (issue 30).
+    requests = (
+        DataRequest.objects.select_related("assessment__partnership", "organisation")
+        .filter(due_on__in=due_dates, sent_at__isnull=False)
+        .exclude(assessment__status=Assessment.Status.PUBLISHED)
     )
     sent = 0
     for request in requests:

@@ -15,18 +15,11 @@ from assessments.consultation.models import ReadinessOverride, WorkflowEvent
 from assessments.consultation.services import workflow
 from assessments.core.models import Assessment, ChapterFigure
 from assessments.indicators.models import Headline, IndicatorSelection
-from assessments.workspace.services import chapter_figure_add
 
 from ..factories import (
     AppendixFactory,
     AssessmentFactory,
-    ChapterFactory,
-    GeographyFactory,
-    IndicatorFactory,
-    ObservationFactory,
-    RecommendationFactory,
-    image_bytes,
-    upload,
+    make_ready,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,30 +38,8 @@ def draft(partnership):
 
 @pytest.fixture
 def ready(draft, analyst):
-    """A draft that passes every check: one chapter with narrative, a recommendation, a figure
-    with alternative text, an indicator with data for both periods and a headline that agrees."""
-    area = GeographyFactory(partnership=draft.partnership)
-    chapter = ChapterFactory(
-        assessment=draft, slug="crime", title="Crime", narrative="Text.\n\n[[figure:1]]"
-    )
-    RecommendationFactory(chapter=chapter)
-    chapter_figure_add(
-        chapter=chapter, image=upload(image_bytes()), alt_text="A map", caption="Crime", by=analyst
-    )
-    indicator = IndicatorFactory(partnership=draft.partnership, name="All crime")
-    selection = IndicatorSelection.objects.create(
-        chapter=chapter,
-        indicator=indicator,
-        period_type="fy",
-        current_period_start=dt.date(2016, 4, 1),
-        comparison_period_start=dt.date(2015, 4, 1),
-    )
-    for start, value in ((dt.date(2015, 4, 1), 100), (dt.date(2016, 4, 1), 110)):
-        ObservationFactory(
-            indicator=indicator, geography=area, period_type="fy", period_start=start, value=value
-        )
-    Headline.objects.create(assessment=draft, selection=selection, text="Crime rose by 10%.")
-    return draft
+    """A draft that passes every check (tests/factories.py `make_ready`)."""
+    return make_ready(draft, analyst)
 
 
 def rules(assessment):

@@ -14,7 +14,7 @@ from assessments.consultation.services import workflow
 from assessments.core.models import Assessment
 from assessments.core.permissions import can_edit_assessment
 
-from ..factories import AssessmentFactory, ChapterFactory
+from ..factories import AssessmentFactory, ChapterFactory, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ ROLES = ["analyst", "chair", "board", "partner", "outsider"]
 
 
 def assessment_at(partnership, status):
-    return AssessmentFactory(partnership=partnership, status=status)
+    """An assessment at `status` that passes the publication gate."""
+    return make_ready(AssessmentFactory(partnership=partnership, status=status))
 
 
 @pytest.mark.parametrize("action", STEPS)

@@ -9,7 +9,7 @@ from assessments.consultation.services import workflow
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
 
-from ..factories import AssessmentFactory, ChapterFactory
+from ..factories import AssessmentFactory, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(partnership):
     assessment = AssessmentFactory(partnership=partnership, status="approved")
-    ChapterFactory(assessment=assessment, slug="crime", title="Crime", narrative="Draft words.")
+    make_ready(assessment).chapters.filter(slug="crime").update(narrative="Draft words.")
     return assessment
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.consultation.models import ChaseReminder, Comment, RecommendationResponse
-from assessments.consultation.permissions import can_chase_organisations
+from assessments.consultation.permissions import can_chase_organisations, consultation_is_open
 from assessments.consultation.selectors import responding_organisations
 from assessments.core.emails import send_to_each
 from assessments.core.jobs import enqueue
@@ -92,6 +92,8 @@ def chase_reminder_send(*, reminder_id: int) -> int:
         pk=reminder_id
     )
     assessment = reminder.assessment
+    if not consultation_is_open(assessment):
+        return 0  # asked for while partners could still answer, delivered after they can't
     recipients = (
         User.objects.filter(
             organisation=reminder.organisation,

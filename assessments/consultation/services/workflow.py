@@ -120,9 +120,10 @@ def assessment_transition(
 ) -> WorkflowEvent:
     """Take one workflow step, or raise PermissionDenied / WorkflowError and change nothing.
 
-    `by=None` is the system itself: only the automatic close at the closing date. Opening and
-    approving are refused while readiness checks fail, unless `override_reason` says why to go
-    ahead: the override is then recorded with the failures.
+    `by=None` is the system itself: only the automatic close at the closing date. Opening is
+    refused while readiness checks fail, unless `override_reason` says why to go ahead: the
+    override is then recorded with the failures. Approving and publishing are refused while the
+    publication gate fails, whatever the reason given.
     """
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     step = STEPS.get(action)
@@ -139,14 +140,18 @@ def assessment_transition(
             code="status",
         )
     _check(step, reason=reason, closes_on=closes_on)
-    failures = (
-        readiness.readiness_failures(assessment) if action in readiness.CHECKED_ACTIONS else []
-    )
+    failures = readiness.failures_for(assessment, action)
+    if failures and action in readiness.GATED_ACTIONS:
+        raise WorkflowError(
+            f"The assessment cannot be {'approved' if action == Action.APPROVE else 'published'}"
+            f": {_checks_fail(failures)}. No reason can skip them: "
+            + "; ".join(failure.message for failure in failures),
+            code="gate",
+        )
     if failures and not override_reason.strip():
         raise WorkflowError(
-            f"The assessment is not ready: {len(failures)} "
-            f"{'check fails' if len(failures) == 1 else 'checks fail'}. Fix them, or give "
-            "the reason to go ahead anyway",
+            f"The assessment is not ready: {_checks_fail(failures)}. Fix them, or give the "
+            "reason to go ahead anyway",
             code="readiness",
         )
     event = _apply(assessment, action, step, by=by, reason=reason.strip(), closes_on=closes_on)
@@ -159,6 +164,10 @@ def assessment_transition(
             failures=[failure.as_dict() for failure in failures],
         )
     return event
+
+
+def _checks_fail(failures: list) -> str:
+    return f"{len(failures)} {'check fails' if len(failures) == 1 else 'checks fail'}"
 
 
 def _apply(assessment, action, step, *, by, reason, closes_on) -> WorkflowEvent:
