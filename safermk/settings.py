@@ -285,10 +285,22 @@ RELEASE = os.getenv("SAFERMK_RELEASE") or code_release(BASE_DIR)
 # The cache: each process's own memory when nothing is set (enough for `make run`, one web process);
 # CACHE_URL=redis://... shares one cache between web processes and workers, which rate limits and
 # cached public pages need once there is more than one process. Keys carry the version of the data
-# they were built from, so nothing relies on a timeout to be right.
+# they were built from, so nothing relies on a timeout to be right. Redis is an optimisation, never
+# a dependency: its failures and time-outs (CACHE_SOCKET_TIMEOUT seconds) answer as misses
+# (assessments/core/cache_backend.py).
+CACHE_SOCKET_TIMEOUT = float(os.getenv("CACHE_SOCKET_TIMEOUT", "0.5"))
+
+
 def cache_settings(url: str, release: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        backend = {
+            "BACKEND": "assessments.core.cache_backend.TolerantRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+            },
+        }
     elif url == "locmem://":
         backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     else:
@@ -318,7 +330,7 @@ SILENCED_SYSTEM_CHECKS = {
         "django_ratelimit.E003",
         "django_ratelimit.W001",
     ],
-    "django.core.cache.backends.redis.RedisCache": ["django_ratelimit.W001"],
+    "assessments.core.cache_backend.TolerantRedisCache": ["django_ratelimit.W001"],
 }[CACHES["default"]["BACKEND"]]
 PASSWORD_RESET_RATE_PER_ADDRESS = os.getenv("PASSWORD_RESET_RATE_PER_ADDRESS", "3/h")
 PASSWORD_RESET_RATE_PER_IP = os.getenv("PASSWORD_RESET_RATE_PER_IP", "20/h")

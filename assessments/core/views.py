@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from assessments.core.cache_backend import cache_problem
 from assessments.core.models import Assessment
 from assessments.core.permissions import can_edit_assessment, can_view_assessment, role_in
 from assessments.core.selectors import assessment_by_url
@@ -21,8 +22,10 @@ def refuse(request: HttpRequest) -> HttpResponse:
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The page for a request over a rate limit (RATELIMIT_VIEW): what happened, and what to do."""
-    return render(request, "429.html", status=429)
+    """The page for a request over a rate limit (RATELIMIT_VIEW): what happened, and what to do.
+    While the cache fails the limits cannot be counted and refuse everything (they fail closed):
+    the page then says so, and to try again shortly."""
+    return render(request, "429.html", {"uncounted": bool(cache_problem())}, status=429)
 
 
 def visible_assessment(request: HttpRequest, slug: str, year: int) -> Assessment | None:

@@ -1,14 +1,18 @@
-"""Health of the parts the site needs: database, broker, file storage and a live worker."""
+"""Health of the parts the site needs (database, broker, file storage and a live worker) and of
+the one it works without, slower: the cache."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
+from assessments.core.cache_backend import cache_problem
 from assessments.core.storage import StorageFault, storage_problem
 from assessments.ops.models import WorkerHeartbeat
 from safermk.celery import app
@@ -19,6 +23,8 @@ class Check:
     name: str
     ok: bool
     detail: str
+    # A part the site works without (the cache): its failure degrades the site, not downs it.
+    required: bool = True
 
 
 def _database() -> str:
@@ -49,15 +55,28 @@ def _worker() -> str:
     return f"{latest.hostname}, {(timezone.now() - latest.seen_at).seconds} s ago"
 
 
+def _cache() -> str:
+    """A value written to the shared cache comes back (a failing cache answers as a miss)."""
+    shared = caches["shared"]
+    token = secrets.token_hex(8)
+    shared.set(HEALTH_KEY, token, timeout=10)
+    if shared.get(HEALTH_KEY) != token:
+        raise RuntimeError(cache_problem() or "what was written did not come back")
+    return type(shared).__name__
+
+
+HEALTH_KEY = "healthz-cache"
 CHECKS = {"database": _database, "broker": _broker, "storage": _storage, "worker": _worker}
+OPTIONAL_CHECKS = {"cache": _cache}
 
 
 def health_checks() -> list[Check]:
     """Run every check; a failing one is reported, never raised."""
     results = []
-    for name, check in CHECKS.items():
-        try:
-            results.append(Check(name, True, check()))
-        except Exception as error:  # any failure is reported as unhealthy
-            results.append(Check(name, False, f"{type(error).__name__}: {error}"))
+    for required, checks in ((True, CHECKS), (False, OPTIONAL_CHECKS)):
+        for name, check in checks.items():
+            try:
+                results.append(Check(name, True, check(), required))
+            except Exception as error:  # any failure is reported, as unhealthy or degraded
+                results.append(Check(name, False, f"{type(error).__name__}: {error}", required))
     return results

@@ -9,13 +9,17 @@ from assessments.ops.permissions import may_see_health_details
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when every part works, 503 otherwise; details only for operators and analysts."""
+    """200 when every part the site needs works, 503 otherwise; a failing cache keeps 200 and
+    says "degraded". Details only for operators and analysts."""
     checks = health_checks()
-    healthy = all(check.ok for check in checks)
+    healthy = all(check.ok for check in checks if check.required)
     status = 200 if healthy else 503
     if may_see_health_details(request.user):
         details = {c.name: {"ok": c.ok, "detail": c.detail} for c in checks}
-        return JsonResponse({"healthy": healthy, "checks": details}, status=status)
+        body = {"healthy": healthy, "checks": details}
+        if not all(check.ok for check in checks):
+            body["degraded"] = True
+        return JsonResponse(body, status=status)
     return HttpResponse(
         "ok" if healthy else "unavailable", status=status, content_type="text/plain"
     )

@@ -11,11 +11,13 @@ def test_nothing_set_means_each_process_has_its_own_memory_cache():
     assert cache_settings("locmem://", "r1")["BACKEND"].endswith("LocMemCache")
 
 
-def test_a_redis_url_gives_django_redis_cache_at_that_address():
+def test_a_redis_url_gives_the_tolerant_redis_cache_at_that_address_with_time_outs(settings):
     config = cache_settings("redis://127.0.0.1:6379/1", "r1")
+    timeout = settings.CACHE_SOCKET_TIMEOUT
     assert config == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "assessments.core.cache_backend.TolerantRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
+        "OPTIONS": {"socket_timeout": timeout, "socket_connect_timeout": timeout},
         "KEY_PREFIX": "r1",
     }
 
