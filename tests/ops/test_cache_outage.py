@@ -122,3 +122,21 @@ def test_the_cache_is_used_again_once_it_answers(cache_redis, published, police_
     cache_backend._state["resting_until"] = 0.0  # the rest after the failure is over
     _pages_answer(published, police_partner)
     assert cache_backend.cache_problem() == ""
+
+
+def test_a_take_down_saved_while_the_cache_is_down_answers_as_saved(
+    cache_redis, published, analyst_client, django_capture_on_commit_callbacks
+):
+    Client().get(_chapter(published))  # stored for the public
+    cache_redis.stop()
+    url = reverse("transition", args=[published.partnership.slug, published.year])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = analyst_client.post(
+            url, {"action": "unpublish", "reason": "Corrected the burglary figures."}
+        )
+
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.status == Assessment.Status.APPROVED
+    assert Client().get(_chapter(published)).status_code == 302  # to sign in: not public
