@@ -68,7 +68,7 @@ def _missing_services() -> set[str]:
     missing = set()
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing.add("postgres")
-    redis_cache = "redis" in settings.CACHES["default"]["BACKEND"]
+    redis_cache = str(settings.CACHES["default"].get("LOCATION", "")).startswith("redis")
     if not (settings.CELERY_BROKER_URL.startswith("redis") and redis_cache):
         missing.add("redis")
     return missing

@@ -19,6 +19,7 @@ def _shared_row_page(page, world, model: str, key: str, notice: str):
     assert MARKERS["b"] not in page.content()
 
 
+@pytest.mark.slow(reason="admin pages in Chromium, signed in as two analysts in turn")
 def test_the_analyst_sees_a_shared_person_read_only_but_for_their_own_role(page):
     world = tenancy_world()
     notice = "only the operator changes their account"
@@ -29,6 +30,7 @@ def test_the_analyst_sees_a_shared_person_read_only_but_for_their_own_role(page)
     expect(page.locator("select[name='memberships-0-role']")).to_be_visible()
 
 
+@pytest.mark.slow(reason="admin pages in Chromium, signed in as two analysts in turn")
 def test_the_analyst_links_a_shared_organisation_but_cannot_rename_it(page):
     world = tenancy_world()
     notice = "only the operator changes it"

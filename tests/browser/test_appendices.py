@@ -13,6 +13,7 @@ from .conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow(reason="reads an appendix in Chromium and downloads its CSV")
 def test_police_reads_the_estate_appendix_and_downloads_its_figures(page, demo):
     sign_in(page, "police")
     page.goto("/assessments/safermk/2017/")

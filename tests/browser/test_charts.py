@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WEAPONS = "Possession of weapons (police.uk) by estate, 2016/17"
 
 
+@pytest.mark.slow(reason="the demo's chart pages in Chromium without JavaScript")
 def test_chart_figures_open_as_a_table_without_javascript(page_without_js, demo):
     page = page_without_js
     sign_in(page, "police")
@@ -41,6 +42,7 @@ BESIDE = (
 RANKED = "All Crime per 1,000 residents, 2016/17: the districts of Thames Valley"
 
 
+@pytest.mark.slow(reason="the demo's chart pages in Chromium without JavaScript")
 def test_milton_keynes_beside_its_force_and_districts_reads_as_tables_without_javascript(
     page_without_js, demo
 ):

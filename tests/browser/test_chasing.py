@@ -15,6 +15,7 @@ FIRE = "Buckinghamshire Fire and Rescue Service"
 BUTTON = "Email a reminder to the organisations that have not responded"
 
 
+@pytest.mark.slow(reason="the priorities page in Chromium, chasing twice")
 def test_the_analyst_chases_the_silent_organisations_once_a_day(page, demo, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     Comment.objects.filter(author__organisation__name=FIRE).delete()

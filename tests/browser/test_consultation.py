@@ -86,6 +86,7 @@ def test_comment_reply_resolve_with_javascript(page, demo):
     assert_accessible(page)
 
 
+@pytest.mark.slow(reason="posts, replies and resolves in Chromium, waiting for each htmx answer")
 def test_htmx_posts_in_place_without_reloading(page, demo):
     sign_in(page, "police")
     page.goto(CHAPTER)
@@ -110,6 +111,7 @@ def test_comment_reply_resolve_without_javascript(page_without_js, demo):
     police_sees_it_resolved(page_without_js)
 
 
+@pytest.mark.slow(reason="types and posts a comment in Chromium with the keyboard alone")
 def test_posting_with_the_keyboard_only(page, demo):
     sign_in(page, "police")
     page.goto(CHAPTER)

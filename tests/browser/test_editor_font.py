@@ -12,6 +12,7 @@ def font_of(page, selector: str) -> str:
     return page.locator(selector).first.evaluate("e => getComputedStyle(e).fontFamily")
 
 
+@pytest.mark.slow(reason="the editor and its preview in Chromium, fonts measured")
 def test_the_editor_and_its_preview_share_the_site_font(page, demo):
     sign_in(page, "analyst")
     page.goto("/assessments/safermk/2017/crime/edit/")

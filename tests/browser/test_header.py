@@ -48,6 +48,7 @@ CELLS_OUT_OF_SIGHT = """() => [...document.querySelectorAll('main tbody td, main
     .map(c => c.textContent.trim().slice(0, 40))"""
 
 
+@pytest.mark.slow(reason="the home page and dashboard in Chromium at phone width")
 def test_the_home_and_dashboard_tables_show_every_column_on_a_phone(page, demo):
     sign_in(page, "analyst")
     page.set_viewport_size({"width": 375, "height": 900})

@@ -81,6 +81,7 @@ def test_without_javascript_check_progress_reloads_the_page(page_without_js, dem
     expect(page.get_by_text("Preparing the PDF: 55% done")).to_be_visible()
 
 
+@pytest.mark.slow(reason="the PDF status page in Chromium while a render's lease runs out")
 def test_a_render_that_stopped_reporting_says_it_is_being_retried(page, demo):
     export, url = _queued_export(demo)
     last_progress = timezone.now() - dt.timedelta(minutes=3)

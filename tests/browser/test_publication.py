@@ -47,6 +47,7 @@ def test_the_public_reads_the_published_report(page, published):
     assert_accessible(page)
 
 
+@pytest.mark.slow(reason="every page of the demo in Chromium as an anonymous reader")
 def test_an_unpublished_assessment_shows_nothing_to_the_public(page, demo):
     page.goto("/assessments/safermk/2017/crime/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

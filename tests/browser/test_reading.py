@@ -33,6 +33,7 @@ def test_police_signs_in_and_reads_a_chapter(page, demo):
     assert_accessible(page)
 
 
+@pytest.mark.slow(reason="signs in and reads in Chromium as fire")
 def test_fire_does_not_see_the_police_only_appendix(page, demo):
     sign_in(page, "fire")
     page.goto("/assessments/safermk/2017/")

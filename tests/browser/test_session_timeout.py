@@ -31,6 +31,7 @@ def _the_session_ends_on_the_server() -> None:
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
 
+@pytest.mark.slow(reason="Chromium through the time-out warning and sign-in, on Playwright's clock")
 def test_the_warning_offers_to_stay_signed_in(page, demo, clock):
     lifetime, warning = clock
     sign_in(page, "police")
@@ -48,6 +49,7 @@ def test_the_warning_offers_to_stay_signed_in(page, demo, clock):
     expect(dialog).to_be_visible()  # warned again before the renewed end
 
 
+@pytest.mark.slow(reason="Chromium through the time-out warning and sign-in, on Playwright's clock")
 def test_doing_nothing_signs_out_and_asks_to_sign_in_again(page, demo, clock):
     lifetime, _ = clock
     sign_in(page, "police")
@@ -62,6 +64,7 @@ def test_doing_nothing_signs_out_and_asks_to_sign_in_again(page, demo, clock):
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
+@pytest.mark.slow(reason="Chromium through the time-out warning and sign-in, on Playwright's clock")
 def test_a_half_written_comment_survives_being_signed_out(page, demo, clock):
     lifetime, _ = clock
     sign_in(page, "police")

@@ -85,6 +85,7 @@ def test_the_analyst_edits_previews_and_places_a_figure(page, demo):
     assert "Contents" not in text  # one chapter, not the whole report
 
 
+@pytest.mark.slow(reason="the editor in Chromium without JavaScript, saved and read back")
 def test_without_javascript_the_editor_is_a_textarea_that_saves(page_without_js, demo):
     page = page_without_js
     sign_in(page, "analyst")

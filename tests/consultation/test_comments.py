@@ -364,6 +364,7 @@ def test_each_paragraph_links_to_commenting_on_it(police_client, police_partner,
     assert f'<option value="{anchor}" selected>' in with_link
 
 
+@pytest.mark.slow(reason="loads the demo again")
 def test_load_demo_restores_the_demo_discussions(demo):
     from assessments.core.models import User
     from assessments.demo.load import demo_load

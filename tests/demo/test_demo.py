@@ -179,6 +179,7 @@ def test_police_uk_all_crime_is_the_sum_of_its_crime_types_as_in_an_import(demo)
     assert all_crime == sum(by_code.values()) > 0
 
 
+@pytest.mark.slow(reason="loads the demo twice")
 def test_load_demo_removes_what_the_earlier_second_generator_left(demo):
     partnership = demo.partnership
     Indicator.objects.create(partnership=partnership, code="policeuk-burglary", name="Burglary")

@@ -67,6 +67,7 @@ def _pages_answer(published, police_partner) -> None:
         assert "Burglary fell." in response.content.decode()
 
 
+@pytest.mark.slow(reason="starts its own redis-server and renders pages with it up and stopped")
 def test_a_stopped_cache_costs_time_not_answers(
     cache_redis, published, police_partner, analyst_client
 ):

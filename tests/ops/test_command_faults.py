@@ -38,6 +38,7 @@ def test_import_police_uk_that_loses_the_database_says_nothing_was_imported(part
     assert (ImportBatch.objects.count(), Observation.objects.count()) == (0, 0)
 
 
+@pytest.mark.slow(reason="runs manage.py in a fresh process against a database that is not there")
 def test_a_command_run_without_a_database_prints_one_line_and_fails(tmp_path):
     environment = {
         **os.environ,

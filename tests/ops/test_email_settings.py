@@ -4,6 +4,8 @@ credentials and TLS, and the senders, reach Django's settings."""
 import subprocess
 import sys
 
+import pytest
+
 from .test_production import ROOT
 
 SMTP_ENV = {
@@ -25,6 +27,7 @@ PRINT_SETTINGS = (
 )
 
 
+@pytest.mark.slow(reason="reads the settings in a fresh Django process")
 def test_smtp_settings_from_the_environment_reach_django(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],

@@ -29,6 +29,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow(reason="Django's deployment checks in a fresh process with production settings")
 def test_check_deploy_is_clean_with_the_documented_production_environment():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -89,6 +90,7 @@ def _example_environment() -> dict:
     return env | {"DJANGO_SECRET_KEY": PRODUCTION_ENV["DJANGO_SECRET_KEY"]}
 
 
+@pytest.mark.slow(reason="Django's deployment checks in a fresh process with production settings")
 def test_the_production_example_behind_its_proxy_passes_the_deployment_checks():
     env = _example_environment()
     assert env["DJANGO_BEHIND_TLS_PROXY"] == "True" and env["AXES_PROXY_COUNT"] == "1"
