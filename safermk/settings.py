@@ -448,6 +448,9 @@ HEALTH_WORKER_STALE_SECONDS = envint("HEALTH_WORKER_STALE_SECONDS", 180)
 STORAGE_FREE_FLOOR_MB = envint("STORAGE_FREE_FLOOR_MB", 200)
 # PDF exports: a render that runs longer is killed, and retried by the periodic sweep.
 PDF_RENDER_TIME_LIMIT = envint("PDF_RENDER_TIME_LIMIT", 900)
+# A delivery of a background job holds it this long, longer than the longest job (a render), so
+# that a second copy of its message does not run it at the same time (core/jobs.py).
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", PDF_RENDER_TIME_LIMIT + 60)
 CELERY_TASK_ROUTES = {"assessments.tasks.render_report_export_task": {"queue": "pdf"}}
 
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "safermk-demo")

@@ -16,15 +16,37 @@ from collections.abc import Callable, Iterable
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 
+from assessments.core.jobs import running_job
+from assessments.core.models import OutboxDelivery
+
 
 def send_emails(subject: str, messages: Iterable[tuple[str, str]]) -> int:
-    """Send each (address, body) as its own email; return how many were sent."""
+    """Send each (address, body) as its own email; return how many were sent.
+
+    Inside an outbox job each email is recorded as soon as it is sent, and an address already
+    recorded for the job is skipped: a job delivered again after its worker died part-way sends
+    only what it had not sent (each email once per recipient)."""
+    job = running_job()
+    sent_before = (
+        set(OutboxDelivery.objects.filter(job_id=job).values_list("address", flat=True))
+        if job
+        else set()
+    )
     # A blank address cannot be delivered; skipping it keeps one bad row from failing the batch.
-    emails = [EmailMessage(subject, body, to=[address]) for address, body in messages if address]
+    emails = [
+        EmailMessage(subject, body, to=[address])
+        for address, body in messages
+        if address and address not in sent_before
+    ]
     if not emails:
         return 0  # nothing to send: do not open a connection
+    sent = 0
     with get_connection() as connection:
-        return connection.send_messages(emails) or 0
+        for email in emails:
+            sent += connection.send_messages([email]) or 0
+            if job:
+                OutboxDelivery.objects.get_or_create(job_id=job, address=email.to[0])
+    return sent
 
 
 def send_to_each(

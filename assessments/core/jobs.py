@@ -6,8 +6,9 @@ A transactional outbox (as django-celery-outbox and the "transactional outbox" p
 work exists exactly when the change does. After the commit it is published at once; when the
 broker is down the request still succeeds, and `outbox_relay` (run by beat) publishes it again,
 backing off, until the broker takes it. The row is marked published once. Workers run the job
-through `OutboxTask`, which skips a job already done, so a message delivered twice (Celery's
-late acknowledgement redelivers after a lost worker) sends no second email.
+through `OutboxTask`, which skips a job already done or running elsewhere (a lease), and records
+each email as it is sent (core/emails.py), so a message delivered twice (Celery's late
+acknowledgement redelivers after a lost worker) sends nobody a second email.
 
 Each package's `tasks.py` imports the services that its tasks run, so a service names its task
 rather than importing it (an import back would be a cycle): `enqueue("invitation_send_task",
@@ -18,12 +19,14 @@ messages and the beat schedule (settings.CELERY_BEAT_SCHEDULE) also use.
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from datetime import timedelta
 
 from celery import current_app
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
@@ -109,24 +112,57 @@ def _job_id(task_id: str | None) -> int | None:
     return None
 
 
+_running_job: ContextVar[int | None] = ContextVar("running_outbox_job", default=None)
+
+
+def running_job() -> int | None:
+    """The outbox job this worker is running now, if any (core/emails.py records each email
+    it sends under it)."""
+    return _running_job.get()
+
+
 class OutboxTask(DjangoTask):
     """Runs a job published from the outbox at most once to completion: a delivery of a job
-    already done does nothing. A job that fails keeps its error and is not marked done."""
+    already done does nothing, and one that arrives while another copy holds the job's lease
+    does nothing either (a copy the broker hands out again because its worker died takes the
+    lease over at once). A job that fails keeps its error and is not marked done; the emails it
+    sent before failing are recorded, and a later delivery sends only the others."""
 
     def __call__(self, *args, **kwargs):
         job_id = _job_id(self.request.id)
         if job_id is None:  # called directly, or by beat: not an outbox job
             return super().__call__(*args, **kwargs)
-        started = OutboxJob.objects.filter(pk=job_id, done_at=None).update(runs=F("runs") + 1)
-        if not started:
-            logger.info("Outbox job %s is already done; this delivery does nothing", job_id)
+        if not self._claim(job_id):
             return None
+        running = _running_job.set(job_id)
         try:
             result = super().__call__(*args, **kwargs)
         except Exception as error:
             OutboxJob.objects.filter(pk=job_id).update(
-                last_error=f"{type(error).__name__}: {error}"
+                last_error=f"{type(error).__name__}: {error}", lease_expires_at=None
             )
             raise
-        OutboxJob.objects.filter(pk=job_id).update(done_at=timezone.now(), last_error="")
+        finally:
+            _running_job.reset(running)
+        OutboxJob.objects.filter(pk=job_id).update(
+            done_at=timezone.now(), last_error="", lease_expires_at=None
+        )
         return result
+
+    def _claim(self, job_id: int) -> bool:
+        now = timezone.now()
+        free = Q(lease_expires_at=None) | Q(lease_expires_at__lt=now)
+        if (self.request.delivery_info or {}).get("redelivered"):
+            free |= Q(lease_expires_at__isnull=False)  # its worker died holding the lease
+        claimed = OutboxJob.objects.filter(free, pk=job_id, done_at=None).update(
+            runs=F("runs") + 1,
+            lease_expires_at=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+        )
+        if not claimed:
+            done = OutboxJob.objects.filter(pk=job_id, done_at__isnull=False).exists()
+            logger.info(
+                "Outbox job %s is %s; this delivery does nothing",
+                job_id,
+                "already done" if done else "running elsewhere (its lease holds)",
+            )
+        return bool(claimed)

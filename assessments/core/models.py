@@ -418,6 +418,8 @@ class OutboxJob(models.Model):
     publish_attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     runs = models.PositiveSmallIntegerField(default=0, help_text="Deliveries a worker started.")
+    # Held by the delivery running the job, so that a second copy does not run at once.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
@@ -432,3 +434,20 @@ class OutboxJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.args} (outbox {self.pk})"
+
+
+class OutboxDelivery(models.Model):
+    """One email of an outbox job, recorded as soon as it is sent: a job delivered again (its
+    worker died between two emails) sends only to the addresses not recorded yet."""
+
+    job = models.ForeignKey(OutboxJob, on_delete=models.CASCADE, related_name="deliveries")
+    address = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "address"], name="one_email_per_job_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.job})"
