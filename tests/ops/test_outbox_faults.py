@@ -4,7 +4,8 @@
   usual; once the broker is back every email is sent exactly once, and a second delivery of
   each job sends nothing;
 - a worker stopped after taking an email task and before sending it: exactly one email once a
-  worker runs again.
+  worker runs again;
+- a worker's pool process killed between two emails of one job: each person emailed once.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import signal
 import time
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.consultation.models import Comment
-from assessments.core.jobs import outbox_relay, task
+from assessments.core.jobs import enqueue, outbox_relay, task
 from assessments.core.models import OutboxJob
 
 from ..broker import private_broker
@@ -146,3 +148,33 @@ def test_an_email_task_whose_worker_stops_before_sending_sends_once_after_restar
     assert f"New comment on {chapter.title}" in emails[0]
     job.refresh_from_db()
     assert job.runs == 2
+
+
+@pytest.mark.slow(reason="kills a real worker's pool process between two emails of one job")
+def test_a_pool_process_killed_between_two_emails_of_a_job_emails_each_person_once(
+    partnership, people, fire_partner, settings, tmp_path
+):
+    mail, gate = tmp_path / "mail", tmp_path / "gate"
+    mail.mkdir()
+    assessment = AssessmentFactory(
+        partnership=partnership,
+        status="consultation",
+        consultation_closes_on=timezone.localdate() + dt.timedelta(days=7),
+    )
+    environment = {**_mail_environment(mail, gate), "TEST_MAIL_GATE_AFTER": "1"}
+    with (
+        private_broker(settings),
+        celery_worker("default", pool="prefork", environment=environment) as worker,
+    ):
+        with transaction.atomic():  # published when it commits, as a request's would be
+            job = enqueue("consultation_opened_notify_task", assessment.pk)
+        wait_for(lambda: (mail / "waiting").exists(), timeout=60)
+        assert len(sent(mail)) == 1  # the first of three, the second waiting
+        for child in worker.pool_children():
+            os.kill(child, signal.SIGKILL)
+        gate.touch()
+        done = OutboxJob.objects.filter(pk=job.pk, done_at__isnull=False)
+        wait_for(done.exists, timeout=90)
+    recipients = [email.splitlines()[0] for email in sent(mail)]
+    assert len(recipients) == 3
+    assert len(set(recipients)) == 3  # nobody twice
