@@ -99,6 +99,7 @@ def test_the_chair_sees_the_list_and_no_way_round_it(demo_2017, client):
     assert "no reason can skip them" in page
     assert "Reason for going ahead anyway" not in page
     assert ">Approve the assessment</button>" not in page
+    assert "/admin/" not in page  # the chair is not staff: no link they could not open
 
     response = client.post(url, {"action": "approve", "override_reason": SKIP})
     assert response.status_code == 200
