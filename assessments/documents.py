@@ -3,28 +3,29 @@ models.py and admin.py: AssessmentsConfig.ready() loads it once the models are r
 
 Reporting's export job renders every document; it may not import publication, which is above it,
 so the cover paper, and the statutory checklist and the priority matrix's ranking that the report
-prints in its back matter, are handed to it here, with what their content hash must cover."""
+prints in its back matter, are handed to it here, with what their content hash must cover. The
+workflow, in consultation, is handed what its steps do to the report's editions the same way."""
 
-from assessments.priorities.report_part import (
-    PRIORITIES_TEMPLATES,
-    priorities_context,
-    priorities_inputs,
-)
+from assessments.consultation.models import WorkflowEvent
+from assessments.consultation.services.workflow import step_effect
+from assessments.priorities.report_part import PRIORITIES_TEMPLATES, priorities_data
+from assessments.publication.services.board import board_decision_data
 from assessments.publication.services.cover_paper import (
     CHECKLIST_TEMPLATES,
     COVER_PAPER_TEMPLATES,
-    checklist_context,
-    checklist_inputs,
+    checklist_data,
     cover_paper_html,
     cover_paper_inputs,
 )
-from assessments.reporting.documents import (
-    Document,
-    ReportPart,
-    document_register,
-    report_part_register,
+from assessments.publication.services.editions import (
+    on_approve,
+    on_back_to_consultation,
+    on_publish,
+    on_take_down,
 )
+from assessments.reporting.documents import Document, document_register
 from assessments.reporting.models import ReportExport
+from assessments.reporting.report_data import ReportPart, report_part_register
 
 document_register(
     ReportExport.Kind.COVER_PAPER,
@@ -32,11 +33,17 @@ document_register(
 )
 report_part_register(
     "checklist",
-    ReportPart(context=checklist_context, inputs=checklist_inputs, templates=CHECKLIST_TEMPLATES),
+    ReportPart(data=checklist_data, templates=CHECKLIST_TEMPLATES),
 )
+report_part_register("board_decision", ReportPart(data=board_decision_data))
 report_part_register(
     "priorities",
-    ReportPart(
-        context=priorities_context, inputs=priorities_inputs, templates=PRIORITIES_TEMPLATES
-    ),
+    ReportPart(data=priorities_data, templates=PRIORITIES_TEMPLATES),
 )
+
+# What the workflow's steps do to the report's editions (publication/services/editions.py).
+Action = WorkflowEvent.Action
+step_effect(Action.APPROVE, on_approve)
+step_effect(Action.PUBLISH, on_publish)
+step_effect(Action.UNPUBLISH, on_take_down)
+step_effect(Action.BACK_TO_CONSULTATION, on_back_to_consultation)

@@ -56,14 +56,14 @@ def _publication_day(assessment):
     from django.utils import timezone
 
     from assessments.core.models import Assessment
+    from assessments.demo.editions import demo_publish
     from assessments.publication.services.rollover import assessment_start_next
 
     following = assessment_start_next(source=assessment).assessment
     following.status = Assessment.Status.CONSULTATION
     following.consultation_closes_on = timezone.localdate() + dt.timedelta(days=14)
     following.save()
-    assessment.status = Assessment.Status.PUBLISHED
-    assessment.save()
+    demo_publish(assessment)
     return following
 
 

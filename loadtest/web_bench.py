@@ -46,12 +46,11 @@ def prepare(env: dict) -> tuple[str, str]:
     from django.conf import settings
     from django.test import Client
 
-    from assessments.core.models import Assessment, User
+    from assessments.core.models import User
+    from assessments.demo.editions import demo_publish
     from assessments.demo.load import demo_load
 
-    assessment = demo_load()
-    assessment.status = Assessment.Status.PUBLISHED
-    assessment.save()
+    assessment = demo_publish(demo_load())
     client = Client()
     client.force_login(User.objects.get(username="police"))
     session = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -272,7 +272,7 @@ def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot:
 
 @pytest.fixture
 def demo(db, demo_snapshot):
-    """The SaferMK demo, as `load_demo` leaves it, in this test's database."""
+    """The SaferMK demo, as `load_demo --consultation` leaves it, in this test's database."""
     return demo_snapshot.put_in()
 
 

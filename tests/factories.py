@@ -27,6 +27,7 @@ from assessments.indicators.models import (
     Observation,
 )
 from assessments.publication.models import StatutoryCoverage, StatutoryRequirement
+from assessments.publication.services.editions import edition_freeze, edition_publish
 from assessments.workspace.services import chapter_figure_add
 
 
@@ -78,6 +79,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class AssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assessment
+        skip_postgeneration_save = True
 
     partnership = factory.SubFactory(PartnershipFactory)
     year = 2017
@@ -86,6 +88,42 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     consultation_closes_on = factory.LazyAttribute(
         lambda a: dt.date.today() + dt.timedelta(days=14) if a.status == "consultation" else None
     )
+
+    @factory.post_generation
+    def edition(obj, create, extracted, **kwargs):
+        """An approved or published assessment has its edition, as the workflow leaves it."""
+        if create:
+            freeze_as_status(obj)
+
+
+def freeze_as_status(assessment: Assessment) -> Assessment:
+    """Give an assessment put at "approved" or "published" by hand the edition the workflow
+    would have frozen (and published) from its content as it stands now."""
+    Status = Assessment.Status
+    if (
+        assessment.status in (Status.APPROVED, Status.PUBLISHED)
+        and not assessment.editions.filter(status__in=["approved", "published"]).exists()
+    ):
+        edition_freeze(assessment, by=None)
+        if assessment.status == Status.PUBLISHED:
+            edition_publish(assessment, by=None)
+    return assessment
+
+
+def refreeze(assessment: Assessment) -> Assessment:
+    """An assessment put at "approved" or "published" by hand and then filled: its edition made
+    again from what it now holds, as if the board had approved it now."""
+    Assessment.objects.filter(pk=assessment.pk).update(public_edition=None)
+    assessment.public_edition = None
+    assessment.editions.all().delete()
+    return freeze_as_status(assessment)
+
+
+def set_status(assessment: Assessment, status: str) -> Assessment:
+    """Put the assessment at `status` without the workflow's steps, with its edition."""
+    Assessment.objects.filter(pk=assessment.pk).update(status=status)
+    assessment.refresh_from_db()
+    return freeze_as_status(assessment)
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -235,4 +273,6 @@ def make_ready(assessment: Assessment, analyst: User | None = None) -> Assessmen
     for requirement in StatutoryRequirement.values:
         coverage = StatutoryCoverage.objects.create(assessment=assessment, requirement=requirement)
         coverage.chapters.add(chapter)
+    if assessment.editions.exists():
+        refreeze(assessment)
     return assessment

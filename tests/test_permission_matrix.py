@@ -34,6 +34,7 @@ from .factories import (
     MembershipFactory,
     UserFactory,
     member,
+    set_status,
 )
 from .url_patterns import url_patterns
 
@@ -320,6 +321,9 @@ ROUTES_WITHOUT_APPENDICES = {
     "chapter_compare": "a chapter against last year's and its approved version",
     "board_meeting": "links, comment counts and answers to chapter recommendations",
     "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
+    "edition": "a published edition's public document: appendices are frozen apart from it",
+    "edition_chapter": "a chapter of a published edition's public document",
+    "edition_chart_csv": "a chart's figures as a published edition holds them",
     "export_request": "POST only: asks for a document, delivered by export_download (above)",
     "data_requests": "the organisation's data requests",
     "data_request": "one data request: its indicators, guidance and uploads",
@@ -462,13 +466,12 @@ def test_priorities_matrix(client, world, role, route):
         assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_public_sees_the_priorities_once_published(client, world):
+def test_the_working_priorities_stay_with_the_members_after_publication(client, world):
     assessment = world["assessment"]
     criteria_defaults_create(assessment=assessment)
     url = reverse("priorities", args=[assessment.partnership.slug, assessment.year])
     assert client.get(url).status_code == SIGN_IN
-    assessment.status = "published"
-    assessment.save()
-    assert client.get(url).status_code == 200
+    set_status(assessment, "published")  # the public read the ranking in the edition
+    assert client.get(url).status_code == SIGN_IN
     score_url = reverse("priorities_score", args=[assessment.partnership.slug, assessment.year])
     assert client.get(score_url).status_code == SIGN_IN

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments.core.models import Assessment, User
 from assessments.demo.scale import demo_scale_up
 from assessments.indicators.models import Geography, ImportBatch, IndicatorSelection, Observation
+from tests.factories import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +36,11 @@ def _count_pages(assessment: Assessment) -> dict[str, int]:
         client.force_login(User.objects.get(username=username))
         signed_in |= {name: _queries(client, base + path) for name, path in pages.items()}
     status = assessment.status
-    assessment.status = Assessment.Status.PUBLISHED
-    assessment.save()
+    set_status(assessment, Assessment.Status.PUBLISHED)  # the public read its edition
     public = {name: _queries(Client(), base + path) for name, path in PUBLIC_PAGES.items()}
-    assessment.status = status
-    assessment.save()
+    Assessment.objects.filter(pk=assessment.pk).update(status=status, public_edition=None)
+    assessment.editions.all().delete()
+    assessment.refresh_from_db()
     return signed_in | public
 
 

@@ -5,6 +5,9 @@
 | consultation | read, analyst edits  | read, comment         | nothing                |
 | approved     | read                 | read                  | nothing                |
 | published    | read                 | read                  | chapters, without login|
+
+Members read the working copy; anyone else reads a published assessment's published edition,
+never the working copy (`can_view_assessment` is the working copy's permission).
 """
 
 import pytest
@@ -13,7 +16,7 @@ from django.urls import reverse
 from assessments.consultation.permissions import can_comment_on_assessment
 from assessments.core.permissions import can_edit_assessment, can_view_assessment
 
-from .factories import AssessmentFactory, ChapterFactory
+from .factories import AssessmentFactory, ChapterFactory, refreeze
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +48,9 @@ def people(people):
 
 def make_chapter(partnership, status):
     assessment = AssessmentFactory(partnership=partnership, status=status)
-    return ChapterFactory(assessment=assessment, slug="violence", narrative=SECRET)
+    chapter = ChapterFactory(assessment=assessment, slug="violence", narrative=SECRET)
+    refreeze(assessment)  # a published edition holds the chapter
+    return chapter
 
 
 @pytest.mark.parametrize("status,role,outcome", CELLS)
@@ -78,7 +83,8 @@ def test_edit_and_comment_rights_follow_the_table(partnership, people, status, r
     from django.contrib.auth.models import AnonymousUser
 
     user = user or AnonymousUser()
-    assert can_view_assessment(user, assessment) == (outcome == READ)
+    reads_the_edition = status == "published" and role in ("outsider", "anonymous")
+    assert can_view_assessment(user, assessment) == (outcome == READ and not reads_the_edition)
     assert can_edit_assessment(user, assessment) == ((status, role) in EDITS)
     assert can_comment_on_assessment(user, assessment) == ((status, role) in COMMENTS)
 

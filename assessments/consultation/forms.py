@@ -50,6 +50,9 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
     # Only when readiness checks fail: why to go ahead anyway (recorded).
     override_reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
+    # Approving: the fingerprint of the document the page showed, so that the chair approves
+    # what they read and nothing that changed since.
+    document_sha256 = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
 
 class NotificationPreferenceForm(forms.Form):

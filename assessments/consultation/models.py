@@ -54,7 +54,8 @@ class WorkflowEvent(models.Model):
         CLOSE = "close", "Consultation closed"
         APPROVE = "approve", "Approved by the chair"
         PUBLISH = "publish", "Published"
-        UNPUBLISH = "unpublish", "Taken down for correction"
+        UNPUBLISH = "unpublish", "Taken down"
+        CORRECT = "correct", "Correction started"
         BACK_TO_DRAFT = "back_to_draft", "Moved back to draft"
         BACK_TO_CONSULTATION = "back_to_consultation", "Moved back to consultation"
 

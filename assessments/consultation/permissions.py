@@ -66,6 +66,7 @@ WORKFLOW_ROLES = {
     "approve": Role.CHAIR,
     "publish": Role.ANALYST,
     "unpublish": Role.ANALYST,
+    "correct": Role.ANALYST,
     "back_to_draft": Role.ANALYST,
     "back_to_consultation": Role.ANALYST,
 }

@@ -58,6 +58,7 @@ from assessments.core.models import Chapter, Recommendation
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
 from assessments.indicators.selectors import chapter_for_page
+from assessments.reporting.editions import next_edition_number, working_document
 
 
 def _chapter_or_404(request, slug, year, chapter_slug) -> Chapter:
@@ -313,6 +314,7 @@ def transition(request, slug: str, year: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 closes_on=form.cleaned_data["closes_on"],
                 override_reason=form.cleaned_data["override_reason"],
+                document_sha256=form.cleaned_data["document_sha256"],
             )
         except ValidationError as error:
             form.add_error(TRANSITION_ERROR_FIELDS.get(error.code), error.messages)
@@ -327,10 +329,19 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         "gated": action in readiness.GATED_ACTIONS,
     }
     if action == workflow.Action.APPROVE:
-        # What the chair approves over: shown before the button, not found out afterwards.
+        # What the chair approves over: shown before the button, not found out afterwards; and
+        # the fingerprint of the document they approve, sent back with the button.
+        document_sha256 = working_document(assessment).sha256
+        if form.is_bound:  # refused because it changed: the page now shows the new document
+            form.data = form.data.copy()
+            form.data["document_sha256"] = document_sha256
+        else:
+            form.initial["document_sha256"] = document_sha256
         context |= {
             "open_discussions": open_discussions_by_chapter(assessment),
             "unanswered": unanswered_by_recommendation(assessment),
+            "document_sha256": document_sha256,
+            "next_edition": next_edition_number(assessment),
         }
     return render(request, "assessments/transition.html", context)
 

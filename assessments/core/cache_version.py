@@ -21,8 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.apps import AppConfig, apps
-from django.core.cache import cache, caches
-from django.db import transaction
+from django.core.cache import cache
 from django.db.models import F, signals
 from django.utils import timezone
 
@@ -82,14 +81,6 @@ def partnerships_of(instance) -> list[int]:
     return [pk for (pk,) in rows if pk is not None]
 
 
-def version_mirror_key(partnership_id: int) -> str:
-    """Where the shared cache keeps a copy of the version, for the public pages' path that
-    answers without the database (publication/public_pages.py). By id, never by the slug a URL
-    names: after a partnership's slug changes, its old address must hear of a take-down too. In
-    `caches["shared"]`, without the release: a worker copies it for the web."""
-    return f"partnership-version:{partnership_id}"
-
-
 def _partnerships():
     # By name, not imported: apps.py connects the signals from here before models are loaded.
     return apps.get_model("assessments", "Partnership").objects
@@ -100,17 +91,6 @@ def bump(partnership_ids: list[int]) -> None:
         _partnerships().filter(pk__in=partnership_ids).update(
             cache_version=F("cache_version") + 1, cache_changed_at=timezone.now()
         )
-        transaction.on_commit(lambda: _mirror(partnership_ids))
-
-
-def _mirror(partnership_ids: list[int]) -> None:
-    """Copy the committed versions into the cache. Set, not deleted: a reader that read the old
-    version before the commit only ever `add`s it, which cannot overwrite this."""
-    partnerships = (
-        _partnerships().filter(pk__in=partnership_ids).only("cache_version", "cache_changed_at")
-    )
-    versions = {version_mirror_key(p.pk): version_of(p) for p in partnerships}
-    caches["shared"].set_many(versions, timeout=KEEP)
 
 
 def _changed(sender, instance, raw=False, **kwargs) -> None:

@@ -23,6 +23,7 @@ RESERVED_CHAPTER_SLUGS = (
     "dashboard",
     "decision",
     "edit",
+    "editions",
     "exports",
     "feedback",
     "meeting",
@@ -153,6 +154,9 @@ class Assessment(models.Model):
         CONSULTATION = "consultation", "In consultation"
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
+        # After publication, while the analyst corrects the working copy for a new edition
+        # (reporting/models.py Edition); the published edition stays public meanwhile.
+        CORRECTION = "correction", "Being corrected"
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="assessments"
@@ -179,6 +183,16 @@ class Assessment(models.Model):
         help_text="Markdown: the foreword or introduction that opens the report (its PDF).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The edition the public reads; none before publication and after a withdrawal. Every public
+    # page and PDF checks it, so clearing it takes the report down at once.
+    public_edition = models.OneToOneField(
+        "assessments.Edition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["partnership__name", "-year"]
@@ -187,7 +201,9 @@ class Assessment(models.Model):
                 fields=["partnership", "year"], name="one_assessment_per_partnership_year"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "consultation", "approved", "published"]),
+                condition=Q(
+                    status__in=["draft", "consultation", "approved", "published", "correction"]
+                ),
                 name="assessment_status_valid",
             ),
             models.CheckConstraint(
@@ -238,6 +254,8 @@ class Assessment(models.Model):
             return f"Approved on {since}"
         if self.status == self.Status.PUBLISHED:
             return f"Published on {since}"
+        if self.status == self.Status.CORRECTION:
+            return f"Being corrected since {since}"
         return "Draft"
 
 

@@ -15,11 +15,11 @@ Status = Assessment.Status
 AnyUser = User | AnonymousUser
 
 # Who, besides the analyst and chair, reads an assessment at each status.
-MEMBER_READABLE = {Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED}
+MEMBER_READABLE = {Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED, Status.CORRECTION}
 MANAGING_ROLES = {Role.ANALYST, Role.CHAIR}
 # The partnership's members who read and comment, and whom the analyst invites and lets go.
 MEMBER_ROLES = (Role.PARTNER, Role.BOARD_MEMBER)
-EDITABLE = {Status.DRAFT, Status.CONSULTATION}
+EDITABLE = {Status.DRAFT, Status.CONSULTATION, Status.CORRECTION}
 
 
 def roles(user: AnyUser) -> dict[int, str]:
@@ -59,14 +59,14 @@ def partnerships_with_role(user: AnyUser, wanted: set[str]) -> list[int]:
 
 
 def is_public(assessment: Assessment) -> bool:
-    """Published chapters may be read by anyone, without logging in."""
-    return assessment.status == Status.PUBLISHED
+    """An assessment with a published edition may be read by anyone, without logging in."""
+    return assessment.public_edition_id is not None
 
 
 def can_view_assessment(user: AnyUser, assessment: Assessment) -> bool:
-    """Analyst and chair always; other members from consultation on; the public once published."""
-    if is_public(assessment):
-        return True
+    """The working copy: analyst and chair always; other members from consultation on. The
+    public, and other partnerships' people, read only the published edition
+    (publication/edition_views.py), never a working page."""
     role = role_in(user, assessment.partnership_id)
     if role in MANAGING_ROLES:
         return True
@@ -74,7 +74,8 @@ def can_view_assessment(user: AnyUser, assessment: Assessment) -> bool:
 
 
 def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
-    """Only the analyst edits, and only until the board approves."""
+    """Only the analyst edits: until the board approves, and while correcting a published
+    edition."""
     return (
         role_in(user, assessment.partnership_id) == Role.ANALYST and assessment.status in EDITABLE
     )
@@ -89,9 +90,10 @@ def can_check_headlines(user: AnyUser, assessment: Assessment) -> bool:
 def assessments_visible_to(
     user: AnyUser, queryset: QuerySet[Assessment] | None = None
 ) -> QuerySet[Assessment]:
-    """The assessments `can_view_assessment` would allow, as one query."""
+    """The assessments the user may open: those `can_view_assessment` allows, and those with a
+    published edition, which anyone reads. One query."""
     queryset = Assessment.objects.all() if queryset is None else queryset
-    visible = Q(status=Status.PUBLISHED)
+    visible = Q(public_edition__isnull=False)
     visible |= Q(partnership_id__in=partnerships_with_role(user, MANAGING_ROLES))
     visible |= Q(
         partnership_id__in=partnerships_with_role(user, set(MEMBER_ROLES)),

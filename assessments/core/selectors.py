@@ -10,7 +10,9 @@ from assessments.core.permissions import assessments_visible_to
 
 def assessment_by_url(slug: str, year: int) -> Assessment | None:
     return (
-        Assessment.objects.select_related("partnership")
+        Assessment.objects.select_related("partnership", "public_edition")
+        # The edition's document is read only to render a page, not to check one.
+        .defer("public_edition__content")
         .filter(partnership__slug=slug, year=year)
         .first()
     )

@@ -68,6 +68,10 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
             "status_changed_at": timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0))),
         },
     )
+    # Restored to consultation: the editions of an earlier load go (demo/editions.py).
+    Assessment.objects.filter(pk=assessment.pk).update(public_edition=None)
+    assessment.public_edition = None
+    assessment.editions.all().delete()
     _load_purposes(assessment)
     chapters = _load_chapters(assessment, organisations, indicators)
     _load_headlines(assessment, chapters)

@@ -37,10 +37,14 @@ def _days_ago(days: int) -> dt.datetime:
 
 def exports_remove_old() -> int:
     """Delete finished exports requested before the retention period, with their files, and
-    files in the exports folder that no row names (a worker killed while saving)."""
+    files in the exports folder that no row names (a worker killed while saving). An edition's
+    public PDF is kept as long as the edition: a Freedom of Information request comes years
+    later, and must get the file the public got."""
     cutoff = _days_ago(settings.EXPORT_RETENTION_DAYS)
     finished = (ReportExport.Status.DONE, ReportExport.Status.FAILED)
-    old = ReportExport.objects.filter(requested_at__lt=cutoff, status__in=finished)
+    old = ReportExport.objects.filter(requested_at__lt=cutoff, status__in=finished).exclude(
+        edition__isnull=False, variant=ReportExport.Variant.PUBLIC, status=ReportExport.Status.DONE
+    )
     removed = 0
     for export in old:
         # Two exports of the same content share one file (rendering.py): keep it for the other.

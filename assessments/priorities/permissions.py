@@ -10,7 +10,6 @@ from assessments.core.permissions import (
     AnyUser,
     answers_for_a_member_organisation,
     can_view_working_papers,
-    is_public,
     role_in,
 )
 
@@ -45,10 +44,7 @@ def can_override_scores(user: AnyUser, assessment: Assessment) -> bool:
 
 
 def can_view_ranking(user: AnyUser, assessment: Assessment) -> bool:
-    """The ranking and matrix: the analyst and chair always; members from consultation on
-    (working papers); everyone once published."""
-    return (
-        is_public(assessment)
-        or can_review_scores(user, assessment)
-        or can_view_working_papers(user, assessment)
-    )
+    """The ranking and matrix as they stand: the analyst and chair always; members from
+    consultation on (working papers). The public read the ranking the board approved, in the
+    published edition."""
+    return can_review_scores(user, assessment) or can_view_working_papers(user, assessment)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from assessments.core.models import Assessment
 from assessments.priorities.matrix_chart import matrix_chart
 from assessments.priorities.models import OrganisationScore, ScoreOverride
-from assessments.priorities.selectors import priority_matrix
+from assessments.priorities.selectors import Matrix, priority_matrix
+from assessments.priorities.services.scoring import shown_score
 
 PRIORITIES_TEMPLATES = ("assessments/includes/priority_ranking.html",)
 
@@ -21,8 +22,59 @@ def ranking_of(assessment: Assessment) -> dict | None:
     return {"matrix": matrix, "chart": matrix_chart(matrix)}
 
 
-def priorities_context(assessment: Assessment) -> dict:
-    return {"priorities_part": ranking_of(assessment)}
+def _matrix_data(matrix: Matrix) -> dict:
+    return {
+        "rule": matrix.rule,
+        "criteria": [criterion.name for criterion in matrix.criteria],
+        "rows": [
+            {
+                "rank": row.rank,
+                "theme": row.theme,
+                "combined": row.combined,
+                "organisations_scored": [org.name for org in row.organisations_scored],
+                "scores": [
+                    {
+                        "criterion": cell.criterion.name,
+                        "score": shown_score(cell.result.score),
+                        "source": cell.result.source,
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in matrix.rows
+        ],
+    }
+
+
+def _chart_data(chart) -> dict | None:
+    if chart is None:
+        return None
+    return {
+        "slug": chart.slug,
+        "title": chart.title,
+        "description": chart.description,
+        "x_name": chart.x_name,
+        "y_name": chart.y_name,
+        "svg": chart.svg(),
+        "placed": [
+            {"mark": p.mark, "rank": p.rank, "theme": p.theme, "x": p.x, "y": p.y}
+            for p in chart.placed
+        ],
+    }
+
+
+def priorities_data(assessment: Assessment) -> dict:
+    """The part as data for the report document (reporting/report_data.py): the ranking, every
+    theme's scores by criterion and the matrix chart, as the board approves them."""
+    ranking = ranking_of(assessment)
+    if ranking is None:
+        return {"priorities_part": None}
+    return {
+        "priorities_part": {
+            "matrix": _matrix_data(ranking["matrix"]),
+            "chart": _chart_data(ranking["chart"]),
+        }
+    }
 
 
 def priorities_inputs(assessment: Assessment) -> dict:

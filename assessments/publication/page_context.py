@@ -10,24 +10,29 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from assessments.core.models import Assessment, Chapter
-from assessments.core.permissions import can_view_working_papers, is_public
+from assessments.core.permissions import can_view_working_papers
 from assessments.core.selectors import neighbouring_chapters
 from assessments.publication.selectors import (
     board_decision_of,
     last_year_priorities,
-    publication_correction,
     statutory_checklist,
 )
 from assessments.reporting.selectors import published_report
 
 
+def _correction(assessment: Assessment):
+    """The published edition, when it corrects an earlier one: its date and change note are the
+    "last updated" note."""
+    edition = assessment.public_edition
+    return edition if edition is not None and edition.change_note else None
+
+
 def assessment_publication_context(request: HttpRequest, assessment: Assessment) -> dict:
     """The board's decision, last year's priorities and the checklist are read only when the
     page's cached fragment of them (keyed by the data version) misses."""
-    published = is_public(assessment)
     working_papers = can_view_working_papers(request.user, assessment)
     return {
-        "correction": publication_correction(assessment) if published else None,
+        "correction": _correction(assessment),
         "public_pdf": published_report(assessment),
         "can_view_working_papers": working_papers,
         "board_decision": SimpleLazyObject(lambda: board_decision_of(assessment)),
@@ -43,10 +48,9 @@ def chapter_publication_context(request: HttpRequest, chapter: Chapter) -> dict:
     (keyed by the data version) misses."""
     assessment = chapter.assessment
     neighbours = cache_per_call(lambda: neighbouring_chapters(assessment, chapter))
-    published = is_public(assessment)
     return {
         "previous_chapter": SimpleLazyObject(lambda: neighbours()[0]),
         "next_chapter": SimpleLazyObject(lambda: neighbours()[1]),
-        "correction": publication_correction(assessment) if published else None,
+        "correction": _correction(assessment),
         "can_view_working_papers": can_view_working_papers(request.user, assessment),
     }

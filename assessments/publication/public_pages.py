@@ -1,23 +1,21 @@
 """The published report served like static files to people who are not signed in.
 
 On publication day a local paper links the report and hundreds of residents open it at once.
-Their pages are the same for everyone, so an anonymous request for a published assessment's page
-is answered from the cache: one query to find the assessment, none to build the page. The
-`ETag` and `Last-Modified` come from the data and the publication (the partnership's
-cache_version and the time it last changed, the assessment's status and when it changed), not
-from the body, so a conditional request is answered `304 Not Modified` before anything is
-rendered. `Cache-Control: public` with a short max-age lets a proxy or CDN in front absorb a
-spike; `Vary: Cookie` keeps a signed-in reader's page (which differs by user) out of them.
-
-Republishing, taking down, an import, an edit: each changes the version or the status, so the
-next request misses the cache and sees the change at once, without waiting for a timeout.
+Their pages are the same for everyone and built from the published edition alone, which never
+changes (reporting/models.py Edition). So an anonymous request is answered from the cache: one
+query to find the assessment and its edition, none to build the page. The `ETag` comes from the
+edition (its sha256 and status, the latest published edition, the page's address and the
+release), so a conditional request is answered `304 Not Modified` before anything is rendered.
+`Cache-Control: public` with a short max-age lets a proxy or CDN in front absorb a spike;
+`Vary: Cookie` keeps a signed-in reader's page (which differs by user) out of them.
 
 Where the cache is shared by every process (Redis), `PublicPageMiddleware`, just inside
 WhiteNoise, answers a request without a session cookie before the session, user, CSRF and CSP
-middleware and without the database: the stored response is used while the partnership's version
-copied into the cache (core/cache_version.py, set after each commit) is the one it was built
-from. With a per-process cache it stands aside, because a Celery worker's writes would never
-reach the web process's copy.
+middleware, with one query: that the stored page's edition is still the one the address shows.
+A take-down clears the assessment's public edition in the database, so the next request, in any
+process, whatever the cache holds (even a cache restored from an old snapshot), misses and gets
+the taken-down page. With a per-process cache it stands aside, and the decorator's own query
+does the same.
 """
 
 from __future__ import annotations
@@ -42,10 +40,11 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from assessments.core.cache_version import KEEP, version_mirror_key, version_of
+from assessments.core.cache_version import KEEP
 from assessments.core.models import Assessment
-from assessments.core.permissions import is_public
 from assessments.core.selectors import assessment_by_url
+from assessments.reporting.editions import readable_edition
+from assessments.reporting.models import Edition
 
 # Short, so that a proxy in front re-asks soon after republishing or taking down; the answer is
 # then a 304 or a cached page, cheap either way.
@@ -64,17 +63,47 @@ def _release_seen_at(release: str) -> dt.datetime:
     return shared.get(f"release-seen:{release}") or timezone.now()
 
 
-def _stamp(assessment: Assessment, path: str) -> tuple[str, int]:
-    """The page's ETag and last-modified time, from what the page is built from."""
-    partnership = assessment.partnership
+@dataclass(frozen=True)
+class Served:
+    """The edition a public address shows, and how it is checked before a stored page is used:
+    an address of the assessment shows its public edition while it stays so; an edition's own
+    address (`number`) shows that edition while it stays readable, replaced or not."""
+
+    assessment_id: int
+    edition_id: int
+    edition_status: str
+    pinned: bool
+
+    def is_current(self) -> bool:
+        """One query: is this still what the address shows?"""
+        if self.pinned:
+            status = Edition.objects.filter(pk=self.edition_id).values_list("status", flat=True)
+            return status.first() == self.edition_status
+        public = Assessment.objects.filter(pk=self.assessment_id).values_list(
+            "public_edition_id", flat=True
+        )
+        return public.first() == self.edition_id
+
+
+def _served(assessment: Assessment, number: int | None) -> tuple[Served, Edition] | None:
+    edition = assessment.public_edition if number is None else readable_edition(assessment, number)
+    if edition is None:
+        return None
+    served = Served(assessment.pk, edition.pk, edition.status, pinned=number is not None)
+    return served, edition
+
+
+def _stamp(assessment: Assessment, edition: Edition, path: str) -> tuple[str, int]:
+    """The page's ETag and last-modified time, from the edition it shows."""
+    public = assessment.public_edition
     changed = max(
-        partnership.cache_changed_at,
-        assessment.status_changed_at,
+        public.published_at if public else edition.published_at,
         _release_seen_at(settings.RELEASE),
     )
-    # The release too: a deploy that changes a template changes the page (settings.RELEASE).
+    # The release too: a deploy that changes a template changes the page (settings.RELEASE);
+    # the public edition too: a correction marks the edition it replaces.
     inputs = (
-        f"{path}|{assessment.pk}|{assessment.status}|{version_of(partnership)}|{changed}"
+        f"{path}|{edition.sha256}|{edition.status}|{assessment.public_edition_id}"
         f"|{settings.RELEASE}"
     )
     etag = quote_etag(hashlib.sha256(inputs.encode()).hexdigest()[:32])
@@ -127,7 +156,7 @@ class _NoSession(SessionBase):
 
 
 def cached_for_the_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a published assessment's page to anonymous readers from the cache, with 304s.
+    """Serve a published edition's page to anonymous readers from the cache, with 304s.
 
     A request that carries a session or a message is answered with its own page: it is neither
     served from the cache nor stored, and what is stored is rendered from `impersonal(request)`."""
@@ -143,9 +172,11 @@ def cached_for_the_public(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         ):
             return _private(view(request, slug, year, **kwargs))
         assessment = assessment_by_url(slug, year)
-        if assessment is None or not is_public(assessment):
+        found = assessment and _served(assessment, kwargs.get("number"))
+        if not found:
             return _private(view(request, slug, year, **kwargs))
-        etag, last_modified = _stamp(assessment, request.path)
+        served, edition = found
+        etag, last_modified = _stamp(assessment, edition, request.path)
         unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if unchanged is not None:
             return _public(unchanged, etag, last_modified)
@@ -159,7 +190,7 @@ def cached_for_the_public(view: Callable[..., HttpResponse]) -> Callable[..., Ht
             cache.set(key, stored, timeout=KEEP)
         content, content_type = stored
         response = _public(HttpResponse(content, content_type=content_type), etag, last_modified)
-        response.public_stamp = Stamp(assessment.partnership, etag, last_modified)
+        response.public_stamp = Stamp(served, etag, last_modified)
         return response
 
     return serve
@@ -167,26 +198,20 @@ def cached_for_the_public(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 @dataclass(frozen=True)
 class Stamp:
-    """What the middleware needs to keep a public response: whose version it was built from."""
+    """What the middleware needs to keep a public response: what it shows."""
 
-    partnership: object
+    served: Served
     etag: str
     last_modified: int
 
 
 @dataclass(frozen=True)
 class StoredResponse:
-    partnership_id: int
-    version: str
+    served: Served
     etag: str
     last_modified: int
     headers: dict
     content: bytes
-
-    def is_current(self) -> bool:
-        """Built from the partnership's data as it stands (its version, copied after commits)."""
-        mirrored = caches["shared"].get(version_mirror_key(self.partnership_id))
-        return mirrored == self.version
 
     def answer(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(self.content, headers=self.headers)
@@ -207,23 +232,17 @@ class PublicPageMiddleware:
             return self.get_response(request)
         key = f"public-response:{request.path}"
         stored = cache.get(key)
-        if stored is not None and stored.is_current():
+        if isinstance(stored, StoredResponse) and stored.served.is_current():
             return stored.answer(request)
         # The reader's own cookies (a CSRF token, a browser's) must not reach what is stored.
         response = self.get_response(impersonal(request))
         stamp = getattr(response, "public_stamp", None)
         if stamp is not None and response.status_code == 200:
-            partnership = stamp.partnership
             headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
             stored = StoredResponse(
-                partnership.pk, version_of(partnership), stamp.etag, stamp.last_modified,
-                headers, response.content,
-            )  # fmt: skip
-            cache.set(key, stored, timeout=KEEP)
-            # Only if no newer version was copied in since this request read the database.
-            caches["shared"].add(
-                version_mirror_key(partnership.pk), version_of(partnership), timeout=KEEP
+                stamp.served, stamp.etag, stamp.last_modified, headers, response.content
             )
+            cache.set(key, stored, timeout=KEEP)
         return response
 
     @staticmethod

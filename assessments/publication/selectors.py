@@ -18,22 +18,6 @@ from assessments.publication.models import (
 )
 
 
-def publication_correction(assessment: Assessment) -> WorkflowEvent | None:
-    """The last take-down for correction, once the assessment is published again: its date and
-    reason are the public "last updated" note. None for an assessment never corrected."""
-    events = assessment.workflow_events.filter(
-        action__in=[WorkflowEvent.Action.PUBLISH, WorkflowEvent.Action.UNPUBLISH]
-    ).order_by("-at", "-pk")
-    latest_two = list(events[:2])
-    if len(latest_two) < 2 or latest_two[0].action != WorkflowEvent.Action.PUBLISH:
-        return None
-    taken_down = latest_two[1]
-    if taken_down.action != WorkflowEvent.Action.UNPUBLISH:
-        return None
-    taken_down.republished_at = latest_two[0].at
-    return taken_down
-
-
 def chapter_as_approved(chapter: Chapter):
     """The chapter's recorded version at the assessment's last approval, or None."""
     approved = (

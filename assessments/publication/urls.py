@@ -2,6 +2,11 @@
 
 from django.urls import path
 
+from assessments.publication.edition_views import (
+    edition_chapter,
+    edition_chart_csv,
+    edition_detail,
+)
 from assessments.publication.views import (
     accessibility_statement,
     assessment_detail,
@@ -37,6 +42,23 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/figures/<int:number>/",
         chapter_figure,
         name="chapter_figure",
+    ),
+    # Each edition ever published, at its own address for good ("editions" is no chapter slug).
+    path(
+        "assessments/<slug:slug>/<int:year>/editions/<int:number>/",
+        edition_detail,
+        name="edition",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/editions/<int:number>/<slug:chapter_slug>/",
+        edition_chapter,
+        name="edition_chapter",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/editions/<int:number>/<slug:chapter_slug>/"
+        "charts/<int:chart>.csv",
+        edition_chart_csv,
+        name="edition_chart_csv",
     ),
     # Last: chapter slugs may not take the reserved words used by the routes above.
     path(

@@ -25,6 +25,7 @@ from assessments.core.cache_version import version_of
 from assessments.core.models import Assessment
 from assessments.core.permissions import can_check_headlines, can_view_working_papers
 from assessments.core.selectors import (
+    assessment_by_url,
     assessments_for_home,
     chapter_figure_by_url,
     chapter_last_year,
@@ -39,6 +40,13 @@ from assessments.indicators.selectors import (
     chapter_for_reading,
     partnership_area,
     with_selections,
+)
+from assessments.publication.edition_views import (
+    edition_assessment_page,
+    edition_chapter_page,
+    reads_edition,
+    reads_taken_down,
+    taken_down_page,
 )
 from assessments.publication.page_context import (
     assessment_publication_context,
@@ -64,6 +72,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cached_for_the_public
 def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    assessment = assessment_by_url(slug, year)
+    if assessment is not None and reads_edition(request, assessment):
+        # The public read the published edition, never the working copy.
+        if assessment.public_edition is not None:
+            return edition_assessment_page(request, assessment, assessment.public_edition)
+        if reads_taken_down(request, assessment):
+            return taken_down_page(request, assessment)
     assessment = visible_assessment(request, slug, year)
     if assessment is None:
         return refuse(request)
@@ -95,6 +110,14 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
 
 @cached_for_the_public
 def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
+    assessment = assessment_by_url(slug, year)
+    if assessment is not None and reads_edition(request, assessment):
+        if assessment.public_edition is not None:
+            return edition_chapter_page(
+                request, assessment, assessment.public_edition, chapter_slug
+            )
+        if reads_taken_down(request, assessment):
+            return taken_down_page(request, assessment)
     assessment = visible_assessment(request, slug, year)
     chapter = assessment and chapter_for_reading(assessment, chapter_slug)
     if not chapter:

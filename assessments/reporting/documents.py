@@ -7,13 +7,10 @@ in it, so that an identical request for unchanged content reuses the stored file
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -23,10 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessments.appendices.models import Appendix
 from assessments.appendices.permissions import appendices_visible_to
-from assessments.appendices.services import AppendixContent, appendix_content
-from assessments.core.chapter_figures import figure_html
 from assessments.core.context_processors import SERVICE_NAME
-from assessments.core.markdown import Rendered, render_markdown
 from assessments.core.models import (
     Assessment,
     Chapter,
@@ -36,18 +30,20 @@ from assessments.core.models import (
     User,
 )
 from assessments.core.personal_copy import PersonalCopy
-from assessments.indicators.chapter_charts import chapter_charts
-from assessments.indicators.charts import Chart
-from assessments.indicators.headlines import HeadlineFigure, approved_headlines, figure_for
 from assessments.indicators.models import (
     Geography,
     ImportBatch,
     Indicator,
     IndicatorSelection,
 )
-from assessments.indicators.selectors import chapters_for_report, partnership_area
 from assessments.reporting.models import ReportExport
-from assessments.reporting.report_matter import GLOSSARY, numbered_recommendations, production
+from assessments.reporting.report_data import (
+    REPORT_PARTS,
+    appendix_document,
+    data_uri,
+    report_document,
+)
+from assessments.reporting.report_matter import GLOSSARY
 from assessments.reporting.static_files import static_text
 
 Variant = ReportExport.Variant
@@ -60,31 +56,6 @@ HTML_BYTES_PER_PAGE = 2600
 
 
 # The document ------------------------------------------------------------------------------
-
-
-@dataclass
-class ReportSection:
-    """A chapter or an appendix as the PDF shows it."""
-
-    anchor: str
-    narrative: Rendered
-    chapter: Chapter | None = None
-    appendix: Appendix | None = None
-    figures: list[HeadlineFigure] = field(default_factory=list)
-    charts: list[PrintedChart] = field(default_factory=list)
-    recommendations: list = field(default_factory=list)
-    # An appendix's tables, by the same roll-ups as its page (appendices/services.py).
-    content: AppendixContent | None = None
-
-
-@dataclass(frozen=True)
-class PrintedChart:
-    """A chart of the chapter page, as the PDF places it: the site's own SVG as an image, so that
-    WeasyPrint tags it as a Figure whose /Alt is the chart's description."""
-
-    chart: Chart
-    anchor: str
-    image: str  # data: URI of chart.svg()
 
 
 @dataclass(frozen=True)
@@ -102,108 +73,30 @@ def report_appendices(*, user: User, assessment: Assessment, variant: str) -> li
     return appendices_visible_to(user, assessment)
 
 
-# A process renders the same narratives again and again; the key is the Markdown text itself.
-_render_markdown = lru_cache(maxsize=512)(render_markdown)
-
-
-def _narrative(chapter: Chapter, anchor: str) -> Rendered:
-    """The chapter's narrative with its figures inlined as data: URIs (the PDF fetches nothing
-    from storage), its ids under the chapter's anchor: one document prints every narrative."""
-    figures = list(chapter.images.all())
-    scope = f"{anchor}-text"
-    if not figures:
-        return _render_markdown(chapter.narrative, id_scope=scope)
-    return render_markdown(
-        chapter.narrative,
-        figures={f.number: figure_html(f, figure_data_uri(f), scope) for f in figures},
-        id_scope=scope,
-    )
-
-
-def figure_data_uri(figure: ChapterFigure) -> str:
-    with figure.image.open("rb") as stream:
-        return data_uri(stream.read(), figure.image.name)
-
-
-def _printed_charts(chapter: Chapter, area: Geography | None) -> list[PrintedChart]:
-    """Every chart the chapter page shows, from the same function (indicators/chapter_charts)."""
-    if area is None:
-        return []
-    return [
-        PrintedChart(
-            chart=chart,
-            anchor=f"chapter-{chapter.slug}-{chart.slug}",
-            image=data_uri(chart.svg().encode(), "chart.svg"),
-        )
-        for chart in chapter_charts(chapter, area)
-    ]
-
-
-def _chapter_sections(assessment: Assessment, only: Chapter | None = None) -> list[ReportSection]:
-    area = partnership_area(assessment.partnership_id)
-    chapters = chapters_for_report(assessment).prefetch_related("images")
-    if only is not None:
-        chapters = chapters.filter(pk=only.pk)
-    return [_chapter_section(chapter, area) for chapter in chapters]
-
-
-def _chapter_section(chapter: Chapter, area: Geography | None) -> ReportSection:
-    anchor = f"chapter-{chapter.slug}"
-    return ReportSection(
-        anchor=anchor,
-        chapter=chapter,
-        narrative=_narrative(chapter, anchor),
-        figures=[figure_for(selection, area) for selection in chapter.selections.all()],
-        charts=_printed_charts(chapter, area),
-        recommendations=list(chapter.recommendations.all()),
-    )
-
-
-def _appendix_sections(appendices: list[Appendix]) -> list[ReportSection]:
-    return [
-        ReportSection(
-            anchor=f"appendix-{appendix.slug}",
-            appendix=appendix,
-            narrative=_render_markdown(
-                appendix.narrative, id_scope=f"appendix-{appendix.slug}-text"
-            ),
-            content=appendix_content(appendix),
-        )
-        for appendix in appendices
-    ]
-
-
-def data_uri(content: bytes, file_name: str) -> str:
-    media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-    return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
-
-
-def _logo(assessment: Assessment) -> str | None:
-    """The partnership's logo from storage, inlined: the renderer fetches nothing from storage."""
-    logo = assessment.partnership.logo
-    if not logo:
-        return None
-    with logo.open("rb") as stream:
-        return data_uri(stream.read(), logo.name)
-
-
 def is_draft(assessment: Assessment) -> bool:
     """Not yet approved by the board: every page of every document says DRAFT."""
     return assessment.status in (Assessment.Status.DRAFT, Assessment.Status.CONSULTATION)
+
+
+def _head(partnership_name: str, *, title: str, description: str, draft: bool) -> dict:
+    return {
+        "document_title": f"{partnership_name}: {title}",
+        "description": description,
+        "is_draft": draft,
+        "service_name": SERVICE_NAME,
+        "stylesheet": static_text(STYLESHEET),
+    }
 
 
 def page_head(assessment: Assessment, *, title: str, description: str) -> dict:
     """The context of templates/pdf/includes/head.html that every PDF document shares: its
     metadata (title, author, description, generator), the stylesheet inlined and the draft
     marking, so that the report and the cover paper cannot drift apart."""
+    partnership = assessment.partnership
     return {
         "assessment": assessment,
-        "partnership": assessment.partnership,
-        "document_title": f"{assessment.partnership.name}: {title}",
-        "description": description,
-        "is_draft": is_draft(assessment),
-        "service_name": SERVICE_NAME,
-        "stylesheet": static_text(STYLESHEET),
+        "partnership": partnership,
+        **_head(partnership.name, title=title, description=description, draft=is_draft(assessment)),
     }
 
 
@@ -219,21 +112,73 @@ def css_string(text: str) -> SafeString:
     return mark_safe(f'"{safe}"')  # noqa: S308 (every other character is escaped above)
 
 
-# Parts of the report owned by higher layers (publication's statutory checklist), registered by
-# the app's documents.py like the cover paper: what they add to the template's context, and
-# what their content hash must cover.
 @dataclass(frozen=True)
-class ReportPart:
-    context: Callable[[Assessment], dict]
-    inputs: Callable[[Assessment], dict]
-    templates: tuple[str, ...] = ()
+class Printing:
+    """What a print of a report document says beyond the document itself: its status on the
+    cover, whether it is a draft, and the edition it is (None for the working copy)."""
+
+    status_line: str
+    is_draft: bool
+    edition: dict | None = None
 
 
-REPORT_PARTS: dict[str, ReportPart] = {}
+def printing_of(assessment: Assessment) -> Printing:
+    """The working copy's print: its status as it stands."""
+    return Printing(status_line=assessment.status_line, is_draft=is_draft(assessment))
 
 
-def report_part_register(name: str, part: ReportPart) -> None:
-    REPORT_PARTS[name] = part
+def _with_images(sections: list[dict]) -> list[dict]:
+    """Each chart's SVG as a data: URI for the PDF's <img>, so that WeasyPrint tags it as a
+    Figure whose /Alt is the chart's description."""
+    return [
+        section
+        | {
+            "charts": [
+                printed | {"image": data_uri(printed["chart"]["svg"].encode(), "chart.svg")}
+                for printed in section["charts"]
+            ]
+        }
+        for section in sections
+    ]
+
+
+def document_html(
+    document: dict,
+    *,
+    printing: Printing,
+    variant: str,
+    appendices: list[dict],
+    copy: PersonalCopy | None = None,
+    is_chapter_preview: bool = False,
+) -> str:
+    """The complete, self-contained HTML of a report document (report_data.py), stylesheet and
+    images inline. Reads no table: everything comes from `document` and the arguments. A
+    restricted report is `copy`, its recipient's own: named on every page, its copy id in the
+    metadata, with the appendix documents it may hold."""
+    is_restricted = variant == Variant.RESTRICTED
+    variant_label = "Restricted" if is_restricted else "Public"
+    assessment = document["assessment"]
+    partnership = document["partnership"]
+    description = f"{assessment['title']} of {partnership['name']}: {variant_label} version."
+    context = {
+        **document,
+        **_head(
+            partnership["name"],
+            title=assessment["title"],
+            description=description,
+            draft=printing.is_draft,
+        ),
+        "status_line": printing.status_line,
+        "edition": printing.edition,
+        "is_chapter_preview": is_chapter_preview,
+        "variant_label": variant_label,
+        "is_restricted": is_restricted,
+        "copy": copy if is_restricted else None,
+        "copy_marking_css": css_string(copy.marking) if copy and is_restricted else "",
+        "chapters": _with_images(document["chapters"]),
+        "appendices": appendices if is_restricted else [],
+    }
+    return render_to_string("pdf/report.html", context)
 
 
 def report_html(
@@ -244,35 +189,16 @@ def report_html(
     chapter: Chapter | None = None,
     copy: PersonalCopy | None = None,
 ) -> str:
-    """The complete, self-contained HTML of the report (stylesheet and images inline), or of
-    one chapter alone for the analyst's preview. A restricted report is `copy`, its recipient's
-    own: named on every page, its copy id in the metadata."""
-    is_restricted = variant == Variant.RESTRICTED
-    variant_label = "Restricted" if is_restricted else "Public"
-    chapters = _chapter_sections(assessment, chapter)
-    chapter_rows = [section.chapter for section in chapters]
-    charts = [printed.chart for section in chapters for printed in section.charts]
-    description = f"{assessment.title} of {assessment.partnership.name}: {variant_label} version."
-    context = {
-        **page_head(assessment, title=assessment.title, description=description),
-        "is_chapter_preview": chapter is not None,
-        "variant_label": variant_label,
-        "is_restricted": is_restricted,
-        "copy": copy if is_restricted else None,
-        "copy_marking_css": css_string(copy.marking) if copy and is_restricted else "",
-        "logo": _logo(assessment),
-        "introduction": _render_markdown(assessment.introduction, id_scope="introduction-text"),
-        "production": production(assessment, chapter_rows, charts),
-        "purposes": list(assessment.purposes.all()),
-        "headlines": approved_headlines(assessment),
-        "chapters": chapters,
-        "recommendations": numbered_recommendations(chapter_rows),
-        "glossary": GLOSSARY,
-        "appendices": _appendix_sections(appendices if is_restricted else []),
-    }
-    for part in REPORT_PARTS.values():
-        context |= part.context(assessment)
-    return render_to_string("pdf/report.html", context)
+    """The working copy's report, or one chapter alone for the analyst's preview."""
+    document = report_document(assessment, chapter=chapter)
+    return document_html(
+        document,
+        printing=printing_of(assessment),
+        variant=variant,
+        appendices=[appendix_document(a) for a in appendices],
+        copy=copy,
+        is_chapter_preview=chapter is not None,
+    )
 
 
 @dataclass(frozen=True)
@@ -342,7 +268,7 @@ SELECTION_FIELDS = (
 )  # fmt: skip
 
 
-def _recipient_inputs(recipient: User | None) -> list | None:
+def recipient_inputs(recipient: User | None) -> list | None:
     """A personal copy is its recipient's own, named as they are now: another recipient, or a
     renamed one, never reuses it."""
     if recipient is None:
@@ -351,7 +277,7 @@ def _recipient_inputs(recipient: User | None) -> list | None:
     return [recipient.pk, recipient.get_full_name(), organisation.name if organisation else None]
 
 
-def _design_digest(extra_templates: tuple[str, ...]) -> str:
+def design_digest(extra_templates: tuple[str, ...]) -> str:
     """The templates and stylesheet of the PDF, as a hash: a new design renders again."""
     digest = hashlib.sha256(RENDERER.encode())
     templates = Path(settings.BASE_DIR) / "templates"
@@ -378,7 +304,7 @@ def report_identity(
     document = DOCUMENTS[kind]
     part_templates = tuple(t for part in REPORT_PARTS.values() for t in part.templates)
     inputs = {
-        "design": _design_digest(document.templates + part_templates),
+        "design": design_digest(document.templates + part_templates),
         "document": document.inputs(assessment) if document.inputs else None,
         "kind": kind,
         "chapter": chapter.pk if chapter else None,
@@ -471,8 +397,9 @@ def report_identity(
             .order_by("pk")
             .values_list("pk", "source", "licence")
         ),
-        "recipient": _recipient_inputs(recipient) if variant == Variant.RESTRICTED else None,
-        "parts": {name: part.inputs(assessment) for name, part in sorted(REPORT_PARTS.items())},
+        "recipient": recipient_inputs(recipient) if variant == Variant.RESTRICTED else None,
+        # The parts of higher layers, as the data they add to the document.
+        "parts": {name: part.data(assessment) for name, part in sorted(REPORT_PARTS.items())},
         "area": list(
             Geography.objects.filter(
                 partnership=assessment.partnership_id, level=Geography.Level.AREA

@@ -13,6 +13,7 @@ from assessments.core.jobs import enqueue
 from assessments.core.models import Assessment, Chapter, User
 from assessments.core.personal_copy import new_copy_id
 from assessments.reporting.documents import report_appendices, report_identity
+from assessments.reporting.editions import edition_identity, printed_edition
 from assessments.reporting.models import ReportExport
 from assessments.reporting.rendering import exports_fail_if_exhausted
 from assessments.reporting.selectors import export_of_content
@@ -47,14 +48,22 @@ def report_export_request(
         kind = ReportExport.Kind.CHAPTER_PREVIEW
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
     recipient = user if variant == ReportExport.Variant.RESTRICTED else None
-    identity = report_identity(
-        assessment=assessment,
-        variant=variant,
-        appendices=appendices,
-        kind=kind,
-        chapter=chapter,
-        recipient=recipient,
+    edition = (
+        printed_edition(assessment, variant) if kind == ReportExport.Kind.FULL_REPORT else None
     )
+    if edition is not None:
+        identity = edition_identity(
+            edition, variant=variant, audience=[a.pk for a in appendices], recipient=recipient
+        )
+    else:
+        identity = report_identity(
+            assessment=assessment,
+            variant=variant,
+            appendices=appendices,
+            kind=kind,
+            chapter=chapter,
+            recipient=recipient,
+        )
     now = timezone.now()
     with transaction.atomic():
         # One request at a time per assessment, so two identical requests make one row.
@@ -70,6 +79,7 @@ def report_export_request(
         if export is None:
             export = ReportExport.objects.create(
                 assessment=assessment,
+                edition=edition,
                 chapter=chapter,
                 kind=kind,
                 variant=variant,

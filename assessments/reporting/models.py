@@ -41,6 +41,15 @@ class ReportExport(models.Model):
         Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="exports"
     )
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FULL_REPORT)
+    # The edition printed; none for the working copy. An edition's public PDF is rendered once,
+    # at publication, and kept as long as the edition (exports.py's retention spares it).
+    edition = models.ForeignKey(
+        "assessments.Edition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
+    )
     variant = models.CharField(max_length=10, choices=Variant.choices, default=Variant.PUBLIC)
     # The ids of the appendices the document contains, sorted: who may download it and what
     # can be reused for an identical request.
@@ -112,3 +121,92 @@ class ReportExport(models.Model):
         """The status page, told where the request came from (checked when the link is made)."""
         url = self.get_absolute_url()
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class Edition(models.Model):
+    """The report as the board approved it: a frozen document that never changes.
+
+    `content` is the canonical JSON of the report document (report_data.py) at approval; each
+    restricted appendix is an EditionAppendix of its own, so that a copy holds only those its
+    reader may see. `sha256` is taken over the content and the appendices' hashes: two prints of
+    one edition are provably the same document. A correction is a new edition with a public
+    change note; earlier editions stay readable, marked as replaced."""
+
+    partnership_path = "assessment__partnership"
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Replaced by a later edition"
+        WITHDRAWN = "withdrawn", "Taken down"
+
+    # What anyone may read: the published edition and those a correction replaced.
+    READABLE = (Status.PUBLISHED, Status.SUPERSEDED)
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    content = models.TextField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    change_note = models.TextField(
+        blank=True, help_text="What this edition corrects, shown to the public. None for the first."
+    )
+    approved_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Frozen by the upgrade that introduced editions, from the data as it then stood, for an
+    # assessment approved or published before: not necessarily what the board read.
+    frozen_at_upgrade = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="edition_number_unique"),
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(status="published"),
+                name="one_published_edition",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(status="approved"),
+                name="one_approved_edition",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["approved", "published", "superseded", "withdrawn"]),
+                name="edition_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} edition {self.number}"
+
+    @property
+    def short_hash(self) -> str:
+        return self.sha256[:12]
+
+
+class EditionAppendix(models.Model):
+    """A restricted appendix as the edition froze it, served only to those who may read the
+    appendix itself (appendices/permissions.py)."""
+
+    partnership_path = "edition__assessment__partnership"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="appendices")
+    appendix = models.ForeignKey(
+        "assessments.Appendix", on_delete=models.RESTRICT, related_name="editions"
+    )
+    content = models.TextField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["edition", "appendix__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "appendix"], name="edition_appendix_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: appendix {self.appendix_id}"

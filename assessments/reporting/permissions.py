@@ -10,8 +10,7 @@ from assessments.core.permissions import (
     can_view_working_papers,
     role_in,
 )
-from assessments.reporting.models import ReportExport
-from assessments.reporting.selectors import published_report
+from assessments.reporting.models import Edition, ReportExport
 
 # Report exports (PDF) ---------------------------------------------------------------------
 
@@ -63,6 +62,8 @@ def can_download_export(user: AnyUser, export: ReportExport) -> bool:
     assessment = export.assessment
     if export.recipient_id is not None and export.recipient_id != user.pk:
         return False
+    if _is_a_readable_editions_pdf(export):
+        return True
     if not can_view_assessment(user, assessment):
         return False
     if export.variant == ReportExport.Variant.RESTRICTED:
@@ -70,11 +71,15 @@ def can_download_export(user: AnyUser, export: ReportExport) -> bool:
             return False
         visible = {appendix.pk for appendix in appendices_visible_to(user, assessment)}
         return set(export.audience) <= visible
-    if export.kind == ReportExport.Kind.FULL_REPORT and _is_published_report(export):
-        return True
     return can_view_working_papers(user, assessment)
 
 
-def _is_published_report(export: ReportExport) -> bool:
-    published = published_report(export.assessment)
-    return published is not None and published.pk == export.pk
+def _is_a_readable_editions_pdf(export: ReportExport) -> bool:
+    """The public PDF of an edition anyone may read: the published one and those it replaced."""
+    return (
+        export.edition_id is not None
+        and export.kind == ReportExport.Kind.FULL_REPORT
+        and export.variant == ReportExport.Variant.PUBLIC
+        and export.recipient_id is None
+        and export.edition.status in Edition.READABLE
+    )

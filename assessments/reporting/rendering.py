@@ -22,6 +22,7 @@ from assessments.reporting.documents import (
     render_pdf,
     report_identity,
 )
+from assessments.reporting.editions import edition_html, edition_identity
 from assessments.reporting.models import ReportExport
 from assessments.reporting.selectors import export_of_content
 
@@ -63,7 +64,7 @@ def _claim(export_id: int, *, worker_lost: bool) -> ReportExport | None:
         exports_fail_if_exhausted(ReportExport.objects.filter(pk=export_id))
         return None
     return ReportExport.objects.select_related(
-        "assessment__partnership", "recipient__organisation"
+        "assessment__partnership", "recipient__organisation", "edition"
     ).get(pk=export_id)
 
 
@@ -123,12 +124,7 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
         return None
     started = timezone.now()
     try:
-        document = _document(export)
-        identity = report_identity(**document, kind=export.kind, recipient=export.recipient)
-        if export.recipient is not None:
-            document["copy"] = personal_copy(
-                export.recipient, copy_id=export.copy_id, issued_at=export.requested_at
-            )
+        identity = _identity(export)
         twin = _identify(export, identity)
         if twin is not None:
             _finish(export, status=Status.DONE, **_file_fields(twin), progress=100)
@@ -136,7 +132,7 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
                 "Export %s: the same content as export %s, not rendered", export.pk, twin.pk
             )
             return export
-        html = DOCUMENTS[export.kind].build(**document)
+        html = _html(export)
         rendered = render_pdf(
             html,
             on_progress=_ProgressWriter(export.pk),
@@ -167,6 +163,35 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
         (timezone.now() - started).total_seconds(),
     )
     return export
+
+
+def _copy(export: ReportExport):
+    if export.recipient is None:
+        return None
+    return personal_copy(export.recipient, copy_id=export.copy_id, issued_at=export.requested_at)
+
+
+def _identity(export: ReportExport):
+    """The content about to be rendered: an edition's, or the working copy's as it stands."""
+    if export.edition is not None:
+        return edition_identity(
+            export.edition,
+            variant=export.variant,
+            audience=export.audience,
+            recipient=export.recipient,
+        )
+    return report_identity(**_document(export), kind=export.kind, recipient=export.recipient)
+
+
+def _html(export: ReportExport) -> str:
+    if export.edition is not None:
+        return edition_html(
+            export.edition, variant=export.variant, appendix_ids=export.audience, copy=_copy(export)
+        )
+    document = _document(export)
+    if export.recipient is not None:
+        document["copy"] = _copy(export)
+    return DOCUMENTS[export.kind].build(**document)
 
 
 def _document(export: ReportExport) -> dict:

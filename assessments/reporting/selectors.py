@@ -7,7 +7,8 @@ import uuid
 from django.db.models import Q
 
 from assessments.core.models import Assessment, User
-from assessments.reporting.documents import ReportIdentity, report_identity
+from assessments.reporting.documents import ReportIdentity
+from assessments.reporting.editions import edition_public_pdf
 from assessments.reporting.models import ReportExport
 
 
@@ -26,29 +27,11 @@ def latest_exports(assessment: Assessment, viewer: User, limit: int = 5) -> list
     return list(exports.select_related("chapter").order_by("-requested_at")[:limit])
 
 
-def latest_public_report(assessment: Assessment, content_hash: str) -> ReportExport | None:
-    """The finished public PDF of exactly the current content, if one has been rendered."""
-    return (
-        ReportExport.objects.filter(
-            assessment=assessment,
-            kind=ReportExport.Kind.FULL_REPORT,
-            variant=ReportExport.Variant.PUBLIC,
-            status=ReportExport.Status.DONE,
-            content_hash=content_hash,
-        )
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
-
-
 def published_report(assessment: Assessment) -> ReportExport | None:
-    """The public PDF of the assessment as published: the one export everyone may download."""
-    if not assessment.is_published:
+    """The public PDF of the published edition: the one export everyone may download."""
+    if assessment.public_edition is None:
         return None
-    identity = report_identity(
-        assessment=assessment, variant=ReportExport.Variant.PUBLIC, appendices=[]
-    )
-    return latest_public_report(assessment, identity.content_hash)
+    return edition_public_pdf(assessment.public_edition)
 
 
 def export_of_content(

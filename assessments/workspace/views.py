@@ -22,7 +22,7 @@ from assessments.consultation.selectors import (
 )
 from assessments.consultation.services import workflow
 from assessments.consultation.services.chasing import silent_organisations_chase
-from assessments.core.cache_version import version_of
+from assessments.core.cache_version import cached, version_of
 from assessments.core.chapter_figures import site_narrative
 from assessments.core.permissions import can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
@@ -32,6 +32,8 @@ from assessments.core.views import assessment_context, form_errors, refuse, visi
 from assessments.data_returns.permissions import can_manage_data_requests
 from assessments.data_returns.selectors import data_requests_owed
 from assessments.indicators.selectors import comparator_places
+from assessments.publication.services.editions import changes_since
+from assessments.reporting.editions import latest_edition
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
 from assessments.reporting.selectors import latest_exports
@@ -55,7 +57,8 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     comments = discussions_by_chapter(assessment)  # a defaultdict: none yet is 0 and 0
     rows = [(row, comments[row.pk]) for row in rows]
     context = assessment_context(request, assessment) | {
-        "actions": workflow.available_actions(request.user, assessment),
+        "actions": (actions := workflow.available_actions(request.user, assessment)),
+        "can_start_correction": workflow.Action.CORRECT in dict(actions),
         "rows": rows,
         # The chapters table is a fragment cached under the data version, the reader's links
         # (editor or chapter) and the comment counts, which do not bump the version.
@@ -71,7 +74,20 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         # The chair sees the dashboard too, but only the analyst may open the tracking page.
         "can_track_returns": can_manage_data_requests(request.user, assessment),
     }
+    context |= _since_the_edition(assessment)
     return render(request, "assessments/dashboard.html", context)
+
+
+def _since_the_edition(assessment) -> dict:
+    """What the working copy says otherwise than the latest edition: built again only when the
+    data changes (the comparison renders the whole document)."""
+    edition = latest_edition(assessment)
+    if edition is None:
+        return {}
+    changes = cached(
+        assessment.partnership, lambda: changes_since(edition), "changes-since", edition.pk
+    )
+    return {"edition": edition, "changes_since": changes}
 
 
 @require_POST

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.core.models import Assessment, Membership, User
+from tests.factories import set_status
 
 from .conftest import assert_accessible, sign_in
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def published(demo):
-    Assessment.objects.filter(pk=demo.pk).update(status=Assessment.Status.PUBLISHED)
+    set_status(demo, Assessment.Status.PUBLISHED)
     return demo
 
 

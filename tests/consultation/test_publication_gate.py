@@ -19,6 +19,7 @@ from assessments.core.models import Assessment, User
 from assessments.data_returns.services import send_data_return_reminders
 from assessments.publication.models import StatutoryCoverage, StatutoryRequirement
 from assessments.publication.services.rollover import assessment_start_next
+from tests.factories import set_status
 
 from ..factories import ChapterFactory, OrganisationFactory
 
@@ -78,7 +79,7 @@ def test_an_empty_rolled_over_year_is_neither_approved_nor_published(demo_2017):
         assert missing in listed
 
     # An assessment approved before the gate existed is still checked when it is published.
-    Assessment.objects.filter(pk=empty.pk).update(status=Assessment.Status.APPROVED)
+    set_status(empty, Assessment.Status.APPROVED)
     with pytest.raises(workflow.WorkflowError):
         workflow.assessment_transition(
             assessment=empty, action="publish", by=analyst, override_reason=SKIP
@@ -158,7 +159,7 @@ def test_data_return_reminders_stop_once_published(demo_2017, settings):
     mail.outbox.clear()
     owed.first().reminders.all().delete()
 
-    Assessment.objects.filter(pk=demo_2017.pk).update(status=Assessment.Status.PUBLISHED)
+    set_status(demo_2017, Assessment.Status.PUBLISHED)
 
     assert send_data_return_reminders(today=today) == 0
     assert mail.outbox == []
@@ -169,7 +170,7 @@ def test_a_chase_delivered_after_the_consultation_closed_sends_nothing(demo_2017
     reminder = ChaseReminder.objects.create(
         assessment=demo_2017, organisation=police, sent_on=timezone.localdate()
     )
-    Assessment.objects.filter(pk=demo_2017.pk).update(status=Assessment.Status.APPROVED)
+    set_status(demo_2017, Assessment.Status.APPROVED)
 
     assert chase_reminder_send(reminder_id=reminder.pk) == 0
     assert mail.outbox == []

@@ -6,11 +6,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from assessments.core.models import Assessment, User
+from assessments.core.models import User
 from assessments.indicators.charts import Chart, Point, chart_csv, index_ticks, nice_ticks
 from assessments.indicators.suppression import suppress, suppress_list
+from tests.factories import set_status
 
 
 def chart(kind="line", **kwargs):
@@ -120,9 +122,15 @@ def test_chart_csvs_follow_the_chapter_permissions(client, demo, outsider):
         client.get(reverse("chapter_chart_csv", args=["safermk", 2017, "crime", 99])).status_code
         == 404
     )
-    Assessment.objects.filter(pk=demo.pk).update(status="published")
+    set_status(demo, "published")
     client.logout()
-    assert client.get(url).status_code == 200
+    # The working copy's figures stay with the members; the public download the edition's.
+    assert client.get(url).status_code == 302
+    edition_csv = client.get(reverse("edition_chart_csv", args=["safermk", 2017, 1, "crime", 1]))
+    assert edition_csv.status_code == 200
+    member = Client()
+    member.force_login(User.objects.get(username="police"))
+    assert edition_csv.content.decode() == member.get(url).content.decode()
 
 
 def test_an_index_axis_spans_the_values_around_100_not_from_zero():

@@ -10,7 +10,7 @@ from django.test import Client
 
 from assessments.core.models import Assessment, User
 from assessments.publication.models import BoardDecision, StatutoryRequirement
-from tests.factories import AssessmentFactory, UserFactory
+from tests.factories import AssessmentFactory, UserFactory, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_the_checklist_follows_coverage_notes_and_titles_at_once(police, demo):
 
 
 def test_the_checklist_stays_with_the_members(police, demo):
-    Assessment.objects.filter(pk=demo.pk).update(status=Assessment.Status.PUBLISHED)
+    set_status(demo, Assessment.Status.PUBLISHED)
     demo.refresh_from_db()
     assert "Statutory checklist" in _page(police, demo)
     # Signed in, so not served the public copy, but no member of this partnership.

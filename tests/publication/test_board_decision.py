@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from assessments.core.models import Assessment, Recommendation, User
+from assessments.core.models import Recommendation, User
 from assessments.publication.models import BoardDecision
 from assessments.publication.services.rollover import assessment_start_next
+from tests.factories import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_recording_the_decision_moves_the_recommendations_on(decided):
 
 def test_the_public_report_shows_the_decision(client, decided):
     demo, adopted, rejected, _ = decided
-    Assessment.objects.filter(pk=demo.pk).update(status="published")
+    set_status(demo, "published")
     page = client.get(demo.get_absolute_url()).content.decode()
     assert "The board's decision" in page and "12 October 2017" in page
     assert "Tackling county lines" in page

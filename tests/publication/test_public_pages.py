@@ -8,7 +8,7 @@ from django.test import Client
 from assessments.consultation.services import workflow
 from assessments.core.models import Assessment
 
-from ..factories import AssessmentFactory, make_ready
+from ..factories import AssessmentFactory, make_ready, refreeze
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 def published(partnership):
     assessment = AssessmentFactory(partnership=partnership, status=Assessment.Status.PUBLISHED)
     make_ready(assessment).chapters.filter(slug="crime").update(narrative="Burglary fell.")
+    refreeze(assessment)
+    refreeze(assessment)
     return assessment
 
 
@@ -58,7 +60,7 @@ def test_a_conditional_request_for_an_unchanged_page_is_answered_304(client, pub
 # Edits are committed as in production (the shared cache's copy of the version follows commits).
 
 
-def test_an_edit_shows_at_once_and_changes_the_validators(
+def test_an_edit_of_the_working_copy_leaves_the_published_page_as_it_was(
     client, published, django_capture_on_commit_callbacks
 ):
     url = _url(published, "crime")
@@ -68,31 +70,44 @@ def test_an_edit_shows_at_once_and_changes_the_validators(
     with django_capture_on_commit_callbacks(execute=True):
         chapter.save()
 
-    response = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    again = client.get(url)
+    assert "Burglary fell." in again.content.decode()
+    assert "by a third" not in again.content.decode()
+    assert again["ETag"] == first["ETag"]
 
-    assert response.status_code == 200
-    assert "Burglary fell by a third." in response.content.decode()
-    assert response["ETag"] != first["ETag"]
 
-
-def test_taking_down_and_republishing_take_effect_at_once(
-    client, analyst, published, django_capture_on_commit_callbacks
+def test_taking_down_and_publishing_a_correction_take_effect_at_once(
+    client, analyst, chair, published, django_capture_on_commit_callbacks
 ):
     url = _url(published, "crime")
     first = client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.assessment_transition(
-            assessment=published, action="unpublish", by=analyst, reason="Corrected burglary."
+            assessment=published, action="unpublish", by=analyst, reason="Wrong burglary data."
         )
 
-    assert client.get(url).status_code == 302  # to sign in: no longer public
-    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 302
+    for response in (client.get(url), client.get(url, headers={"if-none-match": first["ETag"]})):
+        assert response.status_code == 410
+        assert "a corrected edition will follow" in response.content.decode()
+        assert "Wrong burglary data." not in response.content.decode()
 
+    chapter = published.chapters.get(slug="crime")
+    chapter.narrative = "Burglary fell by a third."
+    chapter.save()
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.assessment_transition(assessment=published, action="publish", by=analyst)
+        for action, by, reason in (
+            ("correct", analyst, "Corrected burglary."),
+            ("approve", chair, ""),
+            ("publish", analyst, ""),
+        ):
+            workflow.assessment_transition(
+                assessment=published, action=action, by=by, reason=reason
+            )
     republished = client.get(url, headers={"if-none-match": first["ETag"]})
     assert republished.status_code == 200
-    assert "Corrected burglary." in republished.content.decode()
+    text = republished.content.decode()
+    assert "Corrected burglary." in text and "Burglary fell by a third." in text
 
 
 def test_a_signed_in_reader_gets_a_private_page_not_the_public_copy(police_client, published):

@@ -22,6 +22,7 @@ from ..factories import (
     ChapterFactory,
     RecommendationFactory,
     make_ready,
+    refreeze,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def published(partnership):
     ]
     RecommendationFactory(chapter=chapters[0], text="Fund more street lighting.")
     AppendixFactory(assessment=assessment, slug="secret", title="Appendix S", narrative="Secret.")
-    return assessment
+    return refreeze(assessment)
 
 
 def _url(assessment, *parts):
@@ -105,12 +106,14 @@ def test_publishing_prepares_the_public_pdf_that_anyone_can_download(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_a_correction_shows_last_updated_with_its_note(client, analyst, partnership):
+def test_a_correction_shows_last_updated_with_its_note(client, analyst, chair, partnership):
     published = make_ready(AssessmentFactory(partnership=partnership, status="published"))
     workflow.assessment_transition(
-        assessment=published, action="unpublish", by=analyst, reason="Corrected robbery figures."
+        assessment=published, action="correct", by=analyst, reason="Corrected robbery figures."
     )
-    assert client.get(_url(published, "crime")).status_code == 302  # taken down
+    # Until the corrected edition is published, the public read the first.
+    assert "Corrected robbery figures." not in client.get(_url(published)).content.decode()
+    workflow.assessment_transition(assessment=published, action="approve", by=chair)
     workflow.assessment_transition(assessment=published, action="publish", by=analyst)
 
     for page in (_url(published), _url(published, "crime")):
@@ -120,7 +123,7 @@ def test_a_correction_shows_last_updated_with_its_note(client, analyst, partners
 
 
 def test_taking_down_needs_a_note_and_the_analyst(analyst, chair, published):
-    with pytest.raises(workflow.WorkflowError, match="Enter what will be corrected"):
+    with pytest.raises(workflow.WorkflowError, match="Enter why it is taken down"):
         workflow.assessment_transition(assessment=published, action="unpublish", by=analyst)
     with pytest.raises(workflow.PermissionDenied):
         workflow.assessment_transition(
@@ -286,9 +289,10 @@ def test_the_analyst_takes_it_down_through_the_workflow_page(client, analyst, pu
     client.force_login(analyst)
     url = reverse("transition", args=[published.partnership.slug, published.year])
     form = client.get(url, {"action": "unpublish"}).content.decode()
-    assert "Take down for correction" in form and "last updated" in form
+    assert "Take down the published assessment" in form and "not the public" in form
     empty = client.post(url, {"action": "unpublish", "reason": ""})
-    assert "Enter what will be corrected" in empty.content.decode()
+    assert "Enter why it is taken down" in empty.content.decode()
     client.post(url, {"action": "unpublish", "reason": "Robbery figures."})
     published.refresh_from_db()
-    assert published.status == Assessment.Status.APPROVED
+    assert published.status == Assessment.Status.CORRECTION
+    assert published.public_edition is None

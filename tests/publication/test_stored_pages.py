@@ -17,7 +17,7 @@ from django.test import Client, RequestFactory
 from assessments.consultation.services import workflow
 from assessments.core.models import Assessment
 
-from ..factories import AssessmentFactory, ChapterFactory
+from ..factories import AssessmentFactory, ChapterFactory, refreeze
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ NOTICE = "NOTICE: this report was withdrawn, call 0800 000 000"
 def published(partnership):
     assessment = AssessmentFactory(partnership=partnership, status=Assessment.Status.PUBLISHED)
     ChapterFactory(assessment=assessment, slug="crime", title="Crime", narrative="Burglary fell.")
-    return assessment
+    return refreeze(assessment)
 
 
 def _url(assessment, *parts) -> str:

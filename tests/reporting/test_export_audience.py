@@ -9,14 +9,15 @@ from assessments.consultation.services import workflow
 from assessments.reporting.exports import report_export_request
 from assessments.reporting.models import ReportExport
 
-from ..factories import AssessmentFactory, make_ready
+from ..factories import AssessmentFactory, make_ready, set_status
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def approved(partnership):
-    assessment = AssessmentFactory(partnership=partnership, status="approved")
+    """In consultation until the drafts are printed, then approved (_published_with_drafts)."""
+    assessment = AssessmentFactory(partnership=partnership, status="consultation")
     make_ready(assessment).chapters.filter(slug="crime").update(narrative="Draft words.")
     return assessment
 
@@ -29,6 +30,9 @@ def _published_with_drafts(assessment, analyst, jobs):
         preview = report_export_request(
             assessment=assessment, user=analyst, variant="public", chapter=chapter
         )
+        chapter.narrative = "Approved words."
+        chapter.save()
+        set_status(assessment, "approved")
         workflow.assessment_transition(assessment=assessment, action="publish", by=analyst)
     published = ReportExport.objects.exclude(pk__in=[draft.pk, preview.pk]).get()
     draft.refresh_from_db()

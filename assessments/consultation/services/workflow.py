@@ -1,13 +1,18 @@
-"""The assessment's workflow: draft → consultation → approved → published, and back.
+"""The assessment's workflow: draft → consultation → approved → published, and back; after
+publication, a correction → approved → published again, or a take-down.
 
 Every step goes through `assessment_transition`, which checks the role (permissions.py) and the
 starting status before writing, so a hidden button is never the only guard. Each step is
-recorded as a WorkflowEvent (who, when, why).
+recorded as a WorkflowEvent (who, when, why). What a step does to the report's editions
+(approving freezes one, publishing publishes it, taking down withdraws it) belongs to
+publication, above this package: the app's documents.py registers it with `step_effect`, and
+it runs in the step's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +24,6 @@ from assessments.consultation.models import ConsultationState, ReadinessOverride
 from assessments.consultation.permissions import can_transition, consultation_is_open
 from assessments.core.jobs import enqueue
 from assessments.core.models import Assessment, User
-from assessments.reporting.exports import report_export_request
-from assessments.reporting.models import ReportExport
 
 Status = Assessment.Status
 Action = WorkflowEvent.Action
@@ -28,7 +31,7 @@ Action = WorkflowEvent.Action
 
 @dataclass(frozen=True)
 class Step:
-    source: str
+    sources: tuple[str, ...]
     target: str
     label: str
     needs_reason: bool = False
@@ -39,35 +42,74 @@ class Step:
 
 STEPS: dict[str, Step] = {
     Action.OPEN: Step(
-        Status.DRAFT, Status.CONSULTATION, "Open for consultation", needs_closing_date=True
+        (Status.DRAFT,), Status.CONSULTATION, "Open for consultation", needs_closing_date=True
     ),
     Action.EXTEND: Step(
-        Status.CONSULTATION, Status.CONSULTATION, "Extend the consultation", needs_closing_date=True
+        (Status.CONSULTATION,),
+        Status.CONSULTATION,
+        "Extend the consultation",
+        needs_closing_date=True,
     ),
-    Action.CLOSE: Step(Status.CONSULTATION, Status.CONSULTATION, "Close the consultation now"),
-    Action.APPROVE: Step(Status.CONSULTATION, Status.APPROVED, "Approve the assessment"),
-    Action.PUBLISH: Step(Status.APPROVED, Status.PUBLISHED, "Publish the assessment"),
-    # A correction after publication: taken down, corrected, then published again. The reason
-    # is the public "last updated" note.
-    Action.UNPUBLISH: Step(
-        Status.PUBLISHED,
-        Status.APPROVED,
-        "Take down for correction",
+    Action.CLOSE: Step((Status.CONSULTATION,), Status.CONSULTATION, "Close the consultation now"),
+    # The chair approves the document as it stands: an edition is frozen (a correction's too).
+    Action.APPROVE: Step(
+        (Status.CONSULTATION, Status.CORRECTION), Status.APPROVED, "Approve the assessment"
+    ),
+    Action.PUBLISH: Step((Status.APPROVED,), Status.PUBLISHED, "Publish the assessment"),
+    # A correction after publication: the published edition stays public until the corrected
+    # one is approved and published. The change note is public, printed with the new edition.
+    Action.CORRECT: Step(
+        (Status.PUBLISHED, Status.CORRECTION),
+        Status.CORRECTION,
+        "Correct the published assessment",
         needs_reason=True,
-        reason_label="What will be corrected? Shown to the public as the “last updated” note.",
-        reason_missing="Enter what will be corrected",
+        reason_label="Change note: what the corrected edition changes. Shown to the public "
+        "with the new edition, e.g. “Corrected the domestic abuse figures”.",
+        reason_missing="Enter the change note",
+    ),
+    # Taking down withdraws the published edition at once; the reason is for the partnership's
+    # staff, never shown to the public.
+    Action.UNPUBLISH: Step(
+        (Status.PUBLISHED, Status.CORRECTION),
+        Status.CORRECTION,
+        "Take down the published assessment",
+        needs_reason=True,
+        reason_label="Why is it taken down? Seen by the partnership's staff, not the public.",
+        reason_missing="Enter why it is taken down",
     ),
     Action.BACK_TO_DRAFT: Step(
-        Status.CONSULTATION, Status.DRAFT, "Move back to draft", needs_reason=True
+        (Status.CONSULTATION,), Status.DRAFT, "Move back to draft", needs_reason=True
     ),
     Action.BACK_TO_CONSULTATION: Step(
-        Status.APPROVED,
+        (Status.APPROVED,),
         Status.CONSULTATION,
         "Move back to consultation",
         needs_reason=True,
         needs_closing_date=True,
     ),
 }
+
+
+@dataclass(frozen=True)
+class StepTaken:
+    """What a registered effect is told about the step it follows."""
+
+    assessment: Assessment
+    event: WorkflowEvent
+    by: User | None
+    document_sha256: str
+
+
+StepEffect = Callable[[StepTaken], None]
+_EFFECTS: dict[str, list[StepEffect]] = {}
+
+
+def step_effect(action: str, effect: StepEffect) -> None:
+    """Run `effect` after the step `action` is written, in its transaction: an exception in it
+    undoes the step (WorkflowError to refuse it with a message)."""
+    effects = _EFFECTS.setdefault(action, [])
+    if effect not in effects:
+        effects.append(effect)
 
 
 class WorkflowError(ValidationError):
@@ -82,10 +124,12 @@ def _state(assessment: Assessment) -> ConsultationState:
 def step_applies(assessment: Assessment, action: str) -> bool:
     """Does the step start from the assessment's status (and, for extend/close, an open one)?"""
     step = STEPS.get(action)
-    if step is None or assessment.status != step.source:
+    if step is None or assessment.status not in step.sources:
         return False
     if action == Action.CLOSE:
         return consultation_is_open(assessment)
+    if action == Action.UNPUBLISH:
+        return assessment.public_edition_id is not None
     return True
 
 
@@ -117,13 +161,16 @@ def assessment_transition(
     reason: str = "",
     closes_on: dt.date | None = None,
     override_reason: str = "",
+    document_sha256: str = "",
 ) -> WorkflowEvent:
     """Take one workflow step, or raise PermissionDenied / WorkflowError and change nothing.
 
     `by=None` is the system itself: only the automatic close at the closing date. Opening is
     refused while readiness checks fail, unless `override_reason` says why to go ahead: the
     override is then recorded with the failures. Approving and publishing are refused while the
-    publication gate fails, whatever the reason given.
+    publication gate fails, whatever the reason given. `document_sha256`: the hash of the
+    document the approver read (the approve page shows it); approval is refused if the working
+    copy no longer hashes to it.
     """
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     step = STEPS.get(action)
@@ -155,6 +202,9 @@ def assessment_transition(
             code="readiness",
         )
     event = _apply(assessment, action, step, by=by, reason=reason.strip(), closes_on=closes_on)
+    taken = StepTaken(assessment, event, by, document_sha256)
+    for effect in _EFFECTS.get(action, []):
+        effect(taken)
     if failures:
         ReadinessOverride.objects.create(
             event=event,
@@ -198,14 +248,7 @@ def _apply(assessment, action, step, *, by, reason, closes_on) -> WorkflowEvent:
     )
     if action in (Action.OPEN, Action.BACK_TO_CONSULTATION):
         enqueue("consultation_opened_notify_task", assessment.pk)
-    if action == Action.PUBLISH:
-        _prepare_public_pdf(assessment, by)
     return event
-
-
-def _prepare_public_pdf(assessment: Assessment, by: User) -> None:
-    """The public report offers its PDF as soon as a worker has rendered the published text."""
-    report_export_request(assessment=assessment, user=by, variant=ReportExport.Variant.PUBLIC)
 
 
 def consultations_close_due(*, today: dt.date | None = None) -> list[int]:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from assessments.core.models import Recommendation
 from assessments.publication.models import BoardDecision, RecommendationOutcome
+from assessments.publication.selectors import board_decision_of
 
 Outcome = RecommendationOutcome.Outcome
 
@@ -42,3 +43,29 @@ def board_priorities_from_themes(*, decision: BoardDecision) -> bool:
     decision.priorities = "\n".join(themes)
     decision.save(update_fields=["priorities"])
     return True
+
+
+def board_decision_data(assessment) -> dict:
+    """The board's decision as data for the report document (reporting/report_data.py), so that
+    an edition holds the decision recorded when it was approved."""
+    decision = board_decision_of(assessment)
+    if decision is None:
+        return {"board_decision": None}
+    return {
+        "board_decision": {
+            "met_on": f"{decision.met_on.day} {decision.met_on:%B %Y}",
+            "notes": decision.notes,
+            "priority_list": decision.priority_list,
+            "ranking_departure": decision.ranking_departure,
+            "outcomes": [
+                {
+                    "recommendation_pk": outcome.recommendation_id,
+                    "recommendation": outcome.recommendation.text,
+                    "chapter": outcome.recommendation.chapter.title,
+                    "outcome": outcome.get_outcome_display(),
+                    "notes": outcome.notes,
+                }
+                for outcome in decision.outcomes.all()
+            ],
+        }
+    }

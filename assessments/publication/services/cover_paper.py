@@ -130,8 +130,20 @@ def cover_paper_inputs(assessment: Assessment) -> dict:
 CHECKLIST_TEMPLATES = ("assessments/includes/statutory_checklist.html",)
 
 
-def checklist_context(assessment: Assessment) -> dict:
-    return {"checklist": statutory_checklist(assessment)}
+def checklist_data(assessment: Assessment) -> dict:
+    """The checklist as data for the report document (reporting/report_data.py)."""
+    return {
+        "checklist": [
+            {
+                "requirement": item.requirement,
+                "label": item.label,
+                "is_covered": item.is_covered,
+                "chapters": [{"title": chapter.title} for chapter in item.chapters],
+                "note": item.note,
+            }
+            for item in statutory_checklist(assessment)
+        ]
+    }
 
 
 def checklist_inputs(assessment: Assessment) -> dict:
