@@ -395,6 +395,9 @@ EXPORT_LEASE_SECONDS = envint("EXPORT_LEASE_SECONDS", 120)
 EXPORT_SWEEP_SECONDS = envint("EXPORT_SWEEP_SECONDS", 60)
 # How often beat publishes again the background work the broker could not take.
 OUTBOX_RELAY_SECONDS = envint("OUTBOX_RELAY_SECONDS", 15)
+# A job the broker took and no worker has finished this long after is published again (the
+# broker may have lost it in a crash); the wait then doubles, up to an hour (core/jobs.py).
+OUTBOX_REPUBLISH_SECONDS = envint("OUTBOX_REPUBLISH_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     # Proof for /healthz that each queue is consumed.
     "heartbeat-default": {

@@ -5,10 +5,13 @@ A transactional outbox (as django-celery-outbox and the "transactional outbox" p
 `enqueue` writes an `OutboxJob` row in the transaction of the change that needs the work, so the
 work exists exactly when the change does. After the commit it is published at once; when the
 broker is down the request still succeeds, and `outbox_relay` (run by beat) publishes it again,
-backing off, until the broker takes it. The row is marked published once. Workers run the job
-through `OutboxTask`, which skips a job already done or running elsewhere (a lease), and records
-each email as it is sent (core/emails.py), so a message delivered twice (Celery's late
-acknowledgement redelivers after a lost worker) sends nobody a second email.
+backing off, until the broker takes it. Taken is not done: a broker that crashes without its
+data loses the messages it held, so a job still unfinished OUTBOX_REPUBLISH_SECONDS (or, later,
+as long again as it has existed) after it was handed over is published again, unless a worker
+holds it (its lease). Workers run the job through `OutboxTask`, which skips a job already done
+or running elsewhere (a lease), and records each email as it is sent (core/emails.py), so a
+message delivered twice (Celery's late acknowledgement redelivers after a lost worker; the relay
+publishes a job again whose message was only slow) sends nobody a second email.
 
 Each package's `tasks.py` imports the services that its tasks run, so a service names its task
 rather than importing it (an import back would be a cycle): `enqueue("invitation_send_task",
@@ -26,7 +29,8 @@ from celery import current_app
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
@@ -38,6 +42,8 @@ BROKER_ERRORS = (BrokerOperationalError, OSError)
 # The wait before publishing again doubles from the first to the longest.
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(minutes=1)
+# The longest wait before a job taken by the broker and still unfinished is published again.
+LONGEST_REPUBLISH = timedelta(hours=1)
 TASK_ID_PREFIX = "outbox-"
 
 
@@ -63,18 +69,36 @@ def _retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
-def outbox_publish(job_id: int) -> bool:
-    """Hand one unpublished job to the broker and mark it published; when the broker is down,
-    count the attempt and set when to try again. False when it was not published now."""
+def _republish_delay(job: OutboxJob, now) -> timedelta:
+    """How long after handing a job to the broker to publish it again if it is not finished:
+    as long again as the job has existed, at least OUTBOX_REPUBLISH_SECONDS, at most an hour.
+    A message that was only waiting its turn (a PDF behind others) then gets a few copies at
+    most, each of which does nothing once the job is done or while it runs."""
+    least = timedelta(seconds=settings.OUTBOX_REPUBLISH_SECONDS)
+    return min(max(now - job.created_at, least), LONGEST_REPUBLISH)
+
+
+def _due(jobs: QuerySet, now) -> QuerySet:
+    """The jobs to publish now: unfinished, their wait over, and not held by a worker (a live
+    render holds its job's lease, so a copy of it is not published while it runs)."""
+    free = Q(lease_expires_at=None) | Q(lease_expires_at__lt=now)
+    return jobs.filter(free, done_at=None, next_attempt_at__lte=now)
+
+
+def outbox_publish(job_id: int) -> bool | None:
+    """Hand one job to the broker if it is due (never published, or published long ago and not
+    finished) and set when to publish it again should it not be finished by then; when the
+    broker is down, count the attempt and back off. True when published, False when the broker
+    refused it, None when it was not due (or another relay has it)."""
     with transaction.atomic():
-        # Locked, skipping a row another relay holds, so that a job is published once.
+        # Locked, skipping a row another relay holds, so that a job is published once a turn.
         job = (
-            OutboxJob.objects.select_for_update(skip_locked=True)
-            .filter(pk=job_id, published_at=None)
+            _due(OutboxJob.objects.select_for_update(skip_locked=True), timezone.now())
+            .filter(pk=job_id)
             .first()
         )
         if job is None:
-            return False
+            return None
         try:
             task(job.task).apply_async(job.args, job.kwargs, task_id=f"{TASK_ID_PREFIX}{job.pk}")
         except BROKER_ERRORS as error:
@@ -86,23 +110,28 @@ def outbox_publish(job_id: int) -> bool:
             )
             logger.warning("Broker unreachable: %s waits in the outbox (%s)", job, error)
             return False
+        now = timezone.now()
+        if job.published_at is not None:
+            logger.warning("%s was not finished: published again", job)
         OutboxJob.objects.filter(pk=job.pk).update(
-            published_at=timezone.now(), publish_attempts=F("publish_attempts") + 1
+            published_at=Coalesce("published_at", now),
+            publish_attempts=F("publish_attempts") + 1,
+            next_attempt_at=now + _republish_delay(job, now),
         )
     return True
 
 
-def outbox_relay() -> int:
-    """Publish the jobs whose publication failed and whose wait is over, oldest first; stop at
-    the first that fails (the broker is down for all of them). How many were published."""
-    due = OutboxJob.objects.filter(published_at=None, next_attempt_at__lte=timezone.now())
+def outbox_relay(jobs: QuerySet | None = None) -> int:
+    """Publish the due jobs (all, or those of `jobs`), oldest first: those the broker could not
+    take, and those it took long ago that are still unfinished (it may have lost them); stop at
+    the first it refuses (it is down for all of them). How many were published."""
+    due = _due(OutboxJob.objects.all() if jobs is None else jobs, timezone.now())
     published = 0
     for job_id in due.order_by("pk").values_list("pk", flat=True):
-        if not outbox_publish(job_id):
-            if OutboxJob.objects.filter(pk=job_id, published_at=None).exists():
-                break
-            continue  # published meanwhile by another relay
-        published += 1
+        result = outbox_publish(job_id)
+        if result is False:
+            break
+        published += bool(result)  # None: published meanwhile by another relay
     return published
 
 

@@ -1,6 +1,6 @@
 """PDF export requests: reuse an identical export or queue a new one, and send again the ones
-whose worker was lost. Publishing goes through the outbox (core/jobs.py), so a request never
-fails because the broker is down."""
+whose worker was lost or whose message the broker lost. Publishing goes through the outbox
+(core/jobs.py), so a request never fails because the broker is down."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.core.jobs import enqueue
-from assessments.core.models import Assessment, Chapter, User
+from assessments.core.jobs import enqueue, outbox_relay
+from assessments.core.models import Assessment, Chapter, OutboxJob, User
 from assessments.core.personal_copy import new_copy_id
 from assessments.reporting.documents import report_appendices, report_identity
 from assessments.reporting.editions import edition_identity, printed_edition
@@ -108,9 +108,11 @@ def _requeue(export: ReportExport) -> None:
 
 
 def report_exports_requeue_stale() -> int:
-    """Send rows left running past their lease back to a worker (run periodically by beat).
-    Each goes back to `queued` with its message, so the next sweep does not send it again while
-    it waits for a worker."""
+    """Send back to a worker the rows left running past their lease, and the queued rows whose
+    render the broker took long ago without a worker finishing it (run periodically by beat).
+    A stale row goes back to `queued` with a message, so the next sweep does not send it again
+    while it waits for a worker; a queued row's own job is published again, backing off as the
+    outbox relay does (core/jobs.py), not doubled with a new one."""
     exports_fail_if_exhausted(ReportExport.objects.all())
     now = timezone.now()
     stale = ReportExport.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now)
@@ -121,4 +123,14 @@ def report_exports_requeue_stale() -> int:
             if stale.filter(pk=export_id).update(status=Status.QUEUED, lease_expires_at=None):
                 enqueue(RENDER_TASK, export_id)
                 count += 1
-    return count
+    return count + _republish_waiting_renders()
+
+
+def _republish_waiting_renders() -> int:
+    # A broker that crashed without its data lost the messages of renders still waiting.
+    waiting = list(ReportExport.objects.filter(status=Status.QUEUED).values_list("pk", flat=True))
+    if not waiting:
+        return 0
+    # Those never published are the relay's already; this is for what the broker took.
+    taken = OutboxJob.objects.filter(published_at__isnull=False)
+    return outbox_relay(taken.filter(task=RENDER_TASK, args__0__in=waiting))

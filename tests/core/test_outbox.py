@@ -3,9 +3,11 @@ commit, published again while the broker is down, and run once however often it 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,3 +111,66 @@ def test_work_outside_the_outbox_that_cannot_be_published_is_logged_not_raised(
     with django_capture_on_commit_callbacks(execute=True):
         heartbeat_request(queue="default")
     assert "Could not publish assessments.tasks.record_heartbeat_task" in caplog.text
+
+
+# Taken by the broker is not done (issue 31, finding 1) -----------------------------------------
+
+
+@pytest.fixture
+def published_to(monkeypatch):
+    """The task ids handed to the broker, with no worker taking them (as after a broker crash
+    that lost them)."""
+    from celery.app.task import Task
+
+    sent = []
+    monkeypatch.setattr(Task, "apply_async", lambda self, *a, **k: sent.append(k["task_id"]))
+    return sent
+
+
+def _later(seconds: float) -> None:
+    """As if `seconds` had passed: every wait of the outbox is that much shorter."""
+    OutboxJob.objects.update(
+        next_attempt_at=F("next_attempt_at") - dt.timedelta(seconds=seconds),
+        created_at=F("created_at") - dt.timedelta(seconds=seconds),
+    )
+
+
+def test_a_job_taken_by_the_broker_and_never_finished_is_published_again(
+    assessment, published_to, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_REPUBLISH_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue("consultation_opened_notify_task", assessment.pk)
+    assert published_to == [f"outbox-{job.pk}"]
+    assert outbox_relay() == 0  # taken a moment ago: its message may still be queued
+
+    _later(61)
+    assert outbox_relay() == 1  # not finished a minute on: the broker may have lost it
+    job.refresh_from_db()
+    assert job.publish_attempts == 2
+    # Then as long again as the job has existed: a minute now, two at the next turn.
+    assert 55 < (job.next_attempt_at - timezone.now()).total_seconds() < 65
+    _later(30)
+    assert outbox_relay() == 0
+    _later(35)
+    assert outbox_relay() == 1
+    job.refresh_from_db()
+    assert 120 < (job.next_attempt_at - timezone.now()).total_seconds() < 130
+    assert published_to == [f"outbox-{job.pk}"] * 3
+
+    OutboxJob.objects.update(done_at=timezone.now())
+    _later(3600)
+    assert outbox_relay() == 0  # finished: never again
+
+
+def test_a_job_a_worker_is_running_is_not_published_again_while_its_lease_holds(
+    db, published_to, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue("render_report_export_task", 1)
+    _later(3600)
+    OutboxJob.objects.update(lease_expires_at=timezone.now() + dt.timedelta(minutes=5))
+    assert outbox_relay() == 0  # a live render: a copy would wait, or run it twice
+    OutboxJob.objects.update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert outbox_relay() == 1  # its worker died holding it: published again
+    assert published_to == [f"outbox-{job.pk}"] * 2

@@ -5,7 +5,9 @@
   each job sends nothing;
 - a worker stopped after taking an email task and before sending it: exactly one email once a
   worker runs again;
-- a worker's pool process killed between two emails of one job: each person emailed once.
+- a worker's pool process killed between two emails of one job: each person emailed once;
+- the broker killed after taking a comment's email and a PDF, and started again empty: both are
+  published again, the email arrives once and the PDF is made (issue 31, finding 1).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from django.utils import timezone
 from assessments.consultation.models import Comment
 from assessments.core.jobs import enqueue, outbox_relay, task
 from assessments.core.models import OutboxJob
+from assessments.reporting.exports import report_exports_requeue_stale
+from assessments.reporting.models import ReportExport
 
 from ..broker import private_broker
 from ..factories import AssessmentFactory, ChapterFactory
@@ -55,6 +59,7 @@ def _mail_environment(folder, gate=None) -> dict:
 
 def _all_done() -> bool:
     outbox_relay()  # what beat runs every OUTBOX_RELAY_SECONDS
+    report_exports_requeue_stale()  # and every EXPORT_SWEEP_SECONDS
     return not OutboxJob.objects.filter(done_at=None).exists()
 
 
@@ -178,3 +183,42 @@ def test_a_pool_process_killed_between_two_emails_of_a_job_emails_each_person_on
     recipients = [email.splitlines()[0] for email in sent(mail)]
     assert len(recipients) == 3
     assert len(set(recipients)) == 3  # nobody twice
+
+
+@pytest.mark.slow(reason="a private Redis killed, started again empty; a real worker renders")
+def test_work_a_crashed_broker_lost_is_published_again_and_done_once(
+    client, analyst, police_partner, assessment, settings, tmp_path
+):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    chapter = ChapterFactory(assessment=assessment, slug="violence", title="Burglary")
+    slug, year = assessment.partnership.slug, assessment.year
+    # A job handed to the broker and not finished this long after is published again (60 s by
+    # default; shorter here so that the test waits less).
+    settings.OUTBOX_REPUBLISH_SECONDS = 2
+    with private_broker(settings) as broker:
+        client.force_login(police_partner)
+        commented = client.post(
+            reverse("chapter_comments", args=[slug, year, chapter.slug]),
+            {"on": "", "body": "Add the 2016 figures."},
+        )
+        client.force_login(analyst)
+        asked = client.post(reverse("export_request", args=[slug, year]), {"variant": "public"})
+        assert (commented.status_code, asked.status_code) == (302, 302)
+        assert OutboxJob.objects.count() == 2
+        assert not OutboxJob.objects.filter(published_at=None).exists()  # the broker took both
+
+        broker.crash()  # before any worker took them
+        broker.start()  # empty
+        restarted = time.monotonic()
+        environment = {**_mail_environment(mail), "OUTBOX_REPUBLISH_SECONDS": "2"}
+        with celery_worker("default", "pdf", environment=environment):
+            wait_for(_all_done, timeout=90, interval=0.5)
+            recovered = time.monotonic() - restarted
+    logger.info("Broker restarted empty to the email sent and the PDF made: %.1f s", recovered)
+    emails = sent(mail)
+    assert len(emails) == 1
+    assert emails[0].startswith(f"To: {analyst.email}")
+    export = ReportExport.objects.get()
+    assert (export.status, export.attempts) == (ReportExport.Status.DONE, 1)
+    assert export.file

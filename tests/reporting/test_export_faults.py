@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.core.models import OutboxJob
 from assessments.reporting import pdf
 from assessments.reporting.documents import report_identity
 from assessments.reporting.exports import report_export_request, report_exports_requeue_stale
@@ -150,3 +151,29 @@ def test_a_last_attempt_that_stalls_does_not_promise_another(analyst_client, cha
     page = _status_page(analyst_client, export)
     assert "stopped responding on the last of 3 attempts; the job will be marked as failed" in page
     assert "attempt 4" not in page
+
+
+def test_the_sweep_publishes_again_a_queued_render_the_broker_took_and_lost(
+    analyst, chapter, monkeypatch, jobs, settings
+):
+    from celery.app.task import Task
+
+    sent = []
+    monkeypatch.setattr(Task, "apply_async", lambda self, *a, **k: sent.append(k["task_id"]))
+    with jobs():
+        export = report_export_request(
+            assessment=chapter.assessment, user=analyst, variant="public"
+        )
+    [job] = OutboxJob.objects.all()
+    assert sent == [f"outbox-{job.pk}"]  # taken by the broker; no worker has it yet
+    assert report_exports_requeue_stale() == 0  # not long ago: it may still be queued
+
+    # The broker crashed and lost it: a republish wait later, the sweep sends the same job again.
+    OutboxJob.objects.update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1),
+        created_at=timezone.now() - dt.timedelta(seconds=settings.OUTBOX_REPUBLISH_SECONDS),
+    )
+    assert report_exports_requeue_stale() == 1
+    assert sent == [f"outbox-{job.pk}"] * 2
+    export.refresh_from_db()
+    assert (export.status, OutboxJob.objects.count()) == (Status.QUEUED, 1)
