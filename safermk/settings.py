@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the background work a request asks for is published after its response.
+    "assessments.core.jobs.OutboxMiddleware",
     "assessments.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -131,6 +133,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+else:
+    # A server that does not answer is given up on after 5 s, not the operating system's two
+    # minutes or more (`?connect_timeout=N` in DATABASE_URL changes it).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "assessments.User"
@@ -368,11 +374,18 @@ def filesystem_broker_options(folder: Path) -> dict:
     }
 
 
+# Seconds a call to the broker may wait to connect or for an answer: a frozen or unreachable
+# broker then fails a publish in about this long (publishing waits for no request: core/jobs.py).
+BROKER_SOCKET_TIMEOUT = float(os.getenv("CELERY_BROKER_SOCKET_TIMEOUT", "1"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
 if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
 else:
-    # Longer than the longest PDF render, so Redis does not hand a running job to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        # Longer than the longest PDF render, so Redis does not hand a running job to a second
+        # worker.
         "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
         # A message whose worker vanished whole (no process left to reject it) is handed out
         # again by the next scan after its visibility timeout: scan every 10 s, not kombu's

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import TransactionTestCase
 from django.test.utils import override_settings
 
+from assessments.core import jobs
 from assessments.core.models import Assessment
 from safermk.celery import app as celery_app
 from safermk.settings import filesystem_broker_options
@@ -133,6 +134,13 @@ def _media_root(settings, tmp_path):
 def _empty_cache():
     """Each test starts with an empty cache (a shared Redis one in CI included)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_resting(monkeypatch):
+    """Each test starts as if the broker had never failed in this process: after a failure a
+    process leaves its requests' jobs to the relay for a few seconds (core/jobs.py)."""
+    monkeypatch.setitem(jobs._broker_failed_at, "monotonic", float("-inf"))
 
 
 @pytest.fixture(autouse=True)

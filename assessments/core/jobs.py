@@ -3,9 +3,11 @@ that runs it once.
 
 A transactional outbox (as django-celery-outbox and the "transactional outbox" pattern do it):
 `enqueue` writes an `OutboxJob` row in the transaction of the change that needs the work, so the
-work exists exactly when the change does. After the commit it is published at once; when the
-broker is down the request still succeeds, and `outbox_relay` (run by beat) publishes it again,
-backing off, until the broker takes it. Taken is not done: a broker that crashes without its
+work exists exactly when the change does. After the commit it is published at once, or, in a
+request, once the response has gone (`OutboxMiddleware`), so that a slow or frozen broker never
+holds up an answer; every call to the broker has time-outs (CELERY_BROKER_SOCKET_TIMEOUT). When
+the broker is down the request still succeeds, and `outbox_relay` (run by beat) publishes it
+again, backing off, until the broker takes it. Taken is not done: a broker that crashes without its
 data loses the messages it held, so a job still unfinished OUTBOX_REPUBLISH_SECONDS (or, later,
 as long again as it has existed) after it was handed over is published again, unless a worker
 holds it (its lease). Workers run the job through `OutboxTask`, which skips a job already done
@@ -22,6 +24,10 @@ messages and the beat schedule (settings.CELERY_BEAT_SCHEDULE) also use.
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 
@@ -31,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
@@ -45,6 +52,11 @@ LONGEST_RETRY = timedelta(minutes=1)
 # The longest wait before a job taken by the broker and still unfinished is published again.
 LONGEST_REPUBLISH = timedelta(hours=1)
 TASK_ID_PREFIX = "outbox-"
+# One more try, on a fresh connection (a pooled one to a broker that restarted fails once), and
+# no more: each try may wait CELERY_BROKER_SOCKET_TIMEOUT, and the relay is the retry.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+# After the broker failed, a process leaves what its requests ask for to the relay this long.
+REST = 5.0
 
 
 def task(name: str):
@@ -59,10 +71,75 @@ def enqueue(name: str, *args, **kwargs) -> OutboxJob:
     job = OutboxJob.objects.create(task=name, args=list(args), kwargs=kwargs)
 
     def publish_outbox_job() -> None:  # a named function: on_commit's error log reads its name
-        outbox_publish(job.pk)
+        after_response = _after_response.get()
+        if after_response is None:
+            outbox_publish(job.pk)
+        else:
+            after_response.append(job.pk)
 
     transaction.on_commit(publish_outbox_job, robust=True)
     return job
+
+
+# Publishing after the response -----------------------------------------------------------------
+
+# The jobs a request has committed, to publish once its response has gone (None outside one).
+_after_response: ContextVar[list[int] | None] = ContextVar("outbox_after_response", default=None)
+_broker_lock = threading.Lock()
+_broker_failed_at = {"monotonic": float("-inf")}
+
+
+@contextmanager
+def _publishing_after_response() -> Iterator[list[int]]:
+    pending: list[int] = []
+    token = _after_response.set(pending)
+    try:
+        yield pending
+    finally:
+        _after_response.reset(token)
+
+
+def _broker_resting() -> bool:
+    with _broker_lock:
+        return time.monotonic() - _broker_failed_at["monotonic"] < REST
+
+
+def _publish_after_response(job_ids: list[int]) -> None:
+    """Publish a request's jobs; after a failure (and for REST seconds after one, so that a
+    frozen broker costs a web process one time-out now and then, not one per request) leave
+    them to the relay, which publishes every job not yet published."""
+    try:
+        for job_id in job_ids:
+            if _broker_resting():
+                logger.info("The broker failed moments ago: outbox %s waits for the relay", job_id)
+                continue
+            if outbox_publish(job_id) is False:
+                with _broker_lock:
+                    _broker_failed_at["monotonic"] = time.monotonic()
+    except Exception:  # the response has gone: log it; the job waits for the relay
+        logger.exception("Could not publish outbox jobs %s after the response", job_ids)
+
+
+class OutboxMiddleware:
+    """Publishes the background work a request asked for once its response has gone: the
+    request writes the job rows and answers, whatever state the broker is in (issue 31, finding
+    3). Django calls a response's closers from HttpResponse.close(), which the WSGI server calls
+    after sending the response (as FileResponse closes its file there); Django's test client
+    calls it too, before `client.post` returns."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with _publishing_after_response() as pending:
+            response = self.get_response(request)
+        if pending:
+
+            def publish_after_response() -> None:
+                _publish_after_response(pending)
+
+            response._resource_closers.append(publish_after_response)
+        return response
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -100,7 +177,12 @@ def outbox_publish(job_id: int) -> bool | None:
         if job is None:
             return None
         try:
-            task(job.task).apply_async(job.args, job.kwargs, task_id=f"{TASK_ID_PREFIX}{job.pk}")
+            task(job.task).apply_async(
+                job.args,
+                job.kwargs,
+                task_id=f"{TASK_ID_PREFIX}{job.pk}",
+                retry_policy=PUBLISH_RETRY,
+            )
         except BROKER_ERRORS as error:
             attempts = job.publish_attempts + 1
             OutboxJob.objects.filter(pk=job.pk).update(

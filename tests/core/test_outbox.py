@@ -174,3 +174,25 @@ def test_a_job_a_worker_is_running_is_not_published_again_while_its_lease_holds(
     OutboxJob.objects.update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert outbox_relay() == 1  # its worker died holding it: published again
     assert published_to == [f"outbox-{job.pk}"] * 2
+
+
+# Publishing waits for no request (issue 31, finding 3) -----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_broker_failed_a_process_leaves_its_requests_work_to_the_relay_a_while(
+    police_client, chapter, broker_down
+):
+    url = _comment_post_url(chapter)
+    assert police_client.post(url, {"on": "", "body": "First."}).status_code == 302
+    assert police_client.post(url, {"on": "", "body": "Second."}).status_code == 302
+    first, second = OutboxJob.objects.order_by("pk")
+    # The first was tried after its response and failed; the second, moments later, was not
+    # tried (a frozen broker would have cost its process another time-out).
+    assert (first.publish_attempts, second.publish_attempts) == (1, 0)
+    assert first.published_at is None and second.published_at is None
+    assert "Broker unreachable" in first.last_error
+    OutboxJob.objects.update(next_attempt_at=timezone.now())
+    assert outbox_relay() == 0  # the relay tries the oldest, and stops: the broker is down
+    attempts = OutboxJob.objects.order_by("pk").values_list("publish_attempts", flat=True)
+    assert list(attempts) == [2, 0]

@@ -7,19 +7,25 @@
   worker runs again;
 - a worker's pool process killed between two emails of one job: each person emailed once;
 - the broker killed after taking a comment's email and a PDF, and started again empty: both are
-  published again, the email arrives once and the PDF is made (issue 31, finding 1).
+  published again, the email arrives once and the PDF is made (issue 31, finding 1);
+- the broker frozen (SIGSTOP): a comment posted through a real server answers at once, and
+  /healthz names the broker within its time-outs (finding 3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import logging
 import os
+import secrets
 import signal
 import time
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,7 +106,8 @@ def test_work_asked_for_while_the_broker_is_down_is_done_once_it_is_back(
             "invitation_send_task",
         ]
         assert not jobs.exclude(published_at=None).exists()
-        assert all("Broker unreachable" in job.last_error for job in jobs)
+        # The first was tried after its response; the others, moments later, left to the relay.
+        assert "Broker unreachable" in jobs[0].last_error
 
         broker.start()
         back = time.monotonic()
@@ -222,3 +229,79 @@ def test_work_a_crashed_broker_lost_is_published_again_and_done_once(
     export = ReportExport.objects.get()
     assert (export.status, export.attempts) == (ReportExport.Status.DONE, 1)
     assert export.file
+
+
+def _post(url: str, data: dict, cookies: dict, timeout: float) -> tuple[int, float]:
+    """POST a form through a real HTTP connection; the status and the seconds to the answer."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+    }
+    started = time.monotonic()
+    try:
+        connection.request("POST", parts.path, urlencode(data), headers)
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    return response.status, time.monotonic() - started
+
+
+def _get(url: str, cookies: dict, timeout: float) -> tuple[int, bytes, float]:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    started = time.monotonic()
+    try:
+        connection.request("GET", parts.path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    return response.status, body, time.monotonic() - started
+
+
+@pytest.mark.slow(reason="a private Redis frozen (SIGSTOP) under a live server")
+def test_a_frozen_broker_holds_up_no_request(
+    live_server, police_partner, analyst, assessment, settings
+):
+    chapter = ChapterFactory(assessment=assessment, slug="violence")
+    slug, year = assessment.partnership.slug, assessment.year
+    token = secrets.token_hex(16)  # the CSRF cookie's secret, sent back in the form
+
+    def signed_in(user) -> dict:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return {settings.SESSION_COOKIE_NAME: session, settings.CSRF_COOKIE_NAME: token}
+
+    partner, operator = signed_in(police_partner), signed_in(analyst)
+    comment_url = live_server.url + reverse("chapter_comments", args=[slug, year, chapter.slug])
+    with private_broker(settings) as broker:
+        os.kill(broker.process.pid, signal.SIGSTOP)
+        try:
+            status, waited = _post(
+                comment_url,
+                {"on": "", "body": "Add the 2016 figures.", "csrfmiddlewaretoken": token},
+                partner,
+                timeout=10,
+            )
+            health, body, health_waited = _get(live_server.url + "/healthz", operator, 10)
+        finally:
+            os.kill(broker.process.pid, signal.SIGCONT)
+        logger.info("Comment posted with the broker frozen: answered in %.2f s", waited)
+        logger.info("/healthz with the broker frozen: answered in %.2f s", health_waited)
+        assert status == 302
+        assert Comment.objects.get().body == "Add the 2016 figures."
+        assert waited < 2
+        assert health == 503
+        assert b'"broker": {"ok": false' in body
+        assert health_waited < 2 * settings.BROKER_SOCKET_TIMEOUT + 1
+        # Once the broker answers again, the relay publishes what it could not take.
+        wait_for(
+            lambda: outbox_relay() or not OutboxJob.objects.filter(published_at=None).exists(),
+            timeout=30,
+            interval=0.5,
+        )
