@@ -406,11 +406,14 @@ CELERY_TIMEZONE = TIME_ZONE
 # says it is being retried, and the sweep (every EXPORT_SWEEP_SECONDS) sends it to a worker again.
 EXPORT_LEASE_SECONDS = envint("EXPORT_LEASE_SECONDS", 120)
 EXPORT_SWEEP_SECONDS = envint("EXPORT_SWEEP_SECONDS", 60)
-# How often beat publishes again the background work the broker could not take.
+# How often beat, and a thread of every worker, publish again the background work the broker
+# could not take, or took and no worker finished (one at a time: assessments/ops/relay.py).
 OUTBOX_RELAY_SECONDS = envint("OUTBOX_RELAY_SECONDS", 15)
 # A job the broker took and no worker has finished this long after is published again (the
 # broker may have lost it in a crash); the wait then doubles, up to an hour (core/jobs.py).
 OUTBOX_REPUBLISH_SECONDS = envint("OUTBOX_REPUBLISH_SECONDS", 60)
+# Celery's default scheduler, which also writes beat's own heartbeat for /healthz.
+CELERY_BEAT_SCHEDULER = "assessments.ops.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Proof for /healthz that each queue is consumed.
     "heartbeat-default": {
@@ -460,6 +463,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 HEALTH_WORKER_STALE_SECONDS = envint("HEALTH_WORKER_STALE_SECONDS", 180)
+# /healthz fails when beat's own heartbeat (written by its scheduler, ops/beat.py) is older, and
+# when a background job is unfinished this long after it was asked for (not counting one a
+# worker is running within its lease).
+HEALTH_BEAT_STALE_SECONDS = envint("HEALTH_BEAT_STALE_SECONDS", 180)
+HEALTH_OUTBOX_STALE_SECONDS = envint("HEALTH_OUTBOX_STALE_SECONDS", 300)
 # /healthz fails, and requests that write files are refused, with less free space than this.
 STORAGE_FREE_FLOOR_MB = envint("STORAGE_FREE_FLOOR_MB", 200)
 # PDF exports: a render that runs longer is killed, and retried by the periodic sweep.

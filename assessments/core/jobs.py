@@ -6,14 +6,15 @@ A transactional outbox (as django-celery-outbox and the "transactional outbox" p
 work exists exactly when the change does. After the commit it is published at once, or, in a
 request, once the response has gone (`OutboxMiddleware`), so that a slow or frozen broker never
 holds up an answer; every call to the broker has time-outs (CELERY_BROKER_SOCKET_TIMEOUT). When
-the broker is down the request still succeeds, and `outbox_relay` (run by beat) publishes it
-again, backing off, until the broker takes it. Taken is not done: a broker that crashes without its
-data loses the messages it held, so a job still unfinished OUTBOX_REPUBLISH_SECONDS (or, later,
-as long again as it has existed) after it was handed over is published again, unless a worker
-holds it (its lease). Workers run the job through `OutboxTask`, which skips a job already done
-or running elsewhere (a lease), and records each email as it is sent (core/emails.py), so a
-message delivered twice (Celery's late acknowledgement redelivers after a lost worker; the relay
-publishes a job again whose message was only slow) sends nobody a second email.
+the broker is down the request still succeeds, and `outbox_relay` (run by beat and by a thread
+of every worker: ops/relay.py) publishes it again, backing off, until the broker takes it. Taken
+is not done: a broker that crashes without its data loses the messages it held, so a job still
+unfinished OUTBOX_REPUBLISH_SECONDS (or, later, as long again as it has existed) after it was
+handed over is published again, unless a worker holds it (its lease). Workers run the job
+through `OutboxTask`, which skips a job already done or running elsewhere (a lease), and records
+each email as it is sent (core/emails.py), so a message delivered twice (Celery's late
+acknowledgement redelivers after a lost worker; the relay publishes a job again whose message
+was only slow) sends nobody a second email.
 
 Each package's `tasks.py` imports the services that its tasks run, so a service names its task
 rather than importing it (an import back would be a cycle): `enqueue("invitation_send_task",
@@ -34,7 +35,7 @@ from datetime import timedelta
 from celery import current_app
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -215,6 +216,28 @@ def outbox_relay(jobs: QuerySet | None = None) -> int:
             break
         published += bool(result)  # None: published meanwhile by another relay
     return published
+
+
+# The PostgreSQL advisory lock that one relay holds at a time (any number of our own).
+RELAY_LOCK = 310_005
+
+
+def outbox_relay_once() -> int | None:
+    """The relay, unless another process is running it now: beat and every worker run it
+    (so that it keeps running without beat), one at a time under a database lock. None when
+    another had the lock. (SQLite has no such lock; its writes are one at a time anyway, and
+    each job is published once a turn whoever runs the relay.)"""
+    if connection.vendor != "postgresql":
+        return outbox_relay()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RELAY_LOCK])
+        if not cursor.fetchone()[0]:
+            return None
+    try:
+        return outbox_relay()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RELAY_LOCK])
 
 
 def _job_id(task_id: str | None) -> int | None:

@@ -1,5 +1,5 @@
-"""Health of the parts the site needs (database, broker, file storage and a live worker) and of
-the one it works without, slower: the cache."""
+"""Health of the parts the site needs (database, broker, file storage, a live worker, beat, and
+background work getting done) and of the one it works without, slower: the cache."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments.core.cache_backend import cache_problem
+from assessments.core.models import OutboxJob
 from assessments.core.storage import StorageFault, storage_problem
+from assessments.ops.heartbeat import BEAT
 from assessments.ops.models import WorkerHeartbeat
 from safermk.celery import app
 
@@ -49,12 +51,57 @@ def _storage() -> str:
     return "writable"
 
 
+def _latest_heartbeat(heartbeats, stale_seconds: int) -> WorkerHeartbeat | None:
+    """The latest heartbeat if it is newer than `stale_seconds`."""
+    latest = heartbeats.order_by("-seen_at").first()
+    limit = timezone.now() - dt.timedelta(seconds=stale_seconds)
+    return latest if latest is not None and latest.seen_at >= limit else None
+
+
+def _ago(heartbeat: WorkerHeartbeat) -> str:
+    return f"{heartbeat.hostname}, {(timezone.now() - heartbeat.seen_at).seconds} s ago"
+
+
 def _worker() -> str:
-    latest = WorkerHeartbeat.objects.order_by("-seen_at").first()
-    limit = timezone.now() - dt.timedelta(seconds=settings.HEALTH_WORKER_STALE_SECONDS)
-    if latest is None or latest.seen_at < limit:
-        raise RuntimeError(f"no heartbeat in the last {settings.HEALTH_WORKER_STALE_SECONDS} s")
-    return f"{latest.hostname}, {(timezone.now() - latest.seen_at).seconds} s ago"
+    stale = settings.HEALTH_WORKER_STALE_SECONDS
+    latest = _latest_heartbeat(WorkerHeartbeat.objects.exclude(queue=BEAT), stale)
+    if latest is None:
+        problem = f"no heartbeat in the last {stale} s"
+        if _latest_heartbeat(WorkerHeartbeat.objects.filter(queue=BEAT), stale) is None:
+            problem += " (beat, which asks the workers for them, is not running either)"
+        raise RuntimeError(problem)
+    return _ago(latest)
+
+
+def _beat() -> str:
+    stale = settings.HEALTH_BEAT_STALE_SECONDS
+    latest = _latest_heartbeat(WorkerHeartbeat.objects.filter(queue=BEAT), stale)
+    if latest is None:
+        raise RuntimeError(
+            f"no heartbeat from beat in the last {stale} s: the beat process is not running "
+            "(scheduled jobs, worker heartbeats and reminders wait for it)"
+        )
+    return _ago(latest)
+
+
+def _outbox() -> str:
+    """No background job left unfinished for HEALTH_OUTBOX_STALE_SECONDS, other than one a
+    worker is running within its lease (a long render)."""
+    now = timezone.now()
+    stale = settings.HEALTH_OUTBOX_STALE_SECONDS
+    unfinished = OutboxJob.objects.filter(done_at=None)
+    oldest = (
+        unfinished.filter(created_at__lt=now - dt.timedelta(seconds=stale))
+        .exclude(lease_expires_at__gt=now)
+        .order_by("pk")
+        .first()
+    )
+    if oldest is not None:
+        waited = int((now - oldest.created_at).total_seconds())
+        state = "never published" if oldest.published_at is None else "published, not done"
+        why = f": {oldest.last_error}" if oldest.last_error else ""
+        raise RuntimeError(f"{oldest} unfinished after {waited} s ({state}){why}")
+    return f"{unfinished.count()} unfinished, none for {stale} s"
 
 
 def _cache() -> str:
@@ -68,7 +115,14 @@ def _cache() -> str:
 
 
 HEALTH_KEY = "healthz-cache"
-CHECKS = {"database": _database, "broker": _broker, "storage": _storage, "worker": _worker}
+CHECKS = {
+    "database": _database,
+    "broker": _broker,
+    "storage": _storage,
+    "worker": _worker,
+    "beat": _beat,
+    "outbox": _outbox,
+}
 OPTIONAL_CHECKS = {"cache": _cache}
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.consultation.models import Comment
-from assessments.core.jobs import enqueue, outbox_relay, task
+from assessments.core.jobs import RELAY_LOCK, enqueue, outbox_relay, outbox_relay_once, task
 from assessments.core.models import OutboxJob
 from assessments.ops.heartbeat import heartbeat_request
 from safermk.celery import app
@@ -196,3 +196,29 @@ def test_after_the_broker_failed_a_process_leaves_its_requests_work_to_the_relay
     assert outbox_relay() == 0  # the relay tries the oldest, and stops: the broker is down
     attempts = OutboxJob.objects.order_by("pk").values_list("publish_attempts", flat=True)
     assert list(attempts) == [2, 0]
+
+
+# The relay without beat (issue 31, finding 5) --------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_one_relay_runs_at_a_time(db, published_to):
+    import psycopg
+    from django.db import connection
+
+    db_settings = connection.settings_dict
+    holder = psycopg.connect(
+        dbname=db_settings["NAME"],
+        user=db_settings["USER"],
+        password=db_settings["PASSWORD"] or None,
+        host=db_settings["HOST"],
+        port=db_settings["PORT"] or 5432,
+        autocommit=True,
+    )
+    try:
+        # Another process (beat's task, or another worker's thread) is running the relay.
+        holder.execute("SELECT pg_advisory_lock(%s)", [RELAY_LOCK])
+        assert outbox_relay_once() is None
+    finally:
+        holder.close()
+    assert outbox_relay_once() == 0  # free again

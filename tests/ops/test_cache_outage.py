@@ -93,6 +93,7 @@ def test_a_stopped_cache_costs_time_not_answers(
     assert not ReportExport.objects.exists()
 
     WorkerHeartbeat.objects.create(hostname="worker-1", queue="default")
+    WorkerHeartbeat.objects.create(hostname="beat-1", queue="beat")
     health = analyst_client.get("/healthz")
     assert health.status_code == 200
     assert health.json()["degraded"] is True

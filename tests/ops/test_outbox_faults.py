@@ -9,7 +9,9 @@
 - the broker killed after taking a comment's email and a PDF, and started again empty: both are
   published again, the email arrives once and the PDF is made (issue 31, finding 1);
 - the broker frozen (SIGSTOP): a comment posted through a real server answers at once, and
-  /healthz names the broker within its time-outs (finding 3).
+  /healthz names the broker within its time-outs (finding 3);
+- beat not running and the broker gone for a moment: the work asked for meanwhile is delivered
+  within a minute of its return, by the workers' own relay (finding 5).
 """
 
 from __future__ import annotations
@@ -305,3 +307,34 @@ def test_a_frozen_broker_holds_up_no_request(
             timeout=30,
             interval=0.5,
         )
+
+
+@pytest.mark.slow(reason="a private Redis stopped and started under a real worker, no beat")
+def test_without_beat_work_asked_for_in_a_broker_blip_is_delivered_within_a_minute(
+    police_client, analyst, assessment, settings, tmp_path
+):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    chapter = ChapterFactory(assessment=assessment, slug="violence")
+    url = reverse(
+        "chapter_comments", args=[assessment.partnership.slug, assessment.year, chapter.slug]
+    )
+    with (
+        private_broker(settings) as broker,
+        celery_worker("default", environment=_mail_environment(mail)),
+    ):
+        broker.stop()
+        assert police_client.post(url, {"on": "", "body": "Add 2016."}).status_code == 302
+        [job] = OutboxJob.objects.all()
+        assert job.published_at is None  # the broker could not take it
+        broker.start()
+        back = time.monotonic()
+        # No beat runs, and the test itself runs no relay: only the worker can deliver it.
+        done = OutboxJob.objects.filter(pk=job.pk, done_at__isnull=False)
+        wait_for(done.exists, timeout=75, interval=0.5)
+        delivered = time.monotonic() - back
+    logger.info("Beat down, broker back to the email sent: %.1f s", delivered)
+    assert delivered < 60
+    emails = sent(mail)
+    assert len(emails) == 1
+    assert emails[0].startswith(f"To: {analyst.email}")
