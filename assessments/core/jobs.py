@@ -35,6 +35,7 @@ from datetime import timedelta
 from celery import current_app
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -259,8 +260,11 @@ class OutboxTask(DjangoTask):
     """Runs a job published from the outbox at most once to completion: a delivery of a job
     already done does nothing, and one that arrives while another copy holds the job's lease
     does nothing either (a copy the broker hands out again because its worker died takes the
-    lease over at once). A job that fails keeps its error and is not marked done; the emails it
-    sent before failing are recorded, and a later delivery sends only the others."""
+    lease over at once). A job that fails keeps its error and is not marked done (the relay
+    publishes it again later); the emails it sent before failing are recorded, and a later
+    delivery sends only the others. A job whose subject is gone (a comment deleted before its
+    email went) is done: no later delivery could do it, and left unfinished it would be
+    published again for ever and keep /healthz failing."""
 
     def __call__(self, *args, **kwargs):
         job_id = _job_id(self.request.id)
@@ -271,6 +275,12 @@ class OutboxTask(DjangoTask):
         running = _running_job.set(job_id)
         try:
             result = super().__call__(*args, **kwargs)
+        except ObjectDoesNotExist as error:
+            logger.warning("Outbox job %s has nothing left to do: %s", job_id, error)
+            OutboxJob.objects.filter(pk=job_id).update(
+                done_at=timezone.now(), last_error=f"Nothing to do: {error}", lease_expires_at=None
+            )
+            return None
         except Exception as error:
             OutboxJob.objects.filter(pk=job_id).update(
                 last_error=f"{type(error).__name__}: {error}", lease_expires_at=None

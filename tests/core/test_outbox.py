@@ -222,3 +222,12 @@ def test_one_relay_runs_at_a_time(db, published_to):
     finally:
         holder.close()
     assert outbox_relay_once() == 0  # free again
+
+
+def test_a_job_whose_subject_is_gone_is_done_not_tried_again_for_ever(db, mailoutbox):
+    job = OutboxJob.objects.create(task="consultation_opened_notify_task", args=[999_999])
+    task(job.task).apply(job.args, task_id=f"outbox-{job.pk}")  # no such assessment any more
+    job.refresh_from_db()
+    assert job.done_at is not None  # the relay will not publish it again
+    assert job.last_error.startswith("Nothing to do: Assessment matching query does not exist")
+    assert mailoutbox == []
