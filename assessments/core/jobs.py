@@ -9,7 +9,7 @@ holds up an answer; every call to the broker has time-outs (CELERY_BROKER_SOCKET
 the broker is down the request still succeeds, and `outbox_relay` (run by beat and by a thread
 of every worker: ops/relay.py) publishes it again, backing off, until the broker takes it. Taken
 is not done: a broker that crashes without its data loses the messages it held, so a job still
-unfinished OUTBOX_REPUBLISH_SECONDS (or, later, as long again as it has existed) after it was
+unfinished OUTBOX_REPUBLISH_SECONDS (later, as long again as since it was first) after it was
 handed over is published again, unless a worker holds it (its lease). Workers run the job
 through `OutboxTask`, which skips a job already done or running elsewhere (a lease), and records
 each email as it is sent (core/emails.py), so a message delivered twice (Celery's late
@@ -150,11 +150,11 @@ def _retry_delay(attempts: int) -> timedelta:
 
 def _republish_delay(job: OutboxJob, now) -> timedelta:
     """How long after handing a job to the broker to publish it again if it is not finished:
-    as long again as the job has existed, at least OUTBOX_REPUBLISH_SECONDS, at most an hour.
-    A message that was only waiting its turn (a PDF behind others) then gets a few copies at
-    most, each of which does nothing once the job is done or while it runs."""
+    as long again as since it was first handed over, at least OUTBOX_REPUBLISH_SECONDS, at most
+    an hour. A message that was only waiting its turn (a PDF behind others) then gets a few
+    copies at most, each of which does nothing once the job is done or while it runs."""
     least = timedelta(seconds=settings.OUTBOX_REPUBLISH_SECONDS)
-    return min(max(now - job.created_at, least), LONGEST_REPUBLISH)
+    return min(max(now - (job.published_at or now), least), LONGEST_REPUBLISH)
 
 
 def _due(jobs: QuerySet, now) -> QuerySet:

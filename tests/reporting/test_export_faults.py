@@ -171,7 +171,7 @@ def test_the_sweep_publishes_again_a_queued_render_the_broker_took_and_lost(
     # The broker crashed and lost it: a republish wait later, the sweep sends the same job again.
     OutboxJob.objects.update(
         next_attempt_at=timezone.now() - dt.timedelta(seconds=1),
-        created_at=timezone.now() - dt.timedelta(seconds=settings.OUTBOX_REPUBLISH_SECONDS),
+        published_at=timezone.now() - dt.timedelta(seconds=settings.OUTBOX_REPUBLISH_SECONDS),
     )
     assert report_exports_requeue_stale() == 1
     assert sent == [f"outbox-{job.pk}"] * 2
