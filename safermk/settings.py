@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Published pages for readers without a session, from the shared cache (issue 18).
     "assessments.publication.public_pages.PublicPageMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session not saved after a write leaves the answer as it is.
+    "assessments.core.idempotency.TolerantSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -17,6 +17,7 @@ from assessments.accounts.forms import AcceptInvitationForm, CodeForm, Invitatio
 from assessments.accounts.permissions import can_manage_people
 from assessments.accounts.selectors import invitations_pending
 from assessments.accounts.services import people, two_factor
+from assessments.core.idempotency import idempotent
 from assessments.core.models import Partnership, User
 from assessments.core.selectors import partnership_members
 from assessments.core.views import form_errors
@@ -32,6 +33,7 @@ def _managed_partnership(request, slug: str) -> Partnership:
 
 
 @login_required
+@idempotent
 def people_page(request, slug: str) -> HttpResponse:
     partnership = _managed_partnership(request, slug)
     form = InvitationForm(request.POST or None, partnership=partnership)

@@ -6,8 +6,9 @@ cost the page eight times the floor in reading and rendering them). What it keep
 one shows, moves (`watch`); by the partnership's cache version, for the paragraphs and
 recommendations the discussions are grouped under; and by what the reader may do (comment,
 resolve), which decides the forms. What differs from one reader to another is put in on each
-view: every form's CSRF token, and the edit links of the reader's own comments, which last
-fifteen minutes. The chapter's comments pages render the same way without keeping it.
+view: every form's CSRF token, each reply form's idempotency key, and the edit links of the
+reader's own comments, which last fifteen minutes. The chapter's comments pages render the same
+way without keeping it.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from assessments.consultation.models import Comment
 from assessments.consultation.permissions import can_change_comment
 from assessments.consultation.selectors import Overview, Threads, comment_threads
 from assessments.core.cache_version import cached
+from assessments.core.idempotency import key_field
 from assessments.core.markdown import Rendered
 from assessments.core.models import Chapter, Organisation, User
 
 # Where the kept HTML wants what differs by reader: the templates write these, and no comment
 # can (its text is escaped, so "<!--" never reaches the page from it).
 CSRF_FIELD = "<!--csrf-token-->"
+KEY_FIELD = "<!--idempotency-key-->"  # a new key in each reply form (core/idempotency.py)
 _CHANGE_LINKS = re.compile(r"<!--change-links (\d+)-->")
 
 
@@ -134,11 +137,12 @@ def rendered(
 
 
 def finished_for(request: HttpRequest, chapter: Chapter, discussions: Discussions) -> SafeString:
-    """The discussions' HTML with the reader's CSRF token in its forms and edit links under
-    the reader's own comments while they may still change them."""
+    """The discussions' HTML with the reader's CSRF token and new idempotency keys in its
+    forms, and edit links under the reader's own comments while they may still change them."""
     user, html = request.user, discussions.html
     if CSRF_FIELD in html:
         html = html.replace(CSRF_FIELD, csrf_input(request))
+    html = re.sub(KEY_FIELD, lambda _marker: key_field(), html)
     links = {}
     for pk, author_id, created_at in discussions.authored:
         if author_id == user.pk:

@@ -54,6 +54,7 @@ from assessments.consultation.services import comments as comment_service
 from assessments.consultation.services import workflow
 from assessments.consultation.services.notifications import notification_preference_set
 from assessments.core.chapter_figures import kept_narrative
+from assessments.core.idempotency import idempotent, located
 from assessments.core.models import Chapter, Recommendation
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
@@ -79,13 +80,15 @@ def _comments_response(request, chapter: Chapter, *, message: str, comment=None,
         context["comment_status"] = "" if form else message
         # The comment may not be among the discussions the chapter page shows.
         context["comment_status_url"] = comment.get_absolute_url() if comment else ""
-        return render(request, "assessments/includes/comments.html", context)
+        response = render(request, "assessments/includes/comments.html", context)
+        return located(response, comment_location(comment)) if comment and not form else response
     messages.success(request, message)
     return redirect(comment_location(comment))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def chapter_comments(request, slug: str, year: int, chapter_slug: str) -> HttpResponse:
     """GET: every discussion on the chapter (or about one part of it), page by page, each in
     full; POST: a new comment or reply."""
@@ -242,6 +245,7 @@ def comment_resolve(request, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent
 def recommendation_response(
     request, slug: str, year: int, chapter_slug: str, pk: int
 ) -> HttpResponse:
@@ -265,6 +269,7 @@ def recommendation_response(
     else:
         error = "Choose whether your organisation supports it"
     message = "" if error else "Your organisation’s response has been saved"
+    location = f"{chapter.get_absolute_url()}#recommendation-{recommendation.pk}"
     if error:
         # Bad input loses nothing: the form comes back with what was chosen and typed.
         typed = (request.POST.get("answer", ""), request.POST.get("reason", ""))
@@ -278,12 +283,13 @@ def recommendation_response(
             "response_status": message,
             "response_error": error,
         }
-        return render(request, "assessments/includes/comments_recommendation.html", context)
+        response = render(request, "assessments/includes/comments_recommendation.html", context)
+        return response if error else located(response, location)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, message)
-    return redirect(f"{chapter.get_absolute_url()}#recommendation-{recommendation.pk}")
+    return redirect(location)
 
 
 # Which form field a workflow refusal belongs to (None: the whole form).

@@ -469,3 +469,22 @@ class OutboxDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} ({self.job})"
+
+
+class FormSubmission(models.Model):
+    """A form that created something, by the key it was drawn with, and where its answer sent
+    the sender: the same form sent again is sent there and stores nothing (core/idempotency.py).
+    Removed by the nightly housekeeping after FORM_SUBMISSION_RETENTION."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=32)
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_submission_per_form_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

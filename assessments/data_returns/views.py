@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.core.idempotency import idempotent
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
 from assessments.core.uploads import upload_refusal
 from assessments.core.views import refuse, visible_assessment
@@ -132,6 +133,7 @@ def upload(request, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent
 def confirm(request, pk: int) -> HttpResponse:
     data_request = _own_request(request, pk)
     form = ConfirmForm(request.POST)

@@ -5,6 +5,8 @@
   UPLOAD_RETENTION_HOURS.
 - The appendix access log and django-axes' sign-in records after AUDIT_RETENTION_DAYS.
 - Outbox jobs a worker finished, after OUTBOX_RETENTION (kept a while to trace a delivery).
+- Forms' idempotency keys, after FORM_SUBMISSION_RETENTION: a form is sent again within
+  minutes, not a week later.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from assessments.appendices.models import AppendixAccess
-from assessments.core.models import OutboxJob
+from assessments.core.models import FormSubmission, OutboxJob
 from assessments.data_returns.services import PENDING
 from assessments.indicators import police_uk
 from assessments.reporting.models import ReportExport
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 EXPORTS_FOLDER = "exports"
 IMPORT_EXPORT_FOLDER = "django-import-export"
 OUTBOX_RETENTION = dt.timedelta(days=7)
+FORM_SUBMISSION_RETENTION = dt.timedelta(days=7)
 
 
 def _days_ago(days: int) -> dt.datetime:
@@ -88,12 +91,20 @@ def outbox_remove_done() -> int:
     return removed
 
 
+def form_submissions_remove_old() -> int:
+    """Idempotency keys of forms sent longer ago than FORM_SUBMISSION_RETENTION."""
+    cutoff = timezone.now() - FORM_SUBMISSION_RETENTION
+    removed, _ = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return removed
+
+
 def housekeeping_run() -> dict[str, int]:
     done = {
         "exports": exports_remove_old(),
         "uploads": uploads_remove_stale(),
         "audit_records": audit_logs_remove_old(),
         "outbox_jobs": outbox_remove_done(),
+        "form_submissions": form_submissions_remove_old(),
     }
     logger.info("Housekeeping removed %s", done, extra={"removed": done})
     return done

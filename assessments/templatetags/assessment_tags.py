@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import template
 
+from assessments.core.idempotency import key_field
+
 register = template.Library()
 
 
@@ -25,3 +27,10 @@ def seconds_in_words(seconds: int) -> str:
     if seconds < 60:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     return duration(dt.timedelta(seconds=seconds))
+
+
+@register.simple_tag
+def idempotency_key():
+    """A hidden field with a new key, in a form that creates something: sent twice, it is
+    stored once (core/idempotency.py)."""
+    return key_field()

@@ -24,6 +24,7 @@ from assessments.consultation.services import workflow
 from assessments.consultation.services.chasing import silent_organisations_chase
 from assessments.core.cache_version import cached, version_of
 from assessments.core.chapter_figures import site_narrative
+from assessments.core.idempotency import idempotent
 from assessments.core.permissions import can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import chapter_of
@@ -201,6 +202,7 @@ def chapter_preview(request: HttpRequest, slug: str, year: int, chapter_slug: st
 
 
 @require_POST
+@idempotent
 def figure_upload(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
     chapter = _editable_chapter(request, slug, year, chapter_slug)
     if chapter is None:

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from assessments.appendices.models import AppendixAccess
-from assessments.core.models import OutboxJob
+from assessments.core.models import FormSubmission, OutboxJob
 from assessments.ops import housekeeping
 from assessments.ops.tasks import housekeeping_task
 from assessments.reporting.models import ReportExport
@@ -123,3 +123,13 @@ def test_outbox_jobs_done_a_week_ago_are_removed_and_unfinished_ones_kept(db):
     waiting = OutboxJob.objects.create(task="invitation_send_task", args=[3], created_at=week_ago)
     assert housekeeping.outbox_remove_done() == 1
     assert set(OutboxJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+
+
+def test_form_keys_older_than_a_week_are_removed(police_partner):
+    old = FormSubmission.objects.create(
+        user=police_partner, key="a" * 32, created_at=timezone.now() - 8 * DAY
+    )
+    recent = FormSubmission.objects.create(user=police_partner, key="b" * 32)
+    assert housekeeping.form_submissions_remove_old() == 1
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not FormSubmission.objects.filter(pk=old.pk).exists()
