@@ -33,6 +33,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from assessments.core.models import FormSubmission
+from assessments.core.storage import atomic_with_files
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def _earlier(request: HttpRequest, key: str) -> FormSubmission | None:
 def _first(view, request, key, claimed, args, kwargs) -> HttpResponse:
     committed = []
     try:
-        with transaction.atomic():
+        with atomic_with_files():  # files the view writes go if its transaction does
             submission = FormSubmission.objects.create(user=request.user, key=key)
             claimed.append(submission)
             transaction.on_commit(lambda: committed.append(True))  # first: runs before the rest

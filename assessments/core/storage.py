@@ -1,19 +1,33 @@
-"""The file store's faults in words a user can read: full, read-only, or otherwise unwritable.
+"""Writing files, and the file store's faults in words a user can read: full, read-only, or
+otherwise unwritable.
 
-Checked by /healthz and before accepting work that must write a file, and used to explain a
-write that failed, so that a PDF export says "the file store is full" instead of failing after
-three attempts with nothing to go on."""
+Every file the app writes goes through `storage_save` (or `field_file_save` for a model's file):
+a write that fails removes what it had written and raises StorageFault saying what happened, so
+that a PDF export says "the file store is full" instead of failing after three attempts with
+nothing to go on, and a data return or a figure is refused on its own page
+(`storage_refusal`) instead of the generic error page. A file that a row will name is written
+inside `atomic_with_files()`, the transaction that saves the row: if it does not commit, the
+file is removed again, so that no file is left that no row names. The store is also checked by
+/healthz and before accepting work that must write a file (`storage_problem`).
+"""
 
 from __future__ import annotations
 
 import errno
+import logging
 import shutil
+import threading
 import uuid
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+
+logger = logging.getLogger(__name__)
 
 FULL = (errno.ENOSPC, errno.EDQUOT)
 READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
@@ -30,6 +44,83 @@ def storage_fault_message(error: OSError) -> str:
     if error.errno in READ_ONLY:
         return "the file store is read-only"
     return f"the file store could not be written ({error.strerror or error})"
+
+
+def storage_refusal(fault: StorageFault) -> str:
+    """What a form says when the file it sent could not be stored."""
+    return f"Nothing has been saved: {fault}. Try again later."
+
+
+# Writing -------------------------------------------------------------------------------------
+
+# The files written in each open atomic_with_files() block of this thread, innermost last.
+_blocks = threading.local()
+
+
+def _open_blocks() -> list[list[tuple[Storage, str]]]:
+    if not hasattr(_blocks, "stack"):
+        _blocks.stack = []
+    return _blocks.stack
+
+
+def storage_save(storage: Storage, name: str, content) -> str:
+    """Write a file and return the name it was stored under. A failed write removes what it
+    wrote and raises StorageFault; inside atomic_with_files() the file is removed again if the
+    block does not commit."""
+    name = storage.get_available_name(name)
+    try:
+        name = storage.save(name, content)
+    except OSError as error:
+        with suppress(OSError):  # a read-only store refuses this too, having nothing to remove
+            storage.delete(name)
+        raise StorageFault(storage_fault_message(error)) from error
+    if blocks := _open_blocks():
+        blocks[-1].append((storage, name))
+    return name
+
+
+def field_file_save(field_file: FieldFile, name: str, content) -> None:
+    """A model's FileField.save(name, content, save=False), through storage_save."""
+    name = field_file.field.generate_filename(field_file.instance, name)
+    field_file.name = storage_save(field_file.storage, name, content)
+    setattr(field_file.instance, field_file.field.attname, field_file.name)
+    field_file._committed = True
+
+
+@contextmanager
+def atomic_with_files():
+    """transaction.atomic() that removes the files written in it (storage_save) when it does
+    not commit: when it raises, its commit included. Inside another, its files become the
+    outer block's, which removes them if it fails in turn."""
+    written: list[tuple[Storage, str]] = []
+    committed = []
+    blocks = _open_blocks()
+    blocks.append(written)
+    try:
+        with transaction.atomic():
+            # The first hook of an outermost block: it runs only once the commit is done, so an
+            # error raised by a later hook does not remove files the committed rows name.
+            transaction.on_commit(lambda: committed.append(True))
+            yield
+    except BaseException:
+        if not committed:
+            _remove(written)
+        raise
+    finally:
+        blocks.pop()
+    if blocks:
+        blocks[-1].extend(written)
+
+
+def _remove(written: list[tuple[Storage, str]]) -> None:
+    for storage, name in written:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("%s was written by a transaction that failed; remove it", name)
+
+
+# Checking ------------------------------------------------------------------------------------
 
 
 def _free_bytes(location: str) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -25,6 +26,7 @@ from assessments.core.links import absolute
 from assessments.core.models import Assessment, Role, User
 from assessments.core.periods import years_on
 from assessments.core.permissions import active_members_with_roles, can_view_dashboard
+from assessments.core.storage import StorageFault, atomic_with_files, field_file_save, storage_save
 from assessments.data_returns.files import (
     ReturnFileError,
     ReturnRow,
@@ -54,13 +56,17 @@ def _pending_dir(token: str) -> Path:
 
 
 def pending_store(*, request: DataRequest, user: User, name: str, data: bytes) -> str:
+    """Keep the upload for its confirmation; on a full or read-only store, StorageFault with
+    nothing left behind."""
     discard_abandoned_uploads(PENDING)
     token = uuid.uuid4().hex
-    folder = _pending_dir(token)
-    folder.mkdir(parents=True)
-    (folder / "upload").write_bytes(data)
     meta = {"request": request.pk, "user": user.pk, "name": Path(name).name[:200]}
-    (folder / "meta.json").write_text(json.dumps(meta))
+    try:
+        storage_save(default_storage, f"{PENDING}/{token}/upload", ContentFile(data))
+        storage_save(default_storage, f"{PENDING}/{token}/meta.json", ContentFile(json.dumps(meta)))
+    except StorageFault:
+        pending_discard(token)
+        raise
     return token
 
 
@@ -91,11 +97,12 @@ def batch_key(request: DataRequest) -> str:
     return f"data-return:{request.pk}"
 
 
-@transaction.atomic
+@atomic_with_files()
 def data_return_confirm(*, request: DataRequest, user: User, token: str) -> DataReturn:
     """Store the waiting upload: its observations replace the request's earlier return, and
     figures of the same indicator, place and period loaded another way (the return is the
-    organisation's own word on them)."""
+    organisation's own word on them). StorageFault, with nothing saved, when the file cannot be
+    kept."""
     name, data = _pending_read(token, request, user)
     rows = read_return_file(request, name, data)
     request = DataRequest.objects.select_for_update().get(pk=request.pk)
@@ -177,7 +184,10 @@ def _record_return(request, user, name, data, batch, row_count) -> DataReturn:
         row_count=row_count,
         replaced_by=previous,  # only one may be current: turned round below
     )
-    data_return.file.save(f"return-{request.pk}{Path(name).suffix.lower()}", ContentFile(data))
+    field_file_save(
+        data_return.file, f"return-{request.pk}{Path(name).suffix.lower()}", ContentFile(data)
+    )
+    data_return.save()
     if previous is not None:
         previous.replaced_by = data_return
         previous.save(update_fields=["replaced_by"])

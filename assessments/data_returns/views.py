@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.core.idempotency import idempotent
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
+from assessments.core.storage import StorageFault, storage_refusal
 from assessments.core.uploads import upload_refusal
 from assessments.core.views import refuse, visible_assessment
 from assessments.data_returns.files import (
@@ -64,7 +65,7 @@ def request_list(request) -> HttpResponse:
     return render(request, "assessments/data_requests.html", {"requests": requests})
 
 
-def _request_page(request, data_request: DataRequest, form: UploadForm, errors=()):
+def _request_page(request, data_request: DataRequest, form: UploadForm, errors=(), status=None):
     with_current = data_request_with_current_return(data_request)
     context = {
         "data_request": with_current,
@@ -79,7 +80,7 @@ def _request_page(request, data_request: DataRequest, form: UploadForm, errors=(
         request,
         "assessments/data_request.html",
         context,
-        status=400 if errors or form.errors else 200,
+        status=status or (400 if errors or form.errors else 200),
     )
 
 
@@ -120,6 +121,8 @@ def upload(request, pk: int) -> HttpResponse:
         )
     except ReturnFileError as error:
         return _request_page(request, data_request, form, errors=error.messages)
+    except StorageFault as fault:
+        return _storage_refused(request, data_request, fault)
     context = {
         "data_request": data_request,
         "preview": preview,
@@ -145,10 +148,18 @@ def confirm(request, pk: int) -> HttpResponse:
         )
     except ReturnFileError as error:
         return _request_page(request, data_request, UploadForm(), errors=error.messages)
+    except StorageFault as fault:
+        return _storage_refused(request, data_request, fault)
     messages.success(
         request, f"Thank you: {data_return.row_count} figures have been received and stored"
     )
     return redirect(data_request.get_absolute_url())
+
+
+def _storage_refused(request, data_request: DataRequest, fault: StorageFault) -> HttpResponse:
+    # 503: the site cannot keep files just now; the form is there to try again later.
+    errors = [storage_refusal(fault)]
+    return _request_page(request, data_request, UploadForm(), errors=errors, status=503)
 
 
 @login_required

@@ -24,6 +24,7 @@ from assessments.core.admin_base import (
 )
 from assessments.core.cache_version import cached
 from assessments.core.permissions import can_use_admin, partnerships_administered_by
+from assessments.core.storage import StorageFault, storage_refusal
 from assessments.indicators import police_uk
 from assessments.indicators.forms import PoliceUkConfirmForm, PoliceUkUploadForm, SelectionForm
 from assessments.indicators.headlines import cover_headlines, headline_check
@@ -171,7 +172,11 @@ class ImportBatchAdmin(ScopedAdmin):
     def _police_uk_preview(self, form) -> dict:
         data = form.cleaned_data
         prefix = data["lsoa_prefix"] or data["partnership"].area_name
-        token = police_uk.police_uk_upload_store(data["files"])
+        try:
+            token = police_uk.police_uk_upload_store(data["files"])
+        except StorageFault as fault:
+            form.add_error("files", storage_refusal(fault))
+            return {}
         try:
             months = police_uk.police_uk_upload_tally(token, prefix)
         except police_uk.PoliceUkFileError as error:

@@ -31,11 +31,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
 
 from assessments.core.models import Partnership, User
 from assessments.core.periods import PeriodType
+from assessments.core.storage import StorageFault, storage_save
 from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
 from assessments.indicators.selectors import (
     POLICE_UK_INDICATOR_PREFIX,
@@ -383,16 +385,18 @@ def _upload_dir(token: str) -> Path:
 
 
 def police_uk_upload_store(files) -> str:
-    """Keep uploaded files (Django UploadedFile) for the confirmation step; returns a token."""
+    """Keep uploaded files (Django UploadedFile) for the confirmation step; returns a token.
+    StorageFault, with nothing left behind, on a full or read-only store."""
     discard_abandoned_uploads(UPLOADS)
     token = uuid.uuid4().hex
-    folder = _upload_dir(token)
-    folder.mkdir(parents=True)
-    for number, upload in enumerate(files):
-        # Our own file names: the user's name is kept only as text after the number.
-        with (folder / f"{number:03d}-{Path(upload.name).name}").open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+    try:
+        for number, upload in enumerate(files):
+            # Our own file names: the user's name is kept only as text after the number.
+            name = f"{UPLOADS}/{token}/{number:03d}-{Path(upload.name).name}"
+            storage_save(default_storage, name, upload)
+    except StorageFault:
+        police_uk_upload_discard(token)
+        raise
     return token
 
 

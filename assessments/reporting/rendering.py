@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from assessments.appendices.models import Appendix
 from assessments.core.personal_copy import personal_copy
-from assessments.core.storage import StorageFault, storage_fault_message
+from assessments.core.storage import StorageFault, field_file_save
 from assessments.reporting.documents import (
     DOCUMENTS,
     HTML_BYTES_PER_PAGE,
@@ -240,15 +239,7 @@ def _file_fields(twin: ReportExport) -> dict:
 def _store(export: ReportExport, content: bytes) -> None:
     """Save the PDF under its name; on a failed write remove what was written and raise
     StorageFault saying what happened."""
-    storage = export.file.storage
-    name = export.file.field.generate_filename(export, export_file_name(export))
-    name = storage.get_available_name(name)
-    try:
-        export.file.name = storage.save(name, ContentFile(content))
-    except OSError as error:
-        with suppress(OSError):  # a read-only store refuses this too, having nothing to remove
-            storage.delete(name)
-        raise StorageFault(storage_fault_message(error)) from error
+    field_file_save(export.file, export_file_name(export), ContentFile(content))
 
 
 def _finish(export: ReportExport, **fields) -> None:

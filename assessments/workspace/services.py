@@ -14,6 +14,7 @@ from django.db.models import Max
 from PIL import Image, UnidentifiedImageError
 
 from assessments.core.models import Chapter, ChapterFigure, User
+from assessments.core.storage import atomic_with_files, field_file_save
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_SOURCE_PIXELS = 40_000_000  # refuse decompression bombs before decoding
@@ -126,7 +127,7 @@ def reencode(upload) -> Reencoded:
     )
 
 
-@transaction.atomic
+@atomic_with_files()
 def chapter_figure_add(
     *, chapter: Chapter, image, alt_text: str, caption: str, source: str = "", by: User
 ) -> ChapterFigure:
@@ -156,10 +157,7 @@ def chapter_figure_add(
         width=clean.size[0],
         height=clean.size[1],
     )
-    figure.image.save(
-        f"chapter-{chapter.pk}-figure-{number}.{clean.extension}",
-        ContentFile(clean.content),
-        save=False,
-    )
+    name = f"chapter-{chapter.pk}-figure-{number}.{clean.extension}"
+    field_file_save(figure.image, name, ContentFile(clean.content))
     figure.save()
     return figure

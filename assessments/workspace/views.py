@@ -28,6 +28,7 @@ from assessments.core.idempotency import idempotent
 from assessments.core.permissions import can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import chapter_of
+from assessments.core.storage import StorageFault, storage_refusal
 from assessments.core.uploads import upload_form_is_valid
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
 from assessments.data_returns.permissions import can_manage_data_requests
@@ -208,6 +209,7 @@ def figure_upload(request: HttpRequest, slug: str, year: int, chapter_slug: str)
     if chapter is None:
         return refuse(request)
     figure_form = FigureForm(request.POST, request.FILES)
+    status = 400
     if upload_form_is_valid(figure_form, request, "image"):
         try:
             figure = chapter_figure_add(
@@ -215,6 +217,9 @@ def figure_upload(request: HttpRequest, slug: str, year: int, chapter_slug: str)
             )
         except ValidationError as error:
             form_errors(error, figure_form)
+        except StorageFault as fault:
+            figure_form.add_error("image", storage_refusal(fault))
+            status = 503  # the site cannot keep files just now
         else:
             messages.success(
                 request,
@@ -223,7 +228,9 @@ def figure_upload(request: HttpRequest, slug: str, year: int, chapter_slug: str)
             )
             return redirect("chapter_edit", slug=slug, year=year, chapter_slug=chapter_slug)
     initial = {"narrative": chapter.narrative, "token": edit_token(chapter)}
-    return _editor_page(request, chapter, NarrativeForm(initial=initial), figure_form, status=400)
+    return _editor_page(
+        request, chapter, NarrativeForm(initial=initial), figure_form, status=status
+    )
 
 
 @require_POST
