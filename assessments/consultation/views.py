@@ -54,7 +54,7 @@ from assessments.consultation.services import comments as comment_service
 from assessments.consultation.services import workflow
 from assessments.consultation.services.notifications import notification_preference_set
 from assessments.core.chapter_figures import kept_narrative
-from assessments.core.idempotency import idempotent, located
+from assessments.core.idempotency import idempotent, located, refusal
 from assessments.core.models import Chapter, Recommendation
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
@@ -287,8 +287,8 @@ def recommendation_response(
         return response if error else located(response, location)
     if error:
         messages.error(request, error)
-    else:
-        messages.success(request, message)
+        return refusal(redirect(location))
+    messages.success(request, message)
     return redirect(location)
 
 

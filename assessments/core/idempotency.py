@@ -54,6 +54,13 @@ def located(response: HttpResponse, location: str) -> HttpResponse:
     return response
 
 
+def refusal(response: HttpResponse) -> HttpResponse:
+    """Mark a redirect that takes a refused form to the page showing why: its key stays free,
+    and sent again the form is taken afresh."""
+    response.refused = True
+    return response
+
+
 def idempotent(view):
     """Store a POST's writes once per key (see the module's docstring). A POST without a key
     (a page drawn before keys, a script) is taken as it always was."""
@@ -107,6 +114,8 @@ def _first(view, request, key, claimed, args, kwargs) -> HttpResponse:
 
 
 def _location(response: HttpResponse) -> str:
+    if getattr(response, "refused", False):
+        return ""
     if response.status_code in (301, 302, 303):
         return response["Location"]
     if response.status_code < 300:

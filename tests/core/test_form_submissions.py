@@ -64,6 +64,8 @@ def test_a_comment_sent_twice_with_its_forms_key_is_stored_once(police_client, c
     assert first["Location"] == again["Location"]
     assert first["Location"].endswith(f"#comment-{comment.pk}")
     assert OutboxJob.objects.filter(task="comment_posted_notify_task").count() == 1
+    shown = police_client.get(again["Location"]).content.decode()
+    assert "This had already been saved: it has not been saved twice." in shown
 
 
 def test_each_drawing_of_the_form_has_its_own_key(police_client, chapter):
@@ -128,6 +130,19 @@ def test_a_recommendation_response_sent_twice_answers_the_same(police_client, ch
     assert [a.status_code for a in answers] == [302, 302]
     assert answers[0]["Location"] == answers[1]["Location"]
     assert RecommendationResponse.objects.count() == 1
+
+
+def test_a_refused_response_sent_twice_is_refused_twice_then_taken(police_client, chapter):
+    recommendation = RecommendationFactory(chapter=chapter)
+    url = reverse("recommendation_response", args=[*chapter.url_args, recommendation.pk])
+    page = police_client.get(chapter.get_absolute_url()).content.decode()
+    (key,) = form_keys(page, f'action="{url}"')
+    for _ in range(2):  # "Support with changes" needs the changes
+        refused = police_client.post(url, {"answer": "changes", FIELD: key}, follow=True)
+        assert "Say which changes your organisation would want" in refused.content.decode()
+        assert "already been saved" not in refused.content.decode()
+    police_client.post(url, {"answer": "changes", "reason": "Two officers.", FIELD: key})
+    assert RecommendationResponse.objects.get().reason == "Two officers."
 
 
 def test_an_invitation_sent_twice_is_made_and_emailed_once(analyst_client, partnership, police_org):
