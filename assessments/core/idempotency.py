@@ -97,7 +97,7 @@ def _first(view, request, key, claimed, args, kwargs) -> HttpResponse:
         with atomic_with_files():  # files the view writes go if its transaction does
             submission = FormSubmission.objects.create(user=request.user, key=key)
             claimed.append(submission)
-            transaction.on_commit(lambda: committed.append(True))  # first: runs before the rest
+            transaction.on_commit(lambda: committed.append(True))  # runs before the view's hooks
             response = view(request, *args, **kwargs)
             location = _location(response)
             if location:
