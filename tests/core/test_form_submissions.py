@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from assessments.accounts.models import Invitation
 from assessments.consultation.models import Comment, RecommendationResponse
-from assessments.core import cache_version
 from assessments.core.idempotency import FIELD, idempotent
 from assessments.core.models import FormSubmission, OutboxJob
 
@@ -173,7 +172,6 @@ def _failing(*args, **kwargs):
 @pytest.mark.parametrize(
     ("target", "name", "error"),
     [
-        pytest.param(cache_version, "_mirror", RuntimeError, id="cache version mirror"),
         pytest.param(Task, "apply_async", RuntimeError, id="outbox publish"),
         pytest.param(SessionStore, "save", RuntimeError, id="session save"),
         # Django answers this with a bare "Bad Request (400)".

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0024_outbox_deliveries'),
+        ('assessments', '0026_editions_of_approved_assessments'),
     ]
 
     operations = [
