@@ -31,7 +31,10 @@ def test_the_upgrade_freezes_an_edition_of_each_approved_and_published_assessmen
             narrative=f"What {year} said.",
         )  # fmt: skip
 
-    MigrationExecutor(connection).migrate(DATA)
+    executor = MigrationExecutor(connection)
+    executor.migrate(DATA)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())  # the later migrations, back again
 
     published, approved, draft = Assessment.objects.order_by("year")
     edition = published.public_edition
