@@ -14,8 +14,10 @@ from assessments.publication.services.cover_paper import (
     CHECKLIST_TEMPLATES,
     COVER_PAPER_TEMPLATES,
     checklist_data,
+    cover_paper_data,
     cover_paper_html,
     cover_paper_inputs,
+    edition_cover_paper_html,
 )
 from assessments.publication.services.editions import (
     on_approve,
@@ -29,13 +31,19 @@ from assessments.reporting.report_data import ReportPart, report_part_register
 
 document_register(
     ReportExport.Kind.COVER_PAPER,
-    Document(build=cover_paper_html, inputs=cover_paper_inputs, templates=COVER_PAPER_TEMPLATES),
+    Document(
+        build=cover_paper_html,
+        inputs=cover_paper_inputs,
+        templates=COVER_PAPER_TEMPLATES,
+        build_edition=edition_cover_paper_html,
+    ),
 )
 report_part_register(
     "checklist",
     ReportPart(data=checklist_data, templates=CHECKLIST_TEMPLATES),
 )
-report_part_register("board_decision", ReportPart(data=board_decision_data))
+report_part_register("board_decision", ReportPart(data=board_decision_data, printed=False))
+report_part_register("cover_paper", ReportPart(data=cover_paper_data, printed=False))
 report_part_register(
     "priorities",
     ReportPart(data=priorities_data, templates=PRIORITIES_TEMPLATES),

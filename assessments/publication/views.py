@@ -55,7 +55,8 @@ from assessments.publication.page_context import (
 from assessments.publication.public_pages import cached_for_the_public
 from assessments.publication.selectors import board_decision_of, chapter_as_approved
 from assessments.publication.services.compare import indicators_side_by_side, narrative_diff
-from assessments.publication.services.cover_paper import cover_paper
+from assessments.publication.services.cover_paper import cover_paper, paper_of_edition
+from assessments.reporting.editions import printed_edition
 from assessments.reporting.models import ReportExport
 from assessments.reporting.permissions import (
     can_request_public_export,
@@ -162,8 +163,12 @@ def cover_paper_page(request: HttpRequest, slug: str, year: int) -> HttpResponse
     assessment = _working_papers_of(request, slug, year)
     if assessment is None:
         return refuse(request)
+    # Once approved, the paper the board read: the edition's.
+    kind = ReportExport.Kind.COVER_PAPER
+    edition = printed_edition(assessment, ReportExport.Variant.PUBLIC, kind)
     context = assessment_context(request, assessment) | {
-        "paper": cover_paper(assessment),
+        "paper": paper_of_edition(edition) if edition else cover_paper(assessment),
+        "edition": edition,
         "cover_kind": ReportExport.Kind.COVER_PAPER,
         "cover_variant": ReportExport.Variant.PUBLIC,
     }

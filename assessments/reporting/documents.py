@@ -78,7 +78,7 @@ def is_draft(assessment: Assessment) -> bool:
     return assessment.status in (Assessment.Status.DRAFT, Assessment.Status.CONSULTATION)
 
 
-def _head(partnership_name: str, *, title: str, description: str, draft: bool) -> dict:
+def pdf_head(partnership_name: str, *, title: str, description: str, draft: bool) -> dict:
     return {
         "document_title": f"{partnership_name}: {title}",
         "description": description,
@@ -96,7 +96,9 @@ def page_head(assessment: Assessment, *, title: str, description: str) -> dict:
     return {
         "assessment": assessment,
         "partnership": partnership,
-        **_head(partnership.name, title=title, description=description, draft=is_draft(assessment)),
+        **pdf_head(
+            partnership.name, title=title, description=description, draft=is_draft(assessment)
+        ),
     }
 
 
@@ -162,7 +164,7 @@ def document_html(
     description = f"{assessment['title']} of {partnership['name']}: {variant_label} version."
     context = {
         **document,
-        **_head(
+        **pdf_head(
             partnership["name"],
             title=assessment["title"],
             description=description,
@@ -209,6 +211,9 @@ class Document:
     build: Callable[..., str]
     inputs: Callable[[Assessment], dict] | None = None
     templates: tuple[str, ...] = ()
+    # An edition's print of this kind, from its document alone: build_edition(edition=, ...).
+    # The full report's is reporting/editions.py edition_html.
+    build_edition: Callable[..., str] | None = None
 
 
 # The kinds of export. The same job machinery renders them all. A document made by a higher layer
@@ -399,7 +404,11 @@ def report_identity(
         ),
         "recipient": recipient_inputs(recipient) if variant == Variant.RESTRICTED else None,
         # The parts of higher layers, as the data they add to the document.
-        "parts": {name: part.data(assessment) for name, part in sorted(REPORT_PARTS.items())},
+        "parts": {
+            name: part.data(assessment)
+            for name, part in sorted(REPORT_PARTS.items())
+            if part.printed
+        },
         "area": list(
             Geography.objects.filter(
                 partnership=assessment.partnership_id, level=Geography.Level.AREA

@@ -81,12 +81,17 @@ def approved_edition(assessment: Assessment) -> Edition | None:
     return assessment.editions.filter(status=Edition.Status.APPROVED).first()
 
 
-def printed_edition(assessment: Assessment, variant: str) -> Edition | None:
-    """The edition a print of the full report shows, or None to print the working copy.
+def printed_edition(
+    assessment: Assessment, variant: str, kind: str = ReportExport.Kind.FULL_REPORT
+) -> Edition | None:
+    """The edition a print of the full report or the cover paper shows, or None to print the
+    working copy (always, for a chapter's preview).
 
     Once approved, the assessment prints its approved edition, once published its published
     one; while a correction is written the public still gets the published edition and the
     partnership reads the working copy, marked as a draft."""
+    if kind == ReportExport.Kind.CHAPTER_PREVIEW:
+        return None
     if assessment.status == Status.APPROVED:
         return approved_edition(assessment)
     if assessment.status == Status.PUBLISHED or (
@@ -132,7 +137,12 @@ def edition_appendices(edition: Edition, appendix_ids: list[int]) -> list[dict]:
 
 
 def edition_html(
-    edition: Edition, *, variant: str, appendix_ids: list[int], copy: PersonalCopy | None = None
+    *,
+    edition: Edition,
+    variant: str,
+    appendix_ids: list[int],
+    copy: PersonalCopy | None = None,
+    **_,
 ) -> str:
     """The edition's report as HTML, from its frozen text alone."""
     return document_html(
@@ -145,7 +155,12 @@ def edition_html(
 
 
 def edition_identity(
-    edition: Edition, *, variant: str, audience: list[int], recipient: User | None = None
+    edition: Edition,
+    *,
+    variant: str,
+    audience: list[int],
+    recipient: User | None = None,
+    kind: str = ReportExport.Kind.FULL_REPORT,
 ) -> ReportIdentity:
     """What makes two prints of an edition the same file. The public PDF is the edition's alone:
     rendered once, at publication, and never again, whatever a later release changes in the
@@ -154,7 +169,7 @@ def edition_identity(
     audience = sorted(audience) if variant == Variant.RESTRICTED else []
     # Its number too: each edition prints its own number and note on its last page, even where a
     # correction left the document itself as it was.
-    parts = [edition.sha256, str(edition.number), variant]
+    parts = [edition.sha256, str(edition.number), kind, variant]
     if variant == Variant.RESTRICTED:
         parts += [
             canonical(audience),

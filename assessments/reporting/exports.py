@@ -48,12 +48,14 @@ def report_export_request(
         kind = ReportExport.Kind.CHAPTER_PREVIEW
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
     recipient = user if variant == ReportExport.Variant.RESTRICTED else None
-    edition = (
-        printed_edition(assessment, variant) if kind == ReportExport.Kind.FULL_REPORT else None
-    )
+    edition = printed_edition(assessment, variant, kind)
     if edition is not None:
         identity = edition_identity(
-            edition, variant=variant, audience=[a.pk for a in appendices], recipient=recipient
+            edition,
+            variant=variant,
+            audience=[a.pk for a in appendices],
+            recipient=recipient,
+            kind=kind,
         )
     else:
         identity = report_identity(

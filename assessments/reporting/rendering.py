@@ -175,6 +175,7 @@ def _identity(export: ReportExport):
     if export.edition is not None:
         return edition_identity(
             export.edition,
+            kind=export.kind,
             variant=export.variant,
             audience=export.audience,
             recipient=export.recipient,
@@ -184,13 +185,22 @@ def _identity(export: ReportExport):
 
 def _html(export: ReportExport) -> str:
     if export.edition is not None:
-        return edition_html(
-            export.edition, variant=export.variant, appendix_ids=export.audience, copy=_copy(export)
+        build = _edition_builds().get(export.kind, edition_html)
+        return build(
+            edition=export.edition,
+            variant=export.variant,
+            appendix_ids=export.audience,
+            copy=_copy(export),
         )
     document = _document(export)
     if export.recipient is not None:
         document["copy"] = _copy(export)
     return DOCUMENTS[export.kind].build(**document)
+
+
+def _edition_builds() -> dict:
+    """How each kind prints an edition: the report's own HTML, or a higher layer's document."""
+    return {kind: doc.build_edition for kind, doc in DOCUMENTS.items() if doc.build_edition}
 
 
 def _document(export: ReportExport) -> dict:

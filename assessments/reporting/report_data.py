@@ -79,6 +79,9 @@ _render_markdown = lru_cache(maxsize=512)(render_markdown)
 class ReportPart:
     data: Callable[[Assessment], dict]
     templates: tuple[str, ...] = ()
+    # False for a part an edition keeps but the PDF does not print (the cover paper's own
+    # words): a draft print's identity need not cover it.
+    printed: bool = True
 
 
 REPORT_PARTS: dict[str, ReportPart] = {}
@@ -224,6 +227,7 @@ def report_document(assessment: Assessment, *, chapter: Chapter | None = None) -
         },
         "purposes": [
             {
+                "code": purpose.kind,
                 "kind": purpose.get_kind_display(),
                 "label": purpose.label,
                 "detail": purpose.detail,

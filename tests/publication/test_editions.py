@@ -308,13 +308,13 @@ def test_an_edition_renders_from_its_frozen_text_alone(published, client):
     """No template used for an edition reads a model: its pages and its PDF's HTML render with
     every query but the edition's own lookup refused."""
     edition = published.public_edition
-    html_before = edition_html(edition, variant="public", appendix_ids=[])
+    html_before = edition_html(edition=edition, variant="public", appendix_ids=[])
 
     def refuse(execute, sql, params, many, context):
         raise AssertionError(f"an edition's template read the database: {sql}")
 
     with connection.execute_wrapper(refuse):
-        assert edition_html(edition, variant="public", appendix_ids=[]) == html_before
+        assert edition_html(edition=edition, variant="public", appendix_ids=[]) == html_before
     # The pages: found with one query, then built from the edition's text without any.
     from assessments.publication.edition_views import edition_chapter_page  # noqa: PLC0415
 
@@ -374,3 +374,27 @@ def test_the_dashboard_says_what_changed_since_the_edition(published, jobs, clie
     assert "Changed since edition 1" in page
     assert "Everything changed after the board met." in page
     assert "Start a correction" in page and "?action=correct" in page
+
+
+def test_the_cover_paper_of_an_approved_assessment_is_the_editions(published, jobs, client):
+    (chair,) = people("chair")
+    client.force_login(chair)
+    url = reverse("cover_paper", args=["safermk", 2017])
+    before = client.get(url).content.decode()
+    assert "The paper of edition 1" in before
+    assert "presented to the Partnership for approval" in before
+    published.background = "A background written after the board met."
+    published.save()
+    headline = Headline.objects.filter(assessment=published).first()
+    headline.text = "Everything changed after the board met."
+    headline.save()
+    after = client.get(url).content.decode()
+    assert "after the board met" not in after
+    with jobs():
+        export = report_export_request(
+            assessment=published, user=chair, variant="public", kind="cover"
+        )
+    export.refresh_from_db()
+    assert export.edition == published.public_edition and export.status == "done"
+    text = pdf_text(export.file.read())
+    assert "Discussion and Decision Report" in text and "after the board met" not in text

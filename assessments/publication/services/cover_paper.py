@@ -15,7 +15,8 @@ from assessments.core.models import Assessment, PurposeItem
 from assessments.indicators.headlines import approved_headlines
 from assessments.priorities.report_part import PRIORITIES_TEMPLATES, priorities_inputs, ranking_of
 from assessments.publication.selectors import ChecklistItem, statutory_checklist
-from assessments.reporting.documents import page_head
+from assessments.reporting.documents import is_draft, page_head, pdf_head
+from assessments.reporting.editions import edition_document
 
 NUMBER_WORDS = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
 
@@ -49,13 +50,10 @@ class CoverPaper:
         return len(self.background) + 1
 
 
-def _ask(assessment: Assessment) -> str:
-    if assessment.status in (Assessment.Status.DRAFT, Assessment.Status.CONSULTATION):
-        return (
-            f"The draft {assessment.title} is presented to the Partnership for their feedback "
-            "and input."
-        )
-    return f"The {assessment.title} is presented to the Partnership for approval."
+def _ask(title: str, *, draft: bool) -> str:
+    if draft:
+        return f"The draft {title} is presented to the Partnership for their feedback and input."
+    return f"The {title} is presented to the Partnership for approval."
 
 
 def _appendices_paragraph(assessment: Assessment) -> str:
@@ -80,13 +78,61 @@ def cover_paper(assessment: Assessment) -> CoverPaper:
         assessment=assessment,
         priorities=[p for p in purposes if p.kind == PurposeItem.Kind.PRIORITY],
         statutory=[p for p in purposes if p.kind == PurposeItem.Kind.STATUTORY],
-        ask=_ask(assessment),
+        ask=_ask(assessment.title, draft=is_draft(assessment)),
         background=[text for _, text in render_markdown(assessment.background).paragraphs],
         themes=[chapter.theme.name for chapter in assessment.chapters.select_related("theme")],
         appendices=_appendices_paragraph(assessment),
         headlines=approved_headlines(assessment),
         checklist=statutory_checklist(assessment),
         ranking=ranking_of(assessment),
+    )
+
+
+def cover_paper_data(assessment: Assessment) -> dict:
+    """What the cover paper says beyond the report document's own parts (its headlines, tick
+    boxes, checklist and ranking), as data: an edition holds the paper the board read."""
+    return {
+        "cover_paper": {
+            "background": [text for _, text in render_markdown(assessment.background).paragraphs],
+            "themes": [c.theme.name for c in assessment.chapters.select_related("theme")],
+            "appendices": _appendices_paragraph(assessment),
+        }
+    }
+
+
+def paper_of_edition(edition) -> dict:
+    """The cover paper of an edition, from its document alone, as the template reads it."""
+    document = edition_document(edition)
+    part = document["cover_paper"]
+    purposes = document["purposes"]
+    return {
+        "assessment": document["assessment"],
+        "priorities": [p for p in purposes if p["code"] == PurposeItem.Kind.PRIORITY],
+        "statutory": [p for p in purposes if p["code"] == PurposeItem.Kind.STATUTORY],
+        "ask": _ask(document["assessment"]["title"], draft=False),
+        "background": part["background"],
+        "themes_number": len(part["background"]) + 1,
+        "themes": part["themes"],
+        "appendices": part["appendices"],
+        "headlines": document["headlines"],
+        "checklist": document["checklist"],
+        "ranking": document["priorities_part"],
+        "recommendations_paragraph": RECOMMENDATIONS_PARAGRAPH,
+    }
+
+
+def edition_cover_paper_html(*, edition, **_) -> str:
+    """The cover paper of an edition for the PDF, from its document alone."""
+    paper = paper_of_edition(edition)
+    partnership = edition_document(edition)["partnership"]
+    head = pdf_head(
+        partnership["name"],
+        title="Discussion and Decision Report",
+        description=f"The board's cover paper of {paper['assessment']['title']}.",
+        draft=False,
+    )
+    return render_to_string(
+        "pdf/cover_paper.html", {**head, "partnership": partnership, "paper": paper}
     )
 
 
