@@ -252,7 +252,8 @@ def send_data_return_reminders(*, today: dt.date | None = None) -> int:
     requests = (
         DataRequest.objects.select_related("assessment__partnership", "organisation")
         .filter(due_on__in=due_dates, sent_at__isnull=False)
-        .exclude(assessment__status=Assessment.Status.PUBLISHED)
+        # After publication (and while a published edition is corrected) nothing is chased.
+        .exclude(assessment__status__in=[Assessment.Status.PUBLISHED, Assessment.Status.CORRECTION])
     )
     sent = 0
     for request in requests:

@@ -160,7 +160,8 @@ def test_data_return_reminders_stop_once_published(demo_2017, settings):
     owed.first().reminders.all().delete()
 
     set_status(demo_2017, Assessment.Status.PUBLISHED)
-
+    assert send_data_return_reminders(today=today) == 0
+    set_status(demo_2017, Assessment.Status.CORRECTION)  # a correction asks for nothing either
     assert send_data_return_reminders(today=today) == 0
     assert mail.outbox == []
 
