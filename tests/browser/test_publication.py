@@ -61,3 +61,32 @@ def test_an_unpublished_assessment_shows_nothing_to_the_public(page, demo):
     response = page.goto("/assessments/safermk/2017/crime/")
     assert response.status == 404
     expect(page.get_by_text("All Crime rose")).to_have_count(0)
+
+
+@pytest.mark.slow(reason="publishes a correction and takes it down, each page checked by axe")
+def test_the_public_follow_editions_and_a_take_down(page, demo):
+    from assessments.consultation.services import workflow  # noqa: PLC0415
+    from assessments.demo.editions import demo_editions_load  # noqa: PLC0415
+
+    demo_editions_load(demo)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/assessments/safermk/2017/")
+    expect(page.get_by_text("Last updated")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Edition 1", exact=True).click()
+    expect(page.get_by_text("This edition has been replaced.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Crime", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Crime")).to_be_visible()
+    assert "/editions/1/crime/" in page.url
+    page.get_by_role("link", name="the latest edition, edition 2").click()
+    expect(page.get_by_text("Edition 2, approved")).to_be_visible()
+
+    analyst = User.objects.get(username="analyst")
+    workflow.assessment_transition(
+        assessment=demo, action="unpublish", by=analyst, reason="Figures to check"
+    )
+    page.goto("/assessments/safermk/2017/crime/")
+    expect(page.get_by_text("a corrected edition will follow")).to_be_visible()
+    expect(page.get_by_text("Figures to check")).to_have_count(0)
+    assert_accessible(page)
