@@ -11,9 +11,8 @@ at the same moment, the second waits on the key's unique index for the first to 
 sent back with errors leaves its key free. Keys are the sender's own: someone else's key is
 just an unknown key to them.
 
-The work Django runs after a commit (publishing the outbox, copying the cache version into the
-shared cache) and the session's save, which both come after the write is safe, are logged when
-they fail, never answered as an error (the outbox relay publishes what was not published; the
+The work Django runs after a commit (publishing the outbox) and the session's save, which both
+come after the write is safe, are logged when they fail, never answered as an error (the outbox relay publishes what was not published; the
 next request saves the session).
 """
 
