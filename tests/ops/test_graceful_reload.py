@@ -24,6 +24,7 @@ import pytest
 from django.conf import settings
 
 from .. import worker
+from ..factories import set_status
 from ..worker import ROOT, wait_for
 
 pytestmark = [
@@ -92,8 +93,7 @@ def ask(port: int, path: str, start: float) -> Answer:
 
 
 def test_a_graceful_reload_refuses_nothing_and_serves_the_new_release(demo, tmp_path):
-    demo.status = "published"
-    demo.save()
+    set_status(demo, "published")
     path = demo.chapters.get(slug="crime").get_absolute_url()
     release = deployed_copy(tmp_path / "release")
     port = free_port()
