@@ -10,10 +10,10 @@ export DJANGO_SETTINGS_MODULE := safermk.settings
 
 run: setup migrate demo
 	@echo ""
-	@echo "  Serving http://127.0.0.1:8000 with a Celery worker (filesystem broker)."
+	@echo "  Serving http://127.0.0.1:$${PORT:-8000} with a Celery worker (filesystem broker)."
 	@echo "  Demo users: analyst, chair, police, fire. Password: $${DEMO_PASSWORD:-safermk-demo}"
 	@echo ""
-	$(VENV)/bin/honcho -f Procfile.dev start
+	$(VENV)/bin/honcho -f Procfile.dev start -p $${PORT:-8000}
 
 # `make run` with Django's debug pages (tracebacks, URL lists) instead of the site's own.
 dev:

@@ -12,8 +12,8 @@ sent back with errors leaves its key free. Keys are the sender's own: someone el
 just an unknown key to them.
 
 The work Django runs after a commit (publishing the outbox) and the session's save, which both
-come after the write is safe, are logged when they fail, never answered as an error (the outbox relay publishes what was not published; the
-next request saves the session).
+come after the write is safe, are logged when they fail, never answered as an error (the outbox
+relay publishes what was not published; the next request saves the session).
 """
 
 from __future__ import annotations
