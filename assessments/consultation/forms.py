@@ -61,6 +61,15 @@ class NotificationPreferenceForm(forms.Form):
         choices=NotificationPreference.Frequency.choices,
         widget=forms.RadioSelect,
     )
+    workflow_emails = forms.TypedChoiceField(
+        label="Tell me when the assessment is approved and when it is published",
+        choices=[(True, "Yes"), (False, "No")],
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
+        # On unless chosen off: a form from before the choice existed leaves it on.
+        required=False,
+        empty_value=True,
+    )
 
 
 class FeedbackFilterForm(forms.Form):

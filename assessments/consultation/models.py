@@ -151,7 +151,8 @@ class RecommendationResponse(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """How a user hears of new comments: each one at once, or one email a day."""
+    """How a user hears of new comments (each one at once, or one email a day), and whether of
+    the assessment's approval and publication."""
 
     class Frequency(models.TextChoices):
         IMMEDIATE = "immediate", "Each comment as it is posted"
@@ -162,6 +163,9 @@ class NotificationPreference(models.Model):
     )
     new_comments = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    workflow_emails = models.BooleanField(
+        "Tell me when the assessment is approved and when it is published", default=True
     )
     digest_sent_up_to = models.DateTimeField(null=True, blank=True)
 

@@ -419,7 +419,7 @@ def open_discussions_by_chapter(assessment: Assessment) -> list[tuple[Chapter, i
     return [(chapter, counts["open"]) for chapter, counts in chapters if counts["open"]]
 
 
-def comment_frequency(user) -> str:
-    """The user's choice for new-comment emails (each at once unless they chose a digest)."""
-    chosen = NotificationPreference.objects.filter(user=user).values_list("new_comments", flat=True)
-    return chosen.first() or NotificationPreference.Frequency.IMMEDIATE
+def notification_preference_of(user) -> NotificationPreference:
+    """The user's email choices, as saved or by default (not saved until they choose)."""
+    chosen = NotificationPreference.objects.filter(user=user).first()
+    return chosen or NotificationPreference(user=user)

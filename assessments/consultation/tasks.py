@@ -5,6 +5,7 @@ from celery import shared_task
 from assessments.consultation.services import workflow
 from assessments.consultation.services.chasing import chase_reminder_send
 from assessments.consultation.services.notifications import (
+    notify_assessment_milestone,
     notify_comment_posted,
     notify_comment_resolved,
     notify_consultation_opened,
@@ -27,6 +28,11 @@ def comment_resolved_notify_task(comment_id: int) -> None:
 @shared_task(name="assessments.tasks.consultation_opened_notify_task", base=OutboxTask)
 def consultation_opened_notify_task(assessment_id: int) -> None:
     notify_consultation_opened(assessment_id=assessment_id)
+
+
+@shared_task(name="assessments.tasks.assessment_milestone_notify_task", base=OutboxTask)
+def assessment_milestone_notify_task(assessment_id: int, action: str) -> None:
+    notify_assessment_milestone(assessment_id=assessment_id, action=action)
 
 
 @shared_task(name="assessments.tasks.consultations_close_due_task")

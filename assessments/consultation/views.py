@@ -43,10 +43,10 @@ from assessments.consultation.permissions import (
 )
 from assessments.consultation.selectors import (
     answers_by_recommendation,
-    comment_frequency,
     comments_page,
     feedback_comments,
     feedback_counts,
+    notification_preference_of,
     open_discussions_by_chapter,
     unanswered_by_recommendation,
 )
@@ -410,12 +410,11 @@ def feedback_export(request, slug: str, year: int, file_format: str) -> HttpResp
 
 @login_required
 def notification_settings(request) -> HttpResponse:
-    current = comment_frequency(request.user)
-    form = NotificationPreferenceForm(request.POST or None, initial={"new_comments": current})
+    current = notification_preference_of(request.user)
+    initial = {"new_comments": current.new_comments, "workflow_emails": current.workflow_emails}
+    form = NotificationPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        notification_preference_set(
-            user=request.user, new_comments=form.cleaned_data["new_comments"]
-        )
+        notification_preference_set(user=request.user, **form.cleaned_data)
         messages.success(request, "Your email settings have been saved")
         return redirect("notification_settings")
     return render(request, "assessments/notification_settings.html", {"form": form})

@@ -27,7 +27,12 @@ NAMES_BEFORE_THE_PACKAGES = {
 
 
 # Added since, under the same scheme.
-NAMES_ADDED = {"outbox_relay_task", "chase_reminder_send_task", "stale_headlines_notify_task"}
+NAMES_ADDED = {
+    "outbox_relay_task",
+    "chase_reminder_send_task",
+    "stale_headlines_notify_task",
+    "assessment_milestone_notify_task",
+}
 
 
 def test_every_task_keeps_its_old_dotted_name():

@@ -71,10 +71,13 @@ def _immediate_analysts(assessment: Assessment) -> list[User]:
     return [user for user in analysts if _frequency(user) == Frequency.IMMEDIATE]
 
 
-def notification_preference_set(*, user: User, new_comments: str) -> NotificationPreference:
-    """Each new comment at once, or a daily digest."""
+def notification_preference_set(
+    *, user: User, new_comments: str, workflow_emails: bool = True
+) -> NotificationPreference:
+    """Each new comment at once, or a daily digest; and whether to hear of approval and
+    publication."""
     preference, _ = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"new_comments": new_comments}
+        user=user, defaults={"new_comments": new_comments, "workflow_emails": workflow_emails}
     )
     return preference
 
@@ -129,6 +132,42 @@ def notify_consultation_opened(*, assessment_id: int) -> int:
         _members(assessment),
         subject,
         "emails/consultation_opened.txt",
+        context,
+        may_open=_reader_of_assessment(assessment),
+    )
+
+
+# The step: (the subject's word, what the email says happened).
+MILESTONES = {
+    "approve": ("approved", "approved by the partnership board"),
+    "publish": ("published", "published"),
+}
+
+
+def notify_assessment_milestone(*, assessment_id: int, action: str) -> int:
+    """Tell the partnership's partners and board members, once each, that the board approved
+    the assessment or that it is published, unless they turned these emails off."""
+    assessment = Assessment.objects.select_related("partnership").get(pk=assessment_id)
+    published = action == "publish"
+    if published and assessment.public_edition_id is None:
+        return 0  # taken down again before the email went
+    opted_out = set(
+        NotificationPreference.objects.filter(workflow_emails=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    recipients = [member for member in _members(assessment) if member.pk not in opted_out]
+    word, happened = MILESTONES[action]
+    context = {
+        "assessment": assessment,
+        "milestone": happened,
+        "published": published,
+        "url": absolute(assessment.get_absolute_url()),
+    }
+    return send_to_each(
+        recipients,
+        f"{assessment.title}: {word}",
+        "emails/assessment_milestone.txt",
         context,
         may_open=_reader_of_assessment(assessment),
     )

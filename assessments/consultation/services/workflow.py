@@ -248,6 +248,8 @@ def _apply(assessment, action, step, *, by, reason, closes_on) -> WorkflowEvent:
     )
     if action in (Action.OPEN, Action.BACK_TO_CONSULTATION):
         enqueue("consultation_opened_notify_task", assessment.pk)
+    if action in (Action.APPROVE, Action.PUBLISH):
+        enqueue("assessment_milestone_notify_task", assessment.pk, action)
     return event
 
 
