@@ -35,10 +35,15 @@ _GATE_CHECKS: list[GateCheck] = []
 
 @dataclass(frozen=True)
 class Failure:
+    """A check that fails: what, where the analyst fixes it (`fix_url`, often the admin), and
+    for the others who see it (the chair approving) a page they may open: the chapter it is
+    about, or the dashboard when `reader_url` is empty."""
+
     rule: str
     message: str
     fix_url: str
     fix_label: str
+    reader_url: str = ""
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "message": self.message}
@@ -61,6 +66,7 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                 f"“{chapter.title}” has no narrative",
                 _edit(chapter),
                 "Write the narrative",
+                chapter.get_absolute_url(),
             )
         )
     if not chapter.recommendations.all():
@@ -70,6 +76,7 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                 f"“{chapter.title}” has no recommendation",
                 _admin("chapter", chapter.pk),
                 "Add a recommendation",
+                chapter.get_absolute_url(),
             )
         )
     selections = list(chapter.selections.all())
@@ -87,6 +94,7 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                     f"{'both periods' if not selection.is_baseline else 'its period'}",
                     _admin("chapter", chapter.pk),
                     "Check the indicator's periods or import data",
+                    chapter.get_absolute_url(),
                 )
             )
     numbers = {figure.number for figure in chapter.images.all()}
@@ -98,6 +106,7 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                     f"Figure {figure.number} in “{chapter.title}” has no alternative text",
                     _edit(chapter),
                     "Add it",
+                    chapter.get_absolute_url(),
                 )
             )
     for number in sorted({int(n) for n in FIGURE_REFERENCE.findall(chapter.narrative)} - numbers):
@@ -107,6 +116,7 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                 f"“{chapter.title}” refers to figure {number}, which has not been uploaded",
                 _edit(chapter),
                 "Upload it",
+                chapter.get_absolute_url(),
             )
         )
     return failures
@@ -200,6 +210,7 @@ def _empty_chapters(assessment: Assessment) -> list[Failure]:
             f"“{chapter.title}” has no figures",
             _admin("chapter", chapter.pk),
             "Add an indicator",
+            chapter.get_absolute_url(),
         )
         for chapter in chapters
     ]
@@ -237,6 +248,7 @@ def _texts_left_as_copied(assessment: Assessment) -> list[Failure]:
                     f"“{chapter.title}” still has last year's narrative, word for word",
                     _admin("chapter", chapter.pk),
                     "Rewrite it, or tick that it was reviewed",
+                    chapter.get_absolute_url(),
                 )
             )
     return failures

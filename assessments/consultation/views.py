@@ -55,7 +55,8 @@ from assessments.consultation.services import workflow
 from assessments.consultation.services.notifications import notification_preference_set
 from assessments.core.chapter_figures import kept_narrative
 from assessments.core.idempotency import idempotent, located, refusal
-from assessments.core.models import Chapter, Recommendation
+from assessments.core.models import Chapter, Recommendation, Role
+from assessments.core.permissions import active_members_with_roles
 from assessments.core.spreadsheet import XLSX_CONTENT_TYPE
 from assessments.core.views import assessment_context, form_errors, refuse, visible_assessment
 from assessments.indicators.selectors import chapter_for_page
@@ -333,6 +334,8 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         "step": step,
         "failures": readiness.failures_for(assessment, action),
         "gated": action in readiness.GATED_ACTIONS,
+        # Whom those who cannot fix a failure ask.
+        "analysts": active_members_with_roles(assessment.partnership_id, {Role.ANALYST}),
     }
     if action == workflow.Action.APPROVE:
         # What the chair approves over: shown before the button, not found out afterwards; and

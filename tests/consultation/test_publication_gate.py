@@ -175,3 +175,23 @@ def test_a_chase_delivered_after_the_consultation_closed_sends_nothing(demo_2017
 
     assert chase_reminder_send(reminder_id=reminder.pk) == 0
     assert mail.outbox == []
+
+
+def test_the_chair_is_shown_what_fails_with_links_they_can_open(demo, client):
+    """Issue 33: the approve page links the chair to the chapter or the dashboard, never into
+    the admin, and names the analyst to ask."""
+    import re  # noqa: PLC0415
+
+    chair = User.objects.get(username="chair")
+    demo.chapters.filter(slug="crime").update(narrative="")  # a chapter without narrative
+    client.force_login(chair)
+    page = client.get(reverse("transition", args=["safermk", 2017]), {"action": "approve"})
+    html = page.content.decode()
+    failures = html[html.index('id="readiness-failures"') :]
+    failures = failures[: failures.index("</ul>")]
+    links = re.findall(r'href="([^"]+)"', failures)
+    assert links and not [link for link in links if "/admin/" in link]
+    assert "/assessments/safermk/2017/crime/" in links
+    for link in set(links):
+        assert client.get(link).status_code == 200, link
+    assert "The analyst fixes these: contact" in html and "Alex Morgan" in html
