@@ -241,6 +241,14 @@ class Assessment(models.Model):
         return "Consultation closed" if self.consultation_has_closed else self.get_status_display()
 
     @property
+    def status_detail(self) -> str:
+        """What the status line says beyond the badge beside it: "until 4 June 2025", "awaiting
+        approval", "on 4 June 2025", or nothing for a draft. A page shows the badge and this,
+        so the status is said once."""
+        rest = self.status_line.removeprefix(self.status_label)
+        return rest.lstrip(", ").strip()
+
+    @property
     def status_line(self) -> str:
         """The one sentence that says where the assessment stands, with its date: every page,
         the PDF's cover and the emails say it the same way."""
