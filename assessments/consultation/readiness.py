@@ -57,6 +57,21 @@ def _edit(chapter) -> str:
     return reverse("chapter_edit", args=chapter.url_args)
 
 
+def _missing_periods(selection, figure) -> str:
+    """Which of the selection's periods have no data, in words ("" when none is missing)."""
+    current = selection.current_period.label
+    lacks_current = figure is None or figure.current is None
+    if selection.is_baseline:
+        return current if lacks_current else ""
+    lacks_comparison = figure is None or figure.comparison is None
+    comparison = selection.comparison_period.label
+    if lacks_current and lacks_comparison:
+        return f"either period ({comparison} or {current})"
+    if lacks_current:
+        return current
+    return comparison if lacks_comparison else ""
+
+
 def _chapter_failures(chapter, area) -> list[Failure]:
     failures = []
     if not chapter.narrative.strip():
@@ -83,15 +98,12 @@ def _chapter_failures(chapter, area) -> list[Failure]:
     # One read of the chapter's data for all its figures.
     figures = figures_of(selections, area) if area else [None] * len(selections)
     for selection, figure in zip(selections, figures, strict=True):
-        missing_comparison = not selection.is_baseline and (
-            figure is None or figure.comparison is None
-        )
-        if figure is None or figure.current is None or missing_comparison:
+        missing = _missing_periods(selection, figure)
+        if missing:
             failures.append(
                 Failure(
                     "data",
-                    f"{selection.indicator.name} in “{chapter.title}” has no data for "
-                    f"{'both periods' if not selection.is_baseline else 'its period'}",
+                    f"{selection.indicator.name} in “{chapter.title}” has no data for {missing}",
                     _admin("chapter", chapter.pk),
                     "Check the indicator's periods or import data",
                     chapter.get_absolute_url(),

@@ -123,3 +123,24 @@ def test_an_override_is_recorded_with_who_when_and_why(analyst_client, analyst, 
     with pytest.raises(workflow.WorkflowError):
         workflow.assessment_transition(assessment=ready, action="approve", by=chair)
     assert WorkflowEvent.objects.filter(action="approve").count() == 0
+
+
+def messages_of(assessment):
+    return [failure.message for failure in readiness.readiness_failures(assessment)]
+
+
+def test_the_data_check_names_the_period_without_data(ready):
+    """Issue 33: "no data for both periods" was said when only one period lacked data."""
+    Headline.objects.all().delete()
+    IndicatorSelection.objects.update(comparison_period_start=dt.date(2014, 4, 1))
+    assert messages_of(ready) == ["All crime in “Crime” has no data for 2014/15"]
+    IndicatorSelection.objects.update(
+        comparison_period_start=dt.date(2016, 4, 1), current_period_start=dt.date(2017, 4, 1)
+    )
+    assert messages_of(ready) == ["All crime in “Crime” has no data for 2017/18"]
+    IndicatorSelection.objects.update(
+        comparison_period_start=dt.date(2013, 4, 1), current_period_start=dt.date(2014, 4, 1)
+    )
+    assert messages_of(ready) == [
+        "All crime in “Crime” has no data for either period (2013/14 or 2014/15)"
+    ]
