@@ -24,6 +24,8 @@ import copy
 import datetime as dt
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -35,6 +37,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -46,6 +49,8 @@ from assessments.core.selectors import assessment_by_url
 from assessments.reporting.editions import readable_edition
 from assessments.reporting.models import Edition
 
+# How many public pages a process keeps unpickled (a chapter page is 30 to 100 kB).
+RECENT_PAGES = 64
 # Short, so that a proxy in front re-asks soon after republishing or taking down; the answer is
 # then a 304 or a cached page, cheap either way.
 PUBLIC_MAX_AGE = 60
@@ -77,12 +82,20 @@ class Served:
     def is_current(self) -> bool:
         """One query: is this still what the address shows?"""
         if self.pinned:
-            status = Edition.objects.filter(pk=self.edition_id).values_list("status", flat=True)
-            return status.first() == self.edition_status
-        public = Assessment.objects.filter(pk=self.assessment_id).values_list(
-            "public_edition_id", flat=True
-        )
-        return public.first() == self.edition_id
+            return _column(Edition, "status", self.edition_id) == self.edition_status
+        return _column(Assessment, "public_edition", self.assessment_id) == self.edition_id
+
+
+def _column(model, field: str, pk: int):
+    """One column of one row, in plain SQL: on the public pages' busiest path, building the
+    ORM's query cost three times as long as the query itself (docs/benchmarks.md)."""
+    quote = connection.ops.quote_name
+    table, column = model._meta.db_table, model._meta.get_field(field).column
+    sql = f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote('id')} = %s"  # noqa: S608 (names from the models, the value a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _served(assessment: Assessment, number: int | None) -> tuple[Served, Edition] | None:
@@ -226,13 +239,19 @@ class PublicPageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.shared = not isinstance(caches["default"], LocMemCache)
+        # The process keeps the pages it answered last too, so that a reader costs the one
+        # query and no trip to Redis: an edition's page never changes, and the query says
+        # whether it is still the one to show.
+        self.recent: OrderedDict[str, StoredResponse] = OrderedDict()
+        self.lock = threading.Lock()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not (self.shared and self._anonymous_read(request)):
             return self.get_response(request)
         key = f"public-response:{request.path}"
-        stored = cache.get(key)
+        stored = self._recent(key) or cache.get(key)
         if isinstance(stored, StoredResponse) and stored.served.is_current():
+            self._remember(key, stored)
             return stored.answer(request)
         # The reader's own cookies (a CSRF token, a browser's) must not reach what is stored.
         response = self.get_response(impersonal(request))
@@ -243,7 +262,19 @@ class PublicPageMiddleware:
                 stamp.served, stamp.etag, stamp.last_modified, headers, response.content
             )
             cache.set(key, stored, timeout=KEEP)
+            self._remember(key, stored)
         return response
+
+    def _recent(self, key: str) -> StoredResponse | None:
+        with self.lock:
+            return self.recent.get(key)
+
+    def _remember(self, key: str, stored: StoredResponse) -> None:
+        with self.lock:
+            self.recent[key] = stored
+            self.recent.move_to_end(key)
+            while len(self.recent) > RECENT_PAGES:
+                self.recent.popitem(last=False)
 
     @staticmethod
     def _anonymous_read(request: HttpRequest) -> bool:
