@@ -324,6 +324,7 @@ ROUTES_WITHOUT_APPENDICES = {
     "edition": "a published edition's public document: appendices are frozen apart from it",
     "edition_chapter": "a chapter of a published edition's public document",
     "edition_chart_csv": "a chart's figures as a published edition holds them",
+    "edition_pdf": "a published edition's public PDF (never an appendix), or that it is coming",
     "export_request": "POST only: asks for a document, delivered by export_download (above)",
     "data_requests": "the organisation's data requests",
     "data_request": "one data request: its indicators, guidance and uploads",

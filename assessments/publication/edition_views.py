@@ -11,7 +11,7 @@ them with every other query refused).
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from assessments.core.models import Assessment
@@ -25,7 +25,8 @@ from assessments.reporting.editions import (
     readable_editions,
     withdrawn_edition,
 )
-from assessments.reporting.models import Edition
+from assessments.reporting.exports import report_export_request
+from assessments.reporting.models import Edition, ReportExport
 
 
 def reads_edition(request: HttpRequest, assessment: Assessment) -> bool:
@@ -59,7 +60,6 @@ def _context(assessment: Assessment, edition: Edition) -> dict:
         "latest": latest,
         "editions": editions,
         "edition_base": base,
-        "public_pdf": edition_public_pdf(edition),
         "chapters": [section["chapter"] for section in document["chapters"]],
     }
 
@@ -131,6 +131,25 @@ def edition_chapter(
 ) -> HttpResponse:
     assessment, edition = _numbered(slug, year, number)
     return edition_chapter_page(request, assessment, edition, chapter_slug)
+
+
+def edition_pdf(request: HttpRequest, slug: str, year: int, number: int) -> HttpResponse:
+    """The edition's public PDF at an address that lasts: the file rendered at its publication,
+    or, while a worker is still rendering it, a page saying to try again shortly (the pages
+    that link here never change when the file is ready, so they stay cached)."""
+    assessment, edition = _numbered(slug, year, number)
+    export = edition_public_pdf(edition)
+    if export is not None:
+        return redirect(export.get_download_url())
+    # Rendered at publication; asked for again here if that request was lost (or the edition
+    # was frozen by the upgrade that brought editions). One render per edition, whoever asks.
+    report_export_request(
+        assessment=assessment, user=None, variant=ReportExport.Variant.PUBLIC, edition=edition
+    )
+    context = {"assessment": assessment, "partnership": assessment.partnership, "edition": edition}
+    response = render(request, "editions/pdf_preparing.html", context, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def edition_chart_csv(

@@ -6,6 +6,7 @@ from assessments.publication.edition_views import (
     edition_chapter,
     edition_chart_csv,
     edition_detail,
+    edition_pdf,
 )
 from assessments.publication.views import (
     accessibility_statement,
@@ -48,6 +49,11 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/editions/<int:number>/",
         edition_detail,
         name="edition",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/editions/<int:number>/pdf/",
+        edition_pdf,
+        name="edition_pdf",
     ),
     path(
         "assessments/<slug:slug>/<int:year>/editions/<int:number>/<slug:chapter_slug>/",

@@ -14,7 +14,7 @@ from assessments.core.models import Assessment, Chapter, OutboxJob, User
 from assessments.core.personal_copy import new_copy_id
 from assessments.reporting.documents import report_appendices, report_identity
 from assessments.reporting.editions import edition_identity, printed_edition
-from assessments.reporting.models import ReportExport
+from assessments.reporting.models import Edition, ReportExport
 from assessments.reporting.rendering import exports_fail_if_exhausted
 from assessments.reporting.selectors import export_of_content
 
@@ -37,18 +37,22 @@ def _is_stale(export: ReportExport, now) -> bool:
 def report_export_request(
     *,
     assessment: Assessment,
-    user: User,
+    user: User | None,
     variant: str,
     kind: str = ReportExport.Kind.FULL_REPORT,
     chapter: Chapter | None = None,
+    edition: Edition | None = None,
 ) -> ReportExport:
     """Ask for the report (or, with `chapter`, that chapter's preview) as a PDF: reuse an
-    identical export, else queue a new one. A restricted report is the user's personal copy."""
+    identical export, else queue a new one. A restricted report is the user's personal copy.
+    `edition`: that edition's print rather than the one the assessment's status gives (the
+    public PDF of an earlier edition); `user` None: nobody's request (the public's, the
+    system's)."""
     if chapter is not None:
         kind = ReportExport.Kind.CHAPTER_PREVIEW
     appendices = report_appendices(user=user, assessment=assessment, variant=variant)
     recipient = user if variant == ReportExport.Variant.RESTRICTED else None
-    edition = printed_edition(assessment, variant, kind)
+    edition = edition or printed_edition(assessment, variant, kind)
     if edition is not None:
         identity = edition_identity(
             edition,

@@ -63,11 +63,11 @@ def pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in pages)
 
 
-def public_pdf(assessment) -> bytes:
-    export = ReportExport.objects.get(
-        edition=assessment.public_edition, variant="public", recipient=None, status="done"
-    )
-    response = Client().get(export.get_download_url())
+def public_pdf(assessment, number: int | None = None) -> bytes:
+    """The edition's PDF, downloaded as the public would: from its edition's lasting address."""
+    number = number or assessment.public_edition.number
+    url = reverse("edition_pdf", args=[assessment.partnership.slug, assessment.year, number])
+    response = Client().get(url, follow=True)
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -175,9 +175,7 @@ def test_a_correction_is_edition_2_with_its_note_and_edition_1_stays_readable(
     old_chapter = client.get(reverse("edition_chapter", args=["safermk", 2017, 1, "crime"]))
     assert old_chapter.status_code == 200
     # Each edition keeps its own PDF: the first edition's is the file the public first got.
-    first_export = first.exports.get(variant="public", recipient=None)
-    downloaded = client.get(first_export.get_download_url())
-    assert b"".join(downloaded.streaming_content) == first_pdf
+    assert public_pdf(published, number=1) == first_pdf
     assert "Edition 1, approved" in pdf_text(first_pdf)
     assert first.short_hash in pdf_text(first_pdf)
     second_text = pdf_text(public_pdf(published))
@@ -398,3 +396,20 @@ def test_the_cover_paper_of_an_approved_assessment_is_the_editions(published, jo
     assert export.edition == published.public_edition and export.status == "done"
     text = pdf_text(export.file.read())
     assert "Discussion and Decision Report" in text and "after the board met" not in text
+
+
+@pytest.mark.slow(reason="renders the demo's 43-page public PDF when first asked for")
+def test_an_editions_pdf_has_an_address_that_lasts(published, jobs, client):
+    """The pages link to the edition's own PDF address, so they need not change (and stay
+    cached) when the file is ready: until then it says so, and asks for one render."""
+    url = reverse("edition_pdf", args=["safermk", 2017, 1])
+    assert url in client.get(published.get_absolute_url()).content.decode()
+    with jobs():
+        waiting = client.get(url)
+        client.get(url)
+    assert waiting.status_code == 503 and waiting["Retry-After"] == "30"
+    assert "The PDF is being prepared" in waiting.content.decode()
+    export = ReportExport.objects.get(edition__number=1, variant="public", recipient=None)
+    assert export.status == "done"
+    ready = client.get(url)
+    assert ready.status_code == 302 and ready["Location"] == export.get_download_url()

@@ -99,9 +99,10 @@ def test_publishing_prepares_the_public_pdf_that_anyone_can_download(
     assert (export.kind, export.variant, export.status) == ("report", "public", "done")
 
     page = client.get(_url(assessment)).content.decode()
-    download = export.get_download_url()
-    assert download in page and "Download the report as a PDF" in page
-    response = client.get(download)
+    lasting = reverse("edition_pdf", args=[assessment.partnership.slug, assessment.year, 1])
+    assert lasting in page and "Download the report as a PDF" in page
+    assert client.get(lasting)["Location"] == export.get_download_url()
+    response = client.get(export.get_download_url())
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
