@@ -249,9 +249,12 @@ class PublicPageMiddleware:
         if not (self.shared and self._anonymous_read(request)):
             return self.get_response(request)
         key = f"public-response:{request.path}"
-        stored = self._recent(key) or cache.get(key)
+        # Kept under the release too, as the cache's keys are (KEY_PREFIX): pages are built from
+        # the code as well as the edition.
+        recent_key = f"{settings.RELEASE}:{key}"
+        stored = self._recent(recent_key) or cache.get(key)
         if isinstance(stored, StoredResponse) and stored.served.is_current():
-            self._remember(key, stored)
+            self._remember(recent_key, stored)
             return stored.answer(request)
         # The reader's own cookies (a CSRF token, a browser's) must not reach what is stored.
         response = self.get_response(impersonal(request))
@@ -262,7 +265,7 @@ class PublicPageMiddleware:
                 stamp.served, stamp.etag, stamp.last_modified, headers, response.content
             )
             cache.set(key, stored, timeout=KEEP)
-            self._remember(key, stored)
+            self._remember(recent_key, stored)
         return response
 
     def _recent(self, key: str) -> StoredResponse | None:
