@@ -1,10 +1,11 @@
-"""Every environment variable that safermk/settings.py reads is documented in README.md.
+"""Every environment variable that safermk/settings.py reads is documented in
+docs/configuration.md (the README links it).
 
 The settings are parsed, not imported: a read is `os.getenv("NAME")`, `os.environ["NAME"]`,
 `os.environ.get("NAME")` (or `.setdefault`, `.pop`), `"NAME" in os.environ`, or a call of one of the
 settings' own helpers (`envbool`, `envint`, `envlist`, and any new function that passes one of its
-parameters to `os.getenv` or `os.environ`). The README documents a variable by naming it in
-backticks: `NAME`.
+parameters to `os.getenv` or `os.environ`). The configuration table documents a variable by
+naming it in backticks: `NAME`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "safermk" / "settings.py"
-README = ROOT / "README.md"
+CONFIGURATION = ROOT / "docs" / "configuration.md"
 
 ENVIRON_METHODS = {"get", "setdefault", "pop"}
 
@@ -98,18 +99,18 @@ def variables_read(settings_source: str) -> tuple[set[str], list[int]]:
 
 
 def undocumented(settings_source: str, readme: str) -> list[str]:
-    """The variables the settings read that the README does not name as `NAME`, and a note for
-    each read whose variable is computed rather than written out."""
+    """The variables the settings read that the configuration table does not name as `NAME`,
+    and a note for each read whose variable is computed rather than written out."""
     names, dynamic = variables_read(settings_source)
     missing = sorted(name for name in names if not re.search(rf"`{re.escape(name)}`", readme))
     return missing + [f"(a variable named at run time, line {line})" for line in dynamic]
 
 
 def test_every_environment_variable_of_the_settings_is_in_the_readme():
-    missing = undocumented(SETTINGS.read_text(), README.read_text())
+    missing = undocumented(SETTINGS.read_text(), CONFIGURATION.read_text())
     assert not missing, (
-        "safermk/settings.py reads environment variables that README.md does not document "
-        f"(add each as `NAME` to its Configuration table): {', '.join(missing)}"
+        "safermk/settings.py reads environment variables that docs/configuration.md does not "
+        f"document (add each as `NAME` to its table): {', '.join(missing)}"
     )
 
 
@@ -128,7 +129,7 @@ def test_the_settings_are_really_read():
 
 def _newly_undocumented(source: str, readme: str) -> list[str]:
     """What `undocumented` reports for `source` beyond what it reports for today's settings, so
-    that these tests check the detection whatever the README says today."""
+    that these tests check the detection whatever the table says today."""
     today = set(undocumented(SETTINGS.read_text(), readme))
     return [problem for problem in undocumented(source, readme) if problem not in today]
 
@@ -148,7 +149,7 @@ def _newly_undocumented(source: str, readme: str) -> list[str]:
 )
 def test_a_new_variable_without_documentation_is_reported(read):
     source = SETTINGS.read_text() + f"\n{read}\n"
-    readme = README.read_text()
+    readme = CONFIGURATION.read_text()
     assert _newly_undocumented(source, readme) == ["NEW_THING"]
     assert _newly_undocumented(source, readme + "\n| `NEW_THING` | | a new setting |\n") == []
 
@@ -159,12 +160,12 @@ def test_a_new_helper_is_followed():
         + "\ndef envfloat(name, default):\n    return float(os.getenv(name, default))\n"
         + '\nRATIO = envfloat("NEW_RATIO", 0.5)\n'
     )
-    assert _newly_undocumented(source, README.read_text()) == ["NEW_RATIO"]
+    assert _newly_undocumented(source, CONFIGURATION.read_text()) == ["NEW_RATIO"]
 
 
 def test_a_variable_named_at_run_time_is_reported():
     source = SETTINGS.read_text() + '\nPREFIX = "X"\nVALUE = os.getenv(PREFIX + "_VALUE")\n'
-    (problem,) = _newly_undocumented(source, README.read_text())
+    (problem,) = _newly_undocumented(source, CONFIGURATION.read_text())
     assert problem.startswith("(a variable named at run time, line ")
 
 

@@ -136,3 +136,13 @@ def test_the_command_refuses_an_unknown_assessment(db):
 
     with pytest.raises(CommandError, match="No assessment nowhere 2017"):
         call_command("start_next_assessment", "nowhere", "2017")
+
+
+def test_a_new_year_without_headlines_shows_no_empty_headlines_heading(client, demo):
+    """Issue 33: "Main headlines" with nothing under it on the rolled-over year."""
+
+    new = assessment_start_next(source=demo).assessment
+    new.headlines.all().delete()
+    client.force_login(User.objects.get(username="analyst"))
+    assert "Main headlines" not in client.get(new.get_absolute_url()).content.decode()
+    assert "Main headlines" in client.get(demo.get_absolute_url()).content.decode()
