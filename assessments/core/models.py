@@ -220,10 +220,6 @@ class Assessment(models.Model):
         return reverse("assessment", args=[self.partnership.slug, self.year])
 
     @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    @property
     def consultation_has_closed(self) -> bool:
         """Still in consultation, but closed: past its closing date, or closed early ("Close the
         consultation now" records the close on the consultation's state, not the status)."""

@@ -10,6 +10,8 @@ them with every other query refused).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,8 +37,19 @@ def reads_edition(request: HttpRequest, assessment: Assessment) -> bool:
     return role_in(request.user, assessment.partnership_id) is None
 
 
-def reads_taken_down(request: HttpRequest, assessment: Assessment) -> bool:
-    return reads_edition(request, assessment) and withdrawn_edition(assessment) is not None
+def public_answer(
+    request: HttpRequest, assessment: Assessment, page: Callable[[Edition], HttpResponse]
+) -> HttpResponse | None:
+    """What a reader who is not a member gets at an address of the assessment: `page` of the
+    published edition, or the taken-down page; None for a member (who reads the working copy)
+    and where there is nothing public to show."""
+    if not reads_edition(request, assessment):
+        return None
+    if assessment.public_edition is not None:
+        return page(assessment.public_edition)
+    if withdrawn_edition(assessment) is not None:
+        return taken_down_page(request, assessment)
+    return None
 
 
 def _edition_url(assessment: Assessment, edition: Edition, latest: bool) -> str:

@@ -23,7 +23,11 @@ from assessments.consultation.selectors import answers_by_recommendation, feedba
 from assessments.consultation.services import reading
 from assessments.core.cache_version import version_of
 from assessments.core.models import Assessment
-from assessments.core.permissions import can_check_headlines, can_view_working_papers
+from assessments.core.permissions import (
+    can_check_headlines,
+    can_view_assessment,
+    can_view_working_papers,
+)
 from assessments.core.selectors import (
     assessment_by_url,
     assessments_for_home,
@@ -44,9 +48,7 @@ from assessments.indicators.selectors import (
 from assessments.publication.edition_views import (
     edition_assessment_page,
     edition_chapter_page,
-    reads_edition,
-    reads_taken_down,
-    taken_down_page,
+    public_answer,
 )
 from assessments.publication.page_context import (
     assessment_publication_context,
@@ -56,7 +58,7 @@ from assessments.publication.public_pages import cached_for_the_public
 from assessments.publication.selectors import board_decision_of, chapter_as_approved
 from assessments.publication.services.compare import indicators_side_by_side, narrative_diff
 from assessments.publication.services.cover_paper import cover_paper, paper_of_edition
-from assessments.reporting.editions import printed_edition
+from assessments.reporting.editions import edition_document, printed_edition
 from assessments.reporting.models import ReportExport
 from assessments.reporting.permissions import (
     can_request_public_export,
@@ -74,14 +76,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_for_the_public
 def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     assessment = assessment_by_url(slug, year)
-    if assessment is not None and reads_edition(request, assessment):
-        # The public read the published edition, never the working copy.
-        if assessment.public_edition is not None:
-            return edition_assessment_page(request, assessment, assessment.public_edition)
-        if reads_taken_down(request, assessment):
-            return taken_down_page(request, assessment)
-    assessment = visible_assessment(request, slug, year)
-    if assessment is None:
+    # The public read the published edition, never the working copy.
+    answer = assessment and public_answer(
+        request, assessment, lambda edition: edition_assessment_page(request, assessment, edition)
+    )
+    if answer:
+        return answer
+    if assessment is None or not can_view_assessment(request.user, assessment):
         return refuse(request)
     context = assessment_context(request, assessment)
     chapters = list(chapters_for_contents(assessment))
@@ -112,14 +113,15 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
 @cached_for_the_public
 def chapter_detail(request: HttpRequest, slug: str, year: int, chapter_slug: str) -> HttpResponse:
     assessment = assessment_by_url(slug, year)
-    if assessment is not None and reads_edition(request, assessment):
-        if assessment.public_edition is not None:
-            return edition_chapter_page(
-                request, assessment, assessment.public_edition, chapter_slug
-            )
-        if reads_taken_down(request, assessment):
-            return taken_down_page(request, assessment)
-    assessment = visible_assessment(request, slug, year)
+    answer = assessment and public_answer(
+        request,
+        assessment,
+        lambda edition: edition_chapter_page(request, assessment, edition, chapter_slug),
+    )
+    if answer:
+        return answer
+    if assessment is not None and not can_view_assessment(request.user, assessment):
+        assessment = None
     chapter = assessment and chapter_for_reading(assessment, chapter_slug)
     if not chapter:
         return refuse(request)
@@ -167,7 +169,9 @@ def cover_paper_page(request: HttpRequest, slug: str, year: int) -> HttpResponse
     kind = ReportExport.Kind.COVER_PAPER
     edition = printed_edition(assessment, ReportExport.Variant.PUBLIC, kind)
     context = assessment_context(request, assessment) | {
-        "paper": paper_of_edition(edition) if edition else cover_paper(assessment),
+        "paper": paper_of_edition(edition_document(edition))
+        if edition
+        else cover_paper(assessment),
         "edition": edition,
         "cover_kind": ReportExport.Kind.COVER_PAPER,
         "cover_variant": ReportExport.Variant.PUBLIC,

@@ -157,7 +157,6 @@ def chart_data(chart: Chart) -> dict:
 
 def _chapter_data(chapter: Chapter, area: Geography | None, charts: list[Chart]) -> dict:
     anchor = f"chapter-{chapter.slug}"
-    lead = chapter.lead_organisation
     return {
         "anchor": anchor,
         "chapter": {
@@ -166,7 +165,7 @@ def _chapter_data(chapter: Chapter, area: Geography | None, charts: list[Chart])
             "order": chapter.order,
             "title": chapter.title,
             "summary": chapter.summary,
-            "lead_organisation": {"name": lead.name} if lead else None,
+            "lead_organisation": _lead(chapter),
         },
         "narrative": {"html": _narrative_html(chapter, anchor)},
         "figures": [figure_data(figure_for(s, area)) for s in chapter.selections.all()],

@@ -151,12 +151,13 @@ def notify_assessment_milestone(*, assessment_id: int, action: str) -> int:
     published = action == "publish"
     if published and assessment.public_edition_id is None:
         return 0  # taken down again before the email went
+    members = _members(assessment)
     opted_out = set(
-        NotificationPreference.objects.filter(workflow_emails=False).values_list(
+        NotificationPreference.objects.filter(workflow_emails=False, user__in=members).values_list(
             "user_id", flat=True
         )
     )
-    recipients = [member for member in _members(assessment) if member.pk not in opted_out]
+    recipients = [member for member in members if member.pk not in opted_out]
     word, happened = MILESTONES[action]
     context = {
         "assessment": assessment,

@@ -100,9 +100,8 @@ def cover_paper_data(assessment: Assessment) -> dict:
     }
 
 
-def paper_of_edition(edition) -> dict:
+def paper_of_edition(document: dict) -> dict:
     """The cover paper of an edition, from its document alone, as the template reads it."""
-    document = edition_document(edition)
     part = document["cover_paper"]
     purposes = document["purposes"]
     return {
@@ -123,8 +122,9 @@ def paper_of_edition(edition) -> dict:
 
 def edition_cover_paper_html(*, edition, **_) -> str:
     """The cover paper of an edition for the PDF, from its document alone."""
-    paper = paper_of_edition(edition)
-    partnership = edition_document(edition)["partnership"]
+    document = edition_document(edition)
+    paper = paper_of_edition(document)
+    partnership = document["partnership"]
     head = pdf_head(
         partnership["name"],
         title="Discussion and Decision Report",
