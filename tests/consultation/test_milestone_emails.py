@@ -14,6 +14,7 @@ from assessments.publication.models import StatutoryCoverage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow(reason="approves and publishes the demo: freezes its whole report as an edition")
 def test_approving_and_publishing_each_tell_every_member_once(
     demo, django_capture_on_commit_callbacks
 ):
