@@ -310,8 +310,19 @@ class Theme(models.Model):
         return self.name
 
 
+class ChapterQuerySet(models.QuerySet):
+    def themes(self) -> ChapterQuerySet:
+        """The chapters the partnership ranks and scores as possible priorities."""
+        return self.filter(kind=Chapter.Kind.THEME)
+
+
 class Chapter(models.Model):
     partnership_path = "assessment__partnership"
+
+    class Kind(models.TextChoices):
+        THEME = "theme", "Theme: ranked and scored as a possible priority"
+        CONTEXT = "context", "Data source or context: not ranked"
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="chapters")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="chapters")
     order = models.PositiveSmallIntegerField()
@@ -328,12 +339,22 @@ class Chapter(models.Model):
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_chapters"
     )
+    # A chapter about a source ("Fire Service data") or the area describes, but is no problem the
+    # partnership could choose as a priority: the priority matrix leaves it out.
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.THEME,
+        help_text="Only themes are scored by partners and ranked as possible priorities.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # When anything the chapter's discussions show last changed (consultation/discussions.py):
     # the key of the chapter page's rendered discussions. Comments do not move the
     # partnership's cache version, which every other page's caches are keyed by.
     discussions_changed_at = models.DateTimeField(null=True, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at", "discussions_changed_at"])
+
+    objects = ChapterQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "order"]
@@ -343,6 +364,9 @@ class Chapter(models.Model):
             models.UniqueConstraint(fields=["assessment", "theme"], name="one_chapter_per_theme"),
             models.CheckConstraint(
                 condition=~Q(slug__in=RESERVED_CHAPTER_SLUGS), name="chapter_slug_not_reserved"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["theme", "context"]), name="chapter_kind_valid"
             ),
         ]
 

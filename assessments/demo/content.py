@@ -248,6 +248,7 @@ CHAPTERS = [
     {
         "slug": "fire-service-data",
         "title": "Fire Service data",
+        "kind": "context",  # a source, not a problem to rank
         "lead": "BFRS",
         "summary": "Compared with 2015, BFRS attended 7 per cent more incidents during 2016.",
         "narrative": narrative("chapter-fire-service-data"),

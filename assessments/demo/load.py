@@ -223,6 +223,7 @@ def _load_chapters(assessment, organisations, indicators) -> dict[str, Chapter]:
                 "summary": spec["summary"],
                 "narrative": spec["narrative"],
                 "lead_organisation": organisations[spec["lead"]],
+                "kind": spec.get("kind", Chapter.Kind.THEME),
             },
         )
         chapters[spec["slug"]] = chapter

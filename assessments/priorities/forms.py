@@ -92,7 +92,7 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chapter"].queryset = assessment.chapters.order_by("order")
+        self.fields["chapter"].queryset = assessment.chapters.themes().order_by("order")
         self.fields["chapter"].label_from_instance = lambda chapter: chapter.title
         self.fields["criterion"].queryset = assessment.priority_criteria.all()
 

@@ -128,7 +128,7 @@ def propose(criterion: Criterion, figure: HeadlineFigure | None) -> Proposal | N
 def priority_matrix(assessment: Assessment) -> Matrix:
     """Everything the scoring, results and report pages show of the matrix."""
     criteria = list(assessment.priority_criteria.all())
-    chapters = list(assessment.chapters.select_related("theme").order_by("order"))
+    chapters = list(assessment.chapters.themes().select_related("theme").order_by("order"))
     overrides = {
         (o.chapter_id, o.criterion_id): o
         for o in ScoreOverride.objects.filter(criterion__assessment=assessment).select_related("by")

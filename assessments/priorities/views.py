@@ -75,7 +75,7 @@ def priorities_score(request: HttpRequest, slug: str, year: int) -> HttpResponse
     posted = request.method == "POST"
     form = ScoringForm(
         request.POST if posted and is_open else None,
-        chapters=list(assessment.chapters.order_by("order")),
+        chapters=list(assessment.chapters.themes().order_by("order")),
         criteria=list(assessment.priority_criteria.all()),
         existing=own_scores(assessment, request.user.organisation_id),
     )

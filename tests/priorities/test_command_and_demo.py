@@ -16,9 +16,10 @@ def ranking(*args, **options) -> str:
     return out.getvalue()
 
 
-def test_the_demo_ranks_all_ten_themes_with_the_reference_priorities_near_the_top(demo):
+def test_the_demo_ranks_its_nine_themes_with_the_reference_priorities_near_the_top(demo):
     rows = json.loads(ranking("safermk", "2017", json=True))
-    assert len(rows) == 10
+    # "Fire Service data" is a chapter about a source, not a problem to rank.
+    assert len(rows) == 9 and "Fire Service data" not in [row["theme"] for row in rows]
     scores = [row["combined_score"] for row in rows]
     assert scores == sorted(scores, reverse=True) and None not in scores
     top_four = [row["theme"] for row in rows[:4]]

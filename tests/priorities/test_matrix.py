@@ -156,3 +156,20 @@ def test_a_criterion_the_data_answers_needs_rising_bands(matrix_world):
     trend.band_3 = Decimal(20)
     with pytest.raises(ValidationError, match="must rise"):
         trend.full_clean()
+
+
+def test_a_chapter_about_a_source_or_context_is_neither_ranked_nor_scored(
+    matrix_world, police_partner
+):
+    from assessments.core.models import Chapter
+
+    burglary = matrix_world["burglary"]
+    Chapter.objects.filter(pk=burglary.pk).update(kind=Chapter.Kind.CONTEXT)
+    matrix = priority_matrix(matrix_world["assessment"])
+    assert [row.theme for row in matrix.rows] == ["Violence"]
+    with pytest.raises(ValidationError):
+        organisation_scores_save(
+            assessment=matrix_world["assessment"],
+            by=police_partner,
+            given=[Given(burglary.pk, matrix_world["Volume"].pk, 3)],
+        )

@@ -41,7 +41,7 @@ def organisation_scores_save(*, assessment: Assessment, by: User, given: list[Gi
         raise PermissionDenied(
             "Partners score for their own organisation while consultation is open"
         )
-    chapters = set(assessment.chapters.values_list("pk", flat=True))
+    chapters = set(assessment.chapters.themes().values_list("pk", flat=True))
     criteria = set(assessment.priority_criteria.values_list("pk", flat=True))
     if any(g.chapter_id not in chapters or g.criterion_id not in criteria for g in given):
         raise ValidationError("Score only the themes and criteria of this assessment.")

@@ -124,6 +124,7 @@ def _copy_chapter(chapter: Chapter, target: Assessment) -> Chapter:
         summary=chapter.summary,
         narrative=chapter.narrative,
         lead_organisation_id=chapter.lead_organisation_id,
+        kind=chapter.kind,
     )
     IndicatorSelection.objects.bulk_create(
         IndicatorSelection(
