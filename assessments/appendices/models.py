@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from assessments.core.models import Assessment, Partnership, User
+from assessments.core.models import MARKDOWN_HELP, Assessment, Partnership, User, web_address_field
 from assessments.core.periods import Period, PeriodType
 from assessments.indicators.models import Indicator
 
@@ -27,11 +27,11 @@ class Appendix(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="appendices")
     order = models.PositiveSmallIntegerField(default=0)
-    slug = models.SlugField()
+    slug = web_address_field()
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NARRATIVE)
     summary = models.TextField(blank=True)
-    narrative = models.TextField(blank=True, help_text="Markdown.")
+    narrative = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     # What the tables show: crime categories for the whole area, or crime types by estate.
     indicators = models.ManyToManyField(
         Indicator,

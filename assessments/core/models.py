@@ -34,6 +34,19 @@ RESERVED_CHAPTER_SLUGS = (
 )
 
 
+# The admin speaks the analyst's words (issue 33): every text written in Markdown says how to
+# write a heading or a list, and every slug is the page's "web address".
+MARKDOWN_HELP = "Markdown: # for a heading, * for a list, a blank line between paragraphs."
+
+
+def web_address_field(**options) -> models.SlugField:
+    """A slug as the analyst knows it: the part of the page's address that names it."""
+    options.setdefault(
+        "help_text", "The part of the page's address that names it: lower case, words joined by -."
+    )
+    return models.SlugField("web address", **options)
+
+
 def validate_chapter_slug(value: str) -> None:
     if value in RESERVED_CHAPTER_SLUGS:
         raise ValidationError(
@@ -46,7 +59,7 @@ def validate_chapter_slug(value: str) -> None:
 class Partnership(models.Model):
     partnership_path = "pk"
     name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
+    slug = web_address_field(unique=True)
     area_name = models.CharField(
         max_length=100,
         help_text="The local-authority name that starts the LSOA names of the area, "
@@ -171,7 +184,7 @@ class Assessment(models.Model):
     author_name = models.CharField(max_length=120, blank=True)
     author_role = models.CharField(max_length=120, blank=True)
     author_telephone = models.CharField(max_length=40, blank=True)
-    background = models.TextField(blank=True, help_text="Markdown, for the cover paper.")
+    background = models.TextField(blank=True, help_text=f"For the cover paper. {MARKDOWN_HELP}")
     background_reviewed = models.BooleanField(
         "Last year's background reviewed: still true, no change",
         default=False,
@@ -180,7 +193,7 @@ class Assessment(models.Model):
     )
     introduction = models.TextField(
         blank=True,
-        help_text="Markdown: the foreword or introduction that opens the report (its PDF).",
+        help_text=f"The foreword or introduction that opens the report. {MARKDOWN_HELP}",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # The edition the public reads; none before publication and after a withdrawal. Every public
@@ -298,7 +311,7 @@ class Theme(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=100)
-    slug = models.SlugField(validators=[validate_chapter_slug])
+    slug = web_address_field(validators=[validate_chapter_slug])
 
     class Meta:
         ordering = ["name"]
@@ -326,10 +339,10 @@ class Chapter(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="chapters")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="chapters")
     order = models.PositiveSmallIntegerField()
-    slug = models.SlugField(validators=[validate_chapter_slug])
+    slug = web_address_field(validators=[validate_chapter_slug])
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
-    narrative = models.TextField(blank=True, help_text="Markdown.")
+    narrative = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     narrative_reviewed = models.BooleanField(
         "Last year's narrative reviewed: still true, no change",
         default=False,

@@ -178,7 +178,7 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-imported_at"]
-        verbose_name_plural = "import batches"
+        verbose_name = "import"
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "key"],
@@ -208,6 +208,7 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["indicator", "period_start"]
+        verbose_name = "figure"
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "geography", "period_type", "period_start"],

@@ -48,7 +48,7 @@ def test_the_delete_page_counts_a_large_batch_in_a_few_queries_and_deletes_it(
 
     assert page.status_code == 200
     text = page.content.decode()
-    assert f"Observations: {ROWS:,}" in text
+    assert f"Figures: {ROWS:,}" in text
     assert not re.search(r'href="/admin/assessments/observation/\d', text)
 
     client.post(url, {"post": "yes"})
