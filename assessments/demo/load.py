@@ -65,7 +65,8 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
             **content.ASSESSMENT,
             "status": Assessment.Status.CONSULTATION,
             "consultation_closes_on": closes_on,
-            "status_changed_at": timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0))),
+            # A day ago: before the demo's comments (six hours old) and every later step.
+            "status_changed_at": timezone.now() - dt.timedelta(days=1),
         },
     )
     # Restored to consultation: the editions of an earlier load go (demo/editions.py).
