@@ -210,6 +210,11 @@ class ScoringProgress:
         return sum(state.scored for state in self.themes)
 
     @property
+    def asked(self) -> bool:
+        """Is there anything to score: themes, and criteria to score them against?"""
+        return bool(self.themes) and self.themes[0].criteria > 0
+
+    @property
     def complete(self) -> bool:
         return self.scored == self.total
 
