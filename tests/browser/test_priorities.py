@@ -57,6 +57,7 @@ def test_police_scores_theme_by_theme_leaves_comes_back_and_then_sees_the_rankin
     page.goto(RESULTS)
     expect(page.locator("#ranking")).to_have_count(0)
     expect(page.locator("#ranking-hidden")).to_contain_text("0 of 9 themes scored so far")
+    assert_accessible(page)
     page.locator("#ranking-hidden").get_by_role("link", name="Score the themes").click()
     expect(page.locator("#scoring-progress")).to_have_text("0 of 9 themes scored")
     assert_accessible(page)
