@@ -35,10 +35,15 @@ def _score_by_keyboard(page: Page, group: str, steps: int, comment: str = "") ->
     page.keyboard.type(comment)
 
 
-def _save_by_keyboard(page: Page) -> None:
-    _tab_to(page, "button[type=submit]")
+def _follow_by_keyboard(page: Page, selector: str) -> None:
+    """Tab to a link or button and press Enter on it."""
+    _tab_to(page, selector)
     page.keyboard.press("Enter")
     page.wait_for_load_state()
+
+
+def _save_by_keyboard(page: Page) -> None:
+    _follow_by_keyboard(page, "button[type=submit]")
 
 
 def _page_height(page: Page) -> int:
@@ -58,12 +63,11 @@ def test_police_scores_theme_by_theme_leaves_comes_back_and_then_sees_the_rankin
     expect(page.locator("#ranking")).to_have_count(0)
     expect(page.locator("#ranking-hidden")).to_contain_text("0 of 9 themes scored so far")
     assert_accessible(page)
-    page.locator("#ranking-hidden").get_by_role("link", name="Score the themes").click()
+    _follow_by_keyboard(page, "#ranking-hidden a")
     expect(page.locator("#scoring-progress")).to_have_text("0 of 9 themes scored")
     assert_accessible(page)
 
-    _tab_to(page, "a.govuk-button")
-    page.keyboard.press("Enter")
+    _follow_by_keyboard(page, "a.govuk-button")
     expect(page.get_by_role("heading", level=1)).to_have_text(themes[0].title)
     # The data's proposal and its figure beside Volume (and Trend).
     expect(page.locator(f"#id_score-{themes[0].pk}-{volume.pk}-hint")).to_contain_text(
@@ -90,7 +94,7 @@ def test_police_scores_theme_by_theme_leaves_comes_back_and_then_sees_the_rankin
     states = page.locator("#scoring-themes .govuk-task-list__status")
     expect(states).to_have_text(["Scored (2 of 5 criteria)"] * 4 + ["Not scored"] * 5)
     expect(page.get_by_role("link", name=f"Continue: {themes[4].title}")).to_be_visible()
-    page.get_by_role("link", name=themes[1].title).click()
+    _follow_by_keyboard(page, f"#scoring-themes a[href$='/{themes[1].slug}/']")
     expect(page.locator(f"input[name=score-{themes[1].pk}-{harm.pk}][value='3']")).to_be_checked()
     expect(page.locator(f"#id_comment-{themes[1].pk}-{harm.pk}")).to_have_value(
         "Seen by officers 2."
@@ -100,15 +104,14 @@ def test_police_scores_theme_by_theme_leaves_comes_back_and_then_sees_the_rankin
 
     # The five themes left, one criterion each, by keyboard from the overview.
     page.goto(SCORE)
-    _tab_to(page, "a.govuk-button")
-    page.keyboard.press("Enter")
+    _follow_by_keyboard(page, "a.govuk-button")
     for theme in themes[4:]:
         expect(page.get_by_role("heading", level=1)).to_have_text(theme.title)
         _score_by_keyboard(page, f"score-{theme.pk}-{harm.pk}", 1)
         _save_by_keyboard(page)
     expect(page.get_by_text(f"{themes[-1].title} saved: 9 of 9 themes scored")).to_be_visible()
     expect(page.locator("#scoring-progress")).to_have_text("9 of 9 themes scored")
-    page.get_by_role("link", name="See the ranking").click()
+    _follow_by_keyboard(page, "#see-the-ranking")
     expect(page.locator("#ranking")).to_be_visible()
     expect(page.locator("#ranking-hidden")).to_have_count(0)
     assert OrganisationScore.objects.filter(organisation__name=POLICE).count() == 4 * 2 + 5
