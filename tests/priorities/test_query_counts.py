@@ -74,6 +74,9 @@ def _count(world, analyst, police_partner) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow(
+    reason="scores a matrix of nine themes by four organisations, counts five pages twice"
+)
 def test_the_pages_cost_the_same_with_three_times_the_themes_and_organisations(
     matrix_world, area, analyst, police_partner
 ):
