@@ -25,12 +25,14 @@ from openpyxl import load_workbook
 from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import grant_appendix
 from assessments.appendices.services import appendix_access_record
+from assessments.core.models import Chapter
 from assessments.priorities.services.criteria import criteria_defaults_create
 from assessments.reporting.models import ReportExport
 
 from .factories import (
     AppendixFactory,
     AssessmentFactory,
+    ChapterFactory,
     MembershipFactory,
     UserFactory,
     member,
@@ -348,6 +350,7 @@ ROUTES_WITHOUT_APPENDICES = {
     # each page is PRIORITY_ROUTES below.
     "priorities": "the ranking and the scores of chapters' themes",
     "priorities_score": "an organisation's scores of the chapters' themes",
+    "priorities_score_theme": "an organisation's scores of one chapter's theme",
     "priorities_override": "POST only: the analyst's score of a chapter's theme",
     "priorities_chase": "POST only: emails organisations that have not scored (analyst only)",
     "priorities_matrix_csv": "the matrix chart's table of themes",
@@ -443,11 +446,15 @@ MEMBERS_SEE = {role: 200 for role in ROLES} | {"anonymous": SIGN_IN, "other_anal
 # The board member granted by name belongs to an organisation that is not one of the
 # partnership's: it was never asked to score, so its member cannot score for it.
 PARTNERS_SCORE = MEMBERS_SEE | {"chair": 404, "analyst": 404, "individual_grantee": 404}
+# The ranking's table waits for a scoring organisation to have scored every theme (the results
+# page then says why it is not shown); here nobody has scored yet.
+RANKING_SEEN = MEMBERS_SEE | {"police_partner": 404, "police_colleague": 404, "fire_partner": 404}
 ANALYST_ACTS = {role: 404 for role in ROLES} | {"anonymous": SIGN_IN, "analyst": 302}
 PRIORITY_ROUTES = {
     "priorities": ("get", MEMBERS_SEE),
-    "priorities_matrix_csv": ("get", MEMBERS_SEE),
+    "priorities_matrix_csv": ("get", RANKING_SEEN),
     "priorities_score": ("get", PARTNERS_SCORE),
+    "priorities_score_theme": ("get", PARTNERS_SCORE),
     "priorities_override": ("post", ANALYST_ACTS),
     "priorities_chase": ("post", ANALYST_ACTS),
 }
@@ -460,8 +467,11 @@ def test_priorities_matrix(client, world, role, route):
     criteria_defaults_create(assessment=assessment)
     method, expected = PRIORITY_ROUTES[route]
     _sign_in(client, world, role)
-    url = reverse(route, args=[assessment.partnership.slug, assessment.year])
-    response = getattr(client, method)(url)
+    theme = ChapterFactory(assessment=assessment, kind=Chapter.Kind.THEME)
+    args = [assessment.partnership.slug, assessment.year]
+    if route == "priorities_score_theme":
+        args.append(theme.slug)
+    response = getattr(client, method)(reverse(route, args=args))
     assert response.status_code == expected[role], f"{role} {method} {route}"
     if expected[role] == SIGN_IN and role == "anonymous":
         assert response["Location"].startswith("/accounts/login/")

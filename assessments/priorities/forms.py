@@ -1,4 +1,4 @@
-"""The scoring form (one score and comment per theme and criterion) and the analyst's override."""
+"""The scoring form (one theme's score and comment per criterion) and the analyst's override."""
 
 from __future__ import annotations
 
@@ -16,31 +16,31 @@ def score_choices(criterion: Criterion) -> list[tuple]:
 
 
 class ScoringForm(forms.Form):
-    """One radio group and one comment box per theme and criterion; a blank answer is allowed
-    (not every organisation can judge every theme)."""
+    """One theme's scores: a radio group and a comment box per criterion; a blank answer is
+    allowed (not every organisation can judge every criterion of every theme)."""
 
     def __init__(
         self,
         *args,
-        chapters: list[Chapter],
+        chapter: Chapter,
         criteria: list[Criterion],
         existing: dict[tuple[int, int], OrganisationScore],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.keys = [(chapter, criterion) for chapter in chapters for criterion in criteria]
-        for chapter, criterion in self.keys:
+        self.chapter = chapter
+        self.criteria = criteria
+        for criterion in criteria:
             given = existing.get((chapter.pk, criterion.pk))
-            suffix = f"{chapter.pk}-{criterion.pk}"
+            suffix = self._suffix(criterion)
             score = given.score if given else ""
             comment = given.comment if given else ""
             self.fields[f"score-{suffix}"] = _score_field(
-                score_choices(criterion), forms.RadioSelect, score,
-                label=f"{chapter.title}: {criterion.name}. {criterion.question}",
-            )  # fmt: skip
+                score_choices(criterion), forms.RadioSelect, score, label=criterion.name
+            )
             self.fields[f"comment-{suffix}"] = _comment_field(
                 forms.Textarea, comment,
-                label=f"Comment on {criterion.name.lower()} for {chapter.title} (optional)",
+                label=f"Comment on {criterion.name.lower()} (optional)",
             )  # fmt: skip
             # What the page showed, sent back with the answer: only what the person changed is
             # saved (a colleague may have scored since the page was opened).
@@ -50,29 +50,30 @@ class ScoringForm(forms.Form):
             )
             self.fields[f"shown-comment-{suffix}"] = _comment_field(forms.HiddenInput, comment)
 
-    def themes(self) -> list[tuple[Chapter, list[tuple]]]:
-        """The form's visible fields grouped by theme, for the template (the hidden ones are
-        the form's `hidden_fields()`)."""
-        grouped: dict[int, tuple[Chapter, list]] = {}
-        for chapter, criterion in self.keys:
-            suffix = f"{chapter.pk}-{criterion.pk}"
-            fields = (criterion, self[f"score-{suffix}"], self[f"comment-{suffix}"])
-            grouped.setdefault(chapter.pk, (chapter, []))[1].append(fields)
-        return list(grouped.values())
+    def _suffix(self, criterion: Criterion) -> str:
+        return f"{self.chapter.pk}-{criterion.pk}"
+
+    def by_criterion(self) -> list[tuple]:
+        """(criterion, score field, comment field) for the template (the hidden fields are the
+        form's `hidden_fields()`)."""
+        return [
+            (c, self[f"score-{self._suffix(c)}"], self[f"comment-{self._suffix(c)}"])
+            for c in self.criteria
+        ]
 
     def given(self) -> list[Given]:
         data = self.cleaned_data
         return [
             Given(
-                chapter.pk,
+                self.chapter.pk,
                 criterion.pk,
                 data[f"score-{suffix}"],
                 data[f"comment-{suffix}"],
                 shown_score=data[f"shown-score-{suffix}"],
                 shown_comment=data[f"shown-comment-{suffix}"],
             )
-            for chapter, criterion in self.keys
-            for suffix in [f"{chapter.pk}-{criterion.pk}"]
+            for criterion in self.criteria
+            for suffix in [self._suffix(criterion)]
         ]
 
 

@@ -12,6 +12,7 @@ from assessments.core.permissions import (
     can_view_working_papers,
     role_in,
 )
+from assessments.priorities.selectors import scoring_progress
 
 
 def can_see_scoring(user: AnyUser, assessment: Assessment) -> bool:
@@ -48,3 +49,12 @@ def can_view_ranking(user: AnyUser, assessment: Assessment) -> bool:
     consultation on (working papers). The public read the ranking the board approved, in the
     published edition."""
     return can_review_scores(user, assessment) or can_view_working_papers(user, assessment)
+
+
+def ranking_hidden_from(user: AnyUser, assessment: Assessment) -> bool:
+    """A partner who scores does not see the ranking as it stands until their organisation has
+    scored every theme or the consultation has closed, so that their scores are their own view,
+    not the ranking's. The analyst and chair always see it."""
+    if can_review_scores(user, assessment) or not can_score_for_organisation(user, assessment):
+        return False
+    return not scoring_progress(assessment, user.organisation_id).complete

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
 from assessments.consultation.selectors import responding_organisations
 from assessments.core.models import Assessment, Chapter, Organisation
 from assessments.indicators.chapter_charts import value_text
@@ -176,6 +178,81 @@ def own_scores(
         chapter__assessment=assessment, organisation_id=organisation_id
     )
     return {(s.chapter_id, s.criterion_id): s for s in rows}
+
+
+@dataclass(frozen=True)
+class ThemeState:
+    """How far an organisation has scored one theme: how many of the criteria it has scored."""
+
+    chapter: Chapter
+    given: int
+    criteria: int
+
+    @property
+    def scored(self) -> bool:
+        """A theme counts as scored once the organisation has given it any score: "Not scored"
+        is a fair answer to a criterion the organisation cannot judge."""
+        return self.given > 0
+
+
+@dataclass(frozen=True)
+class ScoringProgress:
+    """An organisation's progress through the themes, in the order they are scored."""
+
+    themes: list[ThemeState]
+
+    @property
+    def total(self) -> int:
+        return len(self.themes)
+
+    @property
+    def scored(self) -> int:
+        return sum(state.scored for state in self.themes)
+
+    @property
+    def asked(self) -> bool:
+        """Is there anything to score: themes, and criteria to score them against?"""
+        return bool(self.themes) and self.themes[0].criteria > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.total
+
+    def state_of(self, chapter: Chapter) -> ThemeState | None:
+        return next((s for s in self.themes if s.chapter.pk == chapter.pk), None)
+
+    def after(self, chapter: Chapter) -> Chapter | None:
+        """The theme that follows `chapter`, or None after the last."""
+        chapters = [state.chapter for state in self.themes]
+        index = next(i for i, c in enumerate(chapters) if c.pk == chapter.pk)
+        return chapters[index + 1] if index + 1 < len(chapters) else None
+
+    @property
+    def next_to_score(self) -> Chapter | None:
+        return next((s.chapter for s in self.themes if not s.scored), None)
+
+
+def scoring_progress(assessment: Assessment, organisation_id: int | None) -> ScoringProgress:
+    """The themes with how many scores the organisation has given each, in two queries."""
+    criteria = assessment.priority_criteria.count()
+    mine = Q(organisation_scores__organisation_id=organisation_id)
+    chapters = (
+        assessment.chapters.themes()
+        .order_by("order")
+        .annotate(given=Count("organisation_scores", filter=mine))
+    )
+    return ScoringProgress([ThemeState(c, c.given, criteria) for c in chapters])
+
+
+def theme_proposals(
+    assessment: Assessment, chapter: Chapter, criteria: list[Criterion]
+) -> dict[int, Proposal]:
+    """What the data proposes for one theme, by criterion (only the criteria the data answers)."""
+    if not any(c.data_answers for c in criteria):
+        return {}
+    figure = lead_figures(assessment).get(chapter.pk)
+    proposals = {c.pk: propose(c, figure) for c in criteria}
+    return {pk: proposal for pk, proposal in proposals.items() if proposal is not None}
 
 
 def silent_scorers(assessment: Assessment) -> list[Organisation]:

@@ -12,6 +12,8 @@ from django.utils.functional import SimpleLazyObject
 from assessments.core.models import Assessment, Chapter
 from assessments.core.permissions import can_view_working_papers
 from assessments.core.selectors import neighbouring_chapters
+from assessments.priorities.permissions import can_score_for_organisation
+from assessments.priorities.selectors import ScoringProgress, scoring_progress
 from assessments.publication.selectors import (
     board_decision_of,
     last_year_priorities,
@@ -27,6 +29,15 @@ def _correction(assessment: Assessment):
     return edition if edition is not None and edition.change_note else None
 
 
+def _scoring(request: HttpRequest, assessment: Assessment) -> ScoringProgress | None:
+    """The organisation's scoring, for the partner's progress box (consultation's), while they
+    can score and there is something to score."""
+    if not can_score_for_organisation(request.user, assessment):
+        return None
+    progress = scoring_progress(assessment, request.user.organisation_id)
+    return progress if progress.asked else None
+
+
 def assessment_publication_context(request: HttpRequest, assessment: Assessment) -> dict:
     """The board's decision, last year's priorities and the checklist are read only when the
     page's cached fragment of them (keyed by the data version) misses."""
@@ -35,6 +46,7 @@ def assessment_publication_context(request: HttpRequest, assessment: Assessment)
         "correction": _correction(assessment),
         "public_pdf": published_report(assessment),
         "can_view_working_papers": working_papers,
+        "scoring": _scoring(request, assessment),
         "board_decision": SimpleLazyObject(lambda: board_decision_of(assessment)),
         "last_year_priorities": SimpleLazyObject(lambda: last_year_priorities(assessment)),
         "statutory_checklist": SimpleLazyObject(lambda: statutory_checklist(assessment))

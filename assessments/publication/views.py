@@ -45,6 +45,8 @@ from assessments.indicators.selectors import (
     partnership_area,
     with_selections,
 )
+from assessments.priorities.permissions import ranking_hidden_from
+from assessments.priorities.selectors import scoring_progress
 from assessments.publication.edition_views import (
     edition_assessment_page,
     edition_chapter_page,
@@ -173,6 +175,10 @@ def cover_paper_page(request: HttpRequest, slug: str, year: int) -> HttpResponse
         if edition
         else cover_paper(assessment),
         "edition": edition,
+        # A partner still scoring reads the paper without the ranking, as on the results page.
+        "ranking_progress": scoring_progress(assessment, request.user.organisation_id)
+        if ranking_hidden_from(request.user, assessment)
+        else None,
         "cover_kind": ReportExport.Kind.COVER_PAPER,
         "cover_variant": ReportExport.Variant.PUBLIC,
     }

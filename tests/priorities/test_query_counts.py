@@ -60,17 +60,23 @@ def _count(world, analyst, police_partner) -> dict[str, int]:
     assessment = world["assessment"]
     args = [assessment.partnership.slug, assessment.year]
     counts = {}
-    for name, user, route in (
-        ("scoring", police_partner, "priorities_score"),
-        ("results", analyst, "priorities"),
-        ("csv", analyst, "priorities_matrix_csv"),
+    first_theme = [assessment.chapters.themes().order_by("order").first().slug]
+    for name, user, route, more in (
+        ("scoring", police_partner, "priorities_score", []),
+        ("scoring a theme", police_partner, "priorities_score_theme", first_theme),
+        ("results for a partner", police_partner, "priorities", []),
+        ("results", analyst, "priorities", []),
+        ("csv", analyst, "priorities_matrix_csv", []),
     ):
         client = Client()
         client.force_login(user)
-        counts[name] = _queries(client, reverse(route, args=args))
+        counts[name] = _queries(client, reverse(route, args=[*args, *more]))
     return counts
 
 
+@pytest.mark.slow(
+    reason="scores a matrix of nine themes by four organisations, counts five pages twice"
+)
 def test_the_pages_cost_the_same_with_three_times_the_themes_and_organisations(
     matrix_world, area, analyst, police_partner
 ):

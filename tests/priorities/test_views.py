@@ -1,6 +1,7 @@
-"""The scoring and results pages over HTTP: who scores for which organisation and when, who
-sees which scores, overrides, chasing and the CSV."""
+"""The scoring and results pages over HTTP: who scores for which organisation and when, one
+theme a page, who sees which scores and when the ranking shows, overrides, chasing and the CSV."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.consultation.models import ChaseReminder
+from assessments.core.models import Chapter
 from assessments.priorities.models import OrganisationScore, ScoreOverride
 
 from ..factories import member, set_status
@@ -38,8 +40,12 @@ def analyst_c(analyst):
     return signed_in(analyst)
 
 
-def url(name, assessment):
-    return reverse(name, args=[assessment.partnership.slug, assessment.year])
+def url(name, assessment, *more):
+    return reverse(name, args=[assessment.partnership.slug, assessment.year, *more])
+
+
+def theme_url(world, theme):
+    return url("priorities_score_theme", world["assessment"], world[theme].slug)
 
 
 def field(world, theme, criterion, kind="score"):
@@ -47,11 +53,15 @@ def field(world, theme, criterion, kind="score"):
 
 
 def score(client, world, *answers):
-    data = {}
+    """Send each theme's answers from its own page, as "Save and next" does; the last response."""
+    by_theme: dict[str, dict] = {}
     for theme, criterion, value, comment in answers:
+        data = by_theme.setdefault(theme, {})
         data[field(world, theme, criterion)] = value
         data[field(world, theme, criterion, "comment")] = comment
-    return client.post(url("priorities_score", world["assessment"]), data)
+    for theme, data in by_theme.items():
+        response = client.post(theme_url(world, theme), data)
+    return response
 
 
 def test_a_partner_scores_for_their_own_organisation_only(
@@ -59,8 +69,8 @@ def test_a_partner_scores_for_their_own_organisation_only(
 ):
     page = police.get(url("priorities_score", matrix_world["assessment"]))
     assert page.status_code == 200
-    html = page.content.decode()
-    assert "Score the themes for Test Police" in html
+    assert "Score the themes for Test Police" in page.content.decode()
+    html = police.get(theme_url(matrix_world, "violence")).content.decode()
     assert "<legend" in html and 'type="radio"' in html
     assert "4: Severe or lasting harm" in html  # the level described beside its radio
     response = score(
@@ -76,9 +86,52 @@ def test_a_partner_scores_for_their_own_organisation_only(
         (police_partner.organisation, 2, ""),
     ]
     assert not OrganisationScore.objects.filter(organisation=fire_partner.organisation).exists()
-    # Back on the page, the scores given are checked.
-    again = police.get(url("priorities_score", matrix_world["assessment"])).content.decode()
+    # Back on the theme's page, the scores given are checked.
+    again = police.get(theme_url(matrix_world, "violence")).content.decode()
     assert 'value="4" checked' in again and "Knife crime is rising." in again
+
+
+def test_one_theme_a_page_save_and_next_goes_on_and_says_how_far_the_organisation_has_got(
+    police, matrix_world
+):
+    assessment = matrix_world["assessment"]
+    overview = police.get(url("priorities_score", assessment)).content.decode()
+    assert "0 of 2 themes scored" in overview
+    assert overview.count("Not scored</strong>") == 2
+    assert f'href="{theme_url(matrix_world, "violence")}"' in overview  # start with the first
+    page = police.get(theme_url(matrix_world, "violence")).content.decode()
+    assert "Theme 1 of 2" in page and "Save and next" in page
+    assert field(matrix_world, "burglary", "Volume") not in page  # the other theme: its own page
+
+    response = score(police, matrix_world, ("violence", "Harm to victims", "3", ""))
+    assert response["Location"] == theme_url(matrix_world, "burglary")
+    followed = police.get(response["Location"]).content.decode()
+    assert "Violence saved: 1 of 2 themes scored" in followed
+    assert "Theme 2 of 2" in followed and "Save and finish" in followed
+
+    # After the last theme, back to the list, every theme scored.
+    response = score(police, matrix_world, ("burglary", "Community concern", "2", ""))
+    assert response["Location"] == url("priorities_score", assessment)
+    overview = police.get(response["Location"]).content.decode()
+    assert "Burglary saved: 2 of 2 themes scored" in overview
+    assert "2 of 2 themes scored" in overview and "Not scored</strong>" not in overview
+    assert "Scored (1 of 5 criteria)" in overview and "See the ranking" in overview
+
+
+def test_a_theme_page_shows_what_the_data_proposes_beside_volume_and_trend(police, matrix_world):
+    page = police.get(theme_url(matrix_world, "violence")).content.decode()
+    hints = dict(re.findall(r'id="id_score-\d+-(\d+)-hint">(.*?)</div>', page, re.S))
+    volume, trend = hints[str(matrix_world["Volume"].pk)], hints[str(matrix_world["Trend"].pk)]
+    assert "The data proposes 3 from Violence offences, 2016/17: 1,200" in volume
+    assert "The data proposes 4 from Violence offences, 2016/17 against 2015/16: +20" in trend
+    assert "The data proposes" not in hints[str(matrix_world["Harm to victims"].pk)]
+
+
+def test_a_chapter_that_is_not_a_theme_has_no_scoring_page(police, matrix_world):
+    Chapter.objects.filter(pk=matrix_world["burglary"].pk).update(kind=Chapter.Kind.CONTEXT)
+    assert police.get(theme_url(matrix_world, "burglary")).status_code == 404
+    overview = police.get(url("priorities_score", matrix_world["assessment"])).content.decode()
+    assert "0 of 1 theme scored" in overview and "Burglary" not in overview
 
 
 def test_scoring_is_refused_once_consultation_has_closed(police, matrix_world):
@@ -91,9 +144,18 @@ def test_scoring_is_refused_once_consultation_has_closed(police, matrix_world):
         "Scoring has closed" in page.content.decode()
         and 'type="radio"' not in page.content.decode()
     )
+    theme_page = police.get(theme_url(matrix_world, "violence")).content.decode()
+    assert "Scoring has closed" in theme_page and 'type="radio"' not in theme_page
     response = score(police, matrix_world, ("violence", "Volume", "2", ""))
     assert response.status_code == 403 and "Scoring has closed" in response.content.decode()
     assert not OrganisationScore.objects.exists()
+
+
+def test_once_closed_the_list_shows_the_scores_the_organisation_gave(police, matrix_world):
+    score(police, matrix_world, ("violence", "Harm to victims", "4", "Knives."))
+    set_status(matrix_world["assessment"], "approved")
+    page = police.get(url("priorities_score", matrix_world["assessment"])).content.decode()
+    assert "Harm to victims: 4 (“Knives.”)" in page and "Volume: Not scored" in page
 
 
 def test_others_cannot_reach_the_scoring_page(analyst, matrix_world, other_analyst):
@@ -119,13 +181,59 @@ def test_the_analyst_sees_every_organisations_score_the_spread_and_the_silent(
     assert matrix_world["assessment"].priority_criteria.first().name in page
 
 
-def test_a_partner_sees_the_ranking_but_not_other_organisations_scores(
+def test_a_partner_sees_the_ranking_once_their_organisation_has_scored_every_theme(
     police, fire_c, matrix_world
 ):
+    assessment = matrix_world["assessment"]
     score(police, matrix_world, ("burglary", "Harm to victims", "4", "Repeat victims."))
-    page = fire_c.get(url("priorities", matrix_world["assessment"])).content.decode()
-    assert "Themes ranked by combined score" in page
+    page = police.get(url("priorities", assessment)).content.decode()
+    assert "Themes ranked by combined score" not in page and 'id="ranking"' not in page
+    assert "The ranking is shown once your organisation has scored every theme" in page
+    assert "1 of 2 themes scored so far" in page
+    assert f'href="{url("priorities_score", assessment)}"' in page
+    assert "Harm to victims" in page  # the criteria stay: they say what scoring asks
+    assert police.get(url("priorities_matrix_csv", assessment)).status_code == 404
+
+    score(police, matrix_world, ("violence", "Community concern", "2", ""))
+    page = police.get(url("priorities", assessment)).content.decode()
+    assert "Themes ranked by combined score" in page and "ranking-hidden" not in page
+    assert police.get(url("priorities_matrix_csv", assessment)).status_code == 200
+    # Still no other organisation's scores for a partner; fire has not scored, so no ranking.
     assert "Repeat victims." not in page and "Test Police: 4" not in page
+    assert (
+        "Themes ranked by combined score"
+        not in fire_c.get(url("priorities", assessment)).content.decode()
+    )
+
+
+def test_the_ranking_shows_to_every_member_once_the_consultation_has_closed(fire_c, matrix_world):
+    assessment = matrix_world["assessment"]
+    assessment.consultation_closes_on = dt.date(2000, 1, 1)
+    assessment.save(update_fields=["consultation_closes_on"])
+    page = fire_c.get(url("priorities", assessment)).content.decode()
+    assert "Themes ranked by combined score" in page and "ranking-hidden" not in page
+
+
+@pytest.mark.parametrize("who", ["analyst", "chair"])
+def test_the_analyst_and_chair_always_see_the_ranking(request, who, matrix_world):
+    client = signed_in(request.getfixturevalue(who))
+    assert (
+        "Themes ranked by combined score"
+        in client.get(url("priorities", matrix_world["assessment"])).content.decode()
+    )
+
+
+def test_the_cover_paper_leaves_the_ranking_out_for_a_partner_still_scoring(police, matrix_world):
+    cover = url("cover_paper", matrix_world["assessment"])
+    page = police.get(cover).content.decode()
+    assert "Themes ranked by combined score" not in page and "ranking-hidden" in page
+    score(
+        police,
+        matrix_world,
+        ("violence", "Community concern", "2", ""),
+        ("burglary", "Community concern", "2", ""),
+    )
+    assert "Themes ranked by combined score" in police.get(cover).content.decode()
 
 
 def test_the_public_sees_the_ranking_only_as_the_published_edition_holds_it(client, matrix_world):
@@ -240,7 +348,7 @@ def test_a_page_opened_before_a_colleague_scored_keeps_the_colleagues_scores(
     client, police_partner, partnership, police_org, matrix_world
 ):
     colleague = member(partnership, "partner", username="colleague", organisation=police_org)
-    stale = signed_in(police_partner).get(url("priorities_score", matrix_world["assessment"]))
+    stale = signed_in(police_partner).get(theme_url(matrix_world, "violence"))
     colleagues = [
         (theme, criterion, "3", f"{theme} {criterion}")
         for theme in ("violence", "burglary")
@@ -249,7 +357,7 @@ def test_a_page_opened_before_a_colleague_scored_keeps_the_colleagues_scores(
     assert score(signed_in(colleague), matrix_world, *colleagues).status_code == 302
 
     data = _form_as_shown(stale) | {field(matrix_world, "violence", "Harm to victims"): "4"}
-    signed_in(police_partner).post(url("priorities_score", matrix_world["assessment"]), data)
+    signed_in(police_partner).post(theme_url(matrix_world, "violence"), data)
 
     given = {
         (row.chapter.title, row.criterion.name): row.score
@@ -265,7 +373,7 @@ def test_a_page_opened_before_a_colleague_scored_keeps_the_colleagues_scores(
 
 def test_clearing_an_answer_the_page_showed_still_withdraws_it(police, matrix_world):
     assert score(police, matrix_world, ("violence", "Harm to victims", "4", "")).status_code == 302
-    data = _form_as_shown(police.get(url("priorities_score", matrix_world["assessment"])))
+    data = _form_as_shown(police.get(theme_url(matrix_world, "violence")))
     data.pop(field(matrix_world, "violence", "Harm to victims"))
-    police.post(url("priorities_score", matrix_world["assessment"]), data)
+    police.post(theme_url(matrix_world, "violence"), data)
     assert not OrganisationScore.objects.exists()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments.consultation.models import ChaseReminder, Comment, RecommendationResponse
 from assessments.consultation.permissions import can_chase_organisations, consultation_is_open
 from assessments.consultation.selectors import responding_organisations
+from assessments.consultation.services.notifications import scoring_url
 from assessments.core.emails import send_to_each
 from assessments.core.jobs import enqueue
 from assessments.core.links import absolute
@@ -110,6 +111,10 @@ def chase_reminder_send(*, reminder_id: int) -> int:
         "assessment": assessment,
         "organisation": reminder.organisation,
         "url": absolute(path),
+        # The comments reminder asks for scores too; the scores reminder links to scoring already.
+        "scoring_url": scoring_url(assessment)
+        if reminder.about == ChaseReminder.About.COMMENTS
+        else "",
     }
     # One email each (nobody sees the others' addresses), to those who may still answer.
     return send_to_each(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.consultation.models import Comment, ConsultationState, NotificationPreference
@@ -121,13 +122,32 @@ def _members(assessment: Assessment) -> list[User]:
     return list(members_to_notify(assessment.partnership_id))
 
 
+def scoring_url(assessment: Assessment) -> str:
+    """The address of the page where partners score the themes, or "" when the assessment has
+    no theme or no criterion to score. The page belongs to the priorities package, above this
+    one: named by its URL, not imported; its criteria are read through the assessment."""
+    if not (assessment.chapters.themes().exists() and assessment.priority_criteria.exists()):
+        return ""
+    args = [assessment.partnership.slug, assessment.year]
+    return absolute(reverse("priorities_score", args=args))
+
+
+def _consultation_links(assessment: Assessment) -> dict:
+    """What the consultation's emails link to: the assessment, and scoring."""
+    return {
+        "assessment": assessment,
+        "url": absolute(assessment.get_absolute_url()),
+        "scoring_url": scoring_url(assessment),
+    }
+
+
 def notify_consultation_opened(*, assessment_id: int) -> int:
-    """Invite the partnership's partners and board members to read and comment."""
+    """Invite the partnership's partners and board members to read, comment and score."""
     assessment = Assessment.objects.select_related("partnership").get(pk=assessment_id)
     if not consultation_is_open(assessment):
         return 0
     subject = f"Consultation open: {assessment.title}"
-    context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
+    context = _consultation_links(assessment)
     return send_to_each(
         _members(assessment),
         subject,
@@ -192,7 +212,7 @@ def send_closing_reminders(*, today: dt.date | None = None) -> int:
             state.reminded_for = assessment.consultation_closes_on
             state.save(update_fields=["reminded_for"])
         subject = f"Consultation closes in 2 days: {assessment.title}"
-        context = {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
+        context = _consultation_links(assessment)
         sent += send_to_each(
             _members(assessment),
             subject,
