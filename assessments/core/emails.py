@@ -50,12 +50,19 @@ def send_emails(subject: str, messages: Iterable[tuple[str, str]]) -> int:
 
 
 def send_to_each(
-    users: Iterable, subject: str, template: str, context: dict, *, may_open: Callable
+    users: Iterable,
+    subject: str,
+    template: str,
+    context: dict,
+    *,
+    may_open: Callable,
+    personal: Callable[..., dict] = lambda user: {},
 ) -> int:
-    """The template rendered for each user (as `recipient`), sent in one batch to those who are
-    active and pass `may_open(user)`: the check of the page the email links to, asked now."""
+    """The template rendered for each user (as `recipient`, with what `personal(user)` adds:
+    a further link only some of them may follow), sent in one batch to those who are active
+    and pass `may_open(user)`: the check of the page the email links to, asked now."""
     messages = [
-        (user.email, render_to_string(template, {**context, "recipient": user}))
+        (user.email, render_to_string(template, {**context, **personal(user), "recipient": user}))
         for user in users
         if user.is_active and may_open(user)
     ]

@@ -85,3 +85,24 @@ def test_without_criteria_the_emails_do_not_mention_scoring(police_partner, matr
     notifications.notify_consultation_opened(assessment_id=assessment.pk)
     body = _body_to(police_partner.email)
     assert "score" not in body and "/priorities/" not in body
+
+
+def test_only_those_who_may_score_are_sent_the_scoring_link(partnership, matrix_world):
+    """A member whose organisation is not one of the partnership's may read and comment, but
+    the scoring page answers them 404: their emails say nothing of scoring."""
+    from ..conftest import member
+    from ..factories import OrganisationFactory
+
+    visitor = member(partnership, "partner", username="visitor", organisation=OrganisationFactory())
+    assessment = matrix_world["assessment"]
+    assessment.consultation_closes_on = timezone.localdate() + dt.timedelta(days=2)
+    assessment.save()
+    client = Client()
+    client.force_login(visitor)
+    assert client.get(_scoring(assessment)).status_code == 404
+    notifications.notify_consultation_opened(assessment_id=assessment.pk)
+    notifications.send_closing_reminders()
+    bodies = [m.body for m in mail.outbox if visitor.email in m.to]
+    assert len(bodies) == 2
+    for body in bodies:
+        assert _scoring(assessment) not in body and "score" not in body.lower()

@@ -28,7 +28,12 @@ from assessments.consultation.permissions import (
 from assessments.core.emails import send_to_each
 from assessments.core.links import absolute
 from assessments.core.models import Assessment, User
-from assessments.core.permissions import can_view_assessment
+from assessments.core.permissions import (
+    MEMBER_ROLES,
+    answers_for_a_member_organisation,
+    can_view_assessment,
+    role_in,
+)
 
 Frequency = NotificationPreference.Frequency
 
@@ -133,12 +138,22 @@ def scoring_url(assessment: Assessment) -> str:
 
 
 def _consultation_links(assessment: Assessment) -> dict:
-    """What the consultation's emails link to: the assessment, and scoring."""
-    return {
-        "assessment": assessment,
-        "url": absolute(assessment.get_absolute_url()),
-        "scoring_url": scoring_url(assessment),
-    }
+    """What the consultation's emails link to, for everyone: the assessment."""
+    return {"assessment": assessment, "url": absolute(assessment.get_absolute_url())}
+
+
+def _scoring_link(assessment: Assessment):
+    """Each recipient's link to scoring, for those the scoring page admits (members who answer
+    for one of the partnership's organisations; priorities/permissions.py asks the same)."""
+    url, partnership_id = scoring_url(assessment), assessment.partnership_id
+
+    def link(user) -> dict:
+        scores = role_in(user, partnership_id) in MEMBER_ROLES and (
+            answers_for_a_member_organisation(user, partnership_id)
+        )
+        return {"scoring_url": url if scores else ""}
+
+    return link
 
 
 def notify_consultation_opened(*, assessment_id: int) -> int:
@@ -154,6 +169,7 @@ def notify_consultation_opened(*, assessment_id: int) -> int:
         "emails/consultation_opened.txt",
         context,
         may_open=_reader_of_assessment(assessment),
+        personal=_scoring_link(assessment),
     )
 
 
@@ -219,6 +235,7 @@ def send_closing_reminders(*, today: dt.date | None = None) -> int:
             "emails/consultation_closing.txt",
             context,
             may_open=_reader_of_assessment(assessment),
+            personal=_scoring_link(assessment),
         )
     return sent
 
