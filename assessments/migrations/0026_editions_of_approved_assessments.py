@@ -16,6 +16,13 @@ def freeze_existing(apps, schema_editor):
     )
 
     WorkflowEvent = apps.get_model("assessments", "WorkflowEvent")
+    # Asked of the historical model first: the app's own model may have columns that later
+    # migrations add, which a database created afresh does not have yet.
+    approved = apps.get_model("assessments", "Assessment").objects.filter(
+        status__in=["approved", "published"]
+    )
+    if not approved.exists():
+        return
     for assessment in Assessment.objects.filter(status__in=["approved", "published"]):
         approval = (
             WorkflowEvent.objects.filter(assessment_id=assessment.pk, action="approve")
