@@ -321,6 +321,8 @@ def front_matter_data(assessment: Assessment, sections: list[dict]) -> dict:
         for item in assessment.horizon_scan.all()
     ]
     return {
+        # Editions frozen before the front matter existed print as they were approved.
+        "has_front_matter": True,
         "executive_summary": {
             "html": _markdown_html(assessment.executive_summary, "executive-summary-text"),
         },

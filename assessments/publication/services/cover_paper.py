@@ -142,7 +142,8 @@ def paper_of_edition(document: dict) -> dict:
         "headlines": document["headlines"],
         "checklist": document["checklist"],
         "ranking": document["priorities_part"],
-        "recommendations": document["recommendations"],
+        # Editions frozen before recommendations had leads and timescales print without them.
+        "recommendations": document["recommendations"] if "has_front_matter" in document else [],
         "recommendations_paragraph": RECOMMENDATIONS_PARAGRAPH,
     }
 
