@@ -18,9 +18,10 @@ victims coming forward. Robbery, anti-social behaviour, hate crime and drug offe
 juvenile reoffending rate fell and remains one of the best in the country. Fire and rescue \
 incidents, modern slavery referrals and fraud reports rose.
 
-The assessment proposes three priorities for 2017/18, from the priority-setting matrix below: \
-violence, especially in the night-time economy; substance misuse, including county lines; and \
-the safeguarding themes (domestic abuse, modern slavery) where reporting is rising.
+The board chooses the partnership's priorities for 2017/18 from the ranking of the \
+priority-setting matrix, whose three highest-ranked themes are listed below with their scores. \
+Violence, especially in the night-time economy, and substance misuse, including county lines, \
+are the priorities of the current plan; the progress section shows how their figures moved.
 
 The main risks are the county lines drug supply model moving into the estates, the pressure \
 of falling budgets on partners' prevention work, and the growth of fraud and cyber crime that \

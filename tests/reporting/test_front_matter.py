@@ -88,3 +88,13 @@ def test_the_chapter_page_shows_each_recommendations_lead_timescale_and_measure(
         "from vehicles in Central Milton Keynes"
     ) in page
     assert "Lead: Thames Valley Police. By 31 March 2018." in page
+
+
+def test_members_read_the_front_matter_on_the_assessment_page(client, demo):
+    client.force_login(User.objects.get(username="police"))
+    page = client.get(reverse("assessment", args=["safermk", 2017])).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Executive summary Recorded crime in Milton Keynes rose by 4.8 per cent" in text
+    assert "Area profile Resident population (mid-year estimate) 264,500 residents" in text
+    assert "Economic Further reductions in council and partner budgets to 2020. Main risk" in text
+    assert "Gaps in knowledge" in text and "Action Fraud reports are not broken down" in text
