@@ -25,6 +25,7 @@ from assessments.publication.services.editions import (
     on_publish,
     on_take_down,
 )
+from assessments.publication.services.progress import PROGRESS_TEMPLATES, progress_data
 from assessments.reporting.documents import Document, document_register
 from assessments.reporting.models import ReportExport
 from assessments.reporting.report_data import ReportPart, report_part_register
@@ -42,6 +43,7 @@ report_part_register(
     "checklist",
     ReportPart(data=checklist_data, templates=CHECKLIST_TEMPLATES),
 )
+report_part_register("progress", ReportPart(data=progress_data, templates=PROGRESS_TEMPLATES))
 report_part_register("board_decision", ReportPart(data=board_decision_data, printed=False))
 report_part_register("cover_paper", ReportPart(data=cover_paper_data, printed=False))
 report_part_register(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from assessments.consultation.readiness import Failure, gate_check
 from assessments.core.models import Assessment
+from assessments.publication.models import StatutoryCoverage
 from assessments.publication.selectors import statutory_checklist
 
 
@@ -23,4 +24,21 @@ def statutory_checklist_covered(assessment: Assessment) -> list[Failure]:
         )
         for item in statutory_checklist(assessment)
         if not item.is_covered
+    ]
+
+
+@gate_check
+def statutory_mapping_reviewed(assessment: Assessment) -> list[Failure]:
+    """A mapping the roll-over copied from last year is checked against this year's chapters
+    before the board approves it (issue 32)."""
+    copied = StatutoryCoverage.objects.filter(assessment=assessment, reviewed=False)
+    return [
+        Failure(
+            "carried",
+            f"The statutory checklist's mapping of “{coverage.get_requirement_display()}” is "
+            "last year's, not reviewed since the roll-over",
+            reverse("admin:assessments_statutorycoverage_change", args=[coverage.pk]),
+            "Check the chapters, then tick that it was reviewed",
+        )
+        for coverage in copied.order_by("requirement")
     ]

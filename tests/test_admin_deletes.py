@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from assessments.accounts.models import Invitation
 from assessments.consultation.models import ChaseReminder, RecommendationResponse
-from assessments.core.models import Chapter, Organisation, User
+from assessments.core.models import Chapter, Organisation, Recommendation, User
 from assessments.priorities.models import OrganisationScore
 
 from .admin_world import MARKERS
@@ -120,3 +120,19 @@ def test_an_organisation_wholly_of_the_partnership_is_deleted_with_its_rows(clie
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Organisation.objects.filter(pk=own.pk).exists()
     assert not OrganisationScore.objects.filter(organisation_id=own.pk).exists()
+
+
+def test_an_organisation_leading_a_recommendation_of_another_partnership_is_not_deleted(
+    client, world
+):
+    """Issue 32: a recommendation's own lead is a shared organisation like a chapter's: its
+    deletion would set another partnership's row to nothing, so it is refused, where the same
+    organisation without that lead is deleted (the test above)."""
+    a, b = world["a"], world["b"]
+    own = OrganisationFactory(name="Ambergate Youth Justice", kind="youth")
+    own.partnerships.add(a["partnership"])
+    Recommendation.objects.filter(pk=b["recommendation"].pk).update(lead_organisation=own)
+    client.force_login(a["analyst"])
+    url = reverse("admin:assessments_organisation_delete", args=[own.pk])
+    assert client.get(url).status_code == client.post(url, {"post": "yes"}).status_code == 404
+    assert Recommendation.objects.get(pk=b["recommendation"].pk).lead_organisation == own

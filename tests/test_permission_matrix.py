@@ -341,6 +341,9 @@ ROUTES_WITHOUT_APPENDICES = {
     "chase_silent": "POST only: emails silent organisations a reminder (analyst only)",
     "chapter_edit": "a chapter's narrative and figures (analyst only)",
     "chapter_preview": "POST only: renders the posted Markdown (analyst only)",
+    "assessment_text_edit": "the report's introduction, executive summary or gaps in "
+    "knowledge (analyst only)",
+    "assessment_text_preview": "POST only: renders the posted Markdown (analyst only)",
     "figure_upload": "POST only: adds a chapter figure (analyst only)",
     "chapter_comparators": "POST only: the places a chapter's figures are compared with "
     "(analyst only)",

@@ -228,6 +228,13 @@ def _empty_chapters(assessment: Assessment) -> list[Failure]:
     ]
 
 
+# The assessment's texts the roll-over copies, each with its "_reviewed" tick (issue 32).
+CARRIED_TEXTS = (
+    ("background", "The cover paper's background"),
+    ("introduction", "The introduction"),
+)
+
+
 def _texts_left_as_copied(assessment: Assessment) -> list[Failure]:
     """Texts that still read word for word as last year's, which the roll-over copied, and that
     the analyst has not marked as reviewed: an assessment must not publish last year's words
@@ -237,20 +244,18 @@ def _texts_left_as_copied(assessment: Assessment) -> list[Failure]:
     ).first()
     if last_year is None:
         return []
-    failures = []
-    if (
-        assessment.background.strip()
-        and assessment.background == last_year.background
-        and not assessment.background_reviewed
-    ):
-        failures.append(
-            Failure(
-                "carried",
-                "The cover paper's background is last year's, word for word",
-                _admin("assessment", assessment.pk),
-                "Rewrite it, or tick that it was reviewed",
-            )
+    failures = [
+        Failure(
+            "carried",
+            f"{name} is last year's, word for word",
+            _admin("assessment", assessment.pk),
+            "Rewrite it, or tick that it was reviewed",
         )
+        for field, name in CARRIED_TEXTS
+        if getattr(assessment, field).strip()
+        and getattr(assessment, field) == getattr(last_year, field)
+        and not getattr(assessment, f"{field}_reviewed")
+    ]
     last_narratives = dict(last_year.chapters.values_list("slug", "narrative"))
     for chapter in assessment.chapters.filter(narrative_reviewed=False).order_by("order"):
         if chapter.narrative.strip() and chapter.narrative == last_narratives.get(chapter.slug):

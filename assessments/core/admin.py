@@ -15,6 +15,7 @@ from assessments.core.admin_base import (
     ScopedTabularInline,
 )
 from assessments.core.models import (
+    HorizonScanItem,
     Organisation,
     Partnership,
     PurposeItem,
@@ -44,7 +45,16 @@ class PurposeInline(ScopedTabularInline):
     model = PurposeItem
     extra = 0
     classes = ["collapse"]
-    fields = ["kind", "order", "label", "addressed", "detail"]
+    fields = ["kind", "order", "label", "addressed", "detail", "theme"]
+    autocomplete_fields = ["theme"]
+
+
+class HorizonScanInline(ScopedTabularInline):
+    """The report's horizon scan (PESTELO), a row per change on the horizon (issue 32)."""
+
+    model = HorizonScanItem
+    extra = 0
+    fields = ["order", "factor", "issue", "implications", "main_risk"]
 
 
 @admin.register(Theme)
@@ -59,7 +69,8 @@ class RecommendationInline(ScopedMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     classes = ["collapse"]
-    fields = [("order", "status"), "text"]
+    fields = [("order", "status"), "text", ("lead_organisation", "due_by"), "success_measure"]
+    autocomplete_fields = ["lead_organisation"]
 
 
 @admin.register(Recommendation)

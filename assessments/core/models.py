@@ -195,6 +195,24 @@ class Assessment(models.Model):
         blank=True,
         help_text=f"The foreword or introduction that opens the report. {MARKDOWN_HELP}",
     )
+    introduction_reviewed = models.BooleanField(
+        "Last year's introduction reviewed: still true, no change",
+        default=False,
+        help_text="Tick when the introduction the roll-over copied still holds word for word; "
+        "otherwise approval waits for it to be rewritten.",
+    )
+    # The front matter of the report (issue 32): the analyst's words, with what the report adds
+    # to them from the data (reporting/report_data.py).
+    executive_summary = models.TextField(
+        blank=True,
+        help_text="Markdown, one page: what changed and the main risks. The report adds the "
+        "proposed priorities with their scores and the main risks of the horizon scan.",
+    )
+    gaps_in_knowledge = models.TextField(
+        blank=True,
+        help_text="Markdown: what the assessment could not find out, and why. The report adds "
+        "the indicators without figures for their latest period.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The edition the public reads; none before publication and after a withdrawal. Every public
     # page and PDF checks it, so clearing it takes the report down at once.
@@ -291,6 +309,15 @@ class PurposeItem(models.Model):
     addressed = models.BooleanField(default=False, help_text="Ticked on the cover paper.")
     detail = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # A priority's theme: the report's progress section shows how its chapter's figures moved.
+    theme = models.ForeignKey(
+        "Theme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a priority: the theme whose figures show progress against it.",
+    )
 
     class Meta:
         ordering = ["kind", "order"]
@@ -413,6 +440,22 @@ class Recommendation(models.Model):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
+    # Its own lead, where it is not the chapter's (`lead`); like the chapter's, a shared
+    # organisation whose deletion leaves the recommendation without one (docs/operations.md).
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_recommendations",
+        help_text="Leave empty when the chapter's lead organisation leads it.",
+    )
+    due_by = models.DateField(
+        "Timescale: to be done by", null=True, blank=True, help_text="For example 31/3/2018."
+    )
+    success_measure = models.TextField(
+        "Measure of success", blank=True, help_text="How the partnership will know it worked."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -426,6 +469,56 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def lead(self) -> Organisation | None:
+        """Who leads it: its own lead organisation, or else its chapter's."""
+        return self.lead_organisation or self.chapter.lead_organisation
+
+    @property
+    def due_by_text(self) -> str:
+        """The timescale as a report prints it: "31 March 2018", or nothing."""
+        return _long_date(self.due_by) if self.due_by else ""
+
+
+class HorizonScanItem(models.Model):
+    """One row of the report's horizon scan: a coming change under one PESTELO heading and what
+    it may mean for the partnership; the main risks also open the executive summary."""
+
+    partnership_path = "assessment__partnership"
+
+    class Factor(models.TextChoices):
+        POLITICAL = "political", "Political"
+        ECONOMIC = "economic", "Economic"
+        SOCIAL = "social", "Social"
+        TECHNOLOGICAL = "technological", "Technological"
+        ENVIRONMENTAL = "environmental", "Environmental"
+        LEGAL = "legal", "Legal"
+        ORGANISATIONAL = "organisational", "Organisational"
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="horizon_scan"
+    )
+    factor = models.CharField(max_length=14, choices=Factor.choices)
+    issue = models.TextField(help_text="The change on the horizon.")
+    implications = models.TextField(blank=True, help_text="What it may mean for community safety.")
+    main_risk = models.BooleanField(
+        "One of the main risks", default=False, help_text="Listed in the executive summary."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assessment", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(factor__in=["political", "economic", "social", "technological",
+                                        "environmental", "legal", "organisational"]),
+                name="horizon_factor_valid",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_factor_display()}: {self.issue[:60]}"
 
 
 class ChapterFigure(models.Model):

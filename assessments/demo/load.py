@@ -31,6 +31,7 @@ from assessments.demo.batches import fresh_demo_batch
 from assessments.demo.comparators import demo_comparators_load
 from assessments.demo.consultation import demo_consultation_load
 from assessments.demo.data_returns import demo_data_returns_load, demo_data_returns_reset
+from assessments.demo.front_matter import demo_front_matter_load
 from assessments.demo.priorities import demo_priorities_load
 from assessments.demo.publication import demo_publication_load
 from assessments.demo.seasons import spread_over_months
@@ -84,6 +85,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     demo_data_returns_load(assessment)
     demo_publication_load(assessment)
     demo_priorities_load(assessment)
+    demo_front_matter_load(assessment, area)
     return assessment
 
 

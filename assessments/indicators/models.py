@@ -129,6 +129,13 @@ class Indicator(models.Model):
         help_text="Mid-year resident population estimates, from which rates per 1,000 residents "
         "are computed.",
     )
+    # Printed in the report's area profile with the population (issue 32).
+    is_profile = models.BooleanField(
+        "Part of the area profile",
+        default=False,
+        help_text="Describes the area (deprivation, age structure): the report's area profile "
+        "shows its latest figure.",
+    )
 
     class Meta:
         ordering = ["name"]

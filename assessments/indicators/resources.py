@@ -44,6 +44,7 @@ class IndicatorResource(SafeResource):
             "increase_is_bad",
             "licence",
             "is_population",
+            "is_profile",
         ]
         skip_unchanged = True
 

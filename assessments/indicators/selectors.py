@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -188,7 +189,8 @@ def police_uk_indicators_of(partnership_id: int) -> QuerySet[Indicator]:
 
 
 def _recommendations() -> Prefetch:
-    queryset = Recommendation.objects.select_related("board_outcome").order_by("order", "pk")
+    queryset = Recommendation.objects.select_related("board_outcome", "lead_organisation")
+    queryset = queryset.order_by("order", "pk")
     return Prefetch("recommendations", queryset=queryset)
 
 
@@ -224,3 +226,40 @@ def with_selections(chapter: Chapter) -> Chapter:
 def chapters_for_report(assessment: Assessment) -> QuerySet[Chapter]:
     """Every chapter with what the PDF shows of it, in a fixed number of queries."""
     return _chapters_with_content(assessment).order_by("order")
+
+
+# The area profile (issue 32) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileFigure:
+    """The latest whole-year figure of an indicator that describes the area."""
+
+    indicator: Indicator
+    period: Period
+    value: Decimal
+
+
+def area_profile(partnership_id: int) -> list[ProfileFigure]:
+    """The population and the indicators the analyst marked as part of the area profile, each
+    with its latest financial- or calendar-year figure for the whole area (two queries)."""
+    indicators = Indicator.objects.filter(partnership_id=partnership_id).filter(
+        Q(is_population=True) | Q(is_profile=True)
+    )
+    latest = (
+        Observation.objects.filter(
+            indicator__in=indicators,
+            geography__partnership_id=partnership_id,
+            geography__level=Geography.Level.AREA,
+            batch__superseded_by__isnull=True,
+            period_type__in=[PeriodType.FINANCIAL_YEAR, PeriodType.CALENDAR_YEAR],
+        )
+        .select_related("indicator")
+        .order_by("-indicator__is_population", "indicator__name", "indicator_id", "-period_start")
+    )
+    figures: dict[int, ProfileFigure] = {}
+    for row in latest:
+        if row.indicator_id not in figures:
+            period = Period(PeriodType(row.period_type), row.period_start)
+            figures[row.indicator_id] = ProfileFigure(row.indicator, period, row.value)
+    return list(figures.values())

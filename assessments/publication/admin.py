@@ -9,11 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.appendices.admin import AppendixInline
-from assessments.core.admin import PurposeInline, RecommendationInline
+from assessments.core.admin import HorizonScanInline, PurposeInline, RecommendationInline
 from assessments.core.admin_base import (
     RowOfParentMixin,
     ScopedAdmin,
@@ -52,7 +52,7 @@ class StatutoryCoverageForm(forms.ModelForm):
 
     class Meta:
         model = StatutoryCoverage
-        fields = ["assessment", "requirement", "chapters", "note"]
+        fields = ["assessment", "requirement", "chapters", "note", "reviewed"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +115,10 @@ def _statutory_cells(assessment: Assessment, requirement, coverage) -> tuple:
         return (requirement.label, format_html("No chapter yet: {}", add), "")
     name = format_html('<a href="{}">{}</a>', admin_change_url(coverage), requirement.label)
     chapters = ", ".join(c.title for c in coverage.chapters.all()) or "No chapter yet"
-    return (name, chapters, coverage.note)
+    note = coverage.note
+    if not coverage.reviewed:
+        note = f"To review: copied from last year. {note}"
+    return (name, chapters, note.strip())
 
 
 CHAPTER_ROW = (
@@ -184,13 +187,26 @@ class AssessmentAdmin(ScopedAdmin):
     list_filter = ["status", "partnership", "year"]
     search_fields = ["title"]
     date_hierarchy = "status_changed_at"
-    inlines = [PurposeInline, AppendixInline]
+    inlines = [PurposeInline, HorizonScanInline, AppendixInline]
     actions = ["prepare_pdfs", "start_next_assessment"]
     fieldsets = (
         (None, {"fields": ("partnership", "year", "title")}),
         ("Status", {"fields": ("status", "status_changed_at", "consultation_closes_on")}),
         ("Report author", {"fields": ("author_name", "author_role", "author_telephone")}),
-        ("Report", {"fields": ("introduction",)}),
+        (
+            "Report: front matter",
+            {
+                "fields": (
+                    "introduction",
+                    "introduction_reviewed",
+                    "executive_summary",
+                    "gaps_in_knowledge",
+                    "front_matter_pages",
+                ),
+                "description": "Markdown. The horizon scan is the table further down; the "
+                "editors on the site show a preview as you type.",
+            },
+        ),
         ("Cover paper", {"fields": ("background", "background_reviewed")}),
         ("Consultation", {"fields": ("consultation_pages",)}),
         ("Chapters", {"fields": ("chapter_list", "chapter_add")}),
@@ -204,6 +220,7 @@ class AssessmentAdmin(ScopedAdmin):
         "status_changed_at",
         "consultation_closes_on",
         "consultation_pages",
+        "front_matter_pages",
         "chapter_list",
         "chapter_add",
         "statutory_list",
@@ -260,6 +277,23 @@ class AssessmentAdmin(ScopedAdmin):
         if obj.pk is None:
             return "Save the assessment first."
         return add_on_its_own_page("chapter", "Add a chapter to this assessment", assessment=obj.pk)
+
+    @admin.display(description="Edit with a preview")
+    def front_matter_pages(self, obj: Assessment) -> str:
+        if obj.pk is None:
+            return "Save the assessment first."
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("assessment_text_edit", args=[obj.partnership.slug, obj.year, key]), label)
+                for key, label in (
+                    ("introduction", "Introduction"),
+                    ("executive-summary", "Executive summary"),
+                    ("gaps-in-knowledge", "Gaps in knowledge"),
+                )
+            ),
+        )
 
     @admin.display(description="On the site")
     def consultation_pages(self, obj: Assessment) -> str:

@@ -114,6 +114,13 @@ class StatutoryCoverage(models.Model):
     requirement = models.CharField(max_length=10, choices=StatutoryRequirement.choices)
     chapters = models.ManyToManyField(Chapter, blank=True, related_name="statutory_coverage")
     note = models.CharField(max_length=300, blank=True)
+    # False for a mapping the roll-over copied from last year: approval waits for the analyst
+    # to check it against this year's chapters.
+    reviewed = models.BooleanField(
+        "Reviewed since the roll-over",
+        default=True,
+        help_text="Copied from last year: tick once the chapters still cover the requirement.",
+    )
 
     class Meta:
         ordering = ["assessment", "requirement"]

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from assessments.consultation.models import (
     WorkflowEvent,
 )
-from assessments.core.models import Assessment, Chapter
+from assessments.core.models import Assessment, Chapter, PurposeItem
 from assessments.priorities.selectors import lead_figures
 from assessments.publication.models import (
     BoardDecision,
@@ -97,11 +97,26 @@ def last_year_priorities(assessment: Assessment) -> list[PriorityMovement]:
     themes = list(decision.agreed_themes.order_by("name")) if decision else []
     if not themes:
         return []
+    return _movements(assessment, [(theme.name, theme.pk) for theme in themes])
+
+
+def plan_priorities(assessment: Assessment) -> list[PriorityMovement]:
+    """The priorities of the plan this assessment reviews: the board's agreed themes on last
+    year's assessment where it is recorded here, or else the cover paper's partnership
+    priorities, each with the lead figure of its theme's chapter where the analyst linked one."""
+    agreed = last_year_priorities(assessment)
+    if agreed:
+        return agreed
+    items = assessment.purposes.filter(kind=PurposeItem.Kind.PRIORITY).order_by("order", "pk")
+    return _movements(assessment, [(item.label, item.theme_id) for item in items])
+
+
+def _movements(assessment: Assessment, priorities: list[tuple[str, int | None]]):
     chapters = {chapter.theme_id: chapter for chapter in assessment.chapters.all()}
-    figures = lead_figures(assessment)
+    figures = lead_figures(assessment) if priorities else {}
     movements = []
-    for theme in themes:
-        chapter = chapters.get(theme.pk)
+    for name, theme_id in priorities:
+        chapter = chapters.get(theme_id)
         figure = figures.get(chapter.pk) if chapter else None
         if figure is not None and figure.current is None:
             period = figure.selection.current_period.label
@@ -110,8 +125,8 @@ def last_year_priorities(assessment: Assessment) -> list[PriorityMovement]:
             periods = figure.selection.current_period.label
             if figure.selection.comparison_period:
                 periods += f" against {figure.selection.comparison_period.label}"
-            movement = f"{figure.statement()} ({periods})"
+            movement = f"{figure.statement().rstrip('.')} ({periods})"
         else:
             movement = "No figure on it in this assessment yet."
-        movements.append(PriorityMovement(theme.name, movement))
+        movements.append(PriorityMovement(name, movement))
     return movements

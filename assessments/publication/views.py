@@ -66,6 +66,7 @@ from assessments.reporting.permissions import (
     can_request_public_export,
     can_request_restricted_export,
 )
+from assessments.reporting.report_data import front_matter_data
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -94,6 +95,9 @@ def assessment_detail(request: HttpRequest, slug: str, year: int) -> HttpRespons
         "appendices": appendices,
         "purposes": assessment.purposes.all(),  # a queryset: read when the fragment misses
         "cover_headlines": SimpleLazyObject(lambda: cover_headlines(assessment)),
+        # Read only when its cached fragment misses; without the chapters' missing figures,
+        # which the dashboard and the readiness checks list.
+        "front_matter": SimpleLazyObject(lambda: front_matter_data(assessment, [])),
         "can_request_public_pdf": can_request_public_export(request.user, assessment),
         "can_request_restricted_pdf": can_request_restricted_export(
             request.user, assessment, appendices

@@ -332,6 +332,8 @@ def report_identity(
                 "author_telephone",
                 "background",
                 "introduction",
+                "executive_summary",
+                "gaps_in_knowledge",
                 "consultation_closes_on",
                 "partnership__name",
                 "partnership__logo",
@@ -355,6 +357,23 @@ def report_identity(
             Recommendation.objects.filter(**in_assessment)
             .order_by("pk")
             .values_list("pk", "chapter_id", "order", "text", "status")
+        ),
+        # Their own leads, timescales and measures (issue 32).
+        "recommendation_plans": list(
+            Recommendation.objects.filter(**in_assessment)
+            .order_by("pk")
+            .values_list("pk", "lead_organisation__name", "due_by", "success_measure")
+        ),
+        "horizon_scan": list(
+            assessment.horizon_scan.order_by("pk").values_list(
+                "factor", "issue", "implications", "main_risk", "order"
+            )
+        ),
+        # The indicators of the area profile (their figures come in import batches).
+        "profile": list(
+            Indicator.objects.filter(partnership=assessment.partnership_id, is_profile=True)
+            .order_by("pk")
+            .values_list("pk", "name", "unit", "source", "measure")
         ),
         "selections": list(
             IndicatorSelection.objects.filter(**in_assessment)

@@ -24,12 +24,12 @@ from assessments.appendices.models import Appendix
 from assessments.appendices.services import AppendixContent, AppendixRow, appendix_content
 from assessments.core.chapter_figures import figure_html
 from assessments.core.markdown import render_markdown
-from assessments.core.models import Assessment, Chapter, ChapterFigure
+from assessments.core.models import Assessment, Chapter, ChapterFigure, Recommendation
 from assessments.indicators.chapter_charts import chapter_charts
 from assessments.indicators.charts import Chart, chart_csv
 from assessments.indicators.headlines import HeadlineFigure, approved_headlines, figure_for
-from assessments.indicators.models import Geography
-from assessments.indicators.selectors import chapters_for_report, partnership_area
+from assessments.indicators.models import Geography, Indicator
+from assessments.indicators.selectors import area_profile, chapters_for_report, partnership_area
 from assessments.reporting.report_matter import GLOSSARY, numbered_recommendations, production
 
 # The JSON document ---------------------------------------------------------------------------
@@ -172,10 +172,21 @@ def _chapter_data(chapter: Chapter, area: Geography | None, charts: list[Chart])
         "charts": [
             {"anchor": f"{anchor}-{chart.slug}", "chart": chart_data(chart)} for chart in charts
         ],
-        "recommendations": [
-            {"pk": r.pk, "text": r.text, "status": r.get_status_display()}
-            for r in chapter.recommendations.all()
-        ],
+        "recommendations": [recommendation_data(r) for r in chapter.recommendations.all()],
+    }
+
+
+def recommendation_data(recommendation: Recommendation) -> dict:
+    """A recommendation as every part of the report prints it: its lead (its own, or else the
+    chapter's), its timescale and how its success is measured."""
+    lead = recommendation.lead
+    return {
+        "pk": recommendation.pk,
+        "text": recommendation.text,
+        "status": recommendation.get_status_display(),
+        "lead_organisation": {"name": lead.name} if lead else None,
+        "due_by": recommendation.due_by_text,
+        "success_measure": recommendation.success_measure,
     }
 
 
@@ -243,18 +254,86 @@ def report_document(assessment: Assessment, *, chapter: Chapter | None = None) -
                     "title": item.chapter.title,
                     "lead_organisation": _lead(item.chapter),
                 },
-                "recommendation": {
-                    "text": item.recommendation.text,
-                    "status": item.recommendation.get_status_display(),
-                },
+                "recommendation": recommendation_data(item.recommendation),
             }
             for item in numbered_recommendations(chapters)
         ],
         "glossary": [list(entry) for entry in GLOSSARY],
     }
+    document |= front_matter_data(assessment, sections)
     for part in REPORT_PARTS.values():
         document |= part.data(assessment)
     return as_data(document)
+
+
+# The front matter (issue 32) -------------------------------------------------------------------
+# The executive summary, area profile, horizon scan and gaps in knowledge: the analyst's words
+# with what the data adds to them. Progress against last year's priorities is publication's part
+# (publication/services/progress.py), the proposed priorities' scores the priorities' part.
+
+
+def _markdown_html(text: str, scope: str) -> str:
+    return str(_render_markdown(text, id_scope=scope).html)
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,.1f}"
+
+
+def _profile_data(partnership_id: int) -> list[dict]:
+    return [
+        {
+            "name": figure.indicator.name,
+            "value": _number(figure.value),
+            "unit": figure.indicator.unit,
+            "is_rate": figure.indicator.measure == Indicator.Measure.RATE,
+            "period": figure.period.label,
+            "source": figure.indicator.source,
+            "is_population": figure.indicator.is_population,
+        }
+        for figure in area_profile(partnership_id)
+    ]
+
+
+def _without_figures(sections: list[dict]) -> list[dict]:
+    """The indicators the chapters show without a figure for their latest period."""
+    missing = {}
+    for section in sections:
+        for figure in section["figures"]:
+            if figure["current"] is None:
+                name, period = figure["indicator"]["name"], figure["selection"]["current_period"]
+                missing.setdefault(name, {
+                    "indicator": name,
+                    "period": period["label"] if period else "",
+                    "chapter": section["chapter"]["title"],
+                })  # fmt: skip
+    return list(missing.values())
+
+
+def front_matter_data(assessment: Assessment, sections: list[dict]) -> dict:
+    horizon = [
+        {
+            "factor": item.get_factor_display(),
+            "issue": item.issue,
+            "implications": item.implications,
+            "main_risk": item.main_risk,
+        }
+        for item in assessment.horizon_scan.all()
+    ]
+    return {
+        # Editions frozen before the front matter existed print as they were approved.
+        "has_front_matter": True,
+        "executive_summary": {
+            "html": _markdown_html(assessment.executive_summary, "executive-summary-text"),
+        },
+        "area_profile": _profile_data(assessment.partnership_id),
+        "horizon_scan": horizon,
+        "main_risks": [item for item in horizon if item["main_risk"]],
+        "gaps": {
+            "html": _markdown_html(assessment.gaps_in_knowledge, "gaps-text"),
+            "without_figures": _without_figures(sections),
+        },
+    }
 
 
 def _lead(chapter: Chapter) -> dict | None:

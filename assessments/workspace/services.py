@@ -3,6 +3,7 @@ changes, and adding figures (images re-encoded, never stored as uploaded)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from PIL import Image, UnidentifiedImageError
 
-from assessments.core.models import Chapter, ChapterFigure, User
+from assessments.core.models import Assessment, Chapter, ChapterFigure, User
 from assessments.core.storage import atomic_with_files, field_file_save
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -63,6 +64,49 @@ def chapter_narrative_save(*, chapter: Chapter, narrative: str, token: str, by: 
     current.narrative = narrative
     current._history_user = by
     current.save(update_fields=["narrative", "updated_at"])
+    return current
+
+
+# The front matter's texts (issue 32) ---------------------------------------------------------
+# The introduction, executive summary and gaps in knowledge, in the same editor as a chapter's
+# narrative. The assessment keeps no time of its last save, so an editor's token is a digest of
+# the text it loaded: a save over someone else's changes is refused the same way.
+
+ASSESSMENT_TEXTS = {
+    # address: (field, name)
+    "introduction": ("introduction", "Introduction"),
+    "executive-summary": ("executive_summary", "Executive summary"),
+    "gaps-in-knowledge": ("gaps_in_knowledge", "Gaps in knowledge"),
+}
+
+
+class TextConflict(ValidationError):
+    """Someone saved the text since this editor loaded it. Carries their text."""
+
+    def __init__(self, text: str):
+        super().__init__(
+            "Someone else saved this text while you were editing it. Your text has not been "
+            "saved: compare it with theirs below, then save again.",
+            code="conflict",
+        )
+        self.text = text
+
+
+def text_token(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def assessment_text_save(
+    *, assessment: Assessment, field: str, text: str, token: str
+) -> Assessment:
+    """Save one of the front matter's texts, unless it changed since `token`: then raise
+    TextConflict with the current text and change nothing."""
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if text_token(getattr(current, field)) != token:
+        raise TextConflict(getattr(current, field))
+    setattr(current, field, text)
+    current.save(update_fields=[field])
     return current
 
 

@@ -3,6 +3,8 @@
 from django.urls import path
 
 from assessments.workspace.views import (
+    assessment_text_edit,
+    assessment_text_preview,
     chapter_comparators,
     chapter_edit,
     chapter_pdf_preview,
@@ -22,6 +24,16 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/dashboard/chase/",
         chase_silent,
         name="chase_silent",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/dashboard/text/<slug:text>/",
+        assessment_text_edit,
+        name="assessment_text_edit",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/dashboard/text/<slug:text>/preview/",
+        assessment_text_preview,
+        name="assessment_text_preview",
     ),
     path(
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/edit/",

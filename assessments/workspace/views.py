@@ -25,6 +25,7 @@ from assessments.consultation.services.chasing import silent_organisations_chase
 from assessments.core.cache_version import cached, version_of
 from assessments.core.chapter_figures import site_narrative
 from assessments.core.idempotency import idempotent
+from assessments.core.markdown import render_markdown
 from assessments.core.permissions import can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import chapter_of
@@ -43,11 +44,15 @@ from assessments.workspace.forms import ComparatorsForm, FigureForm, NarrativeFo
 from assessments.workspace.permissions import can_view_dashboard
 from assessments.workspace.selectors import dashboard_chapters, organisations_overview
 from assessments.workspace.services import (
+    ASSESSMENT_TEXTS,
     EditConflict,
+    TextConflict,
+    assessment_text_save,
     chapter_comparators_save,
     chapter_figure_add,
     chapter_narrative_save,
     edit_token,
+    text_token,
 )
 
 
@@ -248,3 +253,62 @@ def chapter_pdf_preview(
         chapter=chapter,
     )
     return redirect(export.status_url(next_url=reverse("chapter_edit", args=chapter.url_args)))
+
+
+# The front matter's texts (issue 32) ---------------------------------------------------------
+
+
+def _editable_text(request: HttpRequest, slug: str, year: int, text: str):
+    """The assessment and the field of one of its front matter's texts, for an editor of it."""
+    assessment = visible_assessment(request, slug, year)
+    if text not in ASSESSMENT_TEXTS or assessment is None:
+        return None, None
+    if not can_edit_assessment(request.user, assessment):
+        return None, None
+    return assessment, ASSESSMENT_TEXTS[text][0]
+
+
+def assessment_text_edit(request: HttpRequest, slug: str, year: int, text: str) -> HttpResponse:
+    """The introduction, executive summary or gaps in knowledge in the chapter editor."""
+    assessment, field = _editable_text(request, slug, year, text)
+    if assessment is None:
+        return refuse(request)
+    current = getattr(assessment, field)
+    initial = {"narrative": current, "token": text_token(current)}
+    form = NarrativeForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_text_save(
+                assessment=assessment,
+                field=field,
+                text=form.cleaned_data["narrative"],
+                token=form.cleaned_data["token"],
+            )
+        except TextConflict as error:
+            conflict = error.text
+            mine = {"narrative": form.cleaned_data["narrative"]}
+            form = NarrativeForm(mine | {"token": text_token(conflict)})
+            form.is_valid()
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"The {ASSESSMENT_TEXTS[text][1].lower()} has been saved")
+            return redirect("assessment_text_edit", slug=slug, year=year, text=text)
+    context = assessment_context(request, assessment) | {
+        "form": form,
+        "text": text,
+        "name": ASSESSMENT_TEXTS[text][1],
+        "conflict": conflict,
+        "preview": render_markdown(form["narrative"].value() or ""),
+    }
+    return render(request, "assessments/assessment_text_edit.html", context)
+
+
+@require_POST
+def assessment_text_preview(request: HttpRequest, slug: str, year: int, text: str) -> HttpResponse:
+    """The text being edited, through the renderer of the site and the PDF."""
+    assessment, _ = _editable_text(request, slug, year, text)
+    if assessment is None:
+        return refuse(request)
+    preview = render_markdown(request.POST.get("narrative", ""))
+    return render(request, "assessments/includes/chapter_preview.html", {"preview": preview})

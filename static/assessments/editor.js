@@ -25,7 +25,8 @@
   });
   editor.codemirror.setOption("extraKeys", keys);
   var input = editor.codemirror.getInputField();
-  input.setAttribute("aria-label", "Narrative");
+  var label = document.querySelector('label[for="' + textarea.id + '"]');
+  input.setAttribute("aria-label", label ? label.textContent.trim() : "Narrative");
   input.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));
   editor.codemirror.on("change", function () {
     // forceSync has copied the text into the textarea: htmx posts it for the preview.

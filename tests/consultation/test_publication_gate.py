@@ -71,7 +71,7 @@ def test_an_empty_rolled_over_year_is_neither_approved_nor_published(demo_2017):
     assert refused.value.code == "gate"
     listed = " ".join(refused.value.messages)
     for missing in (
-        "The introduction has not been written",
+        "The introduction is last year's, word for word",
         "No headline is on the cover",
         "still has last year's narrative, word for word",
         "has no data",
@@ -145,6 +145,31 @@ def test_last_years_words_pass_once_rewritten_or_marked_reviewed(demo_2017):
     carried = [m for m in messages(draft) if "word for word" in m]
     assert f"“{chapter.title}” still has last year's narrative, word for word" not in carried
     assert "The cover paper's background is last year's, word for word" not in carried
+
+
+def test_the_rolled_over_introduction_and_checklist_mapping_wait_for_review(demo_2017):
+    """Issue 32: the roll-over copies the introduction and the checklist's mapping, marked to
+    review; the board approves neither until the analyst has rewritten or reviewed them."""
+    draft = assessment_start_next(source=demo_2017).assessment
+    assert draft.introduction == demo_2017.introduction and not draft.introduction_reviewed
+    levels = draft.statutory_coverage.get(requirement=StatutoryRequirement.LEVELS)
+    assert not levels.reviewed
+    assert sorted(levels.chapters.values_list("slug", flat=True)) == [
+        "crime", "drugs-and-alcohol", "violence",
+    ]  # fmt: skip
+    assert {c.assessment_id for c in levels.chapters.all()} == {draft.pk}
+    listed = messages(draft)
+    assert "The introduction is last year's, word for word" in listed
+    assert (
+        "The statutory checklist's mapping of “Levels and patterns of crime, disorder and "
+        "substance misuse” is last year's, not reviewed since the roll-over"
+    ) in listed
+
+    draft.introduction_reviewed = True
+    draft.save()
+    draft.statutory_coverage.update(reviewed=True)
+    listed = messages(draft)
+    assert not [m for m in listed if "introduction" in m or "mapping" in m]
 
 
 # After publication the assessment asks nothing more of partners.

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from assessments.appendices.permissions import appendix_grantees, can_view_appendix
 from assessments.core.models import Assessment, Organisation, Recommendation, User
+from assessments.publication.models import BoardDecision, RecommendationOutcome
+from assessments.publication.services.progress import progress_data
 from assessments.publication.services.rollover import assessment_start_next
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +148,54 @@ def test_a_new_year_without_headlines_shows_no_empty_headlines_heading(client, d
     client.force_login(User.objects.get(username="analyst"))
     assert "Main headlines" not in client.get(new.get_absolute_url()).content.decode()
     assert "Main headlines" in client.get(demo.get_absolute_url()).content.decode()
+
+
+def test_recommendations_carry_their_lead_timescale_and_measure_into_next_year(demo_2018):
+    """Issue 32: a carried recommendation keeps its own lead, timescale and measure, and next
+    year's report shows last year's recommendations with where they stand."""
+    demo, _, rollover = demo_2018
+    crime = demo.chapters.get(slug="crime")
+    second = crime.recommendations.get(order=2)
+    carried = rollover.assessment.chapters.get(slug="crime").recommendations.get()
+    assert carried.carried_from == second
+    assert (carried.lead_organisation.short_name, carried.due_by, carried.success_measure) == (
+        "MK Council",
+        dt.date(2017, 12, 31),
+        "Fewer thefts from vehicles in Central Milton Keynes",
+    )
+    carried.status = Recommendation.Status.IN_PROGRESS
+    carried.save()
+    decision = BoardDecision.objects.create(assessment=demo, met_on=dt.date(2017, 10, 12))
+    decision.agreed_themes.set([demo.chapters.get(slug="violence").theme])
+    RecommendationOutcome.objects.create(
+        decision=decision, recommendation=second, outcome="adopted"
+    )
+
+    progress = progress_data(rollover.assessment)["progress"]
+    assert progress["last_year"] == 2017
+    # The board agreed violence: its chapter's lead figure next year (no figures yet).
+    assert progress["priorities"] == [
+        {"priority": "Violence", "movement": "Violence against the Person: no figures for "
+         "2017/18 yet."}
+    ]  # fmt: skip
+    rows = {row["number"]: row for row in progress["recommendations"]}
+    assert rows["1.2"] | {"text": ""} == {
+        "number": "1.2",
+        "chapter": "Crime",
+        "text": "",
+        "lead_organisation": "Milton Keynes Council",
+        "due_by": "31 December 2017",
+        "success_measure": "Fewer thefts from vehicles in Central Milton Keynes",
+        "outcome": "Adopted as a priority",
+        "status": "In progress",
+        "carried": True,
+    }
+    assert (rows["1.1"]["status"], rows["1.1"]["carried"]) == ("Done", False)
+    assert rows["1.1"]["lead_organisation"] == "Thames Valley Police"  # the chapter's
+
+
+def test_a_priority_keeps_its_theme_into_next_year(demo):
+    violence = demo.chapters.get(slug="violence").theme
+    assert demo.purposes.get(label="Reducing the number of violent incidences").theme == violence
+    new = assessment_start_next(source=demo).assessment
+    assert new.purposes.get(label="Reducing the number of violent incidences").theme == violence

@@ -437,3 +437,59 @@ def test_another_partnerships_place_is_refused_and_nothing_is_saved(
     analyst_client.force_login(police_partner)
     assert analyst_client.post(url, {field: [force.pk]}).status_code == 404
     assert not selection.comparators.exists()
+
+
+# The front matter's texts (issue 32) ----------------------------------------------------------
+
+
+def text_url(assessment, text, name="assessment_text_edit"):
+    return reverse(name, args=[assessment.partnership.slug, assessment.year, text])
+
+
+def test_the_analyst_writes_the_introduction_in_the_editor_with_its_preview(analyst_client, draft):
+    page = analyst_client.get(text_url(draft, "introduction")).content.decode()
+    assert "Edit the introduction" in page and 'data-module="app-markdown-editor"' in page
+    preview = analyst_client.post(
+        text_url(draft, "introduction", "assessment_text_preview"),
+        {"narrative": "## Why\n\n- one\n\n<script>x</script>"},
+    ).content.decode()
+    assert "<h2>Why</h2>" in preview and "<li>one</li>" in preview and "<script>" not in preview
+    token = workspace.text_token("")
+    saved = analyst_client.post(
+        text_url(draft, "introduction"), {"narrative": "Our 2017 assessment.", "token": token}
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert draft.introduction == "Our 2017 assessment."
+    # The executive summary and gaps in knowledge have the same editor; nothing else does.
+    for text in ("executive-summary", "gaps-in-knowledge"):
+        assert analyst_client.get(text_url(draft, text)).status_code == 200
+    assert analyst_client.get(text_url(draft, "title")).status_code == 404
+    dashboard = analyst_client.get(dashboard_url(draft)).content.decode()
+    assert text_url(draft, "executive-summary") in dashboard
+
+
+def test_a_save_over_someone_elses_introduction_is_refused(analyst_client, draft):
+    stale = workspace.text_token(draft.introduction)
+    draft.introduction = "Their introduction."
+    draft.save()
+    refused = analyst_client.post(
+        text_url(draft, "introduction"), {"narrative": "Mine.", "token": stale}
+    )
+    page = html.unescape(refused.content.decode())
+    assert "Someone else saved this text while you were editing it" in page
+    assert "Their introduction." in page and "Mine." in page
+    draft.refresh_from_db()
+    assert draft.introduction == "Their introduction."
+
+
+def test_a_partner_cannot_edit_the_introduction(police_client, partnership):
+    consultation = AssessmentFactory(partnership=partnership, status="consultation")
+    token = workspace.text_token(consultation.introduction)
+    for name in ("assessment_text_edit", "assessment_text_preview"):
+        url = text_url(consultation, "introduction", name)
+        assert (
+            police_client.post(url, {"narrative": "Partner's.", "token": token}).status_code == 404
+        )
+    consultation.refresh_from_db()
+    assert consultation.introduction != "Partner's."

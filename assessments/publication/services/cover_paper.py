@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from assessments.core.markdown import render_markdown
-from assessments.core.models import Assessment, PurposeItem
+from assessments.core.models import Assessment, PurposeItem, Recommendation
 from assessments.indicators.headlines import approved_headlines
 from assessments.priorities.report_part import PRIORITIES_TEMPLATES, priorities_inputs, ranking_of
 from assessments.publication.selectors import ChecklistItem, statutory_checklist
 from assessments.reporting.documents import is_draft, page_head, pdf_head
 from assessments.reporting.editions import edition_document
+from assessments.reporting.report_data import as_data, recommendation_data
+from assessments.reporting.report_matter import numbered_recommendations
 
 NUMBER_WORDS = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
 
@@ -41,6 +44,8 @@ class CoverPaper:
     headlines: list[str]
     checklist: list[ChecklistItem]
     ranking: dict | None = None  # the priority matrix's ranking and chart (issue 20)
+    # Numbered as the report numbers them, with their leads and timescales (issue 32).
+    recommendations: list[dict] | None = None
 
     recommendations_paragraph: str = RECOMMENDATIONS_PARAGRAPH
 
@@ -71,6 +76,26 @@ def _appendices_paragraph(assessment: Assessment) -> str:
     )
 
 
+def _recommendations(assessment: Assessment) -> list[dict]:
+    """Every recommendation as the report document lists them (report_data.py)."""
+    recommendations = Recommendation.objects.select_related("lead_organisation")
+    chapters = (
+        assessment.chapters.select_related("lead_organisation")
+        .prefetch_related(Prefetch("recommendations", recommendations.order_by("order", "pk")))
+        .order_by("order")
+    )
+    return as_data(
+        [
+            {
+                "number": item.number,
+                "chapter": {"title": item.chapter.title},
+                "recommendation": recommendation_data(item.recommendation),
+            }
+            for item in numbered_recommendations(chapters)
+        ]
+    )
+
+
 def cover_paper(assessment: Assessment) -> CoverPaper:
     """Everything the cover paper says, from the assessment's rows and headline wording."""
     purposes = list(assessment.purposes.all())
@@ -85,6 +110,7 @@ def cover_paper(assessment: Assessment) -> CoverPaper:
         headlines=approved_headlines(assessment),
         checklist=statutory_checklist(assessment),
         ranking=ranking_of(assessment),
+        recommendations=_recommendations(assessment),
     )
 
 
@@ -116,6 +142,8 @@ def paper_of_edition(document: dict) -> dict:
         "headlines": document["headlines"],
         "checklist": document["checklist"],
         "ranking": document["priorities_part"],
+        # Editions frozen before recommendations had leads and timescales print without them.
+        "recommendations": document["recommendations"] if "has_front_matter" in document else [],
         "recommendations_paragraph": RECOMMENDATIONS_PARAGRAPH,
     }
 
@@ -150,6 +178,7 @@ def cover_paper_html(*, assessment: Assessment, variant: str, appendices) -> str
 # boxes, the headlines' wording and the count of appendices by kind, and its own templates.
 COVER_PAPER_TEMPLATES = (
     "assessments/includes/cover_paper_body.html",
+    "assessments/includes/cover_paper_recommendations.html",
     "assessments/includes/cover_paper_boxes.html",
     "assessments/includes/statutory_checklist.html",
     *PRIORITIES_TEMPLATES,

@@ -1,8 +1,11 @@
 """Next year's assessment, started from this year's: the yearly cycle.
 
 The copy takes the structure (chapters, indicator selections with their periods one year on,
-the tick boxes with the priorities the board agreed, appendix definitions and their grants) and the
-recommendations still open, each linked to the one it continues. Nothing of the source year is
+the tick boxes with the priorities the board agreed, appendix definitions and their grants), the
+recommendations still open, each linked to the one it continues with its lead, timescale and
+measure, and the texts and mapping that may still hold: the introduction, the cover paper's
+background and the statutory checklist's mapping, each marked to review (the publication gate
+refuses them until they are rewritten or ticked as reviewed). Nothing of the source year is
 changed, and a second run finds the assessment it made instead of making another.
 """
 
@@ -19,7 +22,7 @@ from assessments.core.models import Assessment, Chapter, PurposeItem, Recommenda
 from assessments.core.periods import years_on
 from assessments.indicators.models import IndicatorSelection
 from assessments.priorities.services.criteria import criteria_copy
-from assessments.publication.models import BoardDecision
+from assessments.publication.models import BoardDecision, StatutoryCoverage
 
 OPEN_RECOMMENDATIONS = [
     Recommendation.Status.PROPOSED,
@@ -73,10 +76,12 @@ def _copy(source: Assessment) -> Assessment:
         author_role=source.author_role,
         author_telephone=source.author_telephone,
         background=source.background,
+        introduction=source.introduction,
     )
     _copy_purposes(source, target)
     for chapter in source.chapters.order_by("order"):
         _copy_chapter(chapter, target)
+    _copy_checklist(source, target)
     for appendix in source.appendices.order_by("order"):
         _copy_appendix(appendix, target)
     criteria_copy(source=source, target=target)  # the priority matrix's criteria (issue 20)
@@ -89,9 +94,19 @@ def _copy_purposes(source: Assessment, target: Assessment) -> None:
     items = list(source.purposes.all())
     agreed = _agreed_priorities(source)
     if agreed:
+        # A priority named as a theme the board agreed keeps that theme, whose figures show
+        # next year's progress against it.
+        decision = BoardDecision.objects.filter(assessment=source).first()
+        themes = {theme.name.lower(): theme.pk for theme in decision.agreed_themes.all()}
         items = [item for item in items if item.kind != PurposeItem.Kind.PRIORITY]
         items += [
-            PurposeItem(kind=PurposeItem.Kind.PRIORITY, label=label, addressed=False, order=n)
+            PurposeItem(
+                kind=PurposeItem.Kind.PRIORITY,
+                label=label,
+                addressed=False,
+                order=n,
+                theme_id=themes.get(label.lower()),
+            )
             for n, label in enumerate(agreed)
         ]
     PurposeItem.objects.bulk_create(
@@ -102,6 +117,7 @@ def _copy_purposes(source: Assessment, target: Assessment) -> None:
             addressed=item.addressed,
             detail=item.detail,
             order=item.order,
+            theme_id=item.theme_id,
         )
         for item in items
     )
@@ -147,8 +163,22 @@ def _copy_chapter(chapter: Chapter, target: Assessment) -> Chapter:
             text=recommendation.text,
             status=recommendation.status,
             carried_from=recommendation,
+            lead_organisation_id=recommendation.lead_organisation_id,
+            due_by=recommendation.due_by,
+            success_measure=recommendation.success_measure,
         )
     return copy
+
+
+def _copy_checklist(source: Assessment, target: Assessment) -> None:
+    """The statutory checklist's mapping onto next year's chapters of the same slugs, each
+    requirement marked to review."""
+    chapters = {chapter.slug: chapter for chapter in target.chapters.all()}
+    for coverage in source.statutory_coverage.prefetch_related("chapters"):
+        copy = StatutoryCoverage.objects.create(
+            assessment=target, requirement=coverage.requirement, note=coverage.note, reviewed=False
+        )
+        copy.chapters.set([chapters[c.slug] for c in coverage.chapters.all() if c.slug in chapters])
 
 
 def _copy_appendix(appendix: Appendix, target: Assessment) -> Appendix:
