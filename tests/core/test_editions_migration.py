@@ -1,14 +1,16 @@
-"""The upgrade that brought editions froze one for every assessment approved or published before
-it, from the data as it stood, and said so (migration 0026)."""
+"""The upgrade that brought editions freezes one for every assessment approved or published before
+it, from the data as it stood, and says so: once `migrate` has brought the database up to date,
+whatever migrations came after editions (publication/services/editions.py,
+`editions_of_earlier_approvals_freeze`)."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from assessments.core.models import Assessment
 
 SCHEMA = [("assessments", "0025_editions")]
-DATA = [("assessments", "0026_editions_of_approved_assessments")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,10 +33,10 @@ def test_the_upgrade_freezes_an_edition_of_each_approved_and_published_assessmen
             narrative=f"What {year} said.",
         )  # fmt: skip
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(DATA)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())  # the later migrations, back again
+    # Migrated part of the way, the models of today's code do not fit: nothing is frozen yet.
+    call_command("migrate", "assessments", "0026", verbosity=0)
+    assert not apps.get_model("assessments", "Edition").objects.exists()
+    call_command("migrate", verbosity=0)  # up to date: the editions are frozen
 
     published, approved, draft = Assessment.objects.order_by("year")
     edition = published.public_edition

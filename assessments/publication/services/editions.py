@@ -65,6 +65,30 @@ def edition_freeze(
     return edition
 
 
+def editions_of_earlier_approvals_freeze() -> int:
+    """An edition for every assessment approved or published before editions existed, frozen
+    from its data as it stands at the upgrade (`frozen_at_upgrade`), with the date its approval
+    was recorded. Every later approval freezes its own, so this finds nothing after the first
+    upgrade. Returns how many it froze."""
+    unfrozen = Assessment.objects.filter(
+        status__in=[Assessment.Status.APPROVED, Assessment.Status.PUBLISHED],
+        editions__isnull=True,
+    )
+    frozen = 0
+    for assessment in unfrozen:
+        approval = (
+            WorkflowEvent.objects.filter(assessment=assessment, action=WorkflowEvent.Action.APPROVE)
+            .order_by("-at")
+            .first()
+        )
+        at = approval.at if approval else assessment.status_changed_at
+        edition_freeze(assessment, by=None, at=at, frozen_at_upgrade=True)
+        if assessment.status == Assessment.Status.PUBLISHED:
+            edition_publish(assessment, by=None, at=assessment.status_changed_at)
+        frozen += 1
+    return frozen
+
+
 def edition_publish(assessment: Assessment, *, by: User | None, at=None) -> Edition:
     """Publish the approved edition: the one before it is replaced, and its public PDF is
     rendered now, once, to be kept as long as the edition."""
