@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -157,6 +158,17 @@ def test_the_chapter_page_shows_charts_with_tables_and_csv_links(client, demo):
     rows = list(csv.reader(io.StringIO(download.content.decode())))
     assert rows[0] == ["Quarter starting", "Offences"]
     assert sum(Decimal(value) for _, value in rows[1:5]) == 6120  # 2015/16 from its quarters
+
+
+def test_an_edition_frozen_without_the_phones_drawing_scrolls_its_chart_in_a_named_box():
+    frozen = {"title": "Burglary", "svg": chart("bar").svg()}  # as editions froze it before
+    html = render_to_string("assessments/includes/chart_image.html", {"chart": frozen})
+    assert 'role="region" aria-label="Chart: Burglary" tabindex="0"' in html
+    assert html.count("<svg") == 1
+    printed = render_to_string(
+        "assessments/includes/chart_image.html", {"chart": chart("bar"), "is_print": True}
+    )
+    assert printed.count("<svg") == 1 and "region" not in printed
 
 
 @pytest.mark.slow(reason="builds the demo's whole report as HTML: 3-6 s")
