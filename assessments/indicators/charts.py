@@ -24,6 +24,10 @@ GRID = "#b1b4b6"
 BLUE = "#1d70b8"
 PREVIOUS = "#505a5f"
 WIDTH = 640
+# The drawing for a phone's screen, shown instead below NARROW_UNTIL pixels (site.scss): at 375
+# pixels the page's column is 345 wide, so the lettering is drawn a little larger than its
+# 12 or 13 units, where the 640-unit drawing would shrink it to about 6 pixels.
+NARROW = 320
 
 
 # Lines of several places: the area solid and heavy, each comparator with its own dash and
@@ -72,9 +76,12 @@ class Chart:
     slug: str = "chart"
     series: list[Series] = field(default_factory=list)
 
-    def svg(self) -> str:
+    def svg(self, width: int = WIDTH) -> str:
         draw = {"line": line_svg, "bar": bar_svg, "lines": lines_svg, "ranked": ranked_svg}
-        return draw[self.kind](self)
+        return draw[self.kind](self, width)
+
+    def narrow_svg(self) -> str:
+        return self.svg(NARROW)
 
     @property
     def headings(self) -> list[str]:
@@ -140,15 +147,17 @@ def _text(x, y, content, *, anchor="start", size=13, fill=INK, weight="normal") 
     )
 
 
-def _frame(chart: Chart, height: int, body: list[str]) -> str:
-    ids = f"{chart.slug}-title", f"{chart.slug}-desc"
+def _frame(chart, height: int, body: list[str], width: int = WIDTH) -> str:
+    # The page holds both drawings (one hidden by its width): each names its own title.
+    stem = chart.slug if width == WIDTH else f"{chart.slug}-{width}"
+    ids = f"{stem}-title", f"{stem}-desc"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
         f'font-family="{FONT}" class="app-chart">'
         f'<title id="{ids[0]}">{escape(chart.title)}</title>'
         f'<desc id="{ids[1]}">{escape(chart.description)}</desc>'
-        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>' + "".join(body) + "</svg>"
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>' + "".join(body) + "</svg>"
     )
 
 
@@ -158,23 +167,34 @@ def _values(chart: Chart) -> list[float]:
 
 
 def _grid(ticks: list[float], y, left: int, right: int) -> list[str]:
-    """A value axis: a grid line and its number for each tick."""
+    """A value axis: a grid line and its number for each tick (`right`: the plot's right edge)."""
     body = []
     for tick in ticks:
         body.append(
-            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'<line x1="{left}" x2="{right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
         body.append(_text(left - 8, y(tick) + 4, _number(tick), anchor="end", size=12))
     return body
 
 
-def line_svg(chart: Chart) -> str:
+def _labelled(count: int, plot_w: float, width: int) -> set[int]:
+    """The periods whose labels fit under a phone's axis: every n-th, counted back from the
+    latest, so that labels do not run into each other (the table names every period)."""
+    label_w = 64 if width < WIDTH else 0  # the 640-unit drawing labels every period
+    every = max(1, math.ceil(label_w / (plot_w / max(count, 1))))
+    return {i for i in range(count) if (count - 1 - i) % every == 0}
+
+
+def line_svg(chart: Chart, width: int = WIDTH) -> str:
     """A trend: one value per period, joined by a line; gaps where a value is missing."""
     height, left, right, top, bottom = 320, 64, 24, 24, 56
+    if width < WIDTH:
+        height, left, right = 260, 52, 12
     ticks = nice_ticks(max(_values(chart), default=0))
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    plot_w, plot_h = width - left - right, height - top - bottom
     count = max(len(chart.points), 1)
+    labelled = _labelled(count, plot_w, width)
 
     def x(i: int) -> float:
         return left + (plot_w * (i + 0.5) / count)
@@ -182,11 +202,12 @@ def line_svg(chart: Chart) -> str:
     def y(v: float) -> float:
         return top + plot_h - plot_h * v / ticks[-1]
 
-    body = _grid(ticks, y, left, right)
+    body = _grid(ticks, y, left, width - right)
     segment: list[str] = []
     segments = [segment]
     for i, point in enumerate(chart.points):
-        body.append(_text(x(i), height - bottom + 20, point.label, anchor="middle", size=12))
+        if i in labelled:
+            body.append(_text(x(i), height - bottom + 20, point.label, anchor="middle", size=12))
         if point.value is None or point.hidden:
             segment = []
             segments.append(segment)
@@ -203,37 +224,75 @@ def line_svg(chart: Chart) -> str:
                 'stroke-width="3"/>',
             )
     body.append(_text(left, height - 12, chart.unit.capitalize(), size=12, fill=SECONDARY_INK))
-    return _frame(chart, height, body)
+    return _frame(chart, height, body, width)
 
 
-def bar_svg(chart: Chart) -> str:
+@dataclass(frozen=True)
+class Rows:
+    """Where a chart of one bar per label puts its labels: beside the bars (label_w wide), or
+    on a narrow drawing above them, each bar then as wide as the drawing allows."""
+
+    row: int
+    label_w: int
+    above: bool
+
+    @classmethod
+    def of(cls, width: int, row: int, label_w: int) -> Rows:
+        return cls(row, label_w, False) if width >= WIDTH else cls(row + 18, 0, True)
+
+    def label(self, y: float, text: str, weight: str = "normal") -> str:
+        if self.above:
+            return _text(0, y + 14, text, weight=weight)
+        return _text(self.label_w - 8, y + self.row / 2 + 4, text, anchor="end", weight=weight)
+
+    def bar_top(self, y: float) -> float:
+        """The top of the bar's band (the row, below its label if above)."""
+        return y + 18 if self.above else y
+
+    @property
+    def band(self) -> int:
+        return self.row - 18 if self.above else self.row
+
+    def axis(self, x: float, top: float, count: int) -> list[str]:
+        """The line the bars start from: beside the bands only where labels sit above them."""
+        spans = (
+            [(self.bar_top(top + i * self.row), self.band) for i in range(count)]
+            if self.above
+            else [(top, self.row * count)]
+        )
+        return [
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{start:.1f}" y2="{start + length:.1f}" '
+            f'stroke="{INK}" stroke-width="1"/>'
+            for start, length in spans
+        ]
+
+
+def bar_svg(chart: Chart, width: int = WIDTH) -> str:
     """A comparison: one horizontal bar per label, its value written at the end."""
-    row, label_w, top = 30, 200, 12
+    rows, top = Rows.of(width, 30, 200), 12
+    row, label_w = rows.row, rows.label_w
     height = top * 2 + row * len(chart.points) + 24
     ticks = nice_ticks(max(_values(chart), default=0))
-    bar_max = WIDTH - label_w - 110
+    bar_max = width - label_w - (110 if width >= WIDTH else 90)
 
     body = []
     for i, point in enumerate(chart.points):
-        y = top + i * row
-        body.append(_text(label_w - 8, y + row / 2 + 4, point.label, anchor="end"))
+        body.append(rows.label(top + i * row, point.label))
+        y = rows.bar_top(top + i * row)
         if point.value is not None and not point.hidden:
-            width = bar_max * float(point.value) / ticks[-1]
+            length = bar_max * float(point.value) / ticks[-1]
             earlier = chart.highlight_last and i < len(chart.points) - 1
             colour = PREVIOUS if earlier else BLUE
             body.append(
-                f'<rect x="{label_w}" y="{y + 5}" width="{width:.1f}" height="{row - 10}" '
-                f'fill="{colour}"/>'
+                f'<rect x="{label_w}" y="{y + 5}" width="{length:.1f}" '
+                f'height="{rows.band - 10}" fill="{colour}"/>'
             )
-            body.append(_text(label_w + width + 6, y + row / 2 + 4, point.text))
+            body.append(_text(label_w + length + 6, y + rows.band / 2 + 4, point.text))
         else:
-            body.append(_text(label_w + 6, y + row / 2 + 4, point.text, fill=SECONDARY_INK))
-    body.append(
-        f'<line x1="{label_w}" x2="{label_w}" y1="{top}" y2="{top + row * len(chart.points)}" '
-        f'stroke="{INK}" stroke-width="1"/>'
-    )
+            body.append(_text(label_w + 6, y + rows.band / 2 + 4, point.text, fill=SECONDARY_INK))
+    body += rows.axis(label_w, top, len(chart.points))
     body.append(_text(label_w, height - 8, chart.unit.capitalize(), size=12, fill=SECONDARY_INK))
-    return _frame(chart, height, body)
+    return _frame(chart, height, body, width)
 
 
 def chart_csv(chart: Chart) -> str:
@@ -266,19 +325,23 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
 
 
-def lines_svg(chart: Chart) -> str:
+def lines_svg(chart: Chart, width: int = WIDTH) -> str:
     """Several places over the same periods: one styled line each, a gap where a place has no
     figure, and a legend that repeats each line's dash and marker beside its name."""
     legend_rows = len(chart.series)
     height, left, right, top, bottom = 300 + 22 * legend_rows, 64, 24, 24, 56 + 22 * legend_rows
+    key_x = left
+    if width < WIDTH:  # the legend starts at the drawing's edge, for the places' long names
+        height, left, right, key_x = height - 60, 52, 12, 4
     values = _values(chart)
     if chart.unit == "index":
         ticks = index_ticks(min(values, default=100), max(values, default=100))
     else:
         ticks = nice_ticks(max(values, default=0))
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    plot_w, plot_h = width - left - right, height - top - bottom
     labels = [point.label for point in chart.series[0].points] if chart.series else []
     count = max(len(labels), 1)
+    labelled = _labelled(count, plot_w, width)
 
     def x(i: int) -> float:
         return left + (plot_w * (i + 0.5) / count)
@@ -286,12 +349,13 @@ def lines_svg(chart: Chart) -> str:
     def y(v: float) -> float:
         return top + plot_h - plot_h * (v - ticks[0]) / (ticks[-1] - ticks[0])
 
-    body = _grid(ticks, y, left, right)
+    body = _grid(ticks, y, left, width - right)
     for i, label in enumerate(labels):
-        body.append(_text(x(i), top + plot_h + 20, label, anchor="middle", size=12))
+        if i in labelled:
+            body.append(_text(x(i), top + plot_h + 20, label, anchor="middle", size=12))
     for n, series in enumerate(chart.series):
         colour, dash, shape = LINE_STYLES[n % len(LINE_STYLES)]
-        width = 4 if n == 0 else 2.5
+        stroke = 4 if n == 0 else 2.5
         segments: list[list[str]] = [[]]
         for i, point in enumerate(series.points):
             if point.value is None or point.hidden:
@@ -303,54 +367,54 @@ def lines_svg(chart: Chart) -> str:
             if len(points) > 1:
                 body.append(
                     f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
-                    f'stroke-width="{width}" stroke-dasharray="{dash or "none"}"/>'
+                    f'stroke-width="{stroke}" stroke-dasharray="{dash or "none"}"/>'
                 )
         key_y = top + plot_h + 44 + 22 * n
         body.append(
-            f'<line x1="{left}" x2="{left + 40}" y1="{key_y - 4}" y2="{key_y - 4}" '
-            f'stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash or "none"}"/>'
+            f'<line x1="{key_x}" x2="{key_x + 40}" y1="{key_y - 4}" y2="{key_y - 4}" '
+            f'stroke="{colour}" stroke-width="{stroke}" stroke-dasharray="{dash or "none"}"/>'
         )
-        body.append(_marker(shape, left + 20, key_y - 4, colour))
+        body.append(_marker(shape, key_x + 20, key_y - 4, colour))
         weight = "bold" if n == 0 else "normal"
-        body.append(_text(left + 50, key_y, series.name, size=12, weight=weight))
-    body.append(_text(WIDTH - right, top - 8, chart.unit.capitalize(), anchor="end", size=12,
+        body.append(_text(key_x + 50, key_y, series.name, size=12, weight=weight))
+    body.append(_text(width - right, top - 8, chart.unit.capitalize(), anchor="end", size=12,
                       fill=SECONDARY_INK))  # fmt: skip
-    return _frame(chart, height, body)
+    return _frame(chart, height, body, width)
 
 
-def ranked_svg(chart: Chart) -> str:
+def ranked_svg(chart: Chart, width: int = WIDTH) -> str:
     """Places ranked by a value that may fall below zero (a change), bars from a zero line; the
     area's bar darker and its label bold, and places without a figure written, not drawn."""
-    row, label_w, top = 26, 220, 12
+    rows, top = Rows.of(width, 26, 220), 12
+    row, label_w = rows.row, rows.label_w
     height = top * 2 + row * len(chart.points) + 24
     values = _values(chart)
     low, high = min(values + [0.0]), max(values + [0.0])
     span = (high - low) or 1
-    plot_left, plot_w = label_w + 4, WIDTH - label_w - 90
+    plot_left = label_w + 4
+    plot_w = width - plot_left - (86 if width >= WIDTH else 64)
     zero = plot_left + plot_w * (0 - low) / span
 
     body = []
     for i, point in enumerate(chart.points):
-        y = top + i * row
         weight = "bold" if point.emphasis else "normal"
-        body.append(_text(label_w - 8, y + row / 2 + 4, point.label, anchor="end", weight=weight))
+        body.append(rows.label(top + i * row, point.label, weight))
+        y = rows.bar_top(top + i * row)
+        row_middle = y + rows.band / 2 + 4
         if point.value is None or point.hidden:
-            body.append(_text(zero + 6, y + row / 2 + 4, point.text, fill=SECONDARY_INK))
+            body.append(_text(zero + 6, row_middle, point.text, fill=SECONDARY_INK))
             continue
         end = plot_left + plot_w * (float(point.value) - low) / span
         colour = BLUE if point.emphasis else PREVIOUS
         outline = f' stroke="{INK}" stroke-width="2"' if point.emphasis else ""
         body.append(
             f'<rect x="{min(zero, end):.1f}" y="{y + 4}" width="{abs(end - zero):.1f}" '
-            f'height="{row - 8}" fill="{colour}"{outline}/>'
+            f'height="{rows.band - 8}" fill="{colour}"{outline}/>'
         )
         anchor, at = ("start", max(zero, end) + 6) if point.value >= 0 else ("end", end - 6)
         if point.value < 0 and end - 6 < plot_left + 40:
             anchor, at = "start", zero + 6
-        body.append(_text(at, y + row / 2 + 4, point.text, anchor=anchor, weight=weight))
-    body.append(
-        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{top}" y2="{top + row * len(chart.points)}" '
-        f'stroke="{INK}" stroke-width="1"/>'
-    )
+        body.append(_text(at, row_middle, point.text, anchor=anchor, weight=weight))
+    body += rows.axis(zero, top, len(chart.points))
     body.append(_text(label_w, height - 8, chart.unit.capitalize(), size=12, fill=SECONDARY_INK))
-    return _frame(chart, height, body)
+    return _frame(chart, height, body, width)

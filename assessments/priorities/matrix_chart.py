@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assessments.core.spreadsheet import neutralise
-from assessments.indicators.charts import BLUE, GRID, INK, WIDTH, _frame, _text
+from assessments.indicators.charts import BLUE, GRID, INK, NARROW, WIDTH, _frame, _text
 from assessments.priorities.selectors import Matrix
 
 HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 440, 80, 24, 24, 64
+# A phone's drawing (charts.NARROW wide): the same grid, in less room around it.
+NARROW_HEIGHT, NARROW_LEFT, NARROW_RIGHT = 360, 52, 8
 LEVELS = (1, 2, 3, 4)
 
 
@@ -43,6 +45,9 @@ class MatrixChart:
 
     def svg(self) -> str:
         return matrix_svg(self)
+
+    def narrow_svg(self) -> str:
+        return matrix_svg(self, NARROW)
 
 
 def matrix_chart(matrix: Matrix) -> MatrixChart | None:
@@ -77,11 +82,16 @@ def matrix_chart(matrix: Matrix) -> MatrixChart | None:
     )
 
 
-def matrix_svg(chart: MatrixChart) -> str:
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+def matrix_svg(chart: MatrixChart, width: int = WIDTH) -> str:
+    height, left, right = HEIGHT, LEFT, RIGHT
+    if width < WIDTH:
+        height, left, right = NARROW_HEIGHT, NARROW_LEFT, NARROW_RIGHT
+    plot_w, plot_h = width - left - right, height - TOP - BOTTOM
+    # Three marks side by side within a cell, smaller in a phone's narrower cells.
+    step, radius = (26, 11) if width >= WIDTH else (20, 9)
 
     def x(score: float) -> float:
-        return LEFT + plot_w * (score - 0.5) / 4
+        return left + plot_w * (score - 0.5) / 4
 
     def y(score: float) -> float:
         return TOP + plot_h - plot_h * (score - 0.5) / 4
@@ -98,18 +108,19 @@ def matrix_svg(chart: MatrixChart) -> str:
             f'stroke="{GRID}" stroke-width="1"/>'
         )
         body.append(
-            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(edge):.1f}" y2="{y(edge):.1f}" '
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(edge):.1f}" y2="{y(edge):.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
         body.append(_text(x(level), TOP + plot_h + 20, str(level), anchor="middle", size=12))
-        body.append(_text(LEFT - 12, y(level) + 4, str(level), anchor="end", size=12))
+        body.append(_text(left - 12, y(level) + 4, str(level), anchor="end", size=12))
     body.append(
-        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" '
+        f'<rect x="{left}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" '
         f'stroke="{INK}" stroke-width="1"/>'
     )
-    body.append(_text(LEFT + plot_w / 2, HEIGHT - 16, f"{chart.x_name} →", anchor="middle"))
+    body.append(_text(left + plot_w / 2, height - 16, f"{chart.x_name} →", anchor="middle"))
+    y_name_x = 22 if width >= WIDTH else 16
     body.append(
-        f'<g transform="translate(22 {TOP + plot_h / 2:.1f}) rotate(-90)">'
+        f'<g transform="translate({y_name_x} {TOP + plot_h / 2:.1f}) rotate(-90)">'
         + _text(0, 0, f"{chart.y_name} →", anchor="middle")
         + "</g>"
     )
@@ -121,14 +132,15 @@ def matrix_svg(chart: MatrixChart) -> str:
         key = (point.x, point.y)
         nudge = seen.get(key, 0)
         seen[key] = nudge + 1
-        cx, cy = x(float(point.x)) + (nudge % 3 - 1) * 26 + 26, y(float(point.y)) - nudge // 3 * 26
-        body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="11" fill="{BLUE}"/>')
+        across = (0, 1, -1)[nudge % 3] * step
+        cx, cy = x(float(point.x)) + across, y(float(point.y)) - nudge // 3 * step
+        body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="{BLUE}"/>')
         body.append(
             _text(
                 cx, cy + 4, str(point.mark), anchor="middle", size=12, fill="#ffffff", weight="bold"
             )
         )
-    return _frame(chart, HEIGHT, body)
+    return _frame(chart, height, body, width)
 
 
 def matrix_csv(chart: MatrixChart) -> str:

@@ -56,6 +56,7 @@ def _chart_data(chart) -> dict | None:
         "x_name": chart.x_name,
         "y_name": chart.y_name,
         "svg": chart.svg(),
+        "narrow_svg": chart.narrow_svg(),  # the edition's pages on a phone
         "placed": [
             {"mark": p.mark, "rank": p.rank, "theme": p.theme, "x": p.x, "y": p.y}
             for p in chart.placed

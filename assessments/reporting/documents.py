@@ -85,6 +85,8 @@ def pdf_head(partnership_name: str, *, title: str, description: str, draft: bool
         "is_draft": draft,
         "service_name": SERVICE_NAME,
         "stylesheet": static_text(STYLESHEET),
+        # Templates shared with the site print one drawing of a chart, not the phone's too.
+        "is_print": True,
     }
 
 

@@ -148,6 +148,7 @@ def chart_data(chart: Chart) -> dict:
         "attribution": chart.attribution,
         "notes": list(chart.notes),
         "svg": chart.svg(),
+        "narrow_svg": chart.narrow_svg(),  # the edition's pages on a phone
         "headings": list(chart.headings),
         "rows": [[label, [{"text": p.text} for p in points]] for label, points in chart.rows],
         # Its figures as the CSV download gives them, so that an edition's downloads are its own.

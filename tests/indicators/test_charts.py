@@ -6,12 +6,21 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from assessments.core.models import User
-from assessments.indicators.charts import Chart, Point, chart_csv, index_ticks, nice_ticks
+from assessments.indicators.charts import (
+    Chart,
+    Point,
+    Series,
+    chart_csv,
+    index_ticks,
+    nice_ticks,
+)
 from assessments.indicators.suppression import suppress, suppress_list
+from assessments.reporting.documents import report_html
 from tests.factories import set_status
 
 
@@ -33,6 +42,46 @@ def test_an_svg_chart_is_accessible_and_self_contained(kind):
     assert '<desc id="c1-desc">Burglary rose.</desc>' in svg
     assert "Liberation Sans" in svg and "Arial" in svg
     assert not re.search(r"(href|src|url\(|@import|<script)", svg)
+
+
+QUARTERS = [Point(f"Q{n} 20{n:02d}", n, str(n)) for n in range(1, 13)]
+PLACES = [Point(name, value, str(value)) for name, value in
+          [("Milton Keynes (this area)", 85), ("Wokingham", -4), ("Slough", 111)]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("line", {"points": QUARTERS}),
+        ("bar", {}),
+        ("ranked", {"points": PLACES}),
+        ("lines", {"series": [Series("Testville", QUARTERS), Series("England", QUARTERS)]}),
+    ],
+)
+def test_the_phones_drawing_is_narrow_with_ids_of_its_own_and_lettering_unshrunk(kind, extra):
+    """Drawn 320 units wide, it shows at least at its size in a phone's 345-pixel column, so
+    no letter is under 12 pixels; a page holding both drawings has no id twice."""
+    wide, narrow = chart(kind, **extra).svg(), chart(kind, **extra).narrow_svg()
+    assert 'viewBox="0 0 640 ' in wide and 'viewBox="0 0 320 ' in narrow
+    assert 'aria-labelledby="c1-320-title c1-320-desc"' in narrow
+    ids = re.findall(r' id="([^"]+)"', wide + narrow)
+    assert len(ids) == len(set(ids)) == 4
+    assert min(int(size) for size in re.findall(r'font-size="(\d+)"', narrow)) >= 12
+    xs = [float(x) for x in re.findall(r'<text x="(-?[\d.]+)"', narrow)]
+    assert min(xs) >= 0 and max(xs) <= 320
+
+
+def test_the_phones_trend_labels_every_few_quarters_counted_back_from_the_latest():
+    narrow = chart("line", points=QUARTERS).narrow_svg()
+    labels = [p.label for p in QUARTERS if f">{p.label}<" in narrow]
+    assert labels[-1] == "Q12 2012" and 3 <= len(labels) < len(QUARTERS)
+    assert all(f">{p.label}<" in chart("line", points=QUARTERS).svg() for p in QUARTERS)
+
+
+def test_the_phones_bars_have_their_labels_above_them_at_the_left_edge():
+    narrow = chart("ranked", points=PLACES).narrow_svg()
+    first_label = '<text x="0.0" y="26.0" text-anchor="start" font-size="13" font-weight="normal"'
+    assert f'{first_label} fill="#0b0c0c">Milton Keynes (this area)</text>' in narrow
 
 
 def test_a_line_chart_leaves_a_gap_where_there_is_no_data():
@@ -109,6 +158,28 @@ def test_the_chapter_page_shows_charts_with_tables_and_csv_links(client, demo):
     rows = list(csv.reader(io.StringIO(download.content.decode())))
     assert rows[0] == ["Quarter starting", "Offences"]
     assert sum(Decimal(value) for _, value in rows[1:5]) == 6120  # 2015/16 from its quarters
+
+
+def test_an_edition_frozen_without_the_phones_drawing_scrolls_its_chart_in_a_named_box():
+    frozen = {"title": "Burglary", "svg": chart("bar").svg()}  # as editions froze it before
+    html = render_to_string("assessments/includes/chart_image.html", {"chart": frozen})
+    assert 'role="region" aria-label="Chart: Burglary" tabindex="0"' in html
+    assert html.count("<svg") == 1
+    printed = render_to_string(
+        "assessments/includes/chart_image.html", {"chart": chart("bar"), "is_print": True}
+    )
+    assert printed.count("<svg") == 1 and "region" not in printed
+
+
+@pytest.mark.slow(reason="builds the demo's whole report as HTML: 3-6 s")
+@pytest.mark.django_db
+def test_the_pdf_prints_the_wide_drawing_alone_where_the_site_has_the_phones_too(client, demo):
+    client.force_login(User.objects.get(username="police"))
+    page = client.get(reverse("chapter", args=["safermk", 2017, "crime"])).content.decode()
+    assert page.count("app-chart-figure__image--narrow") == page.count("--wide") > 0
+    pdf_html = report_html(assessment=demo, variant="public", appendices=[])
+    assert "--narrow" not in pdf_html and 'viewBox="0 0 320' not in pdf_html
+    assert pdf_html.count('viewBox="0 0 640') == 1  # the priority matrix; charts are images
 
 
 @pytest.mark.django_db
