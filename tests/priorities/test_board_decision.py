@@ -75,7 +75,7 @@ def test_the_movement_is_this_years_lead_figure_against_last_years(matrix_world,
     client = Client()
     client.force_login(analyst)
     page = client.get(assessment.get_absolute_url()).content.decode()
-    assert "Increase in Violence offences of 20.0%. (2016/17 against 2015/16)" in page
+    assert "Increase in Violence offences of 20.0% (2016/17 against 2015/16)" in page
     assert "Burglary" not in page[page.index('id="last-year-priorities"') :].split("</dl>")[0]
 
 
