@@ -108,7 +108,47 @@ STATUTORY = [
     ),
 ]
 
-HOME_OFFICE = "Home Office police recorded crime (Thames Valley Police)"
+# The Home Office publishes recorded crime for every area, Milton Keynes', the force's and England
+# and Wales' alike: the source names the publisher, and a chart names the places it shows.
+HOME_OFFICE = "Home Office police recorded crime"
+# The licence of each source that is not police.uk's, the Home Office's or the ONS's (those are
+# the Open Government Licence's by default): statistics published on GOV.UK are OGL too, figures
+# partners share with the partnership are shared under its information sharing agreement.
+SHARED = "Shared under the SaferMK information sharing agreement (not for reuse)"
+OGL = "Open Government Licence v3.0"
+LICENCES = {
+    "Thames Valley Police and Milton Keynes Council": SHARED,
+    "Thames Valley Police": SHARED,
+    "Youth Justice Board, proven reoffending": OGL,
+    "Buckinghamshire Fire and Rescue Service": SHARED,
+    "National Referral Mechanism": OGL,
+    "NHS Digital FGM enhanced dataset": OGL,
+    "Action Fraud": SHARED,
+}
+
+# SaferMK's own glossary, beside the standard terms every report defines (core/glossary.py): every
+# abbreviation and term of art its narratives, summaries and recommendations use.
+GLOSSARY = [
+    ("BFRS", "Buckinghamshire Fire and Rescue Service: the fire and rescue authority for Milton "
+     "Keynes and a responsible authority of the partnership."),
+    ("County lines", "Drug supply by gangs from cities (for Milton Keynes, mostly London) into "
+     "other towns through a dedicated phone line, exploiting children and vulnerable adults to "
+     "carry and sell the drugs."),
+    ("Cuckooing", "Taking over a vulnerable person's home to deal drugs from it, often as part "
+     "of county lines."),
+    ("FGM", "Female genital mutilation: any procedure that intentionally alters or injures the "
+     "female genital organs for non-medical reasons; a crime in the UK."),
+    ("MARAC", "Multi-Agency Risk Assessment Conference: a meeting of police, probation, health, "
+     "housing and other agencies about the victims of domestic abuse at highest risk."),
+    ("PCC", "Police and Crime Commissioner: the elected commissioner for Thames Valley, who sets "
+     "the force's priorities and funds community safety work."),
+    ("Prevent", "The duty on public bodies to help stop people being drawn into terrorism "
+     "(Counter-Terrorism and Security Act 2015)."),
+    ("TVP", "Thames Valley Police: the police force for Milton Keynes, Buckinghamshire, "
+     "Berkshire and Oxfordshire."),
+    ("YOT", "Youth Offending Team: the council-led team of police, probation, health and "
+     "children's services working with young people who offend."),
+]  # fmt: skip
 
 # code: (name, unit, source, measure, increase_is_bad, period kind, {period start year: value})
 # Rates give (numerator, denominator) per period.

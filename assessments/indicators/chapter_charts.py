@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from assessments.core.cache_version import cached
 from assessments.core.models import Chapter
+from assessments.core.numbers import change_words
 from assessments.core.periods import Period, PeriodType
 from assessments.indicators import suppression
 from assessments.indicators.charts import Chart, Point, Series
@@ -18,7 +19,6 @@ from assessments.indicators.headlines import (
     change_between,
     figure_for,
     one_place,
-    signed,
 )
 from assessments.indicators.models import Geography, Indicator, IndicatorSelection
 from assessments.indicators.selectors import quarters_of
@@ -43,7 +43,7 @@ def _span(selection: IndicatorSelection) -> str:
 def _common(selection: IndicatorSelection, area: Geography, slug: str) -> dict:
     indicator = selection.indicator
     return {
-        "unit": "per cent" if indicator.measure == "rate" else indicator.unit,
+        "unit": "%" if indicator.measure == "rate" else indicator.unit,
         "source": indicator.source,
         "licence": indicator.licence,
         "period": f"{area.name}, {_span(selection)}",
@@ -269,7 +269,7 @@ def district_chart(
             f"{indicator.name}, change from {selection.comparison_period.label} to {current.label}"
         )
         common |= {
-            "unit": "per cent change",
+            "unit": "% change",
             "period": f"Districts of {force.name}, {_span(selection)}",
         }
     title += f": the districts of {force.name}"
@@ -305,7 +305,7 @@ def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool, values
             text = "no figure" if value is None else f"{value:,.1f}"
         else:
             value = change_between(values[0], values[1], False)
-            text = "no figure" if value is None else f"{signed(value)}%"
+            text = "no figure" if value is None else change_words(value, is_rate=False)
         if value is None:
             missing.append(place.name)
         points.append(Point(name, value, text, False, emphasis))

@@ -144,7 +144,7 @@ def test_a_population_of_another_year_gives_a_percentage_change_not_a_rate(world
     world.populate(district, 2015, 9_000)
     selection, book = world.book()
     ranked = district_chart(selection, world.area, "c1", book)
-    assert ranked.unit == "per cent change" and "per 1,000" not in ranked.title
+    assert ranked.unit == "% change" and "per 1,000" not in ranked.title
     assert [(p.label, p.text) for p in ranked.points] == [
         ("Testville (this area)", "+4.8%"),
         ("Upton", "−5.0%"),
