@@ -198,7 +198,7 @@ CHAPTERS = [
         "slug": "crime",
         "title": "Crime",
         "lead": "TVP",
-        "summary": "All Crime rose by 4.8 per cent in 2016/17, in line with the national picture.",
+        "summary": "All Crime rose by 4.8% in 2016/17, in line with the national picture.",
         "narrative": narrative("chapter-crime"),
         "selections": [
             ("all-crime", True, None, ""),
@@ -248,7 +248,7 @@ CHAPTERS = [
         "slug": "hate-crime",
         "title": "Hate Crime",
         "lead": "TVP",
-        "summary": "Hate Crime fell by 5.1 per cent.",
+        "summary": "Hate Crime fell by 5.1%.",
         "narrative": narrative("chapter-hate-crime"),
         "selections": [("hate-crime", True, None, "")],
         "recommendations": [
@@ -271,7 +271,7 @@ CHAPTERS = [
         "slug": "drugs-and-alcohol",
         "title": "Drugs and Alcohol",
         "lead": "NHS MK",
-        "summary": "Drug Offences fell by 6.8 per cent; possession of cannabis was 53 per cent of "
+        "summary": "Drug Offences fell by 6.8%; possession of cannabis was 53% of "
         "them.",
         "narrative": narrative("chapter-drugs-and-alcohol"),
         "selections": [
@@ -289,7 +289,7 @@ CHAPTERS = [
         "slug": "fire-service-data",
         "title": "Fire Service data",
         "lead": "BFRS",
-        "summary": "Compared with 2015, BFRS attended 7 per cent more incidents during 2016.",
+        "summary": "Compared with 2015, BFRS attended 7% more incidents during 2016.",
         "narrative": narrative("chapter-fire-service-data"),
         "selections": [("fire-incidents", True, None, "")],
         "recommendations": [
@@ -323,7 +323,7 @@ CHAPTERS = [
         "slug": "cyber-crime",
         "title": "Cyber Crime",
         "lead": "TVP",
-        "summary": "Fraud and cyber crime reports to Action Fraud rose by 13.7 per cent.",
+        "summary": "Fraud and cyber crime reports to Action Fraud rose by 13.7%.",
         "narrative": narrative("chapter-cyber-crime"),
         "selections": [("cyber-fraud-reports", True, None, "")],
         "recommendations": [

@@ -96,6 +96,7 @@ def test_every_abbreviation_of_the_narratives_is_in_the_glossary(public):
 def test_numbers_are_in_govuk_style(public):
     text = " ".join(public["pages"])
     assert not re.search(r"\d %", text)  # no space before the per cent sign
+    assert not re.search(r"\d per cent", text)  # "%", not "per cent" mixed in
     assert not re.search(r"(?<![\w/])-\d[\d,.]*%", text)  # a minus sign, not a hyphen
     assert "−9.7%" in text  # robbery, in the Crime chapter's key figures
     assert Period.financial_year(2015).label in text
