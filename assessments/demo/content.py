@@ -271,8 +271,7 @@ CHAPTERS = [
         "slug": "drugs-and-alcohol",
         "title": "Drugs and Alcohol",
         "lead": "NHS MK",
-        "summary": "Drug Offences fell by 6.8%; possession of cannabis was 53% of "
-        "them.",
+        "summary": "Drug Offences fell by 6.8%; possession of cannabis was 53% of them.",
         "narrative": narrative("chapter-drugs-and-alcohol"),
         "selections": [
             ("drug-offences", True, None, ""),
