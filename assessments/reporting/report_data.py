@@ -272,6 +272,7 @@ def _row_data(row: AppendixRow) -> dict:
         "current": row.current,
         "previous": row.previous,
         "change": row.change,
+        "not_comparable": row.not_comparable,
         "rate": row.rate,
     }
 

@@ -201,6 +201,22 @@ def test_a_district_missing_from_one_period_is_a_gap_stated_under_the_ranked_cha
     assert "Aylesbury Vale,no figure" in rows and "Tiny,fewer than 5 offences" in rows
 
 
+def test_a_district_whose_year_lacks_months_has_no_change_on_the_ranked_chart(world):
+    """Oxford's 2015/16 is nine months (no January to March): 600 against 760 is no rise."""
+    world.selection.comparators.add(world.force)
+    oxford = world.place(Geography.Level.DISTRICT, "Oxford", None, 760, parent=world.force)
+    for month in FY15.months()[:9]:
+        world.observe(world.crime, oxford, month, 80)
+    world.place(Geography.Level.DISTRICT, "Slough", 500, 550, parent=world.force)
+    selection, book = world.book()
+
+    ranked = district_chart(selection, world.area, "c1", book)
+
+    shown = {p.label: p.text for p in ranked.points}
+    assert shown["Oxford"] == "not comparable" and shown["Slough"] == "+10.0%"
+    assert any("No change for Oxford" in note for note in ranked.notes)
+
+
 def test_a_district_mapped_to_its_successor_is_counted_in_it_and_the_chart_says_so(world):
     world.selection.comparators.add(world.force)
     bucks = world.place(Geography.Level.DISTRICT, "Buckinghamshire", None, 2400, parent=world.force)
