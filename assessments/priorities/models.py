@@ -29,7 +29,7 @@ class Criterion(models.Model):
 
     class DataSource(models.TextChoices):
         NONE = "", "Not answered by the data"
-        VOLUME = "volume", "Volume: the chapter's lead figure"
+        VOLUME = "volume", "Volume: the chapter's first count (never a rate)"
         TREND = "trend", "Trend: the change in the chapter's lead figure"
 
     class Axis(models.TextChoices):

@@ -1,5 +1,6 @@
 """The upgrade that brought editions froze one for every assessment approved or published before
-it, from the data as it stood, and said so (migration 0026)."""
+it, from the data as it stood, and said so (migration 0026's freeze, run by the last migration
+once the schema the report reads is whole)."""
 
 import pytest
 from django.db import connection
