@@ -238,3 +238,26 @@ def test_home_office_police_uk_and_ons_sources_default_to_the_ogl(analyst_client
     licences = dict(Indicator.objects.values_list("code", "licence"))
     assert licences["robbery"] == licences["population"] == "Open Government Licence v3.0"
     assert licences["asb"] == "Testville Council open data licence"
+
+
+def test_the_admin_form_asks_for_the_licence_of_a_source_it_cannot_infer(
+    analyst_client, partnership
+):
+    url = reverse("admin:assessments_indicator_add")
+    form = {
+        "partnership": partnership.pk,
+        "code": "asb",
+        "name": "ASB incidents",
+        "unit": "incidents",
+        "source": "Testville Council",
+        "measure": "count",
+        "aggregation": "sum",
+        "licence": "",
+    }
+    refused = analyst_client.post(url, form)
+    assert refused.status_code == 200
+    assert "Give the licence “Testville Council” publishes its figures under" in text(refused)
+    assert not Indicator.objects.filter(code="asb").exists()
+    form |= {"code": "robbery", "source": "Home Office police recorded crime"}
+    assert analyst_client.post(url, form).status_code == 302
+    assert Indicator.objects.get(code="robbery").licence == "Open Government Licence v3.0"
