@@ -140,3 +140,14 @@ def test_the_dates_of_the_rule_are_the_selections_own(assessment, area):
     )
     figure = figure_for(selection, area)
     assert figure.not_comparable == "not comparable: 2016 lacks December"
+
+
+def test_a_headline_quoting_a_change_between_incomplete_periods_is_flagged(assessment, area):
+    from assessments.indicators.headlines import headline_check
+    from assessments.indicators.models import Headline
+
+    selection = monthly_selection(assessment, area, skip_last_year=(1, 2, 3))
+    headline = Headline.objects.create(
+        assessment=assessment, selection=selection, text="Weapons offences rose by 33.3%."
+    )
+    assert headline_check(headline).mismatches == ["33.3"]
