@@ -176,21 +176,23 @@ def readiness_notices(assessment: Assessment) -> list[Failure]:
     area = partnership_area(assessment.partnership_id)
     notices = []
     chapters = list(chapters_for_report(assessment))
-    for chapter in chapters:
-        chapter.assessment = assessment
-        selections = list(chapter.selections.all())
-        for figure in figures_of(selections, area) if area and selections else []:
-            if figure.not_comparable:
-                notices.append(
-                    Failure(
-                        "comparable",
-                        f"{figure.indicator.name} in “{chapter.title}” shows no change, "
-                        f"{figure.not_comparable}",
-                        _admin("chapter", chapter.pk),
-                        "Import the missing months, or compare other periods",
-                        chapter.get_absolute_url(),
-                    )
+    by_pk = {chapter.pk: chapter for chapter in chapters}
+    selections = [selection for chapter in chapters for selection in chapter.selections.all()]
+    # One book for every chapter's figures: a fixed number of queries, however many chapters.
+    for figure in figures_of(selections, area) if area and selections else []:
+        if figure.not_comparable:
+            chapter = by_pk[figure.selection.chapter_id]
+            chapter.assessment = assessment
+            notices.append(
+                Failure(
+                    "comparable",
+                    f"{figure.indicator.name} in “{chapter.title}” shows no change, "
+                    f"{figure.not_comparable}",
+                    _admin("chapter", chapter.pk),
+                    "Import the missing months, or compare other periods",
+                    chapter.get_absolute_url(),
                 )
+            )
     notices += _undefined_abbreviations(assessment, chapters)
     return notices
 
