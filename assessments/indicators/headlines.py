@@ -123,6 +123,11 @@ class HeadlineFigure:
         return f"not comparable: {self.lacks}" if self.lacks else ""
 
     @property
+    def gaps(self) -> list[str]:
+        """What each period lacks, one line each ("2015/16 lacks January to March")."""
+        return self.lacks.split("; ") if self.lacks else []
+
+    @property
     def change(self) -> Decimal | None:
         """Per cent for counts; percentage points for rates, which are already per cent; None
         for periods that cannot be compared."""
@@ -133,7 +138,7 @@ class HeadlineFigure:
     @property
     def change_in_words(self) -> str:
         """The change as the figures table writes it: "+4.8%", "−0.9 points", "Baseline",
-        "Not comparable" (what the periods lack is `lacks`, beneath it)."""
+        "Not comparable" (what the periods lack is `gaps`, beneath it)."""
         if self.change is not None:
             return change_words(self.change, is_rate=self.is_rate)
         return self.direction.capitalize()

@@ -137,7 +137,7 @@ def figure_data(figure: HeadlineFigure) -> dict:
         "change": figure.change,
         "direction": figure.direction,
         "change_in_words": figure.change_in_words,
-        "lacks": figure.lacks,
+        "gaps": figure.gaps,
         "places": [{"in_words": place.in_words} for place in figure.places],
     }
 
