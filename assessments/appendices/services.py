@@ -20,7 +20,7 @@ from assessments.core.personal_copy import RESTRICTED_MARKING, PersonalCopy
 from assessments.core.spreadsheet import neutralise
 from assessments.indicators.headlines import one_place
 from assessments.indicators.models import Geography, Indicator
-from assessments.indicators.selectors import geographies_at_level, indicator_totals_by_geography
+from assessments.indicators.selectors import geographies_at_level, indicator_totals_and_gaps
 
 # How many estates the appendix by estate lists for each crime type; the CSV has them all.
 TOP_ESTATES = 5
@@ -34,11 +34,14 @@ class AppendixRow:
     geography: Geography
     current: Decimal | None
     previous: Decimal | None
+    # Either period lacks some of its months: the change would be the missing months'.
+    not_comparable: bool = False
 
     @property
     def change(self) -> Decimal | None:
-        """Per cent change from the previous period; None without a non-zero previous count."""
-        if self.current is None or not self.previous:
+        """Per cent change from the previous period; None without a non-zero previous count,
+        or between periods that are not both complete."""
+        if self.current is None or not self.previous or self.not_comparable:
             return None
         return one_place((self.current - self.previous) / self.previous * 100)
 
@@ -89,22 +92,25 @@ def appendix_content(appendix: Appendix) -> AppendixContent | None:
 
 def _totals(
     indicators: list[Indicator], period: Period, level: str
-) -> dict[tuple[int, int], Decimal]:
-    """{(indicator id, place id): value} for the places at `level` with data in the period."""
-    grid = indicator_totals_by_geography(indicators, level, period)
-    return {
+) -> tuple[dict[tuple[int, int], Decimal], set[tuple[int, int]]]:
+    """{(indicator id, place id): value} for the places at `level` with data in the period, and
+    those whose value lacks some of the period's months."""
+    grid, incomplete = indicator_totals_and_gaps(indicators, level, period)
+    values = {
         (indicator_id, place_id): value
         for indicator_id, by_place in grid.items()
         for place_id, value in by_place.items()
         if value is not None
     }
+    return values, incomplete
 
 
 def _rows(appendix: Appendix, indicators: list[Indicator], level: str) -> list[AppendixRow]:
-    current = _totals(indicators, appendix.current_period, level)
+    current, incomplete = _totals(indicators, appendix.current_period, level)
     previous = {}
     if appendix.comparison_period is not None:
-        previous = _totals(indicators, appendix.comparison_period, level)
+        previous, incomplete_before = _totals(indicators, appendix.comparison_period, level)
+        incomplete |= incomplete_before
     places = geographies_at_level(appendix.assessment.partnership_id, level)
     rows = [
         AppendixRow(
@@ -112,6 +118,9 @@ def _rows(appendix: Appendix, indicators: list[Indicator], level: str) -> list[A
             geography=place,
             current=current.get((indicator.pk, place.pk)),
             previous=previous.get((indicator.pk, place.pk)),
+            not_comparable=(indicator.pk, place.pk) in incomplete
+            and (indicator.pk, place.pk) in current
+            and (indicator.pk, place.pk) in previous,
         )
         for indicator in indicators
         for place in places

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from assessments.appendices.permissions import appendix_grantees
+from assessments.core.glossary import glossary_terms, undefined_abbreviations
 from assessments.core.markdown import FIGURE_REFERENCE
 from assessments.core.models import Assessment
 from assessments.indicators.headlines import approved_headlines, cover_headlines, figures_of
@@ -166,6 +167,54 @@ def readiness_failures(assessment: Assessment) -> list[Failure]:
                 )
             )
     return failures
+
+
+def readiness_notices(assessment: Assessment) -> list[Failure]:
+    """What the analyst should look at but that stops nothing: figures whose change is not given
+    because a period lacks months (the pages say so), and abbreviations the narratives use
+    that the glossary does not define."""
+    area = partnership_area(assessment.partnership_id)
+    notices = []
+    chapters = list(chapters_for_report(assessment))
+    by_pk = {chapter.pk: chapter for chapter in chapters}
+    selections = [selection for chapter in chapters for selection in chapter.selections.all()]
+    # One book for every chapter's figures: a fixed number of queries, however many chapters.
+    for figure in figures_of(selections, area) if area and selections else []:
+        if figure.not_comparable:
+            chapter = by_pk[figure.selection.chapter_id]
+            chapter.assessment = assessment
+            notices.append(
+                Failure(
+                    "comparable",
+                    f"{figure.indicator.name} in “{chapter.title}” shows no change, "
+                    f"{figure.not_comparable}",
+                    _admin("chapter", chapter.pk),
+                    "Import the missing months, or compare other periods",
+                    chapter.get_absolute_url(),
+                )
+            )
+    notices += _undefined_abbreviations(assessment, chapters)
+    return notices
+
+
+def _undefined_abbreviations(assessment: Assessment, chapters) -> list[Failure]:
+    texts = [assessment.introduction, assessment.background]
+    texts += assessment.headlines.values_list("text", flat=True)
+    for chapter in chapters:
+        texts += [chapter.title, chapter.summary, chapter.narrative]
+        texts += [recommendation.text for recommendation in chapter.recommendations.all()]
+    for appendix in assessment.appendices.all():
+        texts += [appendix.summary, appendix.narrative]
+    terms = [term for term, _ in glossary_terms(assessment.partnership_id)]
+    return [
+        Failure(
+            "glossary",
+            f"“{abbreviation}” is used in the narratives but the glossary does not define it",
+            _admin("partnership", assessment.partnership_id),
+            "Add it to the partnership's glossary",
+        )
+        for abbreviation in undefined_abbreviations(texts, terms)
+    ]
 
 
 def failures_for(assessment: Assessment, action: str) -> list[Failure]:

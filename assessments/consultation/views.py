@@ -333,6 +333,10 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         "action": action,
         "step": step,
         "failures": readiness.failures_for(assessment, action),
+        # Listed, never blocking: figures without a comparable change, undefined abbreviations.
+        "notices": readiness.readiness_notices(assessment)
+        if action in readiness.OVERRIDABLE_ACTIONS + readiness.GATED_ACTIONS
+        else [],
         "gated": action in readiness.GATED_ACTIONS,
         # Whom those who cannot fix a failure ask.
         "analysts": active_members_with_roles(assessment.partnership_id, {Role.ANALYST}),

@@ -15,6 +15,7 @@ from assessments.core.admin_base import (
     ScopedTabularInline,
 )
 from assessments.core.models import (
+    GlossaryTerm,
     HorizonScanItem,
     Organisation,
     Partnership,
@@ -25,11 +26,21 @@ from assessments.core.models import (
 from assessments.core.resources import RecommendationResource
 
 
+class GlossaryTermInline(ScopedTabularInline):
+    """The partnership's own glossary: the terms and abbreviations its reports use beyond the
+    standard ones (the readiness checks list those a narrative leaves undefined)."""
+
+    model = GlossaryTerm
+    extra = 0
+    fields = ["term", "definition"]
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(OperatorOnlyAddMixin, ScopedAdmin):
     list_display = ["name", "slug", "area_name"]
     search_fields = ["name", "area_name"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [GlossaryTermInline]
 
 
 @admin.register(Organisation)

@@ -78,6 +78,30 @@ class Partnership(models.Model):
         return self.name
 
 
+class GlossaryTerm(models.Model):
+    """A term or abbreviation the partnership's reports use, with what it means: its own (BFRS,
+    MARAC, county lines) beside the standard terms every report defines (core/glossary.py)."""
+
+    partnership_path = "partnership"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="glossary_terms"
+    )
+    term = models.CharField(max_length=80, help_text="For example “MARAC” or “County lines”.")
+    definition = models.TextField(
+        help_text="What it stands for or means, as a reader outside community safety needs."
+    )
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "term"], name="glossary_term_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class Organisation(models.Model):
     partnership_path = "partnerships"
 

@@ -14,12 +14,12 @@ from assessments.appendices.models import Appendix
 from assessments.core.models import Assessment
 from assessments.core.periods import Period, PeriodType
 from assessments.demo.batches import fresh_demo_batch
+from assessments.demo.content import HOME_OFFICE
 from assessments.demo.seasons import spread_over_months
 from assessments.indicators.models import Geography, Indicator, Observation
 from assessments.indicators.police_uk import ASB, month_observation, police_uk_indicators
 
 BATCH_KEY = "demo-appendices"
-HOME_OFFICE = "Home Office, police recorded crime"
 YEARS = (2015, 2016)  # financial years 2015/16 and 2016/17
 
 # Categories of recorded crime not in the main demo: 2015/16 and 2016/17 counts. With Violence

@@ -108,7 +108,47 @@ STATUTORY = [
     ),
 ]
 
-HOME_OFFICE = "Home Office police recorded crime (Thames Valley Police)"
+# The Home Office publishes recorded crime for every area, Milton Keynes', the force's and England
+# and Wales' alike: the source names the publisher, and a chart names the places it shows.
+HOME_OFFICE = "Home Office police recorded crime"
+# The licence of each source that is not police.uk's, the Home Office's or the ONS's (those are
+# the Open Government Licence's by default): statistics published on GOV.UK are OGL too, figures
+# partners share with the partnership are shared under its information sharing agreement.
+SHARED = "Shared under the SaferMK information sharing agreement (not for reuse)"
+OGL = "Open Government Licence v3.0"
+LICENCES = {
+    "Thames Valley Police and Milton Keynes Council": SHARED,
+    "Thames Valley Police": SHARED,
+    "Youth Justice Board, proven reoffending": OGL,
+    "Buckinghamshire Fire and Rescue Service": SHARED,
+    "National Referral Mechanism": OGL,
+    "NHS Digital FGM enhanced dataset": OGL,
+    "Action Fraud": SHARED,
+}
+
+# SaferMK's own glossary, beside the standard terms every report defines (core/glossary.py): every
+# abbreviation and term of art its narratives, summaries and recommendations use.
+GLOSSARY = [
+    ("BFRS", "Buckinghamshire Fire and Rescue Service: the fire and rescue authority for Milton "
+     "Keynes and a responsible authority of the partnership."),
+    ("County lines", "Drug supply by gangs from cities (for Milton Keynes, mostly London) into "
+     "other towns through a dedicated phone line, exploiting children and vulnerable adults to "
+     "carry and sell the drugs."),
+    ("Cuckooing", "Taking over a vulnerable person's home to deal drugs from it, often as part "
+     "of county lines."),
+    ("FGM", "Female genital mutilation: any procedure that intentionally alters or injures the "
+     "female genital organs for non-medical reasons; a crime in the UK."),
+    ("MARAC", "Multi-Agency Risk Assessment Conference: a meeting of police, probation, health, "
+     "housing and other agencies about the victims of domestic abuse at highest risk."),
+    ("PCC", "Police and Crime Commissioner: the elected commissioner for Thames Valley, who sets "
+     "the force's priorities and funds community safety work."),
+    ("Prevent", "The duty on public bodies to help stop people being drawn into terrorism "
+     "(Counter-Terrorism and Security Act 2015)."),
+    ("TVP", "Thames Valley Police: the police force for Milton Keynes, Buckinghamshire, "
+     "Berkshire and Oxfordshire."),
+    ("YOT", "Youth Offending Team: the council-led team of police, probation, health and "
+     "children's services working with young people who offend."),
+]  # fmt: skip
 
 # code: (name, unit, source, measure, increase_is_bad, period kind, {period start year: value})
 # Rates give (numerator, denominator) per period.
@@ -158,7 +198,7 @@ CHAPTERS = [
         "slug": "crime",
         "title": "Crime",
         "lead": "TVP",
-        "summary": "All Crime rose by 4.8 per cent in 2016/17, in line with the national picture.",
+        "summary": "All Crime rose by 4.8% in 2016/17, in line with the national picture.",
         "narrative": narrative("chapter-crime"),
         "selections": [
             ("all-crime", True, None, ""),
@@ -208,7 +248,7 @@ CHAPTERS = [
         "slug": "hate-crime",
         "title": "Hate Crime",
         "lead": "TVP",
-        "summary": "Hate Crime fell by 5.1 per cent.",
+        "summary": "Hate Crime fell by 5.1%.",
         "narrative": narrative("chapter-hate-crime"),
         "selections": [("hate-crime", True, None, "")],
         "recommendations": [
@@ -231,8 +271,7 @@ CHAPTERS = [
         "slug": "drugs-and-alcohol",
         "title": "Drugs and Alcohol",
         "lead": "NHS MK",
-        "summary": "Drug Offences fell by 6.8 per cent; possession of cannabis was 53 per cent of "
-        "them.",
+        "summary": "Drug Offences fell by 6.8%; possession of cannabis was 53% of them.",
         "narrative": narrative("chapter-drugs-and-alcohol"),
         "selections": [
             ("drug-offences", True, None, ""),
@@ -250,7 +289,7 @@ CHAPTERS = [
         "title": "Fire Service data",
         "kind": "context",  # a source, not a problem to rank
         "lead": "BFRS",
-        "summary": "Compared with 2015, BFRS attended 7 per cent more incidents during 2016.",
+        "summary": "Compared with 2015, BFRS attended 7% more incidents during 2016.",
         "narrative": narrative("chapter-fire-service-data"),
         "selections": [("fire-incidents", True, None, "")],
         "recommendations": [
@@ -284,7 +323,7 @@ CHAPTERS = [
         "slug": "cyber-crime",
         "title": "Cyber Crime",
         "lead": "TVP",
-        "summary": "Fraud and cyber crime reports to Action Fraud rose by 13.7 per cent.",
+        "summary": "Fraud and cyber crime reports to Action Fraud rose by 13.7%.",
         "narrative": narrative("chapter-cyber-crime"),
         "selections": [("cyber-fraud-reports", True, None, "")],
         "recommendations": [

@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.core.models import Assessment, Partnership
 from assessments.core.periods import PeriodType
 from assessments.data_returns.models import DataRequest
+from assessments.demo.content import LICENCES
 from assessments.indicators.models import Geography, ImportBatch, Indicator
 
 BFRS = "Buckinghamshire Fire and Rescue Service"
@@ -58,7 +59,12 @@ def demo_data_returns_load(assessment: Assessment) -> None:
         Indicator.objects.update_or_create(
             partnership=partnership,
             code=code,
-            defaults={"name": name, "unit": "incidents", "source": FIRE_SOURCE},
+            defaults={
+                "name": name,
+                "unit": "incidents",
+                "source": FIRE_SOURCE,
+                "licence": LICENCES[FIRE_SOURCE],
+            },
         )
     today = timezone.localdate()
     for organisation, title, codes, kind, first, last, due_in, sent, guidance in REQUESTS:

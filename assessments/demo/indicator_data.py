@@ -22,6 +22,7 @@ from assessments.indicators.police_uk import (
     ALL_CRIME,
     ASB,
     CRIME_TYPES,
+    STREET_LEVEL_CAVEAT,
     month_observation,
     police_uk_indicators,
 )
@@ -160,5 +161,6 @@ def _select_in_chapter(partnership: Partnership, slug: str, indicator) -> None:
             "period_type": PeriodType.FINANCIAL_YEAR,
             "current_period_start": Period.financial_year(LAST_YEAR).start,
             "comparison_period_start": Period.financial_year(FIRST_YEAR).start,
+            "caveat": STREET_LEVEL_CAVEAT,
         },
     )

@@ -15,6 +15,7 @@ from assessments.appendices.permissions import grant_appendix
 from assessments.core.models import (
     Assessment,
     Chapter,
+    GlossaryTerm,
     Membership,
     Organisation,
     Partnership,
@@ -55,6 +56,7 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     )
     organisations = _load_organisations(partnership)
     _load_users(partnership, organisations)
+    _load_glossary(partnership)
     demo_data_returns_reset(partnership)
     area = _load_geography(partnership)
     indicators = _load_indicators(partnership, area)
@@ -87,6 +89,15 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     demo_priorities_load(assessment)
     demo_front_matter_load(assessment, area)
     return assessment
+
+
+def _load_glossary(partnership: Partnership) -> None:
+    """The partnership's own terms, exactly the demo's: a term added while trying it goes."""
+    partnership.glossary_terms.exclude(term__in=dict(content.GLOSSARY)).delete()
+    for term, definition in content.GLOSSARY:
+        GlossaryTerm.objects.update_or_create(
+            partnership=partnership, term=term, defaults={"definition": definition}
+        )
 
 
 def _load_organisations(partnership: Partnership) -> dict[str, Organisation]:
@@ -151,6 +162,7 @@ def _load_indicators(partnership: Partnership, area: Geography) -> dict[str, Ind
                 "name": name,
                 "unit": unit,
                 "source": source,
+                "licence": content.LICENCES.get(source, ""),
                 "measure": measure,
                 "aggregation": Indicator.Aggregation.RATIO
                 if is_rate

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from assessments.core.cache_version import cached
 from assessments.core.models import Chapter
+from assessments.core.numbers import change_words
 from assessments.core.periods import Period, PeriodType
 from assessments.indicators import suppression
 from assessments.indicators.charts import Chart, Point, Series
@@ -18,7 +19,7 @@ from assessments.indicators.headlines import (
     change_between,
     figure_for,
     one_place,
-    signed,
+    period_gaps,
 )
 from assessments.indicators.models import Geography, Indicator, IndicatorSelection
 from assessments.indicators.selectors import quarters_of
@@ -43,7 +44,7 @@ def _span(selection: IndicatorSelection) -> str:
 def _common(selection: IndicatorSelection, area: Geography, slug: str) -> dict:
     indicator = selection.indicator
     return {
-        "unit": "per cent" if indicator.measure == "rate" else indicator.unit,
+        "unit": "%" if indicator.measure == "rate" else indicator.unit,
         "source": indicator.source,
         "licence": indicator.licence,
         "period": f"{area.name}, {_span(selection)}",
@@ -269,7 +270,7 @@ def district_chart(
             f"{indicator.name}, change from {selection.comparison_period.label} to {current.label}"
         )
         common |= {
-            "unit": "per cent change",
+            "unit": "% change",
             "period": f"Districts of {force.name}, {_span(selection)}",
         }
     title += f": the districts of {force.name}"
@@ -289,7 +290,7 @@ def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool, values
     periods)` reads a district's figures with its mapped predecessors counted in."""
     indicator, limit = selection.indicator, suppression.threshold()
     periods = [selection.current_period] + ([] if by_rate else [selection.comparison_period])
-    points, missing, hidden = [], [], False
+    points, missing, incomplete, hidden = [], [], [], False
     for place in rows:
         name, emphasis = (
             (f"{place.name} (this area)", True) if place == own else (place.name, False)
@@ -303,10 +304,13 @@ def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool, values
             rate = book.per_thousand(indicator, values[0], place, periods[0])
             value = None if rate is None else one_place(rate)
             text = "no figure" if value is None else f"{value:,.1f}"
+        elif period_gaps(book, indicator, place, periods):
+            value, text = None, "not comparable"
+            incomplete.append(place.name)
         else:
             value = change_between(values[0], values[1], False)
-            text = "no figure" if value is None else f"{signed(value)}%"
-        if value is None:
+            text = "no figure" if value is None else change_words(value, is_rate=False)
+        if value is None and text != "not comparable":
             missing.append(place.name)
         points.append(Point(name, value, text, False, emphasis))
     points.sort(key=lambda p: (p.value is None, -(p.value or 0)))
@@ -316,6 +320,11 @@ def _ranked_points(selection, rows, own, book: SeriesBook, by_rate: bool, values
         notes.append(
             f"Not drawn, without figures for {span}: {_and(missing)} (a district whose boundary "
             "changed between the periods, or one without figures)."
+        )
+    if incomplete:
+        notes.append(
+            f"No change for {_and(incomplete)}: a period lacks months of figures, so the two are "
+            "not comparable."
         )
     if hidden:
         notes.append(f"Counts from 1 to {limit - 1} are not shown, nor a change or rate from them.")

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.core.cache_version import cached
 from assessments.core.models import Assessment
+from assessments.core.numbers import change_words, percent
+from assessments.core.periods import Period
 from assessments.indicators.models import Geography, Headline, Indicator, IndicatorSelection
 from assessments.indicators.selectors import partnership_area
 from assessments.indicators.series import SeriesBook
@@ -30,8 +32,37 @@ def change_between(current: Decimal | None, comparison: Decimal | None, is_rate:
     return one_place((current - comparison) / comparison * 100)
 
 
-def signed(change: Decimal) -> str:
-    return f"+{change}" if change > 0 else f"{change}".replace("-", "−")
+def months_in_words(months: list[Period]) -> str:
+    """ "January to March", "January", "May, and January to March": runs of months in words."""
+    runs: list[list[Period]] = []
+    for month in months:
+        if runs and runs[-1][-1].end == month.start:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    words = [
+        f"{run[0].start:%B}" if len(run) == 1 else f"{run[0].start:%B} to {run[-1].start:%B}"
+        for run in runs
+    ]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])}, and {words[-1]}"
+
+
+def period_gaps(book: SeriesBook, indicator: Indicator, place, periods: list) -> str:
+    """Why two periods' figures cannot be compared ("2015/16 lacks January to March"), or ""
+    when they can.
+
+    The one rule of comparability: a change is given only between periods that are both
+    complete, every month of each present (a period stored whole is complete). A year missing a
+    quarter against a whole year would show a fall or rise that is only the missing months."""
+    periods = [period for period in periods if period is not None]
+    if len(periods) < 2:
+        return ""
+    gaps = []
+    for period in periods:
+        missing = book.missing_months(indicator, place, period)
+        if missing and len(missing) < len(period.months()):
+            gaps.append(f"{period.label} lacks {months_in_words(missing)}")
+    return "; ".join(gaps)
 
 
 @dataclass
@@ -44,17 +75,25 @@ class PlaceFigure:
     is_rate: bool
     # Per 1,000 residents in the current period, where the place's population of that year exists.
     per_thousand: Decimal | None = None
+    lacks: str = ""  # what its periods lack, so that they cannot be compared (`period_gaps`)
+
+    @property
+    def not_comparable(self) -> str:
+        return f"not comparable: {self.lacks}" if self.lacks else ""
 
     @property
     def change(self) -> Decimal | None:
+        if self.not_comparable:
+            return None
         return change_between(self.current, self.comparison, self.is_rate)
 
     @property
     def in_words(self) -> str:
         """ "Thames Valley: +3.1%", or its rate per 1,000 residents where it has no change."""
         if self.change is not None:
-            unit = " points" if self.is_rate else "%"
-            return f"{self.place.name}: {signed(self.change)}{unit}"
+            return f"{self.place.name}: {change_words(self.change, is_rate=self.is_rate)}"
+        if self.not_comparable:
+            return f"{self.place.name}: {self.not_comparable}"
         if self.per_thousand is not None:
             return f"{self.place.name}: {one_place(self.per_thousand)} per 1,000 residents"
         return f"{self.place.name}: no comparable figure"
@@ -68,6 +107,7 @@ class HeadlineFigure:
     share: Decimal | None = None
     per_thousand: Decimal | None = None  # the area's current rate per 1,000 residents
     places: list[PlaceFigure] = field(default_factory=list)  # its comparators
+    lacks: str = ""  # what its periods lack, so that they cannot be compared (`period_gaps`)
 
     @property
     def indicator(self) -> Indicator:
@@ -78,9 +118,30 @@ class HeadlineFigure:
         return self.indicator.measure == Indicator.Measure.RATE
 
     @property
+    def not_comparable(self) -> str:
+        """ "not comparable: 2015/16 lacks January to March", or "" when the periods compare."""
+        return f"not comparable: {self.lacks}" if self.lacks else ""
+
+    @property
+    def gaps(self) -> list[str]:
+        """What each period lacks, one line each ("2015/16 lacks January to March")."""
+        return self.lacks.split("; ") if self.lacks else []
+
+    @property
     def change(self) -> Decimal | None:
-        """Per cent for counts; percentage points for rates, which are already per cent."""
+        """Per cent for counts; percentage points for rates, which are already per cent; None
+        for periods that cannot be compared."""
+        if self.not_comparable:
+            return None
         return change_between(self.current, self.comparison, self.is_rate)
+
+    @property
+    def change_in_words(self) -> str:
+        """The change as the figures table writes it: "+4.8%", "−0.9 points", "Baseline",
+        "Not comparable" (what the periods lack is `gaps`, beneath it)."""
+        if self.change is not None:
+            return change_words(self.change, is_rate=self.is_rate)
+        return self.direction.capitalize()
 
     @property
     def in_context(self) -> str:
@@ -96,6 +157,8 @@ class HeadlineFigure:
     @property
     def direction(self) -> str:
         if self.change is None:
+            if self.not_comparable:
+                return "not comparable"
             return "baseline" if self.selection.is_baseline else "no comparison"
         if self.change > 0:
             return "increase"
@@ -111,6 +174,8 @@ class HeadlineFigure:
 
     def statement(self) -> str:
         name = self.indicator.name
+        if self.not_comparable:
+            return f"{name}: {self.not_comparable}."
         if self.change is None:
             return f"{name}: {self.selection.current_period.label} is a baseline year."
         amount = abs(self.change)
@@ -120,7 +185,7 @@ class HeadlineFigure:
             sentence = f"No change in {name}"
         if self.share is not None:
             sentence += (
-                f", with {self.indicator.name} accounting for {self.share.quantize(Decimal(1))}% "
+                f", with {self.indicator.name} accounting for {percent(self.share)} "
                 f"of {self.selection.share_of.name}"
             )
         return sentence + self.in_context + "."
@@ -142,6 +207,7 @@ class HeadlineFigure:
             "change": number(self.change),
             "change_unit": None if self.change is None else self.change_unit,
             "direction": self.direction,
+            "not_comparable": self.not_comparable or None,
             "is_good": self.is_good,
             "baseline": selection.is_baseline,
             "share_of": selection.share_of.code if selection.share_of else None,
@@ -209,6 +275,7 @@ def figure_for(
         share=share,
         per_thousand=book.rate(selection.indicator, area, selection.current_period),
         places=[place_figure(selection, place, book) for place in book.comparators(selection)],
+        lacks=period_gaps(book, selection.indicator, area, periods),
     )
 
 
@@ -224,6 +291,9 @@ def place_figure(selection: IndicatorSelection, place, book: SeriesBook) -> Plac
         comparison=comparison,
         is_rate=indicator.measure == Indicator.Measure.RATE,
         per_thousand=book.rate(indicator, place, selection.current_period),
+        lacks=period_gaps(
+            book, indicator, place, [selection.comparison_period, selection.current_period]
+        ),
     )
 
 

@@ -3,6 +3,8 @@ selects and the cover's headlines."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -95,6 +97,28 @@ class Geography(models.Model):
             successor = successor.successor
 
 
+OPEN_GOVERNMENT_LICENCE = "Open Government Licence v3.0"
+# Publishers whose statistics are Crown copyright under the Open Government Licence unless they
+# say otherwise: a source naming one of them needs no licence typed in.
+OGL_PUBLISHERS = ("police.uk", "home office", "office for national statistics")
+
+
+def default_licence(source: str) -> str:
+    """The licence a source is published under when nobody says: the OGL for police.uk, the
+    Home Office and the ONS; "" (to ask for it) for any other publisher."""
+    words = source.casefold()
+    if any(name in words for name in OGL_PUBLISHERS) or "ons" in re.findall(r"[a-z]+", words):
+        return OPEN_GOVERNMENT_LICENCE
+    return ""
+
+
+def licence_needed(source: str) -> str:
+    return (
+        f"Give the licence “{source}” publishes its figures under (for instance "
+        f"“{OPEN_GOVERNMENT_LICENCE}”): the report credits every source with its licence."
+    )
+
+
 class Indicator(models.Model):
     """A measure that lasts across years, such as “All Crime” or “Juvenile reoffending rate”."""
 
@@ -152,6 +176,18 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Whatever creates it (an import, the demo), a police.uk, Home Office or ONS source is
+        # credited with its licence; other sources are asked for theirs by admin and imports.
+        if not self.licence:
+            self.licence = default_licence(self.source)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.licence = self.licence.strip() or default_licence(self.source)
+        if not self.licence:
+            raise ValidationError({"licence": licence_needed(self.source)})
 
 
 class ImportBatch(models.Model):

@@ -47,6 +47,13 @@ from assessments.indicators.selectors import (
 
 SOURCE = "police.uk street-level crime (data.police.uk, Home Office)"
 LICENCE = "Open Government Licence v3.0"
+# What a chapter says under a police.uk figure beside the Home Office's of the same crime: which is
+# the measure, and why the other differs.
+STREET_LEVEL_CAVEAT = (
+    "Street-level crime from police.uk, shown for its breakdown by estate; it is not the measure "
+    "of record. Home Office police recorded crime is, and counts more: police.uk includes only "
+    "crimes the police can place on a map, as recorded when each month was published."
+)
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "Source: data.police.uk (Home Office)."

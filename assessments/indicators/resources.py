@@ -22,7 +22,14 @@ from assessments.core.resources import (
     SafeResource,
     number_field,
 )
-from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
+from assessments.indicators.models import (
+    Geography,
+    ImportBatch,
+    Indicator,
+    Observation,
+    default_licence,
+    licence_needed,
+)
 from assessments.indicators.police_uk import batch_replace
 
 
@@ -47,6 +54,14 @@ class IndicatorResource(SafeResource):
             "is_profile",
         ]
         skip_unchanged = True
+
+    def import_instance(self, instance, row, **kwargs):
+        """A source that is not police.uk's, the Home Office's or the ONS's names its licence:
+        the row is refused until it does (the report credits every source's licence)."""
+        super().import_instance(instance, row, **kwargs)
+        instance.licence = (instance.licence or "").strip() or default_licence(instance.source)
+        if not instance.licence:
+            raise ValidationError({"licence": licence_needed(instance.source)})
 
 
 class GeographyResource(SafeResource):

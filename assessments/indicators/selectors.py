@@ -91,7 +91,13 @@ def _grouped_totals(rows: QuerySet, place_field: str) -> dict[tuple[int, int], d
     grouped = (
         rows.values("indicator_id", place_field)
         .annotate(
-            value=Sum("value"), num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")
+            value=Sum("value"),
+            num=Sum("numerator"),
+            den=Sum("denominator"),
+            rows=Count("id"),
+            # Which months a sum of months covers; a row stored for the whole period covers all.
+            months=Count("period_start", filter=Q(period_type=PeriodType.MONTH), distinct=True),
+            whole=Count("id", filter=~Q(period_type=PeriodType.MONTH)),
         )
         .order_by()
     )
@@ -106,6 +112,15 @@ def indicator_totals_by_geography(
     Values stored for the place and period win; otherwise months and LSOAs roll up (an estate
     from the LSOAs its best-fit lookup gives it). Places without data are absent.
     """
+    return indicator_totals_and_gaps(indicators, level, period)[0]
+
+
+def indicator_totals_and_gaps(
+    indicators: Iterable[Indicator], level: str, period: Period
+) -> tuple[dict[int, dict[int, Decimal | None]], set[tuple[int, int]]]:
+    """`indicator_totals_by_geography`, and the (indicator id, geography id) whose value lacks
+    some of the period's months: no change is given from or to them (the rule of
+    headlines.period_gaps, for the appendices' tables)."""
     indicators = {indicator.pk: indicator for indicator in indicators}
     in_period = Q(period_type=period.type, period_start=period.start) | Q(
         period_type=PeriodType.MONTH, period_start__gte=period.start, period_start__lt=period.end
@@ -133,10 +148,13 @@ def indicator_totals_by_geography(
     for source in sources:
         merged.update(source)
     result: dict[int, dict[int, Decimal | None]] = {pk: {} for pk in indicators}
+    incomplete = set()
     for (indicator_id, geography_id), total in merged.items():
         if geography_id is not None:
             result[indicator_id][geography_id] = combine(indicators[indicator_id], total)
-    return result
+            if not total["whole"] and total["months"] < len(period.months()):
+                incomplete.add((indicator_id, geography_id))
+    return result, incomplete
 
 
 # The partnership's own places; a batch's force and district rows are its comparators.

@@ -115,6 +115,16 @@ class SeriesBook:
     def value(self, indicator: Indicator, place: Geography, period: Period) -> Decimal | None:
         return self.series(indicator, place, [period])[0][1]
 
+    def missing_months(self, indicator: Indicator, place: Geography, period: Period) -> list:
+        """The months of the period its value lacks: none when the period is stored whole, else
+        those without a figure of their own (the value `series` gives is then a part-period's).
+        police.uk files have no row for a month without crime, so a rare crime's empty months
+        are missing too: the book cannot tell no crime from no file, and says so."""
+        stored = self._stored(indicator, place)
+        if (period.type, period.start) in stored:
+            return []
+        return [month for month in period.months() if (PeriodType.MONTH, month.start) not in stored]
+
     def rate(self, indicator: Indicator, place: Geography, period: Period) -> Decimal | None:
         """The count per 1,000 residents, where the place has a population estimate of the year
         the period starts in (None otherwise, and for rates, which are already per cent)."""

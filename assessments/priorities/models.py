@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.core.models import Assessment, Chapter, Organisation, User
+from assessments.core.numbers import percent, with_minus
 
 LEVELS = (1, 2, 3, 4)
 SCORE_CHOICES = [(level, str(level)) for level in LEVELS]
@@ -28,7 +29,7 @@ class Criterion(models.Model):
 
     class DataSource(models.TextChoices):
         NONE = "", "Not answered by the data"
-        VOLUME = "volume", "Volume: the chapter's lead figure"
+        VOLUME = "volume", "Volume: the chapter's first count (never a rate)"
         TREND = "trend", "Trend: the change in the chapter's lead figure"
 
     class Axis(models.TextChoices):
@@ -105,10 +106,15 @@ class Criterion(models.Model):
         """The bands in words, as the analyst set them ("over 10 scores 4")."""
         if not self.data_answers:
             return ""
-        unit = " %" if self.data_source == self.DataSource.TREND else ""
+        places = [2 if band % 1 else 0 for band in self.bands]
+        if self.data_source == self.DataSource.TREND:
+            words = [percent(band, n) for band, n in zip(self.bands, places, strict=True)]
+        else:
+            words = [
+                with_minus(f"{band:,.{n}f}") for band, n in zip(self.bands, places, strict=True)
+            ]
         return "; ".join(
-            f"over {band:,.{2 if band % 1 else 0}f}{unit} scores {level}"
-            for level, band in zip((2, 3, 4), self.bands, strict=True)
+            f"over {word} scores {level}" for level, word in zip((2, 3, 4), words, strict=True)
         )
 
 

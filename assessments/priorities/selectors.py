@@ -12,8 +12,9 @@ from django.db.models import Count, Q
 
 from assessments.consultation.selectors import responding_organisations
 from assessments.core.models import Assessment, Chapter, Organisation
+from assessments.core.numbers import change_words
 from assessments.indicators.chapter_charts import value_text
-from assessments.indicators.headlines import HeadlineFigure, headline_figures, one_place
+from assessments.indicators.headlines import HeadlineFigure, headline_figures
 from assessments.priorities.models import Criterion, OrganisationScore, ScoreOverride
 from assessments.priorities.services.scoring import (
     RULE,
@@ -100,29 +101,44 @@ class Matrix:
         return any(row.combined is not None for row in self.rows)
 
 
+def figures_by_chapter(assessment: Assessment) -> dict[int, list[HeadlineFigure]]:
+    """Each chapter's selected figures in order, read through one book."""
+    figures: dict[int, list[HeadlineFigure]] = {}
+    for figure in headline_figures(assessment):
+        figures.setdefault(figure.selection.chapter_id, []).append(figure)
+    return figures
+
+
 def lead_figures(assessment: Assessment) -> dict[int, HeadlineFigure]:
     """Each chapter's lead figure (its first selected indicator), read through one book."""
-    lead: dict[int, HeadlineFigure] = {}
-    for figure in headline_figures(assessment):
-        lead.setdefault(figure.selection.chapter_id, figure)
-    return lead
+    return {chapter: figures[0] for chapter, figures in figures_by_chapter(assessment).items()}
 
 
-def propose(criterion: Criterion, figure: HeadlineFigure | None) -> Proposal | None:
-    """The score the bands give the chapter's lead figure, for a criterion the data answers."""
+def propose(criterion: Criterion, figures: list[HeadlineFigure]) -> Proposal | None:
+    """The score the bands give the chapter's figures, for a criterion the data answers: the
+    volume from its first count (a rate or proportion says nothing of how much there is, and
+    count bands applied to 33.3% would score it as a handful), the trend from its lead figure."""
     if not criterion.data_answers:
         return None
-    if figure is None:
+    if not figures:
         return Proposal(None, "No figure selected for this chapter")
-    name, period = figure.indicator.name, figure.selection.current_period.label
     if criterion.data_source == Criterion.DataSource.VOLUME:
+        counts = [figure for figure in figures if not figure.is_rate]
+        if not counts:
+            names = ", ".join(figure.indicator.name for figure in figures)
+            return Proposal(None, f"{names}: a rate, and volume is proposed from counts only")
+        figure = counts[0]
+        name, period = figure.indicator.name, figure.selection.current_period.label
         text = f"{name}, {period}: {value_text(figure.current, figure.is_rate)}"
         return Proposal(band_score(figure.current, criterion.bands), text)
+    figure = figures[0]
+    name, period = figure.indicator.name, figure.selection.current_period.label
+    if figure.not_comparable:
+        return Proposal(None, f"{name}: {figure.not_comparable}")
     if figure.change is None:
         return Proposal(None, f"{name}, {period}: no comparison ({figure.direction})")
     compared = figure.selection.comparison_period.label
-    sign = "+" if figure.change > 0 else ""
-    change = f"{sign}{one_place(figure.change)} {figure.change_unit}"
+    change = change_words(figure.change, is_rate=figure.is_rate, points=figure.change_unit)
     text = f"{name}, {period} against {compared}: {change}"
     return Proposal(band_score(figure.change, criterion.bands), text)
 
@@ -141,7 +157,7 @@ def priority_matrix(assessment: Assessment) -> Matrix:
     )
     for score in scores.order_by("organisation__name", "pk"):
         given[score.chapter_id, score.criterion_id].append(score)
-    figures = lead_figures(assessment) if any(c.data_answers for c in criteria) else {}
+    figures = figures_by_chapter(assessment) if any(c.data_answers for c in criteria) else {}
     rows = [_row(chapter, criteria, overrides, given, figures) for chapter in chapters]
     ordered = []
     for index, rank in ranks([row.combined for row in rows]):
@@ -157,7 +173,7 @@ def _row(chapter, criteria, overrides, given, figures) -> ThemeRow:
         key = (chapter.pk, criterion.pk)
         override = overrides.get(key)
         partner_scores = given.get(key, [])
-        proposal = propose(criterion, figures.get(chapter.pk))
+        proposal = propose(criterion, figures.get(chapter.pk, []))
         result = criterion_score(
             override=override.score if override else None,
             partner_scores=[s.score for s in partner_scores],

@@ -21,10 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments.appendices.models import Appendix
 from assessments.appendices.permissions import appendices_visible_to
 from assessments.core.context_processors import SERVICE_NAME
+from assessments.core.glossary import STANDARD_TERMS
 from assessments.core.models import (
     Assessment,
     Chapter,
     ChapterFigure,
+    GlossaryTerm,
     Organisation,
     Recommendation,
     User,
@@ -43,7 +45,6 @@ from assessments.reporting.report_data import (
     data_uri,
     report_document,
 )
-from assessments.reporting.report_matter import GLOSSARY
 from assessments.reporting.static_files import static_text
 
 Variant = ReportExport.Variant
@@ -293,7 +294,7 @@ def design_digest(extra_templates: tuple[str, ...]) -> str:
         for file in sorted(path.rglob("*.html")) if path.is_dir() else [path]:
             digest.update(file.read_bytes())
     digest.update(static_text(STYLESHEET).encode())
-    digest.update(repr(GLOSSARY).encode())
+    digest.update(repr(STANDARD_TERMS).encode())
     return digest.hexdigest()
 
 
@@ -416,6 +417,12 @@ def report_identity(
             )
             .order_by("pk")
             .values_list("indicatorselection_id", "geography_id")
+        ),
+        # The partnership's own glossary, printed beside the standard terms.
+        "glossary": list(
+            GlossaryTerm.objects.filter(partnership=assessment.partnership_id)
+            .order_by("pk")
+            .values_list("term", "definition")
         ),
         # Which indicator holds the population estimates: every rate per 1,000 residents.
         "populations": list(

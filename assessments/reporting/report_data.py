@@ -23,6 +23,7 @@ from functools import lru_cache
 from assessments.appendices.models import Appendix
 from assessments.appendices.services import AppendixContent, AppendixRow, appendix_content
 from assessments.core.chapter_figures import figure_html
+from assessments.core.glossary import glossary_terms
 from assessments.core.markdown import render_markdown
 from assessments.core.models import Assessment, Chapter, ChapterFigure, Recommendation
 from assessments.indicators.chapter_charts import chapter_charts
@@ -30,7 +31,7 @@ from assessments.indicators.charts import Chart, chart_csv
 from assessments.indicators.headlines import HeadlineFigure, approved_headlines, figure_for
 from assessments.indicators.models import Geography, Indicator
 from assessments.indicators.selectors import area_profile, chapters_for_report, partnership_area
-from assessments.reporting.report_matter import GLOSSARY, numbered_recommendations, production
+from assessments.reporting.report_matter import numbered_recommendations, production
 
 # The JSON document ---------------------------------------------------------------------------
 
@@ -135,6 +136,8 @@ def figure_data(figure: HeadlineFigure) -> dict:
         "is_rate": figure.is_rate,
         "change": figure.change,
         "direction": figure.direction,
+        "change_in_words": figure.change_in_words,
+        "gaps": figure.gaps,
         "places": [{"in_words": place.in_words} for place in figure.places],
     }
 
@@ -259,7 +262,7 @@ def report_document(assessment: Assessment, *, chapter: Chapter | None = None) -
             }
             for item in numbered_recommendations(chapters)
         ],
-        "glossary": [list(entry) for entry in GLOSSARY],
+        "glossary": [list(entry) for entry in glossary_terms(assessment.partnership_id)],
     }
     document |= front_matter_data(assessment, sections)
     for part in REPORT_PARTS.values():
@@ -349,6 +352,7 @@ def _row_data(row: AppendixRow) -> dict:
         "current": row.current,
         "previous": row.previous,
         "change": row.change,
+        "not_comparable": row.not_comparable,
         "rate": row.rate,
     }
 

@@ -13,30 +13,6 @@ from assessments.core.models import Assessment, Chapter, Organisation, Recommend
 from assessments.indicators.charts import Chart
 from assessments.indicators.models import IndicatorSelection
 
-# The terms the report uses without explaining them, as a reader outside community safety needs.
-GLOSSARY = (
-    ("ASB", "Anti-social behaviour: conduct that has caused, or is likely to cause, harassment, "
-     "alarm or distress to any person (Anti-social Behaviour, Crime and Policing Act 2014)."),
-    ("Baseline year", "The first year for which a figure is reported; later years are compared "
-     "with it. A baseline has no change to report."),
-    ("CSEW", "Crime Survey for England and Wales: a national survey of people's experience of "
-     "crime, including crime not reported to the police."),
-    ("CSP", "Community Safety Partnership: the statutory partners of an area working together "
-     "under the Crime and Disorder Act 1998."),
-    ("Estate", "A neighbourhood of Milton Keynes, made of whole LSOAs by the analyst's best-fit "
-     "lookup."),
-    ("LSOA", "Lower layer Super Output Area: a small statistical area of about 1,500 residents "
-     "(Office for National Statistics)."),
-    ("Per 1,000 residents", "A count divided by the resident population and multiplied by 1,000, "
-     "so that places of different sizes can be compared."),
-    ("Percentage points", "The difference between two percentages: from 40% to 45% is 5 points, "
-     "a relative increase of 12.5%."),
-    ("Recorded crime", "Crime recorded by the police under the Home Office Counting Rules; it "
-     "changes with reporting and recording practice as well as with offending."),
-    ("Small-number suppression", "Counts from 1 to 4 are shown as “fewer than 5”, and others "
-     "withheld where a total would reveal them, so that no one can be identified."),
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Source:

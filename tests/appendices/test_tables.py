@@ -98,8 +98,9 @@ def estate_appendix(partnership, places, burglary):
         comparison_period_start=LAST_YEAR.start,
     )
     appendix.indicators.add(burglary)
-    observe(burglary, places["lsoa_a"], dt.date(2016, 6, 1), 2)  # a small number: shown
-    observe(burglary, places["lsoa_a"], dt.date(2015, 6, 1), 4)
+    # Whole years (a small number: shown), so that the two compare.
+    observe(burglary, places["lsoa_a"], THIS_YEAR.start, 2, period_type="fy")
+    observe(burglary, places["lsoa_a"], LAST_YEAR.start, 4, period_type="fy")
     observe(burglary, places["lsoa_q"], dt.date(2016, 6, 1), 1)
     return appendix
 
@@ -111,10 +112,20 @@ def test_the_estate_appendix_shows_counts_changes_and_rates_without_suppression(
     assert response.status_code == 200
     rows = _table_rows(response.content.decode())
     assert rows == [
-        ["Fishermead", "2", "4", "-50.0%", "0.5"],
+        ["Fishermead", "2", "4", "−50.0%", "0.5"],
         ["Quietside", "1", "no data", "–", "not known"],
     ]
     assert "fewer than 5" not in response.content.decode()
+
+
+def test_an_estate_whose_year_lacks_months_shows_no_change(
+    analyst_client, estate_appendix, places, burglary
+):
+    """Quietside has June 2016 and, now, June 2015 alone: 1 against 3 is no fall of 66.7%."""
+    observe(burglary, places["lsoa_q"], dt.date(2015, 6, 1), 3)
+    rows = _table_rows(analyst_client.get(estate_appendix.get_absolute_url()).content.decode())
+    assert rows[1] == ["Quietside", "1", "3", "Not comparable", "not known"]
+    assert rows[0][3] == "−50.0%"  # Fishermead's whole years still compare
 
 
 def _table_rows(html: str) -> list[list[str]]:
@@ -161,8 +172,8 @@ def test_the_crime_category_appendix_has_a_rate_per_thousand_residents(
     )
     theft = IndicatorFactory(partnership=partnership, name="Theft Offences")
     appendix.indicators.add(burglary, theft)
-    observe(theft, places["area"], dt.date(2016, 4, 1), 1000)
-    observe(theft, places["area"], dt.date(2015, 4, 1), 800)
+    observe(theft, places["area"], THIS_YEAR.start, 1000, period_type="fy")
+    observe(theft, places["area"], LAST_YEAR.start, 800, period_type="fy")
     observe(burglary, places["lsoa_b"], dt.date(2016, 4, 1), 30)
     rows = _table_rows(analyst_client.get(appendix.get_absolute_url()).content.decode())
     assert rows == [

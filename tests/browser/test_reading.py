@@ -26,9 +26,7 @@ def test_police_signs_in_and_reads_a_chapter(page, demo):
     page.get_by_role("link", name="Violence", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Violence")
     narrative = page.locator(".app-narrative")
-    expect(
-        narrative.get_by_text("Violence against the Person increased by 12.8 per cent")
-    ).to_be_visible()
+    expect(narrative.get_by_text("Violence against the Person increased by 12.8%")).to_be_visible()
     expect(page.get_by_role("heading", name="Recommendations")).to_be_visible()
     assert_accessible(page)
 

@@ -19,6 +19,8 @@ from assessments.indicators.models import Headline, IndicatorSelection
 from ..factories import (
     AppendixFactory,
     AssessmentFactory,
+    IndicatorFactory,
+    ObservationFactory,
     make_ready,
 )
 
@@ -144,3 +146,53 @@ def test_the_data_check_names_the_period_without_data(ready):
     assert messages_of(ready) == [
         "All crime in “Crime” has no data for either period (2013/14 or 2014/15)"
     ]
+
+
+def test_figures_without_a_comparable_change_and_undefined_abbreviations_are_listed_not_blocking(
+    analyst_client, ready
+):
+    """A year of months lacking January to March against a whole year, and "MARAC" used but
+    not defined: both are listed on the step's page, and neither stops it."""
+    from assessments.core.models import GlossaryTerm
+
+    chapter = ready.chapters.get()
+    chapter.narrative += "\n\nReferrals to MARAC and the PCC's YOT rose; the UK's did too."
+    chapter.save(update_fields=["narrative"])
+    GlossaryTerm.objects.create(partnership=ready.partnership, term="PCC", definition="The PCC.")
+    selection = chapter.selections.get()
+    area = selection.indicator.observations.first().geography
+    weapons = IndicatorFactory(partnership=ready.partnership, name="Possession of weapons")
+    for year in (2015, 2016):
+        for month in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3):
+            if year == 2015 and month in (1, 2, 3):
+                continue
+            ObservationFactory(
+                indicator=weapons,
+                geography=area,
+                period_type="m",
+                period_start=dt.date(year + (month < 4), month, 1),
+                value=4,
+            )
+    IndicatorSelection.objects.create(
+        chapter=chapter,
+        indicator=weapons,
+        order=2,
+        period_type="fy",
+        current_period_start=dt.date(2016, 4, 1),
+        comparison_period_start=dt.date(2015, 4, 1),
+    )
+    notices = [notice.message for notice in readiness.readiness_notices(ready)]
+    assert notices == [
+        "Possession of weapons in “Crime” shows no change, not comparable: 2015/16 lacks "
+        "January to March",
+        "“MARAC” is used in the narratives but the glossary does not define it",
+        "“YOT” is used in the narratives but the glossary does not define it",
+    ]
+    assert rules(ready) == []  # nothing blocks
+    url = reverse("transition", args=[ready.partnership.slug, ready.year])
+    page = analyst_client.get(url, {"action": "open"}).content.decode()
+    assert "3 things to check (these do not stop this step)" in page
+    assert "“MARAC” is used in the narratives" in page
+    analyst_client.post(url, {"action": "open", "closes_on": IN_A_WEEK})
+    ready.refresh_from_db()
+    assert ready.status == "consultation"

@@ -144,7 +144,7 @@ def test_a_population_of_another_year_gives_a_percentage_change_not_a_rate(world
     world.populate(district, 2015, 9_000)
     selection, book = world.book()
     ranked = district_chart(selection, world.area, "c1", book)
-    assert ranked.unit == "per cent change" and "per 1,000" not in ranked.title
+    assert ranked.unit == "% change" and "per 1,000" not in ranked.title
     assert [(p.label, p.text) for p in ranked.points] == [
         ("Testville (this area)", "+4.8%"),
         ("Upton", "−5.0%"),
@@ -199,6 +199,22 @@ def test_a_district_missing_from_one_period_is_a_gap_stated_under_the_ranked_cha
     assert svg.count("<rect") == 1 + 2  # the background and the two districts with a change
     rows = chart_csv(ranked)
     assert "Aylesbury Vale,no figure" in rows and "Tiny,fewer than 5 offences" in rows
+
+
+def test_a_district_whose_year_lacks_months_has_no_change_on_the_ranked_chart(world):
+    """Oxford's 2015/16 is nine months (no January to March): 600 against 760 is no rise."""
+    world.selection.comparators.add(world.force)
+    oxford = world.place(Geography.Level.DISTRICT, "Oxford", None, 760, parent=world.force)
+    for month in FY15.months()[:9]:
+        world.observe(world.crime, oxford, month, 80)
+    world.place(Geography.Level.DISTRICT, "Slough", 500, 550, parent=world.force)
+    selection, book = world.book()
+
+    ranked = district_chart(selection, world.area, "c1", book)
+
+    shown = {p.label: p.text for p in ranked.points}
+    assert shown["Oxford"] == "not comparable" and shown["Slough"] == "+10.0%"
+    assert any("No change for Oxford" in note for note in ranked.notes)
 
 
 def test_a_district_mapped_to_its_successor_is_counted_in_it_and_the_chart_says_so(world):

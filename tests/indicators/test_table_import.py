@@ -213,3 +213,51 @@ def test_exported_observations_name_their_partnership_and_keep_numbers(analyst_c
     assert rows[0][:3] == ["partnership", "indicator", "geography"]
     assert rows[1][:3] == ["testmk", "burglary", "E06000099"]
     assert rows[1][5] == "-3.5000"  # a number, not neutralised text
+
+
+def test_an_indicator_import_asks_for_a_licence_the_source_does_not_imply(analyst_client, places):
+    before = snapshot()
+    body = "partnership,code,name,source\ntestmk,asb,ASB incidents,Testville Council\n"
+    preview = upload(analyst_client, "indicator", "ind.csv", body.encode())
+    assert "confirm_form" not in preview.context
+    invalid = preview.context["result"].invalid_rows
+    assert "licence" in invalid[0].field_specific_errors
+    assert "Give the licence “Testville Council” publishes its figures under" in text(preview)
+    assert snapshot() == before
+
+
+def test_home_office_police_uk_and_ons_sources_default_to_the_ogl(analyst_client, places):
+    body = (
+        "partnership,code,name,source,licence\n"
+        "testmk,robbery,Robbery,Home Office police recorded crime,\n"
+        "testmk,population,Population,ONS mid-year population estimates,\n"
+        "testmk,asb,ASB incidents,Testville Council,Testville Council open data licence\n"
+    )
+    preview = upload(analyst_client, "indicator", "ind.csv", body.encode())
+    assert confirm(analyst_client, "indicator", preview).status_code == 302
+    licences = dict(Indicator.objects.values_list("code", "licence"))
+    assert licences["robbery"] == licences["population"] == "Open Government Licence v3.0"
+    assert licences["asb"] == "Testville Council open data licence"
+
+
+def test_the_admin_form_asks_for_the_licence_of_a_source_it_cannot_infer(
+    analyst_client, partnership
+):
+    url = reverse("admin:assessments_indicator_add")
+    form = {
+        "partnership": partnership.pk,
+        "code": "asb",
+        "name": "ASB incidents",
+        "unit": "incidents",
+        "source": "Testville Council",
+        "measure": "count",
+        "aggregation": "sum",
+        "licence": "",
+    }
+    refused = analyst_client.post(url, form)
+    assert refused.status_code == 200
+    assert "Give the licence “Testville Council” publishes its figures under" in text(refused)
+    assert not Indicator.objects.filter(code="asb").exists()
+    form |= {"code": "robbery", "source": "Home Office police recorded crime"}
+    assert analyst_client.post(url, form).status_code == 302
+    assert Indicator.objects.get(code="robbery").licence == "Open Government Licence v3.0"

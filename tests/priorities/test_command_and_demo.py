@@ -48,3 +48,18 @@ def test_the_plain_ranking_and_an_unknown_assessment(demo):
     assert text.splitlines()[0].startswith("1. Violence: ")
     with pytest.raises(Exception, match="No assessment 2030"):
         ranking("safermk", "2030")
+
+
+def test_the_demos_reoffending_volume_is_not_proposed_from_its_rate(demo):
+    """Reoffending's only figure is the juvenile proven reoffending rate (33.3%): the volume
+    criterion's count bands say nothing of it, so the data proposes no volume."""
+    from assessments.priorities.selectors import priority_matrix
+
+    matrix = priority_matrix(demo)
+    row = next(row for row in matrix.rows if row.theme == "Reoffending")
+    volume = next(cell for cell in row.cells if cell.criterion.name == "Volume")
+    assert volume.proposal.score is None and "33.3" not in volume.proposal.figure
+    assert "volume is proposed from counts only" in volume.proposal.figure
+    rows = {row["theme"]: row for row in json.loads(ranking("safermk", "2017", json=True))}
+    criteria = {c["name"]: c for c in rows["Reoffending"]["criteria"]}
+    assert criteria["Volume"]["source"] != "data"

@@ -14,6 +14,8 @@ from assessments.priorities.services.scores import (
     score_override_set,
 )
 
+from .conftest import chapter_with_figures
+
 pytestmark = pytest.mark.django_db
 
 
@@ -31,7 +33,7 @@ def test_the_data_proposes_volume_and_trend_from_the_chapters_figures(matrix_wor
     trend, volume = cell_of(violence, "Trend"), cell_of(violence, "Volume")
     # 1,200 against 1,000 is a rise of 20 per cent: over the 10 per cent band, so 4.
     assert (trend.proposal.score, trend.result.source) == (4, "data")
-    assert "+20.0 %" in trend.proposal.figure
+    assert "+20.0%" in trend.proposal.figure
     assert "2016/17" in trend.proposal.figure and "2015/16" in trend.proposal.figure
     # 1,200 is over the 1,000 band of volume but not the 5,000 one: 3.
     assert (volume.proposal.score, volume.proposal.figure.endswith("1,200")) == (3, True)
@@ -41,6 +43,34 @@ def test_the_data_proposes_volume_and_trend_from_the_chapters_figures(matrix_wor
     # Harm is for the partners to judge: nothing proposed, nothing scored yet.
     assert cell_of(burglary, "Harm to victims").proposal is None
     assert cell_of(burglary, "Harm to victims").result.score is None
+
+
+def test_volume_is_never_proposed_from_a_rate(matrix_world, area):
+    """A reoffending rate of 33.3% says nothing of how much reoffending there is: count bands
+    (over 100, 1,000, 5,000) would score it 1 as if it were 33 offences."""
+    from assessments.indicators.models import Indicator
+
+    chapter = chapter_with_figures(
+        matrix_world["assessment"], area, "Reoffending", current=33, previous=35
+    )
+    Indicator.objects.filter(selections__chapter=chapter).update(
+        name="Juvenile proven reoffending rate", measure="rate", aggregation="none"
+    )
+    row = row_of(priority_matrix(matrix_world["assessment"]), chapter)
+    volume, trend = cell_of(row, "Volume"), cell_of(row, "Trend")
+    assert volume.proposal.score is None and volume.result.score is None
+    assert "volume is proposed from counts only" in volume.proposal.figure
+    # The trend of a rate is in percentage points, with a real minus sign.
+    assert trend.proposal.figure.endswith("−2.0 percentage points")
+
+
+def test_the_bands_are_written_with_percent_signs_and_minus_signs(matrix_world):
+    assert matrix_world["Trend"].band_text() == (
+        "over −5% scores 2; over 0% scores 3; over 10% scores 4"
+    )
+    assert matrix_world["Volume"].band_text() == (
+        "over 100 scores 2; over 1,000 scores 3; over 5,000 scores 4"
+    )
 
 
 def test_with_data_alone_the_theme_with_more_and_rising_ranks_first(matrix_world):

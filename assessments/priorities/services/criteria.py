@@ -26,7 +26,7 @@ DEFAULT_CRITERIA = [
     {
         "name": "Trend",
         "question": "How has it changed since last year?",
-        "levels": ("Falling", "Steady", "Rising", "Rising fast (over 10 per cent)"),
+        "levels": ("Falling", "Steady", "Rising", "Rising fast (over 10%)"),
         "weight": 1,
         "data_source": Source.TREND,
         "bands": (Decimal(-5), Decimal(0), Decimal(10)),

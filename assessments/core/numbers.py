@@ -1,0 +1,37 @@
+"""How the app writes numbers, in GOV.UK style: the one place every change, percentage and
+signed figure of a page, the PDF, the cover paper and the priorities' proposals is worded.
+
+"%" straight after the number ("4.8%", never "4.8 %" or "4.8 per cent" in a figure), a real
+minus sign ("−9.7%", U+2212, not a hyphen), a plus sign on rises, and rates and proportions
+changing in percentage points, not per cent.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+MINUS = "\u2212"
+
+
+def signed(value: Decimal | float | int) -> str:
+    """ "+4.8", "−9.7" or "0.0": a change with its sign, the minus a real minus sign."""
+    if value > 0:
+        return f"+{value}"
+    return f"{value}".replace("-", MINUS)
+
+
+def with_minus(text: str) -> str:
+    """A number already written out ("-12.5", "-1,204") with its hyphen made a minus sign."""
+    return text.replace("-", MINUS) if text.startswith("-") else text
+
+
+def change_words(change: Decimal | None, *, is_rate: bool, points: str = "points") -> str:
+    """ "+4.8%" for a count, "−0.9 points" (or "percentage points") for a rate; "" without."""
+    if change is None:
+        return ""
+    return f"{signed(change)} {points}" if is_rate else f"{signed(change)}%"
+
+
+def percent(value: Decimal | float | int, places: int = 0) -> str:
+    """ "53%", "12.5%": a share or a band in per cent."""
+    return with_minus(f"{value:,.{places}f}%")
