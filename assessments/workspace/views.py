@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.consultation.permissions import can_chase_organisations
 from assessments.consultation.selectors import (
+    consultation_responses,
     discussions_by_chapter,
     discussions_by_organisation,
 )
@@ -58,6 +59,7 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     rows = dashboard_chapters(assessment)
     comments = discussions_by_chapter(assessment)  # a defaultdict: none yet is 0 and 0
     rows = [(row, comments[row.pk]) for row in rows]
+    responses = consultation_responses(assessment)
     context = assessment_context(request, assessment) | {
         "actions": (actions := workflow.available_actions(request.user, assessment)),
         "can_start_correction": workflow.Action.CORRECT in dict(actions),
@@ -66,9 +68,10 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         # (editor or chapter) and the comment counts, which do not bump the version.
         "data_version": version_of(assessment.partnership),
         "comment_counts": ",".join(f"{c['open']}:{c['resolved']}" for _, c in rows),
-        "recommendation_count": sum(row.recommendations for row, _ in rows),
+        # One reading of the responses, as the approve page's (consultation_responses).
+        "recommendation_count": responses.recommendation_count,
         "organisations": organisations_overview(
-            assessment, discussions_by_organisation(assessment)
+            assessment, discussions_by_organisation(assessment), responses
         ),
         "can_chase": can_chase_organisations(request.user, assessment),
         "exports": latest_exports(assessment, request.user),
