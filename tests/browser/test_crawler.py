@@ -29,13 +29,16 @@ from playwright.sync_api import Page
 from assessments.consultation.models import Comment
 
 from ..journeys.demo_states import ROLES, STATES, put_in_state
-from ..site_links import links_by_pattern, pattern_of
+from ..site_links import HREF, links_by_pattern, pattern_of
 from .conftest import axe_violations, sign_in, watch_console
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WINDOW = {"width": 1280, "height": 900}
 ANONYMOUS = "anonymous"
+# Only the analyst may open the admin: a link into it shown to anyone else is a dead end
+# ("authenticated as chair, but are not authorized"; issue 33).
+ADMIN_USERS = {"analyst"}
 
 
 def starting_points(assessment, role: str) -> list[str]:
@@ -115,11 +118,16 @@ class Crawler:
             self.problems.append(f"{where}: answers {response.status}")
         if response.status >= 400:
             return ""
-        self.check(where)
-        return self.page.content()
+        html = self.page.content()
+        self.check(where, html)
+        return html
 
-    def check(self, where: str) -> None:
+    def check(self, where: str, html: str) -> None:
         self.pages_checked += 1
+        if self.role not in ADMIN_USERS and not is_admin(self.page.url):
+            into_admin = sorted({href for href in HREF.findall(html) if is_admin(href)})
+            if into_admin:
+                self.problems.append(f"{where}: links into the admin: {', '.join(into_admin)}")
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > WINDOW["width"]:
             self.problems.append(f"{where}: {width} pixels wide in a {WINDOW['width']} window")
