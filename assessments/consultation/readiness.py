@@ -72,7 +72,7 @@ def _missing_periods(selection, figure) -> str:
     return comparison if lacks_comparison else ""
 
 
-def _chapter_failures(chapter, area) -> list[Failure]:
+def _chapter_failures(chapter, figures) -> list[Failure]:
     failures = []
     if not chapter.narrative.strip():
         failures.append(
@@ -94,10 +94,7 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                 chapter.get_absolute_url(),
             )
         )
-    selections = list(chapter.selections.all())
-    # One read of the chapter's data for all its figures.
-    figures = figures_of(selections, area) if area else [None] * len(selections)
-    for selection, figure in zip(selections, figures, strict=True):
+    for selection, figure in zip(chapter.selections.all(), figures, strict=True):
         missing = _missing_periods(selection, figure)
         if missing:
             failures.append(
@@ -139,9 +136,15 @@ def readiness_failures(assessment: Assessment) -> list[Failure]:
     Charts need no check: their alternative text is generated from their data."""
     area = partnership_area(assessment.partnership_id)
     failures = []
-    for chapter in chapters_for_report(assessment).prefetch_related("images"):
+    chapters = list(chapters_for_report(assessment).prefetch_related("images"))
+    # One read of the data for every chapter's figures: the cost does not grow with the
+    # chapters (the dashboard lists these failures on every visit).
+    selections = [selection for chapter in chapters for selection in chapter.selections.all()]
+    figures = iter(figures_of(selections, area) if area else [None] * len(selections))
+    for chapter in chapters:
         chapter.assessment = assessment
-        failures += _chapter_failures(chapter, area)
+        own = [next(figures) for _ in chapter.selections.all()]
+        failures += _chapter_failures(chapter, own)
     for checked in cover_headlines(assessment, on_cover_only=False):
         if checked.is_flagged:
             numbers = ", ".join(checked.mismatches)
@@ -166,6 +169,21 @@ def readiness_failures(assessment: Assessment) -> list[Failure]:
                 )
             )
     return failures
+
+
+# The checked step that comes next from each status: what the dashboard lists the gaps of.
+NEXT_CHECKED_STEP = {
+    Assessment.Status.DRAFT: "open",
+    Assessment.Status.CONSULTATION: "approve",
+    Assessment.Status.CORRECTION: "approve",
+    Assessment.Status.APPROVED: "publish",
+}
+
+
+def next_step_failures(assessment: Assessment) -> tuple[str | None, list[Failure]]:
+    """The next checked workflow step from the assessment's status, and what stops it now."""
+    action = NEXT_CHECKED_STEP.get(assessment.status)
+    return action, failures_for(assessment, action) if action else []
 
 
 def failures_for(assessment: Assessment, action: str) -> list[Failure]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.consultation import readiness
 from assessments.consultation.permissions import can_chase_organisations
 from assessments.consultation.selectors import (
     consultation_responses,
@@ -26,7 +27,8 @@ from assessments.consultation.services.chasing import silent_organisations_chase
 from assessments.core.cache_version import cached, version_of
 from assessments.core.chapter_figures import site_narrative
 from assessments.core.idempotency import idempotent
-from assessments.core.permissions import can_edit_assessment
+from assessments.core.models import Role
+from assessments.core.permissions import active_members_with_roles, can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import chapter_of
 from assessments.core.storage import StorageFault, storage_refusal
@@ -78,6 +80,13 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "data_returns": data_requests_owed(assessment, timezone.localdate()),
         # The chair sees the dashboard too, but only the analyst may open the tracking page.
         "can_track_returns": can_manage_data_requests(request.user, assessment),
+    }
+    # The gaps of the next checked step, up front rather than only when the step is tried.
+    next_step, failures = readiness.next_step_failures(assessment)
+    context |= {
+        "next_step": next_step,
+        "failures": failures,
+        "analysts": active_members_with_roles(assessment.partnership_id, {Role.ANALYST}),
     }
     context |= _since_the_edition(assessment)
     return render(request, "assessments/dashboard.html", context)
