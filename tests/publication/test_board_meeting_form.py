@@ -93,3 +93,9 @@ def test_once_approved_the_decision_is_the_editions_and_the_form_is_gone(client,
         "12 October 2017",
         "SMK/2017/10 item 4",
     )
+
+
+def test_someone_signed_out_is_sent_to_sign_in(client, demo):
+    response = client.post(URL, decision_data(demo))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert not BoardDecision.objects.exists()
