@@ -36,14 +36,16 @@ _GATE_CHECKS: list[GateCheck] = []
 @dataclass(frozen=True)
 class Failure:
     """A check that fails: what, where the analyst fixes it (`fix_url`, often the admin), and
-    for the others who see it (the chair approving) a page they may open: the chapter it is
-    about, or the dashboard when `reader_url` is empty."""
+    for the others who see it (the chair approving) a page they may open (`reader_url`, named
+    by `reader_label`): the chapter it is about, the assessment page's introduction or
+    statutory checklist, or the dashboard when `reader_url` is empty."""
 
     rule: str
     message: str
     fix_url: str
     fix_label: str
     reader_url: str = ""
+    reader_label: str = "Read the chapter"
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "message": self.message}
@@ -224,6 +226,8 @@ def publication_gate_failures(assessment: Assessment) -> list[Failure]:
                 "The introduction has not been written",
                 _admin("assessment", assessment.pk),
                 "Write the introduction",
+                assessment.get_absolute_url(),
+                "Read the assessment page",
             )
         )
     failures += _texts_left_as_copied(assessment)

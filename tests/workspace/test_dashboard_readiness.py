@@ -32,6 +32,10 @@ def test_the_chair_sees_what_stops_approval_with_links_the_chair_can_open(client
     assert "approval waits until they are fixed" in page
     failures = page.split('id="readiness-failures"', 1)[1].split("</ul>", 1)[0]
     assert "/admin/" not in failures and "/assessments/safermk/2017/crime/" in failures
+    # The demo leaves two statutory requirements unmapped: the chair reads the checklist.
+    assert "See the statutory checklist" in failures
+    checklist = client.get("/assessments/safermk/2017/").content.decode()
+    assert 'id="statutory-checklist"' in checklist
 
 
 def test_the_analyst_sees_the_gaps_before_opening_and_their_fixes(client, demo):
