@@ -70,6 +70,11 @@ def test_themes_below_the_top_of_the_ranking_need_the_boards_reason(client, demo
     data = decision_data(demo, agreed_themes=[lowest.pk], ranking_departure="A rising trend.")
     assert client.post(URL, data).status_code == 302
     assert BoardDecision.objects.get().priority_list == [lowest.name]
+    # Chosen again, the priorities written out from the themes follow the new choice.
+    top = rows[0].chapter.theme
+    data |= {"agreed_themes": [top.pk], "priorities": f"{lowest.name}\r\n"}
+    assert client.post(URL, data).status_code == 302
+    assert BoardDecision.objects.get().priority_list == [top.name]
 
 
 @pytest.mark.parametrize("username", ["police", "fire"])

@@ -43,12 +43,16 @@ def board_outcomes_apply(*, decision: BoardDecision) -> int:
 def board_priorities_from_themes(*, decision: BoardDecision) -> bool:
     """Write the agreed themes as the priorities (one a line, which next year's cover paper
     ticks) where the board chose themes and nobody wrote the priorities out; True if written."""
-    themes = list(decision.agreed_themes.order_by("name").values_list("name", flat=True))
+    themes = _themes_as_priorities(decision)
     if not themes or decision.priorities.strip():
         return False
-    decision.priorities = "\n".join(themes)
+    decision.priorities = themes
     decision.save(update_fields=["priorities"])
     return True
+
+
+def _themes_as_priorities(decision: BoardDecision) -> str:
+    return "\n".join(decision.agreed_themes.order_by("name").values_list("name", flat=True))
 
 
 @transaction.atomic
@@ -69,6 +73,10 @@ def board_decision_record(
     undecided), which moves the recommendations on as the admin's form does."""
     if not can_record_board_decision(by, assessment):
         raise PermissionDenied("Only the chair or the analyst records it, before approval")
+    earlier = board_decision_of(assessment)
+    written = "\n".join(line.strip() for line in priorities.splitlines() if line.strip())
+    if earlier is not None and written == _themes_as_priorities(earlier):
+        priorities = ""  # left as written out from the themes: written out again from the new
     decision, _ = BoardDecision.objects.update_or_create(
         assessment=assessment,
         defaults={
