@@ -6,6 +6,9 @@ so the cover paper, and the statutory checklist and the priority matrix's rankin
 prints in its back matter, are handed to it here, with what their content hash must cover. The
 workflow, in consultation, is handed what its steps do to the report's editions the same way."""
 
+from django.apps import apps
+from django.db.models.signals import post_migrate
+
 from assessments.consultation.models import WorkflowEvent
 from assessments.consultation.services.workflow import step_effect
 from assessments.priorities.report_part import PRIORITIES_TEMPLATES, priorities_data
@@ -20,6 +23,7 @@ from assessments.publication.services.cover_paper import (
     edition_cover_paper_html,
 )
 from assessments.publication.services.editions import (
+    editions_freeze_missing,
     on_approve,
     on_back_to_consultation,
     on_publish,
@@ -58,3 +62,16 @@ step_effect(Action.APPROVE, on_approve)
 step_effect(Action.PUBLISH, on_publish)
 step_effect(Action.UNPUBLISH, on_take_down)
 step_effect(Action.BACK_TO_CONSULTATION, on_back_to_consultation)
+
+
+def _freeze_missing_editions(**kwargs) -> None:
+    editions_freeze_missing()
+
+
+# Assessments approved or published before editions existed get theirs once every migration is
+# applied (see migration 0026).
+post_migrate.connect(
+    _freeze_missing_editions,
+    sender=apps.get_app_config("assessments"),
+    dispatch_uid="editions-freeze-missing",
+)

@@ -1,38 +1,17 @@
 """An edition for every assessment approved or published before editions existed, frozen from
 its data as it stands at the upgrade (the edition says so: `frozen_at_upgrade`).
 
-This runs the app's own freezing code (publication/services/editions.py), not a copy of it: the
-edition must be exactly what the app would freeze. A database created afresh has no such
-assessment, so later changes to that code never meet this migration there."""
+The freezing runs the app's own code (publication/services/editions.py), not a copy of it: the
+edition must be exactly what the app would freeze. That code reads every table as it is today,
+so it cannot run here, between this migration and the later ones that add columns it reads: it
+runs once every migration is applied (`editions_freeze_missing`, on Django's post_migrate
+signal, connected in the app's documents.py). This migration is kept for its place in the
+history."""
 
 from django.db import migrations
-
-
-def freeze_existing(apps, schema_editor):
-    from assessments.core.models import Assessment  # noqa: PLC0415 (the app's own models)
-    from assessments.publication.services.editions import (  # noqa: PLC0415
-        edition_freeze,
-        edition_publish,
-    )
-
-    WorkflowEvent = apps.get_model("assessments", "WorkflowEvent")
-    for assessment in Assessment.objects.filter(status__in=["approved", "published"]):
-        approval = (
-            WorkflowEvent.objects.filter(assessment_id=assessment.pk, action="approve")
-            .order_by("-at")
-            .first()
-        )
-        edition_freeze(
-            assessment,
-            by=None,
-            at=approval.at if approval else assessment.status_changed_at,
-            frozen_at_upgrade=True,
-        )
-        if assessment.status == "published":
-            edition_publish(assessment, by=None, at=assessment.status_changed_at)
 
 
 class Migration(migrations.Migration):
     dependencies = [("assessments", "0025_editions")]
 
-    operations = [migrations.RunPython(freeze_existing, migrations.RunPython.noop)]
+    operations = []

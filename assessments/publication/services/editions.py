@@ -106,6 +106,33 @@ def edition_discard_approved(assessment: Assessment) -> None:
     assessment.editions.filter(status=Edition.Status.APPROVED).delete()
 
 
+def editions_freeze_missing() -> int:
+    """An edition for every assessment approved or published without one (those approved or
+    published before editions existed), frozen from its data as it stands and saying so
+    (`frozen_at_upgrade`); returns how many. Run after every migration is applied (the app's
+    documents.py), not inside migration 0026 as it first was: freezing reads every table as
+    today's code knows it, which a later migration's column would not be in yet."""
+    frozen = 0
+    shown = (Assessment.Status.APPROVED, Assessment.Status.PUBLISHED)
+    for assessment in Assessment.objects.filter(status__in=shown, editions__isnull=True):
+        approval = (
+            WorkflowEvent.objects.filter(assessment=assessment, action=WorkflowEvent.Action.APPROVE)
+            .order_by("-at")
+            .first()
+        )
+        with transaction.atomic():
+            edition_freeze(
+                assessment,
+                by=None,
+                at=approval.at if approval else assessment.status_changed_at,
+                frozen_at_upgrade=True,
+            )
+            if assessment.status == Assessment.Status.PUBLISHED:
+                edition_publish(assessment, by=None, at=assessment.status_changed_at)
+        frozen += 1
+    return frozen
+
+
 # The workflow's steps (registered by the app's documents.py) --------------------------------
 
 
