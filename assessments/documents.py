@@ -7,10 +7,12 @@ prints in its back matter, are handed to it here, with what their content hash m
 workflow, in consultation, is handed what its steps do to the report's editions the same way."""
 
 from django.apps import apps
+from django.db import connections
 from django.db.models.signals import post_migrate
 
 from assessments.consultation.models import WorkflowEvent
 from assessments.consultation.services.workflow import step_effect
+from assessments.core.models import Assessment
 from assessments.priorities.report_part import PRIORITIES_TEMPLATES, priorities_data
 from assessments.publication.services.board import board_decision_data
 from assessments.publication.services.cover_paper import (
@@ -30,7 +32,7 @@ from assessments.publication.services.editions import (
     on_take_down,
 )
 from assessments.reporting.documents import Document, document_register
-from assessments.reporting.models import ReportExport
+from assessments.reporting.models import Edition, ReportExport
 from assessments.reporting.report_data import ReportPart, report_part_register
 
 document_register(
@@ -64,8 +66,11 @@ step_effect(Action.UNPUBLISH, on_take_down)
 step_effect(Action.BACK_TO_CONSULTATION, on_back_to_consultation)
 
 
-def _freeze_missing_editions(**kwargs) -> None:
-    editions_freeze_missing()
+def _freeze_missing_editions(using: str = "default", **kwargs) -> None:
+    # Not after migrating back past the editions' tables (or before them).
+    tables = connections[using].introspection.table_names()
+    if Edition._meta.db_table in tables and Assessment._meta.db_table in tables:
+        editions_freeze_missing()
 
 
 # Assessments approved or published before editions existed get theirs once every migration is
