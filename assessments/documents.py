@@ -44,7 +44,10 @@ report_part_register(
     ReportPart(data=checklist_data, templates=CHECKLIST_TEMPLATES),
 )
 report_part_register("progress", ReportPart(data=progress_data, templates=PROGRESS_TEMPLATES))
-report_part_register("board_decision", ReportPart(data=board_decision_data, printed=False))
+report_part_register(
+    "board_decision",
+    ReportPart(data=board_decision_data, templates=("pdf/includes/board_decision.html",)),
+)
 report_part_register("cover_paper", ReportPart(data=cover_paper_data, printed=False))
 report_part_register(
     "priorities",

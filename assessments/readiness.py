@@ -21,6 +21,8 @@ def statutory_checklist_covered(assessment: Assessment) -> list[Failure]:
             f"The statutory checklist does not cover “{item.label}”",
             f"{fix_url}#statutory-checklist",
             "Map it to a chapter",
+            f"{assessment.get_absolute_url()}#statutory-checklist",
+            "See the statutory checklist",
         )
         for item in statutory_checklist(assessment)
         if not item.is_covered

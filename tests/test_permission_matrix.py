@@ -321,7 +321,9 @@ ROUTES_WITHOUT_APPENDICES = {
     "accessibility": "the accessibility statement",
     "cover_paper": "counts the appendices and names their kinds, never titles or content",
     "chapter_compare": "a chapter against last year's and its approved version",
-    "board_meeting": "links, comment counts and answers to chapter recommendations",
+    "board_meeting": "links, comment counts and answers to chapter recommendations; posts the "
+    "board's decision (the chair and the analyst only: tests/publication/"
+    "test_board_meeting_form.py)",
     "chapter_chart_csv": "a chapter chart's figures (small numbers suppressed)",
     "edition": "a published edition's public document: appendices are frozen apart from it",
     "edition_chapter": "a chapter of a published edition's public document",

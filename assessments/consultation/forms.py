@@ -53,6 +53,24 @@ class TransitionForm(forms.Form):
     # Approving: the fingerprint of the document the page showed, so that the chair approves
     # what they read and nothing that changed since.
     document_sha256 = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    # Approving while partners may still comment: the chair says so knowingly.
+    before_closing = forms.BooleanField(
+        label="Approve before the consultation closes", required=False
+    )
+
+    def __init__(self, *args, confirm_before_closing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirm_before_closing = confirm_before_closing
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.confirm_before_closing and not cleaned.get("before_closing"):
+            self.add_error(
+                "before_closing",
+                "Tick to confirm that you approve before the consultation closes, or wait "
+                "until it closes",
+            )
+        return cleaned
 
 
 class NotificationPreferenceForm(forms.Form):

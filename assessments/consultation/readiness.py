@@ -37,14 +37,16 @@ _GATE_CHECKS: list[GateCheck] = []
 @dataclass(frozen=True)
 class Failure:
     """A check that fails: what, where the analyst fixes it (`fix_url`, often the admin), and
-    for the others who see it (the chair approving) a page they may open: the chapter it is
-    about, or the dashboard when `reader_url` is empty."""
+    for the others who see it (the chair approving) a page they may open (`reader_url`, named
+    by `reader_label`): the chapter it is about, the assessment page's introduction or
+    statutory checklist, or the dashboard when `reader_url` is empty."""
 
     rule: str
     message: str
     fix_url: str
     fix_label: str
     reader_url: str = ""
+    reader_label: str = "Read the chapter"
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "message": self.message}
@@ -73,7 +75,7 @@ def _missing_periods(selection, figure) -> str:
     return comparison if lacks_comparison else ""
 
 
-def _chapter_failures(chapter, area) -> list[Failure]:
+def _chapter_failures(chapter, figures) -> list[Failure]:
     failures = []
     if not chapter.narrative.strip():
         failures.append(
@@ -95,10 +97,7 @@ def _chapter_failures(chapter, area) -> list[Failure]:
                 chapter.get_absolute_url(),
             )
         )
-    selections = list(chapter.selections.all())
-    # One read of the chapter's data for all its figures.
-    figures = figures_of(selections, area) if area else [None] * len(selections)
-    for selection, figure in zip(selections, figures, strict=True):
+    for selection, figure in zip(chapter.selections.all(), figures, strict=True):
         missing = _missing_periods(selection, figure)
         if missing:
             failures.append(
@@ -140,9 +139,15 @@ def readiness_failures(assessment: Assessment) -> list[Failure]:
     Charts need no check: their alternative text is generated from their data."""
     area = partnership_area(assessment.partnership_id)
     failures = []
-    for chapter in chapters_for_report(assessment).prefetch_related("images"):
+    chapters = list(chapters_for_report(assessment).prefetch_related("images"))
+    # One read of the data for every chapter's figures: the cost does not grow with the
+    # chapters (the dashboard lists these failures on every visit).
+    selections = [selection for chapter in chapters for selection in chapter.selections.all()]
+    figures = iter(figures_of(selections, area) if area else [None] * len(selections))
+    for chapter in chapters:
         chapter.assessment = assessment
-        failures += _chapter_failures(chapter, area)
+        own = [next(figures) for _ in chapter.selections.all()]
+        failures += _chapter_failures(chapter, own)
     for checked in cover_headlines(assessment, on_cover_only=False):
         if checked.is_flagged:
             numbers = ", ".join(checked.mismatches)
@@ -217,6 +222,21 @@ def _undefined_abbreviations(assessment: Assessment, chapters) -> list[Failure]:
     ]
 
 
+# The checked step that comes next from each status: what the dashboard lists the gaps of.
+NEXT_CHECKED_STEP = {
+    Assessment.Status.DRAFT: "open",
+    Assessment.Status.CONSULTATION: "approve",
+    Assessment.Status.CORRECTION: "approve",
+    Assessment.Status.APPROVED: "publish",
+}
+
+
+def next_step_failures(assessment: Assessment) -> tuple[str | None, list[Failure]]:
+    """The next checked workflow step from the assessment's status, and what stops it now."""
+    action = NEXT_CHECKED_STEP.get(assessment.status)
+    return action, failures_for(assessment, action) if action else []
+
+
 def failures_for(assessment: Assessment, action: str) -> list[Failure]:
     """What stops the workflow step `action` now (nothing for the unchecked steps)."""
     if action in GATED_ACTIONS:
@@ -255,6 +275,8 @@ def publication_gate_failures(assessment: Assessment) -> list[Failure]:
                 "The introduction has not been written",
                 _admin("assessment", assessment.pk),
                 "Write the introduction",
+                assessment.get_absolute_url(),
+                "Read the assessment page",
             )
         )
     failures += _texts_left_as_copied(assessment)

@@ -399,18 +399,65 @@ def responding_organisations(assessment: Assessment) -> list[Organisation]:
     )
 
 
-def unanswered_by_recommendation(
-    assessment: Assessment,
-) -> list[tuple[Recommendation, list[Organisation]]]:
-    """Each recommendation with the responding organisations that have not answered it yet."""
-    organisations = responding_organisations(assessment)
-    rows = []
-    for recommendation, responses in answers_by_recommendation(assessment):
-        answered = {response.organisation_id for response in responses}
-        missing = [org for org in organisations if org.pk not in answered]
-        if missing:
-            rows.append((recommendation, missing))
-    return rows
+@dataclass
+class Responses:
+    """What the organisations asked to respond (`responding_organisations`) have said: the one
+    reading behind the dashboard's organisations table, the approve page's "Not yet answered"
+    and its warning before the consultation closes, and the reminders to silent organisations,
+    so that they count alike."""
+
+    asked: list[Organisation]
+    answers: list[tuple[Recommendation, list]]  # answers_by_recommendation
+    commented: set[int]  # the organisations with a comment
+
+    @property
+    def recommendation_count(self) -> int:
+        return len(self.answers)
+
+    def answered(self, organisation: Organisation) -> int:
+        """How many recommendations the organisation has answered."""
+        return sum(
+            any(r.organisation_id == organisation.pk for r in responses)
+            for _, responses in self.answers
+        )
+
+    def is_asked(self, organisation: Organisation) -> bool:
+        return any(org.pk == organisation.pk for org in self.asked)
+
+    @property
+    def unanswered(self) -> list[tuple[Recommendation, list[Organisation]]]:
+        """Each recommendation with the organisations asked that have not answered it."""
+        rows = []
+        for recommendation, responses in self.answers:
+            answered = {response.organisation_id for response in responses}
+            missing = [org for org in self.asked if org.pk not in answered]
+            if missing:
+                rows.append((recommendation, missing))
+        return rows
+
+    @property
+    def not_finished(self) -> list[Organisation]:
+        """The organisations asked that have not answered every recommendation."""
+        return [org for org in self.asked if self.answered(org) < self.recommendation_count]
+
+    @property
+    def silent(self) -> list[Organisation]:
+        """The organisations asked that have neither commented nor answered."""
+        return [
+            org for org in self.asked if org.pk not in self.commented and not self.answered(org)
+        ]
+
+
+def consultation_responses(assessment: Assessment) -> Responses:
+    """Who was asked to respond and what each has said, in four queries."""
+    commented = Comment.objects.filter(chapter__assessment=assessment).values_list(
+        "author__organisation", flat=True
+    )
+    return Responses(
+        asked=responding_organisations(assessment),
+        answers=answers_by_recommendation(assessment),
+        commented=set(commented.distinct()),
+    )
 
 
 def open_discussions_by_chapter(assessment: Assessment) -> list[tuple[Chapter, int]]:

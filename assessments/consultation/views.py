@@ -40,15 +40,16 @@ from assessments.consultation.permissions import (
     can_review_feedback,
     can_view_comment,
     can_view_comments_of,
+    consultation_is_open,
 )
 from assessments.consultation.selectors import (
     answers_by_recommendation,
     comments_page,
+    consultation_responses,
     feedback_comments,
     feedback_counts,
     notification_preference_of,
     open_discussions_by_chapter,
-    unanswered_by_recommendation,
 )
 from assessments.consultation.services import comments as comment_service
 from assessments.consultation.services import workflow
@@ -311,7 +312,8 @@ def transition(request, slug: str, year: int) -> HttpResponse:
     ):
         raise Http404("No such step")
     step = workflow.STEPS[action]
-    form = TransitionForm(request.POST or None)
+    early = action == workflow.Action.APPROVE and consultation_is_open(assessment)
+    form = TransitionForm(request.POST or None, confirm_before_closing=early)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.assessment_transition(
@@ -350,9 +352,12 @@ def transition(request, slug: str, year: int) -> HttpResponse:
             form.data["document_sha256"] = document_sha256
         else:
             form.initial["document_sha256"] = document_sha256
+        responses = consultation_responses(assessment)
         context |= {
             "open_discussions": open_discussions_by_chapter(assessment),
-            "unanswered": unanswered_by_recommendation(assessment),
+            "responses": responses,
+            "unanswered": responses.unanswered,
+            "before_closing": early,
             "document_sha256": document_sha256,
             "next_edition": next_edition_number(assessment),
         }

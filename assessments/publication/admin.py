@@ -30,8 +30,9 @@ from assessments.core.models import (
 )
 from assessments.indicators.admin import selection_table
 from assessments.priorities.models import Criterion
-from assessments.priorities.selectors import departs_from_ranking, priority_matrix
+from assessments.priorities.selectors import priority_matrix
 from assessments.priorities.services.criteria import criteria_defaults_create
+from assessments.publication.forms import BoardDecisionForm
 from assessments.publication.models import (
     BoardDecision,
     RecommendationOutcome,
@@ -383,47 +384,6 @@ class RecommendationOutcomeInline(ScopedTabularInline):
     fields = ["recommendation", "outcome", "notes"]
 
 
-class BoardDecisionForm(forms.ModelForm):
-    """The themes agreed are chosen from the priority matrix's ranking; choosing otherwise than
-    its top needs the board's reason (issue 20)."""
-
-    class Meta:
-        model = BoardDecision
-        fields = [
-            "assessment",
-            "met_on",
-            "agreed_themes",
-            "ranking_departure",
-            "priorities",
-            "notes",
-        ]
-        widgets = {"agreed_themes": forms.CheckboxSelectMultiple}
-
-    def clean(self):
-        cleaned = super().clean()
-        assessment, themes = cleaned.get("assessment"), cleaned.get("agreed_themes")
-        if assessment is not None and themes:
-            # Someone who administers several partnerships is offered all their themes.
-            foreign = [t.name for t in themes if t.partnership_id != assessment.partnership_id]
-            if foreign:
-                self.add_error(
-                    "agreed_themes",
-                    f"Not themes of {assessment.partnership.name}: {', '.join(foreign)}.",
-                )
-                return cleaned
-        if (
-            assessment is not None
-            and themes
-            and departs_from_ranking(assessment, {theme.pk for theme in themes})
-            and not cleaned.get("ranking_departure", "").strip()
-        ):
-            self.add_error(
-                "ranking_departure",
-                "These are not the top of the ranking: say why the board chose them.",
-            )
-        return cleaned
-
-
 @admin.register(BoardDecision)
 class BoardDecisionAdmin(ScopedAdmin):
     form = BoardDecisionForm
@@ -433,6 +393,7 @@ class BoardDecisionAdmin(ScopedAdmin):
     fields = [
         "assessment",
         "met_on",
+        "minutes_reference",
         "ranking",
         "agreed_themes",
         "ranking_departure",

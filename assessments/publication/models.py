@@ -20,6 +20,13 @@ class BoardDecision(models.Model):
         Assessment, on_delete=models.CASCADE, related_name="board_decision"
     )
     met_on = models.DateField("Date of the board meeting")
+    # Where the decision is minuted, so that a reader of the report can find the record.
+    minutes_reference = models.CharField(
+        "Minutes reference",
+        max_length=100,
+        blank=True,
+        help_text="As the minutes number it, for example “SMK/2017/10 item 4”.",
+    )
     priorities = models.TextField(
         "Priorities agreed for the coming year",
         blank=True,

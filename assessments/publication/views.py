@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from functools import cache as cache_per_call
 
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from assessments.appendices.permissions import appendices_visible_to
@@ -52,12 +54,15 @@ from assessments.publication.edition_views import (
     edition_chapter_page,
     public_answer,
 )
+from assessments.publication.forms import BoardMeetingForm
 from assessments.publication.page_context import (
     assessment_publication_context,
     chapter_publication_context,
 )
+from assessments.publication.permissions import can_record_board_decision
 from assessments.publication.public_pages import cached_for_the_public
 from assessments.publication.selectors import board_decision_of, chapter_as_approved
+from assessments.publication.services import board
 from assessments.publication.services.compare import indicators_side_by_side, narrative_diff
 from assessments.publication.services.cover_paper import cover_paper, paper_of_edition
 from assessments.reporting.editions import edition_document, printed_edition
@@ -216,16 +221,39 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 
 def board_meeting(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """Everything the board reads before its meeting, on one page."""
+    """Everything the board reads before its meeting, on one page; and, for the chair until the
+    assessment is approved, the form that records what the board decided."""
     assessment = _working_papers_of(request, slug, year)
     if assessment is None:
         return refuse(request)
+    decision = board_decision_of(assessment)
+    form = None
+    if can_record_board_decision(request.user, assessment):
+        form = BoardMeetingForm(
+            request.POST or None, assessment=assessment, instance=decision or None
+        )
+    elif request.method == "POST":
+        return refuse(request)
+    if request.method == "POST" and form.is_valid():
+        board.board_decision_record(
+            assessment=assessment,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            outcomes=form.outcomes(),
+        )
+        messages.success(
+            request,
+            "The board's decision is recorded. Approving the assessment makes it part of "
+            "the approved edition.",
+        )
+        return redirect(reverse("board_meeting", args=[slug, year]) + "#board-decision")
     context = assessment_context(request, assessment) | {
         "feedback": feedback_counts(assessment),
         "answers": answers_by_recommendation(assessment),
         "can_request_restricted_pdf": can_request_restricted_export(request.user, assessment),
         "can_request_public_pdf": can_request_public_export(request.user, assessment),
-        "board_decision": board_decision_of(assessment),
+        "board_decision": decision,
+        "form": form,
     }
     return render(request, "assessments/board_meeting.html", context)
 

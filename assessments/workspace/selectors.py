@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch
 
-from assessments.consultation.models import ChaseReminder, RecommendationResponse
+from assessments.consultation.models import ChaseReminder
+from assessments.consultation.selectors import Responses
 from assessments.core.cache_version import cached
 from assessments.core.models import Assessment, Organisation, User
 from assessments.data_returns.models import DataRequest
@@ -131,6 +132,7 @@ class OrganisationRow:
 
     organisation: Organisation
     discussions: dict
+    asked: bool  # asked to respond: it has an active partner or board member
     answered: int
     returns_received: int
     returns_requested: int
@@ -144,17 +146,15 @@ def _per_organisation(rows, aggregate) -> dict:
 
 
 def organisations_overview(
-    assessment: Assessment, discussions: list[tuple[str, dict]]
+    assessment: Assessment, discussions: list[tuple[str, dict]], responses: Responses
 ) -> list[OrganisationRow]:
     """Every organisation of the partnership, silent ones included, by name: its open and
-    resolved discussions (`discussions_by_organisation`), its answers, its data returns and
-    its members' last visit. A fixed number of queries whatever the number of organisations.
-    Not cached: comments and sign-ins change it without bumping the cache version."""
+    resolved discussions (`discussions_by_organisation`), whether it was asked to respond and
+    its answers (`consultation_responses`, as the approve page counts them), its data returns
+    and its members' last visit. A fixed number of queries whatever the number of
+    organisations. Not cached: comments and sign-ins change it without bumping the cache
+    version."""
     partnership_id = assessment.partnership_id
-    answered = _per_organisation(
-        RecommendationResponse.objects.filter(recommendation__chapter__assessment=assessment),
-        Count("pk"),
-    )
     by_name = dict(discussions)
     requests = DataRequest.objects.filter(assessment=assessment)
     requested = _per_organisation(requests.filter(sent_at__isnull=False), Count("pk"))
@@ -172,7 +172,8 @@ def organisations_overview(
         OrganisationRow(
             organisation=org,
             discussions=by_name.get(org.name, empty),
-            answered=answered.get(org.pk, 0),
+            asked=responses.is_asked(org),
+            answered=responses.answered(org),
             returns_received=received.get(org.pk, 0),
             returns_requested=requested.get(org.pk, 0),
             last_visit=visits.get(org.pk),

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.consultation import readiness
 from assessments.consultation.permissions import can_chase_organisations
 from assessments.consultation.selectors import (
+    consultation_responses,
     discussions_by_chapter,
     discussions_by_organisation,
 )
@@ -26,7 +28,8 @@ from assessments.core.cache_version import cached, version_of
 from assessments.core.chapter_figures import site_narrative
 from assessments.core.idempotency import idempotent
 from assessments.core.markdown import render_markdown
-from assessments.core.permissions import can_edit_assessment
+from assessments.core.models import Role
+from assessments.core.permissions import active_members_with_roles, can_edit_assessment
 from assessments.core.rate_limits import limit_pdf_requests
 from assessments.core.selectors import chapter_of
 from assessments.core.storage import StorageFault, storage_refusal
@@ -63,6 +66,7 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     rows = dashboard_chapters(assessment)
     comments = discussions_by_chapter(assessment)  # a defaultdict: none yet is 0 and 0
     rows = [(row, comments[row.pk]) for row in rows]
+    responses = consultation_responses(assessment)
     context = assessment_context(request, assessment) | {
         "actions": (actions := workflow.available_actions(request.user, assessment)),
         "can_start_correction": workflow.Action.CORRECT in dict(actions),
@@ -71,15 +75,23 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         # (editor or chapter) and the comment counts, which do not bump the version.
         "data_version": version_of(assessment.partnership),
         "comment_counts": ",".join(f"{c['open']}:{c['resolved']}" for _, c in rows),
-        "recommendation_count": sum(row.recommendations for row, _ in rows),
+        # One reading of the responses, as the approve page's (consultation_responses).
+        "recommendation_count": responses.recommendation_count,
         "organisations": organisations_overview(
-            assessment, discussions_by_organisation(assessment)
+            assessment, discussions_by_organisation(assessment), responses
         ),
         "can_chase": can_chase_organisations(request.user, assessment),
         "exports": latest_exports(assessment, request.user),
         "data_returns": data_requests_owed(assessment, timezone.localdate()),
         # The chair sees the dashboard too, but only the analyst may open the tracking page.
         "can_track_returns": can_manage_data_requests(request.user, assessment),
+    }
+    # The gaps of the next checked step, up front rather than only when the step is tried.
+    next_step, failures = readiness.next_step_failures(assessment)
+    context |= {
+        "next_step": next_step,
+        "failures": failures,
+        "analysts": active_members_with_roles(assessment.partnership_id, {Role.ANALYST}),
     }
     context |= _since_the_edition(assessment)
     return render(request, "assessments/dashboard.html", context)

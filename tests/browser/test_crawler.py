@@ -37,7 +37,7 @@ from assessments.consultation.models import Comment
 
 from ..factories import AssessmentFactory, ChapterFactory, PartnershipFactory, member
 from ..journeys.demo_states import ROLES, STATES, put_in_state
-from ..site_links import links_by_pattern, pattern_of
+from ..site_links import HREF, links_by_pattern, pattern_of
 from .conftest import axe_violations, sign_in, watch_console
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,6 +57,9 @@ SMALL_CHART_TEXT = """() => [...document.querySelectorAll("svg text")]
     return [text.textContent, Math.round(size * 10) / 10];
   })
   .filter(([, size]) => size < 12)"""
+# Only the analyst may open the admin: a link into it shown to anyone else is a dead end
+# ("authenticated as chair, but are not authorized"; issue 33).
+ADMIN_USERS = {"analyst", OTHER_ANALYST}
 
 
 def starting_points(assessment, role: str) -> list[str]:
@@ -136,13 +139,18 @@ class Crawler:
             self.problems.append(f"{where}: answers {response.status}")
         if response.status >= 400:
             return ""
-        self.check(where)
-        return self.page.content()
+        html = self.page.content()
+        self.check(where, html)
+        return html
 
-    def check(self, where: str) -> None:
+    def check(self, where: str, html: str) -> None:
         """At 1280 pixels and on a phone's 375, in the one visit: first at the width the last
         page was left at, so that each page costs one resize, not two."""
         self.pages_checked += 1
+        if self.role not in ADMIN_USERS and not is_admin(self.page.url):
+            into_admin = sorted({href for href in HREF.findall(html) if is_admin(href)})
+            if into_admin:
+                self.problems.append(f"{where}: links into the admin: {', '.join(into_admin)}")
         widths = (WINDOW, PHONE) if self.page.viewport_size == WINDOW else (PHONE, WINDOW)
         for window in widths:
             if self.page.viewport_size != window:

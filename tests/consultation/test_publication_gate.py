@@ -102,7 +102,9 @@ def test_the_chair_sees_the_list_and_no_way_round_it(demo_2017, client):
     assert ">Approve the assessment</button>" not in page
     assert "/admin/" not in page  # the chair is not staff: no link they could not open
 
-    response = client.post(url, {"action": "approve", "override_reason": SKIP})
+    response = client.post(
+        url, {"action": "approve", "override_reason": SKIP, "before_closing": "on"}
+    )
     assert response.status_code == 200
     assert "The assessment cannot be approved" in response.content.decode()
     demo_2017.refresh_from_db()

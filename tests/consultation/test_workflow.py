@@ -70,6 +70,8 @@ def test_each_step_only_for_its_role_through_the_site(
     assessment = assessment_at(partnership, source)
     client.force_login(people[role])
     url = reverse("transition", args=[partnership.slug, assessment.year])
+    # The chair approving while the consultation is open ticks that they mean it (issue 33).
+    fields = {"before_closing": "on"} | fields
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": action, **fields})
     assessment.refresh_from_db()

@@ -201,6 +201,10 @@ def test_restricted_copies_print_the_edition_byte_for_byte(published_with_pdf, j
     assert "Edition 1, approved" in text and "Everything changed" not in text
 
 
+# The demo's consultation is still open: the chair ticks that they approve before it closes.
+EARLY = {"before_closing": "on"}
+
+
 def test_the_chair_approves_what_they_read(demo, client):
     from assessments.demo.editions import BEFORE_THE_BOARD  # noqa: PLC0415
     from assessments.publication.models import StatutoryCoverage  # noqa: PLC0415
@@ -218,14 +222,14 @@ def test_the_chair_approves_what_they_read(demo, client):
     headline = Headline.objects.filter(assessment=demo).first()
     headline.text = "Changed while the chair was reading."
     headline.save()
-    refused = client.post(url, {"action": "approve", "document_sha256": read})
+    refused = client.post(url, {"action": "approve", "document_sha256": read, **EARLY})
     assert "changed since you opened this page" in refused.content.decode()
     demo.refresh_from_db()
     assert demo.status == Assessment.Status.CONSULTATION and not demo.editions.exists()
 
     now_read = refused.context["form"]["document_sha256"].value()
     assert now_read != read
-    client.post(url, {"action": "approve", "document_sha256": now_read})
+    client.post(url, {"action": "approve", "document_sha256": now_read, **EARLY})
     edition = demo.editions.get()
     assert edition.sha256 == now_read and edition.approved_by == chair
     assert "Changed while the chair was reading." in edition.content

@@ -2,6 +2,7 @@
 idempotent, and the source year untouched."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -104,7 +105,8 @@ def test_running_it_twice_makes_one_assessment(demo_2018, capsys):
     second = assessment_start_next(source=demo)
     assert not second.created and second.assessment == first.assessment
     call_command("start_next_assessment", "safermk", "2017")
-    assert "already exists" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "already exists" in out and out.strip().endswith("/assessments/safermk/2018/")
     assert Assessment.objects.filter(partnership=demo.partnership, year=2018).count() == 1
 
 
@@ -129,8 +131,10 @@ def test_the_admin_action_starts_next_year(client, demo):
         {"action": "start_next_assessment", "_selected_action": [demo.pk]},
         follow=True,
     )
-    assert "Strategic Assessment 2018" in response.content.decode()
     assert Assessment.objects.filter(partnership=demo.partnership, year=2018).exists()
+    # Issue 33: the message links to the new assessment.
+    page = response.content.decode()
+    assert re.search(r'<a[^>]* href="/assessments/safermk/2018/"[^>]*>[^<]*2018', page)
 
 
 def test_the_command_refuses_an_unknown_assessment(db):

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.consultation.models import ChaseReminder, Comment, RecommendationResponse
+from assessments.consultation.models import ChaseReminder
 from assessments.consultation.permissions import can_chase_organisations, consultation_is_open
-from assessments.consultation.selectors import responding_organisations
+from assessments.consultation.selectors import consultation_responses
 from assessments.consultation.services.notifications import scoring_url
 from assessments.core.emails import send_to_each
 from assessments.core.jobs import enqueue
@@ -27,16 +27,7 @@ from assessments.core.permissions import (
 
 def silent_organisations(assessment: Assessment) -> list[Organisation]:
     """The organisations asked to respond that have neither commented nor answered."""
-    commented = Comment.objects.filter(chapter__assessment=assessment).values(
-        "author__organisation"
-    )
-    answered = RecommendationResponse.objects.filter(
-        recommendation__chapter__assessment=assessment
-    ).values("organisation")
-    heard = set(commented.values_list("author__organisation", flat=True)) | set(
-        answered.values_list("organisation", flat=True)
-    )
-    return [org for org in responding_organisations(assessment) if org.pk not in heard]
+    return consultation_responses(assessment).silent
 
 
 def silent_organisations_chase(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
+from assessments.core.links import absolute
 from assessments.core.selectors import assessment_by_url
 from assessments.management.commands._reliable import ReliableCommand
 from assessments.publication.services.rollover import assessment_start_next
@@ -26,7 +27,11 @@ class Command(ReliableCommand):
             raise CommandError(f"No assessment {slug} {year}")
         rollover = assessment_start_next(source=source)
         target = rollover.assessment
+        # Where to carry on: the new assessment's page (issue 33).
+        link = absolute(target.get_absolute_url())
         if rollover.created:
-            self.stdout.write(f"Started {target.title} ({slug} {target.year}) as a draft.")
+            self.stdout.write(f"Started {target.title} ({slug} {target.year}) as a draft: {link}")
         else:
-            self.stdout.write(f"{target.title} ({slug} {target.year}) already exists; unchanged.")
+            self.stdout.write(
+                f"{target.title} ({slug} {target.year}) already exists; unchanged: {link}"
+            )
