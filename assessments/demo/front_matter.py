@@ -12,7 +12,7 @@ from assessments.demo.batches import fresh_demo_batch
 from assessments.indicators.models import Geography, Indicator, Observation
 
 EXECUTIVE_SUMMARY = """\
-Recorded crime in Milton Keynes rose by 4.8 per cent in 2016/17, in line with the national \
+Recorded crime in Milton Keynes rose by 4.8% in 2016/17, in line with the national \
 picture; much of the rise in violence and sexual offences reflects better recording and more \
 victims coming forward. Robbery, anti-social behaviour, hate crime and drug offences fell. The \
 juvenile reoffending rate fell and remains one of the best in the country. Fire and rescue \

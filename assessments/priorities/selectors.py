@@ -266,8 +266,8 @@ def theme_proposals(
     """What the data proposes for one theme, by criterion (only the criteria the data answers)."""
     if not any(c.data_answers for c in criteria):
         return {}
-    figure = lead_figures(assessment).get(chapter.pk)
-    proposals = {c.pk: propose(c, figure) for c in criteria}
+    figures = figures_by_chapter(assessment).get(chapter.pk)
+    proposals = {c.pk: propose(c, figures) for c in criteria}
     return {pk: proposal for pk, proposal in proposals.items() if proposal is not None}
 
 
