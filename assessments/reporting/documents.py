@@ -153,7 +153,7 @@ def cover_subtitle(title: str, year: int) -> str:
     """The line under the cover's title: what the document is, unless the title says it
     already ("Strategic Assessment 2017" needs no "Strategic assessment for 2017")."""
     if "strategic assessment" in title.lower() and str(year) in title:
-        return "The evidence behind the partnership's priorities: crime, disorder and community safety"
+        return "The evidence behind the partnership's priorities: crime, disorder and safety"
     return f"Strategic assessment for {year}"
 
 
@@ -176,6 +176,7 @@ def document_html(
     partnership = document["partnership"]
     description = f"{assessment['title']} of {partnership['name']}: {variant_label} version."
     chapters = _with_images(document["chapters"])
+    marking = copy.restricted_marking if copy else RESTRICTED_MARKING
     context = {
         **document,
         **pdf_head(
@@ -192,8 +193,8 @@ def document_html(
         "copy": copy if is_restricted else None,
         "copy_marking_css": css_string(copy.marking) if copy and is_restricted else "",
         # The partnership's protective marking, at the head of every page of a restricted copy.
-        "restricted_marking": copy.restricted_marking if copy else RESTRICTED_MARKING,
-        "restricted_marking_css": css_string(copy.restricted_marking if copy else RESTRICTED_MARKING),
+        "restricted_marking": marking,
+        "restricted_marking_css": css_string(marking),
         "chapters": chapters,
         "chart_count": sum(len(section["charts"]) for section in chapters),
         "cover_subtitle": cover_subtitle(assessment["title"], assessment["year"]),
