@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from assessments.appendices.models import Appendix, AppendixAccess
 from assessments.core.models import User
 from assessments.core.periods import Period
-from assessments.core.personal_copy import RESTRICTED_MARKING, PersonalCopy
+from assessments.core.personal_copy import PersonalCopy
 from assessments.core.spreadsheet import neutralise
 from assessments.indicators.headlines import one_place
 from assessments.indicators.models import Geography, Indicator
@@ -196,7 +196,7 @@ def appendix_csv(appendix: Appendix, content: AppendixContent | None, copy: Pers
     """The appendix's figures as CSV, marked as restricted, its last line naming the copy."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([neutralise(f"{RESTRICTED_MARKING}: {appendix.title}")])
+    writer.writerow([neutralise(f"{copy.restricted_marking}: {appendix.title}")])
     writer.writerow(HEADINGS)
     writer.writerows(_figure_rows(content))
     out.write(f"# {_copy_line(copy)}\r\n")
@@ -208,7 +208,7 @@ def appendix_xlsx(appendix: Appendix, content: AppendixContent | None, copy: Per
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Figures"
-    for line in (f"{RESTRICTED_MARKING}: {appendix.title}", _copy_line(copy), ""):
+    for line in (f"{copy.restricted_marking}: {appendix.title}", _copy_line(copy), ""):
         sheet.append([neutralise(line)])
     sheet.append(HEADINGS)
     for row in _figure_rows(content):

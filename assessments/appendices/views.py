@@ -16,7 +16,7 @@ from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import can_export_appendix, can_view_appendix
 from assessments.appendices.selectors import appendix_by_url
 from assessments.core.markdown import render_markdown
-from assessments.core.personal_copy import personal_copy
+from assessments.core.personal_copy import new_copy_id, personal_copy
 from assessments.core.views import assessment_context, refuse
 
 
@@ -42,6 +42,7 @@ def appendix_detail(request: HttpRequest, slug: str, year: int, appendix_slug: s
     context = assessment_context(request, appendix.assessment)
     context |= {
         "appendix": appendix,
+        "marking": appendix.assessment.partnership.restricted_marking,
         "narrative": render_markdown(appendix.narrative),
         "content": appendices.appendix_content(appendix),
     }
@@ -63,12 +64,12 @@ def appendix_download(
     request: HttpRequest, slug: str, year: int, appendix_slug: str, route: str
 ) -> HttpResponse:
     """The recipient's own copy of the figures: named, with its copy id, in the file and log."""
-    copy = personal_copy(request.user) if request.user.is_authenticated else None
-    appendix = _read_appendix(
-        request, slug, year, appendix_slug, route=route, copy_id=copy.copy_id if copy else ""
-    )
+    copy_id = new_copy_id()
+    appendix = _read_appendix(request, slug, year, appendix_slug, route=route, copy_id=copy_id)
     if appendix is None:
         return refuse(request)
+    marking = appendix.assessment.partnership.restricted_marking
+    copy = personal_copy(request.user, copy_id=copy_id, marking=marking)
     write, content_type = DOWNLOADS[route]
     body = write(appendix, appendices.appendix_content(appendix), copy)
     response = HttpResponse(body, content_type=content_type)

@@ -66,6 +66,13 @@ class Partnership(models.Model):
         "for example “Milton Keynes”.",
     )
     logo = models.ImageField(upload_to="logos/", blank=True)
+    restricted_marking = models.CharField(
+        max_length=60,
+        default="OFFICIAL-SENSITIVE",
+        help_text="The protective marking printed on every page of restricted copies, on the "
+        "appendix pages and in appendix downloads: a Government Security Classification such as "
+        "OFFICIAL-SENSITIVE.",
+    )
     # Bumped by every change to what the partnership's pages show (core/cache_version.py):
     # cached figures and published pages carry it in their keys, so a change shows at once.
     cache_version = models.PositiveBigIntegerField(default=0, editable=False)

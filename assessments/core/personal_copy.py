@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from assessments.core.models import User
 
-RESTRICTED_MARKING = "NOT FOR PUBLIC CIRCULATION"
+# The partnership's setting (Partnership.restricted_marking) when a copy is made for one; this is
+# its default, a Government Security Classification marking.
+RESTRICTED_MARKING = "OFFICIAL-SENSITIVE"
 
 
 def new_copy_id() -> str:
@@ -28,6 +30,7 @@ class PersonalCopy:
     recipient: User
     copy_id: str
     issued_on: dt.date
+    restricted_marking: str = RESTRICTED_MARKING
 
     @property
     def recipient_name(self) -> str:
@@ -42,7 +45,7 @@ class PersonalCopy:
 
     @property
     def marking(self) -> str:
-        return f"{self.issued_to} — {RESTRICTED_MARKING}"
+        return f"{self.issued_to} — {self.restricted_marking}"
 
     @property
     def file_suffix(self) -> str:
@@ -51,8 +54,13 @@ class PersonalCopy:
 
 
 def personal_copy(
-    recipient: User, *, copy_id: str | None = None, issued_at: dt.datetime | None = None
+    recipient: User,
+    *,
+    copy_id: str | None = None,
+    issued_at: dt.datetime | None = None,
+    marking: str = RESTRICTED_MARKING,
 ) -> PersonalCopy:
-    """The recipient's copy: a new one, or an existing one from its copy id and date."""
+    """The recipient's copy: a new one, or an existing one from its copy id and date, marked
+    with its partnership's `marking` (Partnership.restricted_marking)."""
     issued = timezone.localtime(issued_at) if issued_at else timezone.localtime()
-    return PersonalCopy(recipient, copy_id or new_copy_id(), issued.date())
+    return PersonalCopy(recipient, copy_id or new_copy_id(), issued.date(), marking)

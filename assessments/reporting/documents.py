@@ -31,7 +31,7 @@ from assessments.core.models import (
     Recommendation,
     User,
 )
-from assessments.core.personal_copy import PersonalCopy
+from assessments.core.personal_copy import RESTRICTED_MARKING, PersonalCopy
 from assessments.indicators.models import (
     Geography,
     ImportBatch,
@@ -134,17 +134,30 @@ def printing_of(assessment: Assessment) -> Printing:
 
 def _with_images(sections: list[dict]) -> list[dict]:
     """Each chart's SVG as a data: URI for the PDF's <img>, so that WeasyPrint tags it as a
-    Figure whose /Alt is the chart's description."""
+    Figure whose /Alt is the chart's description; and its number in its chapter ("3.2"), which
+    its table at the back shares."""
     return [
         section
         | {
             "charts": [
-                printed | {"image": data_uri(printed["chart"]["svg"].encode(), "chart.svg")}
-                for printed in section["charts"]
+                printed
+                | {
+                    "image": data_uri(printed["chart"]["svg"].encode(), "chart.svg"),
+                    "number": f"{section['chapter']['order']}.{position}",
+                }
+                for position, printed in enumerate(section["charts"], start=1)
             ]
         }
         for section in sections
     ]
+
+
+def cover_subtitle(title: str, year: int) -> str:
+    """The line under the cover's title: what the document is, unless the title says it
+    already ("Strategic Assessment 2017" needs no "Strategic assessment for 2017")."""
+    if "strategic assessment" in title.lower() and str(year) in title:
+        return "The evidence behind the partnership's priorities: crime, disorder and safety"
+    return f"Strategic assessment for {year}"
 
 
 def document_html(
@@ -165,6 +178,8 @@ def document_html(
     assessment = document["assessment"]
     partnership = document["partnership"]
     description = f"{assessment['title']} of {partnership['name']}: {variant_label} version."
+    chapters = _with_images(document["chapters"])
+    marking = copy.restricted_marking if copy else RESTRICTED_MARKING
     context = {
         **document,
         **pdf_head(
@@ -180,7 +195,12 @@ def document_html(
         "is_restricted": is_restricted,
         "copy": copy if is_restricted else None,
         "copy_marking_css": css_string(copy.marking) if copy and is_restricted else "",
-        "chapters": _with_images(document["chapters"]),
+        # The partnership's protective marking, at the head of every page of a restricted copy.
+        "restricted_marking": marking,
+        "restricted_marking_css": css_string(marking),
+        "chapters": chapters,
+        "chart_count": sum(len(section["charts"]) for section in chapters),
+        "cover_subtitle": cover_subtitle(assessment["title"], assessment["year"]),
         "appendices": appendices if is_restricted else [],
     }
     return render_to_string("pdf/report.html", context)
@@ -340,6 +360,7 @@ def report_identity(
                 "consultation_closes_on",
                 "partnership__name",
                 "partnership__logo",
+                "partnership__restricted_marking",
             )  # fmt: skip
         ),
         "chapters": list(

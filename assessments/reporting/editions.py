@@ -175,6 +175,7 @@ def edition_identity(
             canonical(audience),
             canonical(recipient_inputs(recipient)),
             design_digest(DESIGN_TEMPLATES),
+            edition.assessment.partnership.restricted_marking,
         ]
     return ReportIdentity(content_hash=content_sha256("|".join(parts)), audience=audience)
 

@@ -167,7 +167,12 @@ def report_export_render(*, export_id: int, worker_lost: bool = False) -> Report
 def _copy(export: ReportExport):
     if export.recipient is None:
         return None
-    return personal_copy(export.recipient, copy_id=export.copy_id, issued_at=export.requested_at)
+    return personal_copy(
+        export.recipient,
+        copy_id=export.copy_id,
+        issued_at=export.requested_at,
+        marking=export.assessment.partnership.restricted_marking,
+    )
 
 
 def _identity(export: ReportExport):

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -128,6 +129,20 @@ def test_an_estate_whose_year_lacks_months_shows_no_change(
     assert rows[0][3] == "−50.0%"  # Fishermead's whole years still compare
 
 
+def test_the_appendix_page_carries_the_partnerships_marking_above_and_below(
+    analyst_client, estate_appendix
+):
+    def banners() -> list[str]:
+        html = analyst_client.get(estate_appendix.get_absolute_url()).content.decode()
+        return re.findall(r'<div class="app-restricted-banner[^"]*">([^<]*)</div>', html)
+
+    assert banners() == ["OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"]
+    partnership = estate_appendix.assessment.partnership
+    partnership.restricted_marking = "OFFICIAL-SENSITIVE PERSONAL"
+    partnership.save()
+    assert banners() == ["OFFICIAL-SENSITIVE PERSONAL", "OFFICIAL-SENSITIVE PERSONAL"]
+
+
 def _table_rows(html: str) -> list[list[str]]:
     from html.parser import HTMLParser
 
@@ -195,7 +210,8 @@ def test_the_csv_has_every_figure_and_neutralises_formulas(
     assert "attachment" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == [f"NOT FOR PUBLIC CIRCULATION: {estate_appendix.title}"]
+    # The partnership's marking, OFFICIAL-SENSITIVE unless it sets another.
+    assert rows[0] == [f"OFFICIAL-SENSITIVE: {estate_appendix.title}"]
     assert rows[2][:5] == ["Burglary", "'=HYPERLINK(\"http://evil.example\")", rows[2][2],
                            "2016/17", "2"]  # fmt: skip
     assert rows[2][5:] == ["2015/16", "4", "-50.0", "0.5"]
@@ -211,6 +227,9 @@ def test_each_download_is_a_personal_copy_named_in_the_file_and_the_log(
     client, estate_appendix, police_partner, police_org, places
 ):
     grant_appendix(estate_appendix, organisation=police_org)
+    partnership = estate_appendix.assessment.partnership
+    partnership.restricted_marking = "OFFICIAL-SENSITIVE PERSONAL"
+    partnership.save()
     client.force_login(police_partner)
     issued_to = f"Issued to {police_partner.get_full_name()}, {police_org.name}"
     csv_response = client.get(_csv_url(estate_appendix))
@@ -223,12 +242,12 @@ def test_each_download_is_a_personal_copy_named_in_the_file_and_the_log(
     assert f"-police-{csv_id}.csv" in csv_response["Content-Disposition"]
     last = csv_response.content.decode().splitlines()[-1]
     assert last.startswith(f"# {issued_to}") and csv_id in last
-    assert "NOT FOR PUBLIC CIRCULATION" in last
+    assert last.endswith("OFFICIAL-SENSITIVE PERSONAL. Copy " + csv_id + ".")
     # The XLSX: a header block above the figures, and the copy id in its properties.
     assert f"-police-{xlsx_id}.xlsx" in xlsx_response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(xlsx_response.content))
     header = [row[0] for row in workbook.active.iter_rows(max_row=2, values_only=True)]
-    assert header[0] == f"NOT FOR PUBLIC CIRCULATION: {estate_appendix.title}"
+    assert header[0] == f"OFFICIAL-SENSITIVE PERSONAL: {estate_appendix.title}"
     assert header[1].startswith(issued_to) and xlsx_id in header[1]
     assert workbook.properties.identifier == xlsx_id
     figures = list(workbook.active.iter_rows(min_row=4, values_only=True))

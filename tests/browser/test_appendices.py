@@ -19,7 +19,7 @@ def test_police_reads_the_estate_appendix_and_downloads_its_figures(page, demo):
     page.goto("/assessments/safermk/2017/")
     page.get_by_role("link", name="Appendix B: Crime by estate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Appendix B: Crime by estate")
-    expect(page.get_by_text("NOT FOR PUBLIC CIRCULATION", exact=True)).to_have_count(2)
+    expect(page.get_by_text("OFFICIAL-SENSITIVE", exact=True)).to_have_count(2)
     violence = page.get_by_role(
         "table", name="Violence and sexual offences (police.uk): the 5 estates with most crimes"
     )
@@ -30,7 +30,7 @@ def test_police_reads_the_estate_appendix_and_downloads_its_figures(page, demo):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these figures (CSV)").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert rows[0] == ["NOT FOR PUBLIC CIRCULATION: Appendix B: Crime by estate"]
+    assert rows[0] == ["OFFICIAL-SENSITIVE: Appendix B: Crime by estate"]
     assert {row[1] for row in rows[2:-1]} >= {"Fishermead", "Netherfield", "Conniburrow"}
     # Police's personal copy: named on its last line and in its file name.
     assert ",".join(rows[-1]).startswith("# Issued to Sam Okafor, Thames Valley Police")

@@ -540,13 +540,18 @@ def _edit_appendix_period(chapter):
     chapter.assessment.appendices.update(comparison_period_start=dt.date(2014, 4, 1))
 
 
+def _change_marking(chapter):
+    chapter.assessment.partnership.restricted_marking = "OFFICIAL-SENSITIVE PERSONAL"
+    chapter.assessment.partnership.save()
+
+
 @pytest.mark.parametrize(
     "change",
     [
         _edit_recommendation, _edit_status, _edit_lead_organisation, _new_data, _edit_appendix,
         _edit_introduction, _extend_consultation, _edit_headline, _tick_priority,
         _accept_recommendation, _cover_a_requirement, _add_partner, _rename_estate,
-        _rename_recipient, _edit_appendix_period,
+        _rename_recipient, _edit_appendix_period, _change_marking,
     ],
 )  # fmt: skip
 def test_every_input_of_the_document_changes_its_content_hash(
@@ -656,7 +661,7 @@ def test_a_restricted_pdf_is_its_recipients_personal_copy_named_on_every_page(
     for number, page in enumerate(pdf.pages, start=1):
         text = " ".join(page.extract_text().split())
         assert f"Issued to {name}, Test Police" in text, number
-        assert "NOT FOR PUBLIC CIRCULATION" in text, number
+        assert "OFFICIAL-SENSITIVE" in text, number
     assert pdf.metadata["/copyid"] == export.copy_id
     # The access log records which copy was handed over.
     access = AppendixAccess.objects.get(route="pdf")

@@ -44,7 +44,9 @@ class Command(ReliableCommand):
             raise CommandError(f"{person.username} may not have the {variant} PDF of {slug} {year}")
         appendices = report_appendices(user=person, assessment=assessment, variant=variant)
         # The restricted variant is the user's personal copy, logged like a download.
-        copy = personal_copy(person) if variant == ReportExport.Variant.RESTRICTED else None
+        marking = assessment.partnership.restricted_marking
+        restricted = variant == ReportExport.Variant.RESTRICTED
+        copy = personal_copy(person, marking=marking) if restricted else None
         html_text, rendered = render_report(
             assessment=assessment, variant=variant, appendices=appendices, copy=copy
         )
