@@ -94,7 +94,7 @@ def test_members_read_the_front_matter_on_the_assessment_page(client, demo):
     client.force_login(User.objects.get(username="police"))
     page = client.get(reverse("assessment", args=["safermk", 2017])).content.decode()
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
-    assert "Executive summary Recorded crime in Milton Keynes rose by 4.8 per cent" in text
+    assert "Executive summary Recorded crime in Milton Keynes rose by 4.8%" in text
     assert "Area profile Resident population (mid-year estimate) 264,500 residents" in text
     assert "Economic Further reductions in council and partner budgets to 2020. Main risk" in text
     assert "Gaps in knowledge" in text and "Action Fraud reports are not broken down" in text
