@@ -20,6 +20,7 @@ def test_the_analyst_adds_a_term_on_the_partnerships_page(analyst_client, partne
             "name": partnership.name,
             "slug": partnership.slug,
             "area_name": partnership.area_name,
+            "restricted_marking": partnership.restricted_marking,
             f"{prefix}-TOTAL_FORMS": "1",
             f"{prefix}-INITIAL_FORMS": "0",
             f"{prefix}-MIN_NUM_FORMS": "0",

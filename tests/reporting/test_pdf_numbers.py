@@ -43,14 +43,21 @@ def _flat(text: str) -> str:
 
 
 def _section(public, heading: str) -> str:
-    """The text of the pages of one part of the report: those its running head names."""
-
-    def running_heads(page: str) -> set[str]:  # a draft's say "Glossary DRAFT"
-        return {line.removesuffix("DRAFT").strip() for line in page.splitlines()[-3:]}
-
-    pages = [page for page in public["pages"] if heading in running_heads(page)]
-    assert pages, f"no page is headed {heading}"
-    return _flat(" ".join(pages))
+    """The text of one part of the report: from the line that heads it, after the contents, to
+    the line that heads the next part (parts follow on, so a page may hold the end of one and
+    the start of the next)."""
+    lines = "\n".join(public["pages"][2:]).splitlines()
+    parts = [line.strip() for line in "\n".join(public["pages"][1:2]).splitlines()]
+    titles = [line.rstrip(" .0123456789") for line in parts if "..." in line]
+    assert heading in titles, f"no part is called {heading}"
+    following = titles[titles.index(heading) + 1 :]
+    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
+    assert start is not None, f"no line heads {heading}"
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].strip() in following[:1]),
+        len(lines),
+    )
+    return _flat(" ".join(lines[start:end]))
 
 
 def test_the_weapons_figure_shows_no_change_while_2015_16_lacks_a_quarter(public):
