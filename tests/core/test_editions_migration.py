@@ -13,6 +13,7 @@ from assessments.core.models import Assessment
 SCHEMA = [("assessments", "0025_editions")]
 
 
+@pytest.mark.slow(reason="migrates the schema back to 0025 and forward again: 5-12 s")
 @pytest.mark.django_db(transaction=True)
 def test_the_upgrade_freezes_an_edition_of_each_approved_and_published_assessment():
     executor = MigrationExecutor(connection)
