@@ -26,7 +26,7 @@ from .snapshots import DemoSnapshot, reset_to_migrated, take_migrated_snapshot
 from .worker import OutputSince, celery_worker
 from .worlds import kept_for_the_module
 
-pytest_plugins = ["tests.time_budget"]
+pytest_plugins = ["tests.time_budget", "tests.parallel"]
 
 # Playwright's sync API runs beside the live server's thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

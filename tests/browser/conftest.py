@@ -74,7 +74,7 @@ def sign_in(page: Page, username: str, password: str = "safermk-demo") -> None:
 _axe = Axe()
 # The page's markup with its text left out, as a digest. axe reads elements, their attributes
 # and styles, and of text only whether an element has some: two pages with the same skeleton get
-# the same answer, so a skeleton axe has passed in this process is not checked again (about half
+# the same answer, so a skeleton axe has passed in this run is not checked again (about half
 # the pages a role reaches in the crawler's five states differ from another in their words only).
 # Attributes that carry addresses, values or a nonce count by whether they are empty; the
 # window's size counts too.
@@ -97,7 +97,39 @@ SKELETON = """async () => {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, "0")).join("");
 }"""
-_passed_by_axe: set[tuple[str, bool]] = set()
+
+
+class PassedByAxe:
+    """The skeletons axe has passed in this run, kept as empty files named by their digest in a
+    folder every test process of the run shares: the crawler's roles run in different processes
+    and meet the same pages (police's chapter and fire's differ in their words only)."""
+
+    folder: Path | None = None  # set for the run by _axe_passes_shared (a file per skeleton)
+
+    def __contains__(self, checked: tuple[str, bool]) -> bool:
+        return self.folder is not None and self._file(checked).exists()
+
+    def add(self, checked: tuple[str, bool]) -> None:
+        if self.folder is not None:
+            self._file(checked).touch()
+
+    def _file(self, checked: tuple[str, bool]) -> Path:
+        digest, read_css = checked
+        return self.folder / f"{digest}-{int(read_css)}"
+
+
+_passed_by_axe = PassedByAxe()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _axe_passes_shared(tmp_path_factory, worker_id):
+    """The run's folder: the parent of each process's temporary folder in a parallel run."""
+    run = tmp_path_factory.getbasetemp()
+    folder = (run if worker_id == "master" else run.parent) / "passed-by-axe"
+    folder.mkdir(exist_ok=True)
+    PassedByAxe.folder = folder
+    yield
+    PassedByAxe.folder = None
 
 
 def axe_violations(page: Page, *, read_css: bool = True) -> list[str]:

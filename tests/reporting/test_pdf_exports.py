@@ -355,7 +355,10 @@ def test_an_export_asked_for_while_the_broker_is_down_waits_in_the_outbox(
     def unreachable(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(render_report_export_task, "apply_async", unreachable)
+    # On the task's own class: patched on the task object itself, the undo would leave the old
+    # bound method on the object, and a later test's patch of Task.apply_async would miss it.
+    task_class = type(render_report_export_task._get_current_object())  # not its proxy
+    monkeypatch.setattr(task_class, "apply_async", unreachable)
     with jobs():
         response = analyst_client.post(_request_url(chapter.assessment), {"variant": "public"})
     assert response.status_code == 302
