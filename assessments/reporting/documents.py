@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -141,15 +142,28 @@ def _with_images(sections: list[dict]) -> list[dict]:
         | {
             "charts": [
                 printed
-                | {
-                    "image": data_uri(printed["chart"]["svg"].encode(), "chart.svg"),
-                    "number": f"{section['chapter']['order']}.{position}",
-                }
+                | _printed_drawing(printed["chart"])
+                | {"number": f"{section['chapter']['order']}.{position}"}
                 for position, printed in enumerate(section["charts"], start=1)
             ]
         }
         for section in sections
     ]
+
+
+_VIEW_BOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
+
+
+def _printed_drawing(chart: dict) -> dict:
+    """Two charts abreast where their phone drawing (320 units wide) is no taller than wide: at
+    half the text width its 12-unit lettering prints at 8.6pt, larger than the full drawing
+    at three quarters. A taller one (a bar for each of many places) prints its full drawing
+    alone. Editions frozen before phone drawings existed print as they did."""
+    narrow = chart.get("narrow_svg")
+    size = _VIEW_BOX.search(narrow or "")
+    half = size is not None and int(size[2]) <= int(size[1])
+    svg = narrow if half else chart["svg"]
+    return {"image": data_uri(svg.encode(), "chart.svg"), "half": half}
 
 
 def cover_subtitle(title: str, year: int) -> str:
