@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 
 from assessments.core import jobs
 from assessments.core.models import Assessment
+from assessments.reporting import pdf
 from safermk.celery import app as celery_app
 from safermk.settings import filesystem_broker_options
 
@@ -22,6 +23,7 @@ from .factories import (
     PartnershipFactory,
     member,
 )
+from .renders import render_pdf_reusing
 from .snapshots import DemoSnapshot, reset_to_migrated, take_migrated_snapshot
 from .worker import OutputSince, celery_worker
 from .worlds import kept_for_the_module
@@ -156,6 +158,14 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _renders_reused(request, monkeypatch):
+    """In a module marked `reuses_renders`, a document rendered before is not rendered again
+    (tests/renders.py)."""
+    if request.node.get_closest_marker("reuses_renders"):
+        monkeypatch.setattr(pdf, "render_pdf", render_pdf_reusing)
 
 
 @pytest.fixture

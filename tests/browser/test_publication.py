@@ -11,7 +11,7 @@ from tests.factories import set_status
 
 from .conftest import assert_accessible, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.reuses_renders]  # renders.py
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from assessments.core.models import User
 from assessments.demo.editions import BEFORE_THE_BOARD
 from assessments.publication.models import StatutoryCoverage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.reuses_renders]  # tests/renders.py
 
 
 @pytest.mark.slow(reason="approves and publishes the demo: freezes its whole report as an edition")

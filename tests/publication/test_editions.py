@@ -32,7 +32,13 @@ from assessments.reporting.models import Edition, ReportExport
 
 from ..factories import ImportBatchFactory, ObservationFactory
 
-pytestmark = pytest.mark.django_db
+# The tests publish the demo and read its PDF, the same document each time: one process renders
+# it once (tests/renders.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.reuses_renders,
+    pytest.mark.xdist_group("editions"),
+]
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def jobs(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+@pytest.mark.slow(reason="renders three PDFs: a draft, a preview and the published copy")
 def test_drafts_stay_with_their_readers_after_publication(
     client, analyst, chair, outsider, other_analyst, approved, jobs
 ):
@@ -66,6 +67,7 @@ def test_drafts_stay_with_their_readers_after_publication(
             assert client.get(export.get_download_url()).status_code == 200, (who, export)
 
 
+@pytest.mark.slow(reason="renders three PDFs: a draft, a preview and the published copy")
 def test_the_public_get_the_published_pdf_not_a_sequential_id(client, analyst, approved, jobs):
     _, _, published = _published_with_drafts(approved, analyst, jobs)
     url = published.get_download_url()

@@ -89,6 +89,7 @@ def test_the_analyst_asks_for_the_public_pdf_and_downloads_it(analyst_client, ch
     assert "Antisocial behaviour" in text and "Fund two more street wardens." in text
 
 
+@pytest.mark.slow(reason="renders the PDF twice")
 def test_an_identical_request_reuses_the_file_and_a_change_renders_again(analyst, chapter, jobs):
     assessment = chapter.assessment
     with jobs():
@@ -219,6 +220,7 @@ def test_who_may_follow_and_download_a_restricted_pdf(
             assert response.url.startswith(reverse("login"))
 
 
+@pytest.mark.slow(reason="renders a personal copy for each of two readers")
 def test_the_dashboard_lists_only_the_viewers_own_personal_copies(
     analyst_client, analyst, police_partner, chapter, estate_appendix, jobs
 ):
@@ -427,6 +429,7 @@ def test_progress_is_reported_page_by_page_up_to_the_end(chapter):
     assert seen[0] < 20 and seen[-1] >= 90
 
 
+@pytest.mark.slow(reason="renders the public and the restricted PDF")
 def test_the_admin_action_prepares_both_variants(analyst_client, chapter, estate_appendix, jobs):
     with jobs():
         response = analyst_client.post(
@@ -441,6 +444,7 @@ def test_the_admin_action_prepares_both_variants(analyst_client, chapter, estate
     assert "Public PDF of" in page and "Restricted PDF of" in page
 
 
+@pytest.mark.slow(reason="renders the PDF and its HTML through the command")
 def test_render_report_writes_the_pdf_and_self_contained_html(
     tmp_path, police_partner, chapter, estate_appendix
 ):
@@ -590,6 +594,7 @@ def test_the_hash_changes_when_the_consultation_closes_with_no_row_changed(chapt
     assert identity().content_hash != before.content_hash
 
 
+@pytest.mark.slow(reason="renders the PDF twice")
 def test_a_file_gone_from_storage_is_not_found_and_a_new_request_renders_it(
     analyst_client, analyst, chapter, jobs
 ):
