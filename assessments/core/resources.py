@@ -9,6 +9,7 @@ as a formula, while numbers stay numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from decimal import InvalidOperation
@@ -20,7 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.template.defaultfilters import filesizeformat
 from import_export import fields, resources
 from import_export.formats import base_formats
-from import_export.widgets import DecimalWidget, ForeignKeyWidget
+from import_export.widgets import DecimalWidget, ForeignKeyWidget, Widget
 
 from assessments.core.file_checks import (
     ImportLimitError,
@@ -28,7 +29,7 @@ from assessments.core.file_checks import (
     check_no_formula_text,
     scan_workbook,
 )
-from assessments.core.models import Chapter, Partnership, Recommendation
+from assessments.core.models import Chapter, Organisation, Partnership, Recommendation
 from assessments.core.permissions import administered_rows, partnerships_administered_by
 from assessments.core.spreadsheet import looks_like_formula, neutralise
 
@@ -252,12 +253,79 @@ class PartnershipField(fields.Field):
         )
 
 
+class UKDateWidget(Widget):
+    """A date written as 2018-03-31 (as exported) or 31/03/2018, never read the American way
+    round; a spreadsheet's own date cell is taken as it is."""
+
+    FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        for format_ in self.FORMATS:
+            try:
+                return dt.datetime.strptime(text, format_).date()
+            except ValueError:
+                continue
+        raise ValueError(f"Enter a date like 31/03/2018 or 2018-03-31, not “{text}”.")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class ChapterPartnershipOrganisationWidget(ScopedForeignKeyWidget):
+    """An organisation named as it is named in the admin, looked up among the organisations of
+    the partnership whose assessment holds the row's chapter: a recommendation is led by one
+    of its own partners. An organisation of another partnership is an error row, worded as for
+    a name nobody uses."""
+
+    def __init__(self):
+        super().__init__(Organisation, "name")
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        scoped = super().get_queryset(value, row, *args, **kwargs)
+        chapter = str((row or {}).get("chapter_id") or "").strip()
+        if not chapter.isdigit():
+            return scoped.none()
+        return scoped.filter(partnerships__assessments__chapters__pk=int(chapter))
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                f"No organisation “{value}” in the partnership of this chapter's assessment; "
+                "name one of its organisations as the admin lists them, or leave it empty for "
+                "the chapter's lead."
+            ) from None
+
+
 class RecommendationResource(SafeResource):
     chapter = fields.Field(
         attribute="chapter", column_name="chapter_id", widget=ScopedForeignKeyWidget(Chapter)
     )
+    lead_organisation = fields.Field(
+        attribute="lead_organisation",
+        column_name="lead_organisation",
+        widget=ChapterPartnershipOrganisationWidget(),
+    )
+    due_by = fields.Field(attribute="due_by", column_name="due_by", widget=UKDateWidget())
     required_columns = ("chapter_id", "text")
 
     class Meta:
         model = Recommendation
-        fields = ["id", "chapter", "order", "text", "status"]
+        fields = [
+            "id",
+            "chapter",
+            "order",
+            "text",
+            "status",
+            "lead_organisation",
+            "due_by",
+            "success_measure",
+        ]
