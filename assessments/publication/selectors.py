@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
@@ -10,7 +10,8 @@ from assessments.consultation.models import (
     WorkflowEvent,
 )
 from assessments.core.models import Assessment, Chapter, PurposeItem
-from assessments.priorities.selectors import lead_figures
+from assessments.indicators.headlines import HeadlineFigure
+from assessments.priorities.selectors import figures_by_chapter
 from assessments.publication.models import (
     BoardDecision,
     RecommendationOutcome,
@@ -82,10 +83,18 @@ def board_decision_of(assessment: Assessment):
 
 @dataclass(frozen=True)
 class PriorityMovement:
-    """One of the priorities the board agreed last year, and how its lead figure moved since."""
+    """One of the priorities the board agreed last year, how its lead figure moved since, and
+    every indicator of its theme's chapter: latest against previous, with the change where the
+    periods compare (`HeadlineFigure.change_in_words`, "Not comparable" and what they lack)."""
 
     theme: str
     movement: str
+    figures: list[HeadlineFigure] = field(default_factory=list)
+
+    @property
+    def priority(self) -> str:
+        """Its name, as the report's progress part calls it."""
+        return self.theme
 
 
 def last_year_priorities(assessment: Assessment) -> list[PriorityMovement]:
@@ -113,11 +122,12 @@ def plan_priorities(assessment: Assessment) -> list[PriorityMovement]:
 
 def _movements(assessment: Assessment, priorities: list[tuple[str, int | None]]):
     chapters = {chapter.theme_id: chapter for chapter in assessment.chapters.all()}
-    figures = lead_figures(assessment) if priorities else {}
+    by_chapter = figures_by_chapter(assessment) if priorities else {}
     movements = []
     for name, theme_id in priorities:
         chapter = chapters.get(theme_id)
-        figure = figures.get(chapter.pk) if chapter else None
+        figures = by_chapter.get(chapter.pk, []) if chapter else []
+        figure = figures[0] if figures else None
         if figure is not None and figure.current is None:
             period = figure.selection.current_period.label
             movement = f"{figure.indicator.name}: no figures for {period} yet."
@@ -128,5 +138,5 @@ def _movements(assessment: Assessment, priorities: list[tuple[str, int | None]])
             movement = f"{figure.statement().rstrip('.')} ({periods})"
         else:
             movement = "No figure on it in this assessment yet."
-        movements.append(PriorityMovement(name, movement))
+        movements.append(PriorityMovement(name, movement, figures))
     return movements

@@ -70,10 +70,10 @@ def test_last_years_agreed_priorities_show_at_once(police, demo):
     decision = BoardDecision.objects.create(assessment=last_year, met_on=dt.date(2016, 10, 1))
     decision.agreed_themes.set([demo.chapters.get(slug="violence").theme])
     page = _page(police, demo)
-    priorities = _between(page, 'id="last-year-priorities"', "</dl>")
+    priorities = _between(page, 'id="last-year-priorities"', "</section>")
     assert "Violence" in priorities
     decision.agreed_themes.set([demo.chapters.get(slug="crime").theme])
-    priorities = _between(_page(police, demo), 'id="last-year-priorities"', "</dl>")
+    priorities = _between(_page(police, demo), 'id="last-year-priorities"', "</section>")
     assert "Crime" in priorities and "Violence" not in priorities
 
 

@@ -178,9 +178,15 @@ def test_recommendations_carry_their_lead_timescale_and_measure_into_next_year(d
     progress = progress_data(rollover.assessment)["progress"]
     assert progress["last_year"] == 2017
     # The board agreed violence: its chapter's lead figure next year (no figures yet).
-    assert progress["priorities"] == [
-        {"priority": "Violence", "movement": "Violence against the Person: no figures for "
-         "2017/18 yet."}
+    (violence,) = progress["priorities"]
+    assert violence["priority"] == "Violence"
+    assert violence["movement"] == "Violence against the Person: no figures for 2017/18 yet."
+    # Each of the chapter's indicators: 2017/18, without figures yet, against 2016/17.
+    assert [(f["indicator"]["name"], f["current"], f["comparison"], f["change_in_words"])
+            for f in violence["figures"]] == [
+        ("Violence against the Person", None, 6905, "No comparison"),
+        ("Sexual Offences", None, 486, "No comparison"),
+        ("Possession of weapons (police.uk)", None, 60, "Not comparable"),  # 2016/17 lacks March
     ]  # fmt: skip
     rows = {row["number"]: row for row in progress["recommendations"]}
     assert rows["1.2"] | {"text": ""} == {

@@ -264,13 +264,37 @@ def test_the_front_matter_has_the_sections_a_board_and_an_inspector_expect(demo_
     # The area profile: the population estimate and the indicators marked as profile.
     assert "Resident population (mid-year estimate) 264,500 residents 2016" in text
     assert "LSOAs among the 20% most deprived in England (2015 index)" in text
-    # Progress: the plan's priorities, with how their themes' figures moved.
-    assert "Reducing the number of violent incidences Increase in Violence against the" in text
+    # Progress: the plan's priorities, with how their themes' indicators moved (the test below).
+    assert "Reducing the number of violent incidences Indicator Previous Latest Change" in text
     # The horizon scan, all seven PESTELO headings, and the analyst's gaps in knowledge.
     for factor in ("Political", "Economic", "Social", "Technological", "Environmental",
                    "Legal", "Organisational"):  # fmt: skip
         assert f"{factor} " in text
     assert "Action Fraud reports are not broken down below the force area" in text
+
+
+def test_progress_shows_how_each_prioritys_indicators_moved(demo_report):
+    """Each indicator of a priority's theme, latest against previous with the change, read line
+    by line; weapons, whose 2015/16 lacks a quarter, with no percentage change (+25.0%)."""
+    content = demo_report["public"]
+    start = _contents(_pages(content))["Progress against last year's priorities"]
+    lines = [*_text_lines(content, start), *_text_lines(content, start + 1)]
+    heading = lines.index("Progress against last year's priorities")
+    section = lines[heading : lines.index("Horizon scanning", heading)]
+    violence = section[section.index("Reducing the number of violent incidences") :]
+    assert violence[1] == "Indicator Previous Latest Change"
+    assert violence[2] == "Violence against the Person 6,120 6,905 +12.8%"
+    assert "Sexual Offences 402 486 +20.9%" in violence
+    weapons = violence[violence.index("Possession of weapons (police.uk) 48 60 Not comparable") :]
+    assert weapons[1].endswith("2015/16 2016/17 2015/16 lacks January to March")
+    assert weapons[2].endswith("2016/17 lacks March")
+    assert not any("+25.0%" in line for line in section)
+    drugs = section[section.index("Tackling and enforcing substance misuse") :]
+    assert drugs[2] == "Drug Offences 1,032 962 \u22126.8%"  # a real minus sign
+    assert (
+        "Enhance community engagement to reduce fear of crime: No figure on it in this "
+        "assessment yet." in section
+    )
 
 
 def test_recommendations_carry_their_lead_timescale_and_measure(demo_report):
@@ -577,11 +601,21 @@ def _body(words: tuple[Word, ...]) -> list[Word]:
     return [w for w in words if w.top > TOP_MARGIN and w.bottom < PAGE_HEIGHT - BOTTOM_MARGIN]
 
 
+def _text_lines(content: bytes, number: int) -> list[str]:
+    """The lines of text below the running head of page `number`, top to bottom: words whose
+    tops are within 2 points of a line's first, left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(_body(_words(content)[number - 1]), key=lambda w: (w.top, w.x)):
+        if lines and word.top - lines[-1][0].top < 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [" ".join(w.text for w in sorted(line, key=lambda w: w.x)) for line in lines]
+
+
 def _first_line(content: bytes, number: int) -> str:
     """The first line of text below the running head of page `number`."""
-    body = _body(_words(content)[number - 1])
-    top = min(w.top for w in body)
-    return " ".join(w.text for w in sorted(body, key=lambda w: w.x) if w.top - top < 2)
+    return _text_lines(content, number)[0]
 
 
 def _fill(content: bytes, number: int) -> float:

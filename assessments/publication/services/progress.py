@@ -1,7 +1,8 @@
 """The report's "Progress against last year's priorities" (issue 32): the priorities of the plan
-this assessment reviews with how their figures moved, and last year's recommendations with the
-board's outcome, their lead, timescale and measure, and where they stand now. A part of the
-report document handed to reporting through the app's documents.py (reporting is below)."""
+this assessment reviews with how each indicator of their themes moved, and last year's
+recommendations with the board's outcome, their lead, timescale and measure, and where they
+stand now. A part of the report document handed to reporting through the app's documents.py
+(reporting is below)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db.models import Prefetch
 
 from assessments.core.models import Assessment, Recommendation
 from assessments.publication.selectors import plan_priorities
+from assessments.reporting.report_data import figure_data
 
 PROGRESS_TEMPLATES = ("pdf/includes/progress.html",)
 
@@ -57,7 +59,11 @@ def progress_data(assessment: Assessment) -> dict:
         "progress": {
             "last_year": assessment.year - 1,
             "priorities": [
-                {"priority": item.theme, "movement": item.movement}
+                {
+                    "priority": item.theme,
+                    "movement": item.movement,
+                    "figures": [figure_data(figure) for figure in item.figures],
+                }
                 for item in plan_priorities(assessment)
             ],
             "recommendations": _last_year_recommendations(assessment),
