@@ -10,12 +10,13 @@ from assessments.core.admin_base import ScopedAdmin
 
 @admin.register(Comment)
 class CommentAdmin(ScopedAdmin):
-    list_display = ["author", "chapter", "created_at", "resolved_at"]
-    list_filter = ["resolved_at", "chapter__assessment"]
+    list_display = ["author", "chapter", "horizon_item", "created_at", "resolved_at"]
+    list_filter = ["resolved_at", "assessment"]
     search_fields = ["body"]
 
     def get_readonly_fields(self, request, obj=None):
         # A comment stays in its discussion: moved, the chapter it left would keep showing it
         # on its page (consultation/discussions.py), and it could cross to another partnership.
         readonly = super().get_readonly_fields(request, obj)
-        return readonly if obj is None else [*readonly, "chapter", "parent"]
+        where = ["assessment", "chapter", "horizon_item", "parent"]
+        return readonly if obj is None else [*readonly, *where]

@@ -1,4 +1,5 @@
-"""A chapter's discussions as its pages show them: rendered once, kept, and finished per reader.
+"""A chapter's discussions as its pages show them: rendered once, kept, and finished per reader;
+and the horizon scan's, rendered the same way on its own page, afresh on each view.
 
 The chapter page keeps its discussions rendered (issue 18: a chapter with hundreds of comments
 cost the page eight times the floor in reading and rendering them). What it keeps is keyed by
@@ -28,11 +29,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessments.consultation.models import Comment
 from assessments.consultation.permissions import can_change_comment
-from assessments.consultation.selectors import Overview, Threads, comment_threads
+from assessments.consultation.selectors import (
+    Overview,
+    Threads,
+    comment_threads,
+    horizon_scan_threads,
+)
 from assessments.core.cache_version import cached
 from assessments.core.idempotency import key_field
 from assessments.core.markdown import Rendered
-from assessments.core.models import Chapter, Organisation, User
+from assessments.core.models import Assessment, Chapter, Organisation, User
 
 # Where the kept HTML wants what differs by reader: the templates write these, and no comment
 # can (its text is escaped, so "<!--" never reaches the page from it).
@@ -43,8 +49,8 @@ _CHANGE_LINKS = re.compile(r"<!--change-links (\d+)-->")
 
 @dataclass(frozen=True)
 class Discussions:
-    overview: Overview
-    html: str  # comments_groups.html with the markers above
+    overview: Overview | None  # None: the horizon scan's, which counts its own
+    html: str  # comments_groups.html (or horizon_comments_groups.html) with the markers above
     # (pk, author id, created at) of each comment shown: whose edit links to put in.
     authored: tuple[tuple[int, int, datetime], ...]
     # The chapter page's links under each paragraph (by anchor): to comment on it and to its
@@ -109,14 +115,7 @@ def rendered(
     """The discussions rendered for any reader who may do what the flags say; `about`: for the
     chapter's comments pages (about one subject, or "" for all), rather than the chapter page."""
     overview = threads.overview()
-    authored = []
-    for root in threads.shown:
-        for comment in [root, *root.thread_replies]:
-            # Worked out once here: the templates name each author several times.
-            author = comment.author
-            comment.author_name = author.get_full_name() or author.username
-            comment.organisation_name = author.organisation.name if author.organisation else ""
-            authored.append((comment.pk, comment.author_id, comment.created_at))
+    authored = _named(threads.shown)
     listing = about is not None
     context = {
         "threads": threads,
@@ -133,10 +132,43 @@ def rendered(
         "can_resolve": can_resolve,
     }
     html = render_to_string("assessments/includes/comments_groups.html", context)
-    return Discussions(overview, html, tuple(authored))
+    return Discussions(overview, html, authored)
 
 
-def finished_for(request: HttpRequest, chapter: Chapter, discussions: Discussions) -> SafeString:
+def _named(roots: list[Comment]) -> tuple[tuple[int, int, datetime], ...]:
+    """Each comment's author and organisation as the templates name them, worked out once (they
+    name each author several times); and (pk, author id, created at) of every comment."""
+    authored = []
+    for root in roots:
+        for comment in [root, *root.thread_replies]:
+            author = comment.author
+            comment.author_name = author.get_full_name() or author.username
+            comment.organisation_name = author.organisation.name if author.organisation else ""
+            authored.append((comment.pk, comment.author_id, comment.created_at))
+    return tuple(authored)
+
+
+def horizon_scan_discussions(
+    assessment: Assessment, comments_url: str, *, can_comment: bool, can_resolve: bool
+) -> Discussions:
+    """Every discussion on the horizon scan, each whole, under the row it is about, with the
+    chapter's thread template and its forms (plain posts: `listing`)."""
+    groups = horizon_scan_threads(assessment)
+    authored = _named([root for _, roots in groups for root in roots])
+    context = {
+        "groups": groups,
+        "listing": True,
+        "comments_url": comments_url,
+        "can_comment": can_comment,
+        "can_resolve": can_resolve,
+    }
+    html = render_to_string("assessments/includes/horizon_comments_groups.html", context)
+    return Discussions(None, html, authored)
+
+
+def finished_for(
+    request: HttpRequest, assessment: Assessment, discussions: Discussions
+) -> SafeString:
     """The discussions' HTML with the reader's CSRF token and new idempotency keys in its
     forms, and edit links under the reader's own comments while they may still change them."""
     user, html = request.user, discussions.html
@@ -146,7 +178,9 @@ def finished_for(request: HttpRequest, chapter: Chapter, discussions: Discussion
     links = {}
     for pk, author_id, created_at in discussions.authored:
         if author_id == user.pk:
-            comment = Comment(pk=pk, author_id=author_id, created_at=created_at, chapter=chapter)
+            comment = Comment(
+                pk=pk, author_id=author_id, created_at=created_at, assessment=assessment
+            )
             if can_change_comment(user, comment):
                 links[pk] = render_to_string(
                     "assessments/includes/comments_change_links.html", {"comment": comment}
@@ -223,6 +257,8 @@ def _comment_changed(sender, instance: Comment, raw: bool = False, origin=None, 
         # Deleted with its chapter (or the chapter's assessment or partnership): nothing is left
         # to show it, and a chapter's hundreds of comments would each update the row going.
         return
+    if instance.chapter_id is None:
+        return  # on the horizon scan, whose discussions are read afresh on each view
     now = touch(Q(pk=instance.chapter_id))
     if Comment.chapter.is_cached(instance):
         # The request that made the change often shows the discussions next, with this chapter.

@@ -34,6 +34,8 @@ HEADERS = [
 
 
 def _about(root: Comment) -> str:
+    if root.horizon_item_id:
+        return f"Horizon scan: {root.horizon_item.get_factor_display()}"
     if root.recommendation_id:
         return "Recommendation"
     return "Paragraph" if root.paragraph_anchor else "Whole chapter"
@@ -43,7 +45,7 @@ def _row(root: Comment, comment: Comment) -> list:
     author = comment.author
     return [
         root.pk,
-        root.chapter.title,
+        root.chapter.title if root.chapter_id else "Horizon scanning",
         _about(root),
         root.quoted_text if comment is root else "",
         author.get_full_name() or author.username,

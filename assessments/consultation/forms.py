@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from assessments.consultation.models import NotificationPreference, RecommendationResponse
+from assessments.consultation.selectors import HORIZON_SCAN
 from assessments.consultation.services.comments import MAX_BODY
 
 
@@ -91,7 +92,8 @@ class NotificationPreferenceForm(forms.Form):
 
 
 class FeedbackFilterForm(forms.Form):
-    chapter = forms.ModelChoiceField(queryset=None, required=False, empty_label="All chapters")
+    # A chapter's id, or the horizon scan (HORIZON_SCAN); `clean_chapter` gives the chapter.
+    chapter = forms.ChoiceField(required=False, label="Chapter")
     organisation = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="All organisations"
     )
@@ -103,5 +105,14 @@ class FeedbackFilterForm(forms.Form):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chapter"].queryset = assessment.chapters.order_by("order")
+        self._chapters = {str(c.pk): c for c in assessment.chapters.order_by("order")}
+        self.fields["chapter"].choices = [
+            ("", "All chapters"),
+            (HORIZON_SCAN, "Horizon scanning"),
+            *((pk, chapter.title) for pk, chapter in self._chapters.items()),
+        ]
         self.fields["organisation"].queryset = assessment.partnership.organisations.all()
+
+    def clean_chapter(self):
+        value = self.cleaned_data["chapter"]
+        return value if value in ("", HORIZON_SCAN) else self._chapters[value]

@@ -8,13 +8,37 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.core.models import Assessment, Chapter, Organisation, Recommendation, User
+from assessments.core.models import (
+    Assessment,
+    Chapter,
+    HorizonScanItem,
+    Organisation,
+    Recommendation,
+    User,
+)
 
 
 class Comment(models.Model):
-    partnership_path = "chapter__assessment__partnership"
+    """A partner's comment, or a reply in its discussion, on one of an assessment's chapters
+    (the whole chapter, a paragraph or a recommendation) or on one row of its horizon scan
+    (issue 32: partners comment on the horizon scan during consultation like on a chapter).
+    Exactly one of `chapter` and `horizon_item` is set; `assessment` is theirs, kept on the
+    row so that who may read, and every count, asks one column whatever the comment is on."""
+
+    partnership_path = "assessment__partnership"
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="comments")
-    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="comments")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    horizon_item = models.ForeignKey(
+        HorizonScanItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name="horizon scan row",
+    )
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
     )
@@ -35,14 +59,45 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chapter__isnull=False, horizon_item__isnull=True)
+                | Q(chapter__isnull=True, horizon_item__isnull=False),
+                name="comment_on_chapter_or_horizon_item",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:60]}"
 
+    def save(self, *args, **kwargs):
+        if self.assessment_id is None:
+            host = self.chapter if self.chapter_id else self.horizon_item
+            self.assessment_id = host.assessment_id if host is not None else None
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         """The comment's link, for emails and other pages: it finds the comment when followed,
-        on the chapter page or on the page of the chapter's comments it has moved to since."""
+        on the chapter page or on the page of the chapter's comments it has moved to since (a
+        horizon scan's comment: on the scan's comments page)."""
         return reverse("comment_link", args=[self.pk])
+
+    @property
+    def is_on_horizon_scan(self) -> bool:
+        return self.chapter_id is None
+
+    @property
+    def subject_title(self) -> str:
+        """What it is on, as emails' subjects and the feedback name it: the chapter's title, or
+        "the horizon scan"."""
+        return "the horizon scan" if self.is_on_horizon_scan else self.chapter.title
+
+    @property
+    def subject_in_words(self) -> str:
+        """ "the chapter “Crime”", or "the horizon scan", as an email's sentence says it."""
+        if self.is_on_horizon_scan:
+            return "the horizon scan"
+        return f"the chapter “{self.chapter.title}”"
 
 
 class WorkflowEvent(models.Model):

@@ -15,6 +15,7 @@ from assessments.consultation.discussions import (
     discussions_link,
     finished_for,
     for_chapter_page,
+    horizon_scan_discussions,
     rendered,
 )
 from assessments.consultation.forms import CommentForm
@@ -32,6 +33,7 @@ from assessments.consultation.selectors import (
     Threads,
     changed_since_read,
     comment_page_number,
+    horizon_scan_counts,
     last_reads,
     on_chapter_page,
     organisation_answers,
@@ -62,9 +64,31 @@ def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
 
 
+def horizon_comments_url(assessment) -> str:
+    return reverse("horizon_comments", args=[assessment.partnership.slug, assessment.year])
+
+
+def horizon_on_choices(assessment) -> list[tuple[str, str]]:
+    """The rows of the horizon scan a comment may be about."""
+    return [
+        (f"h-{item.pk}", f"{item.get_factor_display()}: {_shorten(item.issue)}")
+        for item in assessment.horizon_scan.all()
+    ]
+
+
+def comments_home(comment: Comment) -> str:
+    """The page of the discussions the comment was among: its chapter's, or the horizon scan's."""
+    if comment.is_on_horizon_scan:
+        return horizon_comments_url(comment.assessment)
+    return f"{comment.chapter.get_absolute_url()}#comments"
+
+
 def comment_location(comment: Comment, *, whole: bool = False) -> str:
     """Where the comment shows now: on the chapter page if it is among what that shows, else (or
-    when the `whole` discussion is wanted) on the chapter's comments page that lists it."""
+    when the `whole` discussion is wanted) on the chapter's comments page that lists it; a
+    comment on the horizon scan on its page, which shows every discussion whole."""
+    if comment.is_on_horizon_scan:
+        return f"{horizon_comments_url(comment.assessment)}#comment-{comment.pk}"
     chapter = comment.chapter
     if not whole and on_chapter_page(comment):
         return f"{chapter.get_absolute_url()}#comment-{comment.pk}"
@@ -126,7 +150,7 @@ def comments_context(
         "show_comments": True,
         "discussions": discussions,
         "overview": overview,
-        "discussions_html": finished_for(request, chapter, discussions),
+        "discussions_html": finished_for(request, assessment, discussions),
         "on_choices": on_choices(narrative, recommendations),
         "comment_form": form or CommentForm(initial={"on": on}),
         "selected_on": form["on"].value() if form else on,
@@ -136,6 +160,29 @@ def comments_context(
         "answer_choices": RecommendationResponse.Answer.choices,
         "comments_url": reverse("chapter_comments", args=chapter.url_args),
         "all_comments_url": all_comments_url(chapter),
+    }
+
+
+def horizon_comments_context(request: HttpRequest, assessment, form=None) -> dict:
+    """The horizon scan's comments page: its discussions for this reader, the form to start
+    one on a row of the scan and the reader's permissions, as a chapter's comments have them.
+    The view has checked that the reader may see comments."""
+    user = request.user
+    url = horizon_comments_url(assessment)
+    flags = {
+        "can_comment": can_comment_on_assessment(user, assessment),
+        "can_resolve": can_resolve_comments(user, assessment),
+    }
+    discussions = horizon_scan_discussions(assessment, url, **flags)
+    on = request.GET.get("on", "")
+    return flags | {
+        "counts": horizon_scan_counts(assessment),
+        "discussions_html": finished_for(request, assessment, discussions),
+        "on_choices": horizon_on_choices(assessment),
+        "comment_form": form or CommentForm(initial={"on": on}),
+        "selected_on": form["on"].value() if form else on,
+        "consultation_open": consultation_is_open(assessment),
+        "comments_url": url,
     }
 
 
@@ -178,4 +225,11 @@ def assessment_consultation_context(request: HttpRequest, assessment, chapters) 
         else None,
         "can_review_feedback": can_review_feedback(user, assessment),
         "can_manage_people": can_manage_people(user, assessment.partnership),
+        # The horizon scan's discussions, under the scan, for those who may read comments.
+        "horizon_comments": {
+            "url": horizon_comments_url(assessment),
+            "counts": horizon_scan_counts(assessment),
+        }
+        if can_view_comments_of(user, assessment)
+        else None,
     }

@@ -32,7 +32,7 @@ def can_view_comments_of(user: AnyUser, assessment: Assessment) -> bool:
 
 
 def can_view_comment(user: AnyUser, comment: Comment) -> bool:
-    return can_view_comments_of(user, comment.chapter.assessment)
+    return can_view_comments_of(user, comment.assessment)
 
 
 # Who is told -------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def can_change_comment(user: AnyUser, comment: Comment, now: dt.datetime | None 
         return False
     if (now or timezone.now()) - comment.created_at > COMMENT_EDIT_WINDOW:
         return False
-    return can_comment_on_assessment(user, comment.chapter.assessment)
+    return can_comment_on_assessment(user, comment.assessment)
 
 
 def can_respond_to_recommendations(user: AnyUser, assessment: Assessment) -> bool:

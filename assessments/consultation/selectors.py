@@ -26,7 +26,13 @@ from assessments.consultation.models import (
     RecommendationResponse,
     WorkflowEvent,
 )
-from assessments.core.models import Assessment, Chapter, Organisation, Recommendation
+from assessments.core.models import (
+    Assessment,
+    Chapter,
+    HorizonScanItem,
+    Organisation,
+    Recommendation,
+)
 from assessments.core.permissions import MEMBER_ROLES
 
 
@@ -168,11 +174,43 @@ def _with_replies(roots, latest: int | None = None) -> list[Comment]:
     return roots
 
 
+def horizon_scan_counts(assessment: Assessment) -> dict:
+    """How many rows the horizon scan has to comment on, its comments, and its open and resolved
+    discussions; one query."""
+    roots = Q(comments__parent__isnull=True)
+    counts = assessment.horizon_scan.aggregate(
+        rows=Count("pk", distinct=True),
+        comment_count=Count("comments"),  # named apart from the relation the filters follow
+        open=Count("comments", filter=roots & Q(comments__resolved_at__isnull=True)),
+        resolved=Count("comments", filter=roots & Q(comments__resolved_at__isnull=False)),
+    )
+    counts["comments"] = counts.pop("comment_count")
+    return counts
+
+
+def horizon_scan_threads(assessment: Assessment) -> list[tuple[HorizonScanItem, list[Comment]]]:
+    """Each row of the horizon scan that has discussions, in the scan's order, with them (each
+    whole, in the order they were started); four queries however many."""
+    items = {item.pk: item for item in assessment.horizon_scan.all()}
+    roots = _with_replies(
+        Comment.objects.filter(horizon_item__in=list(items), parent__isnull=True)
+        .select_related("author__organisation", "resolved_by")
+        .order_by("created_at", "pk")
+    )
+    by_item = defaultdict(list)
+    for root in roots:
+        for comment in [root, *root.thread_replies]:
+            comment.assessment = assessment  # shared: permission checks need no more queries
+        by_item[root.horizon_item_id].append(root)
+    return [(item, by_item[pk]) for pk, item in items.items() if by_item.get(pk)]
+
+
 def _grouped(chapter: Chapter, roots: list[Comment]) -> Threads:
     threads = Threads([], defaultdict(list), defaultdict(list), 0, 0)
     for root in sorted(roots, key=lambda c: (c.created_at, c.pk)):
         for comment in [root, *root.thread_replies]:
-            comment.chapter = chapter  # shared instance: permission checks need no more queries
+            # Shared instances: permission checks need no more queries.
+            comment.chapter, comment.assessment = chapter, chapter.assessment
         if root.recommendation_id:
             threads.by_recommendation[root.recommendation_id].append(root)
         elif root.paragraph_anchor:
@@ -290,8 +328,12 @@ def organisation_progress(assessment: Assessment, user, *, chapters_read: int) -
     if not user.is_authenticated or user.organisation_id is None:
         return None
     comments = Comment.objects.filter(
-        chapter__assessment=assessment, author__organisation_id=user.organisation_id
-    ).aggregate(comments=Count("pk"), chapters_commented=Count("chapter", distinct=True))
+        assessment=assessment, author__organisation_id=user.organisation_id
+    ).aggregate(
+        comments=Count("pk"),
+        chapters_commented=Count("chapter", distinct=True),
+        horizon_comments=Count("pk", filter=Q(chapter__isnull=True)),
+    )
     ours = Q(responses__organisation_id=user.organisation_id)
     recommendations = Recommendation.objects.filter(chapter__assessment=assessment).aggregate(
         recommendations=Count("pk", distinct=True),
@@ -309,17 +351,27 @@ def workflow_history(assessment: Assessment) -> QuerySet[WorkflowEvent]:
     return assessment.workflow_events.select_related("by", "readiness_override")
 
 
+# The feedback filter's choice of the horizon scan's discussions rather than a chapter's.
+HORIZON_SCAN = "horizon-scan"
+
+
 def feedback_comments(assessment: Assessment, *, chapter=None, organisation=None, state=""):
-    """The assessment's discussions (first comments, with their replies), filtered."""
+    """The assessment's discussions (first comments, with their replies), filtered: the
+    horizon scan's first (the front matter comes before the chapters), then each chapter's;
+    `chapter` a chapter or HORIZON_SCAN."""
     roots = (
-        Comment.objects.filter(chapter__assessment=assessment, parent__isnull=True)
-        .select_related("author__organisation", "chapter", "recommendation", "resolved_by")
+        Comment.objects.filter(assessment=assessment, parent__isnull=True)
+        .select_related(
+            "author__organisation", "chapter", "horizon_item", "recommendation", "resolved_by"
+        )
         .prefetch_related(
             Prefetch("replies", queryset=Comment.objects.select_related("author__organisation"))
         )
-        .order_by("chapter__order", "created_at", "pk")
+        .order_by(F("chapter__order").asc(nulls_first=True), "created_at", "pk")
     )
-    if chapter:
+    if chapter == HORIZON_SCAN:
+        roots = roots.filter(chapter__isnull=True)
+    elif chapter:
         roots = roots.filter(chapter=chapter)
     if organisation:
         roots = roots.filter(author__organisation=organisation)
@@ -338,13 +390,14 @@ def _open_resolved(rows, key: str) -> dict:
 
 
 def _discussions(assessment: Assessment):
-    return Comment.objects.filter(chapter__assessment=assessment, parent__isnull=True).annotate(
+    return Comment.objects.filter(assessment=assessment, parent__isnull=True).annotate(
         resolved=Case(When(resolved_at__isnull=False, then=True), default=False)
     )
 
 
-def discussions_by_chapter(assessment: Assessment) -> dict[int, dict]:
-    """{chapter id: open and resolved discussions}, in one query (a chapter without any: none)."""
+def discussions_by_chapter(assessment: Assessment) -> dict[int | None, dict]:
+    """{chapter id: open and resolved discussions}, in one query (a chapter without any: none);
+    the horizon scan's under None."""
     rows = _discussions(assessment).values("chapter_id", "resolved").annotate(n=Count("pk"))
     return _open_resolved(rows, "chapter_id")
 
@@ -363,7 +416,11 @@ def feedback_counts(assessment: Assessment) -> dict:
     """Open and resolved discussions per chapter (with the chapters) and per organisation."""
     by_chapter = discussions_by_chapter(assessment)
     chapters = [(c, by_chapter[c.pk]) for c in assessment.chapters.order_by("order")]
-    return {"chapters": chapters, "organisations": discussions_by_organisation(assessment)}
+    return {
+        "horizon_scan": by_chapter[None],
+        "chapters": chapters,
+        "organisations": discussions_by_organisation(assessment),
+    }
 
 
 def answers_by_recommendation(assessment: Assessment) -> list[tuple[Recommendation, list]]:
@@ -450,7 +507,7 @@ class Responses:
 
 def consultation_responses(assessment: Assessment) -> Responses:
     """Who was asked to respond and what each has said, in four queries."""
-    commented = Comment.objects.filter(chapter__assessment=assessment).values_list(
+    commented = Comment.objects.filter(assessment=assessment).values_list(
         "author__organisation", flat=True
     )
     return Responses(

@@ -10,6 +10,7 @@ from assessments.consultation.views import (
     comment_resolve,
     feedback,
     feedback_export,
+    horizon_comments,
     notification_settings,
     recommendation_response,
     transition,
@@ -30,6 +31,12 @@ urlpatterns = [
         "assessments/<slug:slug>/<int:year>/feedback/export.<str:file_format>",
         feedback_export,
         name="feedback_export",
+    ),
+    # Before the chapters' comments, whose slug it would otherwise be taken for.
+    path(
+        "assessments/<slug:slug>/<int:year>/horizon-scan/comments/",
+        horizon_comments,
+        name="horizon_comments",
     ),
     path(
         "assessments/<slug:slug>/<int:year>/<slug:chapter_slug>/comments/",

@@ -31,6 +31,8 @@ from assessments.consultation.models import Comment, WorkflowEvent
 from assessments.consultation.page_context import (
     comment_location,
     comments_context,
+    comments_home,
+    horizon_comments_context,
     on_choices,
     response_draft_key,
     subject_label,
@@ -48,6 +50,7 @@ from assessments.consultation.selectors import (
     consultation_responses,
     feedback_comments,
     feedback_counts,
+    horizon_scan_counts,
     notification_preference_of,
     open_discussions_by_chapter,
 )
@@ -73,10 +76,10 @@ def _chapter_or_404(request, slug, year, chapter_slug) -> Chapter:
     return chapter
 
 
-def _comments_response(request, chapter: Chapter, *, message: str, comment=None, form=None):
-    """htmx: the chapter page's refreshed comments section; otherwise back to the page that
-    shows the comment."""
-    if request.htmx:
+def _comments_response(request, chapter: Chapter | None, *, message: str, comment=None, form=None):
+    """htmx: the chapter page's refreshed comments section; otherwise (and for the horizon
+    scan's, `chapter` None) back to the page that shows the comment."""
+    if request.htmx and chapter is not None:
         context = assessment_context(request, chapter.assessment) | {"chapter": chapter}
         context |= comments_context(request, chapter, kept_narrative(chapter), form)
         context["comment_status"] = "" if form else message
@@ -117,11 +120,34 @@ def chapter_comments(request, slug: str, year: int, chapter_slug: str) -> HttpRe
 
 def _comment_post(request, chapter: Chapter) -> HttpResponse:
     form = CommentForm(request.POST)
-    comment = _create_comment(request, chapter, form) if form.is_valid() else None
+    comment = _create_comment(request, form, chapter=chapter) if form.is_valid() else None
     if comment is None:
         return _comment_form_errors(request, chapter, form)
-    message = "Your reply has been posted" if comment.parent_id else "Your comment has been posted"
-    return _comments_response(request, chapter, message=message, comment=comment)
+    return _comments_response(request, chapter, message=_posted(comment), comment=comment)
+
+
+def _posted(comment: Comment) -> str:
+    return "Your reply has been posted" if comment.parent_id else "Your comment has been posted"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent
+def horizon_comments(request, slug: str, year: int) -> HttpResponse:
+    """GET: every discussion on the horizon scan, under the row it is about; POST: a new
+    comment or reply. The partnership's members only, as a chapter's comments."""
+    assessment = visible_assessment(request, slug, year)
+    if assessment is None or not can_view_comments_of(request.user, assessment):
+        raise Http404("No such assessment")
+    form = None
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        comment = _create_comment(request, form, assessment=assessment) if form.is_valid() else None
+        if comment is not None:
+            return _comments_response(request, None, message=_posted(comment), comment=comment)
+    context = assessment_context(request, assessment)
+    context |= horizon_comments_context(request, assessment, form)
+    return render(request, "assessments/horizon_comments.html", context)
 
 
 @login_required
@@ -132,16 +158,22 @@ def comment_link(request, pk: int) -> HttpResponse:
     return redirect(comment_location(comment, whole=request.GET.get("whole") == "1"))
 
 
-def _create_comment(request, chapter: Chapter, form: CommentForm) -> Comment | None:
-    """The new comment, or None with the service's objections put on the form."""
+def _create_comment(
+    request, form: CommentForm, *, chapter: Chapter | None = None, assessment=None
+) -> Comment | None:
+    """The new comment on the chapter, or on the assessment's horizon scan, or None with the
+    service's objections put on the form."""
     parent_id = form.cleaned_data["parent"]
-    parent = chapter.comments.filter(pk=parent_id).first() if parent_id else None
+    # A reply stays among the discussions it was posted from: a chapter's, or the scan's.
+    among = chapter.comments if chapter else assessment.comments.filter(chapter__isnull=True)
+    parent = among.filter(pk=parent_id).first() if parent_id else None
     if parent_id and parent is None:
         raise Http404("No such comment")
     try:
         return comment_service.comment_create(
             author=request.user,
             chapter=chapter,
+            assessment=assessment,
             body=form.cleaned_data["body"],
             on=form.cleaned_data["on"],
             parent=parent,
@@ -168,7 +200,10 @@ def _comment_form_errors(request, chapter: Chapter, form) -> HttpResponse:
 
 def _visible_comment(request, pk: int) -> Comment:
     comment = get_object_or_404(
-        Comment.objects.select_related("chapter__assessment__partnership", "author"), pk=pk
+        Comment.objects.select_related(
+            "assessment__partnership", "chapter__assessment__partnership", "author"
+        ),
+        pk=pk,
     )
     if not can_view_comment(request.user, comment):
         raise Http404("No such comment")
@@ -176,9 +211,13 @@ def _visible_comment(request, pk: int) -> Comment:
 
 
 def _comment_page(request, comment: Comment, template: str, **extra) -> HttpResponse:
-    context = assessment_context(request, comment.chapter.assessment) | {
+    context = assessment_context(request, comment.assessment) | {
         "chapter": comment.chapter,
         "comment": comment,
+        "subject_title": comment.subject_title.capitalize()
+        if comment.is_on_horizon_scan
+        else comment.subject_title,
+        "back_url": comments_home(comment),
         **extra,
     }
     return render(request, template, context)
@@ -223,7 +262,7 @@ def comment_delete(request, pk: int) -> HttpResponse:
             error = refused.messages[0]
         else:
             messages.success(request, "Your comment has been deleted")
-            return redirect(f"{comment.chapter.get_absolute_url()}#comments")
+            return redirect(comments_home(comment))
     return _comment_page(request, comment, "assessments/comment_delete.html", error=error)
 
 
@@ -355,6 +394,7 @@ def transition(request, slug: str, year: int) -> HttpResponse:
         responses = consultation_responses(assessment)
         context |= {
             "open_discussions": open_discussions_by_chapter(assessment),
+            "horizon_open": horizon_scan_counts(assessment)["open"],
             "responses": responses,
             "unanswered": responses.unanswered,
             "before_closing": early,

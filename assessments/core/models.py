@@ -26,6 +26,7 @@ RESERVED_CHAPTER_SLUGS = (
     "editions",
     "exports",
     "feedback",
+    "horizon-scan",  # the horizon scan's comments page
     "meeting",
     "pdf",
     "priorities",

@@ -22,7 +22,7 @@ from assessments.core.models import Assessment, User
 
 
 def demo_consultation_load(assessment: Assessment) -> None:
-    Comment.objects.filter(chapter__assessment=assessment).delete()
+    Comment.objects.filter(assessment=assessment).delete()
     RecommendationResponse.objects.filter(recommendation__chapter__assessment=assessment).delete()
     ChapterRead.objects.filter(chapter__assessment=assessment).delete()
     assessment.workflow_events.all().delete()

@@ -67,7 +67,7 @@ def _copy_headlines(assessment: Assessment, copies: range) -> None:
 
 
 def _copy_comments(assessment: Assessment, copies: range) -> None:
-    originals = list(Comment.objects.filter(chapter__assessment=assessment, parent=None))
+    originals = list(Comment.objects.filter(assessment=assessment, parent=None))
     for n in copies:
         for original in originals:
             _clone(original, body=f"{original.body} ({n})")
@@ -102,6 +102,7 @@ def demo_long_discussion(chapter, comments: int = 300) -> None:
         )  # fmt: skip
         Comment.objects.bulk_create(
             Comment(
+                assessment_id=chapter.assessment_id,
                 chapter=chapter,
                 parent=root,
                 author=people[(n + r) % len(people)],

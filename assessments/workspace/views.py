@@ -75,6 +75,7 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         # (editor or chapter) and the comment counts, which do not bump the version.
         "data_version": version_of(assessment.partnership),
         "comment_counts": ",".join(f"{c['open']}:{c['resolved']}" for _, c in rows),
+        "horizon_scan_comments": comments[None],  # the discussions on the horizon scan
         # One reading of the responses, as the approve page's (consultation_responses).
         "recommendation_count": responses.recommendation_count,
         "organisations": organisations_overview(

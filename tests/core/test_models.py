@@ -60,7 +60,9 @@ def test_chapter_order_is_unique_and_chapters_come_out_in_order(assessment):
     assert_refused(make=lambda: ChapterFactory(assessment=assessment, order=2))
 
 
-@pytest.mark.parametrize("slug", ["appendices", "cover", "exports", "dashboard", "returns"])
+@pytest.mark.parametrize(
+    "slug", ["appendices", "cover", "exports", "dashboard", "returns", "horizon-scan"]
+)
 def test_reserved_words_cannot_be_chapter_slugs(assessment, slug):
     chapter = ChapterFactory.build(
         assessment=assessment, theme=ThemeFactory(partnership=assessment.partnership), slug=slug

@@ -1,4 +1,5 @@
-"""Comments on chapters, paragraphs and recommendations, and organisations' quick responses.
+"""Comments on chapters, paragraphs and recommendations, and on the horizon scan's rows, and
+organisations' quick responses.
 
 Every write checks the permissions first and changes nothing when refused. Notifications are
 enqueued on commit, so an email never announces a comment that was rolled back.
@@ -19,7 +20,7 @@ from assessments.consultation.permissions import (
 )
 from assessments.core.jobs import enqueue
 from assessments.core.markdown import render_markdown
-from assessments.core.models import Chapter, Recommendation, User
+from assessments.core.models import Assessment, Chapter, Recommendation, User
 
 MAX_BODY = 5000
 
@@ -51,27 +52,56 @@ def comment_target(chapter: Chapter, on: str) -> dict:
     raise ValidationError({"on": "Choose a part of this chapter to comment on"})
 
 
-def _check_may_comment(user: User, chapter: Chapter) -> None:
-    if not can_comment_on_assessment(user, chapter.assessment):
+def horizon_comment_target(assessment: Assessment, on: str) -> dict:
+    """The horizon scan's row a new comment is on, from the form's "h-<id>", with its issue
+    quoted: one of this assessment's rows."""
+    item = None
+    if on.startswith("h-") and on[2:].isdigit():
+        item = assessment.horizon_scan.filter(pk=int(on[2:])).first()
+    if item is None:
+        raise ValidationError({"on": "Choose a row of the horizon scan to comment on"})
+    return {"horizon_item": item, "quoted_text": item.issue}
+
+
+def _check_may_comment(user: User, assessment: Assessment) -> None:
+    if not can_comment_on_assessment(user, assessment):
         raise PermissionDenied("Comments are closed for this assessment")
 
 
 @transaction.atomic
 def comment_create(
-    *, author: User, chapter: Chapter, body: str, on: str = "", parent: Comment | None = None
+    *,
+    author: User,
+    body: str,
+    chapter: Chapter | None = None,
+    assessment: Assessment | None = None,
+    on: str = "",
+    parent: Comment | None = None,
 ) -> Comment:
-    """Post a comment on the chapter (or a part of it), or a reply in a thread."""
-    _check_may_comment(author, chapter)
+    """Post a comment on the chapter (or a part of it), or with `assessment` instead on a row
+    of its horizon scan, or a reply in a thread there."""
+    assessment = chapter.assessment if chapter is not None else assessment
+    _check_may_comment(author, assessment)
     body = _clean_body(body)
     if parent is not None:
-        if parent.chapter_id != chapter.pk:
-            raise ValidationError({"parent": "That discussion is on another chapter"})
-        # Threads are one level deep: a reply to a reply joins the same thread.
-        comment = Comment(
-            author=author, chapter=chapter, body=body, parent_id=parent.parent_id or parent.pk
-        )
+        if parent.chapter_id != getattr(chapter, "pk", None) or (
+            parent.assessment_id != assessment.pk
+        ):
+            raise ValidationError({"parent": "That discussion is about something else"})
+        target = {"horizon_item_id": parent.horizon_item_id}
+    elif chapter is not None:
+        target = comment_target(chapter, on)
     else:
-        comment = Comment(author=author, chapter=chapter, body=body, **comment_target(chapter, on))
+        target = horizon_comment_target(assessment, on)
+    comment = Comment(
+        author=author,
+        assessment=assessment,
+        chapter=chapter,
+        body=body,
+        # Threads are one level deep: a reply to a reply joins the same thread.
+        parent_id=(parent.parent_id or parent.pk) if parent else None,
+        **target,
+    )
     comment.save()
 
     enqueue("comment_posted_notify_task", comment.pk)
@@ -103,7 +133,7 @@ def comment_delete(*, comment: Comment, by: User) -> None:
 
 
 def _thread_root(comment: Comment, by: User) -> Comment:
-    if not can_resolve_comments(by, comment.chapter.assessment):
+    if not can_resolve_comments(by, comment.assessment):
         raise PermissionDenied("Only the analyst resolves comments")
     if comment.parent_id:
         raise ValidationError("Resolve the discussion from its first comment")

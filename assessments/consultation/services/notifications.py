@@ -41,7 +41,11 @@ Frequency = NotificationPreference.Frequency
 def _comment(comment_id: int) -> Comment | None:
     return (
         Comment.objects.select_related(
-            "author__organisation", "chapter__assessment__partnership", "parent", "resolved_by"
+            "author__organisation",
+            "assessment__partnership",
+            "chapter",
+            "parent",
+            "resolved_by",
         )
         .filter(pk=comment_id)
         .first()
@@ -98,12 +102,12 @@ def notify_comment_posted(*, comment_id: int) -> int:
     comment = _comment(comment_id)
     if comment is None:
         return 0
-    assessment = comment.chapter.assessment
+    assessment = comment.assessment
     users = set(_immediate_analysts(assessment))
     if comment.parent_id:
         users |= _thread_people(comment)
     recipients = _who_may_read(users, comment, leave_out=comment.author)
-    subject = f"New comment on {comment.chapter.title}: {assessment.title}"
+    subject = f"New comment on {comment.subject_title}: {assessment.title}"
     context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
     return send_to_each(
         recipients, subject, "emails/comment_posted.txt", context, may_open=_reader_of(comment)
@@ -116,7 +120,7 @@ def notify_comment_resolved(*, comment_id: int) -> int:
     if comment is None or comment.resolved_at is None:
         return 0
     recipients = _who_may_read(_thread_people(comment), comment, leave_out=comment.resolved_by)
-    subject = f"Comment resolved on {comment.chapter.title}"
+    subject = f"Comment resolved on {comment.subject_title}"
     context = {"comment": comment, "url": absolute(comment.get_absolute_url())}
     return send_to_each(
         recipients, subject, "emails/comment_resolved.txt", context, may_open=_reader_of(comment)
@@ -259,9 +263,9 @@ def _digest_for(preference: NotificationPreference, now: dt.datetime) -> int:
     comments = [
         comment
         for comment in Comment.objects.select_related(
-            "author__organisation", "chapter__assessment__partnership"
+            "author__organisation", "assessment__partnership", "chapter"
         ).filter(
-            chapter__assessment__partnership_id__in=partnership_ids,
+            assessment__partnership_id__in=partnership_ids,
             created_at__gt=since,
             created_at__lte=now,
         )
