@@ -12,6 +12,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,3 +219,32 @@ def test_the_partners_progress_and_the_approval_count_the_scans_comments(
     assert "Open discussions Horizon scanning: 1 open" in brief
     dashboard = reverse("dashboard", args=[assessment.partnership.slug, assessment.year])
     assert "Horizon scan: 1 open, 0 resolved." in text(signed_in(chair).get(dashboard))
+
+
+def test_another_partnerships_analyst_cannot_open_the_comment_in_admin(
+    analyst, other_analyst, police_partner, assessment, row
+):
+    comment = CommentFactory(horizon_item=row, chapter=None, author=police_partner, body=BODY)
+    change = reverse("admin:assessments_comment_change", args=[comment.pk])
+    assert signed_in(analyst).get(change).status_code == 200
+    response = signed_in(other_analyst).get(change)
+    assert response.status_code == 404 and BODY not in response.content.decode()
+    listing = signed_in(other_analyst).get(reverse("admin:assessments_comment_changelist"))
+    assert BODY not in listing.content.decode()
+
+
+def test_the_scans_comments_page_costs_the_same_with_more_discussions(
+    police_client, fire_partner, assessment, row, django_assert_max_num_queries
+):
+    def discussion(n):
+        root = CommentFactory(horizon_item=row, chapter=None, author=fire_partner, body=f"D{n}")
+        CommentFactory(horizon_item=row, chapter=None, author=fire_partner, parent=root)
+
+    discussion(0)
+    with CaptureQueriesContext(connection) as few:
+        assert police_client.get(url(assessment)).status_code == 200
+    for n in range(1, 8):
+        discussion(n)
+    with django_assert_max_num_queries(len(few)):
+        page = police_client.get(url(assessment))
+    assert "D7" in page.content.decode()
