@@ -83,6 +83,10 @@ def test_a_reply_joins_the_thread_and_the_analyst_resolves_it(
         f"New comment on the horizon scan: {assessment.title}"
     ]
     assert "commented on the horizon scan of" in mailoutbox[0].body
+    # The email's link finds the comment on the scan's comments page.
+    assert root.get_absolute_url() in mailoutbox[0].body
+    where = signed_in(analyst).get(root.get_absolute_url())["Location"]
+    assert where == f"{url(assessment)}#comment-{root.pk}"
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         post(signed_in(fire_partner), assessment, parent=root.pk, body="Agreed.")
