@@ -497,6 +497,8 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 50_000_000)
 # police.uk uploads through admin (one month of a force is about 4 MB).
 POLICE_UK_UPLOAD_MAX_BYTES = envint("POLICE_UK_UPLOAD_MAX_BYTES", 50_000_000)
+# LSOA boundaries (GeoJSON) uploaded through admin: the 166 LSOAs of Milton Keynes are 0.2 MB.
+BOUNDARY_UPLOAD_MAX_BYTES = envint("BOUNDARY_UPLOAD_MAX_BYTES", 10_000_000)
 # Any upload: refused while it arrives once past this (assessments/core/uploads.py), before
 # anything reads it; each kind of file has its own lower limit above. Files larger than
 # FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file rather than memory.

@@ -15,7 +15,12 @@ from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import grant_appendix
 from assessments.core.models import Membership, PurposeItem
 from assessments.data_returns.models import DataRequest, DataReturn
-from assessments.indicators.models import Headline, IndicatorSelection
+from assessments.indicators.models import (
+    Headline,
+    IndicatorSelection,
+    LsoaBoundary,
+    LsoaBoundarySet,
+)
 from assessments.priorities.models import Criterion
 from assessments.publication.models import BoardDecision, RecommendationOutcome, StatutoryCoverage
 from assessments.reporting.models import ReportExport
@@ -104,6 +109,16 @@ def _side(key: str, partnership, shared_org) -> dict:
         partnership=partnership, key=f"{word}-batch", file_name=f"{word}.csv"
     )
     observation = ObservationFactory(indicator=indicator, geography=geography, batch=batch)
+    boundary_set = LsoaBoundarySet.objects.create(
+        partnership=partnership, vintage=2021, name=f"{word} LSOAs", attribution=f"{word} credit"
+    )
+    LsoaBoundary.objects.create(
+        boundary_set=boundary_set,
+        code="E01000001",
+        name=f"{word} 001A",
+        polygons=[[[[0, 0], [0, 10], [10, 10], [0, 0]]]],
+        vertices=4,
+    )
     selection = IndicatorSelection.objects.create(
         chapter=chapter,
         indicator=indicator,
@@ -178,6 +193,7 @@ def _side(key: str, partnership, shared_org) -> dict:
         "geography": geography,
         "importbatch": batch,
         "observation": observation,
+        "lsoaboundaryset": boundary_set,
         "indicatorselection": selection,
         "headline": headline,
         "purposeitem": purpose,

@@ -23,10 +23,17 @@ LSOAS = [
 ]
 
 
-def police_uk_row(month: str, lsoa: tuple[str, str], crime_type: str, n: int = 0) -> list[str]:
+def police_uk_row(
+    month: str,
+    lsoa: tuple[str, str],
+    crime_type: str,
+    n: int = 0,
+    at: tuple[str, str] = ("-0.75", "52.04"),
+) -> list[str]:
+    """A row; `at` is its (longitude, latitude), left empty where the row has no LSOA."""
     code, name = lsoa
     crime_id = "" if crime_type == "Anti-social behaviour" else f"{n:064x}"
-    located = ("-0.75", "52.04", "On or near Test Street") if code else ("", "", "No Location")
+    located = (*at, "On or near Test Street") if code else ("", "", "No Location")
     return [crime_id, month, FORCE, FORCE, *located, code, name, crime_type, "", ""]
 
 

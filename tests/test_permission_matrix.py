@@ -263,6 +263,7 @@ ADMIN_MODELS_WITHOUT_APPENDICES = {
     ("assessments", "indicator"): "indicators",
     ("assessments", "importbatch"): "import batches",
     ("assessments", "observation"): "raw figures; the analyst's own partnership only",
+    ("assessments", "lsoaboundaryset"): "LSOA outlines for maps; the analyst's partnership only",
     ("assessments", "headline"): "headlines of the public chapters",
     ("assessments", "comment"): "comments on chapters and the horizon scan: appendix comments "
     "are outside its scope",

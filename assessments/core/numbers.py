@@ -8,6 +8,7 @@ changing in percentage points, not per cent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 MINUS = "\u2212"
@@ -35,3 +36,27 @@ def change_words(change: Decimal | None, *, is_rate: bool, points: str = "points
 def percent(value: Decimal | float | int, places: int = 0) -> str:
     """ "53%", "12.5%": a share or a band in per cent."""
     return with_minus(f"{value:,.{places}f}%")
+
+
+def ranks(combined: Sequence[Decimal | int | None]) -> list[tuple[int, int | None]]:
+    """(index, rank) in rank order, highest first, for figures given in some order (themes' combined
+    scores in chapter order, LSOAs' counts by name).
+
+    Python's sort is stable, so equal figures keep the order given; they share the rank of the
+    first of them (1, 2, 2, 4). A missing score comes last and has no rank."""
+    order = sorted(
+        range(len(combined)),
+        key=lambda i: (combined[i] is None, -(combined[i] or 0)),
+    )
+    result: list[tuple[int, int | None]] = []
+    previous: Decimal | None = None
+    rank = 0
+    for position, index in enumerate(order, start=1):
+        score = combined[index]
+        if score is None:
+            result.append((index, None))
+            continue
+        if score != previous:
+            rank, previous = position, score
+        result.append((index, rank))
+    return result

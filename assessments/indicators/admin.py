@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -26,7 +27,14 @@ from assessments.core.cache_version import cached
 from assessments.core.permissions import can_use_admin, partnerships_administered_by
 from assessments.core.storage import StorageFault, storage_refusal
 from assessments.indicators import police_uk
-from assessments.indicators.forms import PoliceUkConfirmForm, PoliceUkUploadForm, SelectionForm
+from assessments.indicators.boundaries import boundary_set_replace
+from assessments.indicators.forms import (
+    BoundarySetForm,
+    PoliceUkConfirmForm,
+    PoliceUkUploadForm,
+    SelectionForm,
+)
+from assessments.indicators.grid import DEFAULT_CELL_METRES
 from assessments.indicators.headlines import cover_headlines, headline_check
 from assessments.indicators.models import (
     Geography,
@@ -34,6 +42,7 @@ from assessments.indicators.models import (
     ImportBatch,
     Indicator,
     IndicatorSelection,
+    LsoaBoundarySet,
     Observation,
 )
 from assessments.indicators.resources import (
@@ -193,7 +202,8 @@ class ImportBatchAdmin(ScopedAdmin):
         )
         preview = {f"{m:%Y-%m}": police_uk.month_summary(t) for m, t in months.items()}
         return {"preview": preview, "prefix": prefix, "confirm_form": confirm,
-                "crime_types": police_uk.CRIME_TYPES}  # fmt: skip
+                "crime_types": police_uk.CRIME_TYPES,
+                "cell_metres": DEFAULT_CELL_METRES}  # fmt: skip
 
     def _police_uk_confirm(self, request, data):
         try:
@@ -243,6 +253,64 @@ class HeadlineChangeList(ChangeList):
         }
         for headline in self.result_list:
             headline.figures_checked = checks.get(headline.pk)
+
+
+BOUNDARY_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+BOUNDARY_TABLE = (
+    '<table id="boundary-lsoas"><caption class="visually-hidden">The LSOAs of {}</caption>'
+    '<thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Polygons</th>'
+    '<th scope="col">Points kept</th></tr></thead><tbody>{}</tbody></table>'
+)
+
+
+@admin.register(LsoaBoundarySet)
+class LsoaBoundarySetAdmin(ScopedAdmin):
+    """LSOA boundaries for the maps, uploaded as GeoJSON: the file is read when the form is
+    checked (forms.BoundarySetForm), so a refused file leaves the set as it was."""
+
+    form = BoundarySetForm
+    list_display = ["name", "vintage", "partnership", "lsoa_count", "uploaded_at"]
+    list_filter = ["vintage", "partnership"]
+    search_fields = ["name"]
+    readonly_fields = ["file_name", "uploaded_at", "how_read", "lsoa_table"]
+    fieldsets = [
+        (None, {"fields": ["partnership", "vintage", "name", "geojson"]}),
+        ("Credit under every map", {"fields": ["source", "licence", "attribution"]}),
+        ("As uploaded", {"fields": ["file_name", "uploaded_at", "how_read", "lsoa_table"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(lsoas_stored=Count("lsoas"))
+
+    @admin.display(description="LSOAs", ordering="lsoas_stored")
+    def lsoa_count(self, obj) -> int:
+        return obj.lsoas_stored
+
+    @admin.display(description="How the file was read")
+    def how_read(self, obj) -> str:
+        summary = obj.summary or {}
+        if not summary:
+            return "–"
+        return (
+            f"{summary['lsoas']} LSOAs in {summary['read_as']}; "
+            f"{summary['vertices_kept']:,} of {summary['vertices_read']:,} points kept "
+            f"(simplified to {summary['simplified_to_metres']} m)."
+        )
+
+    @admin.display(description="LSOAs")
+    def lsoa_table(self, obj) -> str:
+        if obj.pk is None:
+            return "Upload the file first."
+        lsoas = obj.lsoas.only("code", "name", "polygons", "vertices")
+        cells = ((b.code, b.name, len(b.polygons), b.vertices) for b in lsoas)
+        return table_of_rows(
+            "LSOAs", BOUNDARY_TABLE, BOUNDARY_ROW, obj, cells, empty="No LSOAs yet."
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.boundaries is not None:
+            boundary_set_replace(obj, form.boundaries, form.cleaned_data["geojson"].name)
 
 
 @admin.register(Headline)

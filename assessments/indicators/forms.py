@@ -7,7 +7,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from assessments.core.models import Chapter
-from assessments.indicators.models import Geography, IndicatorSelection
+from assessments.indicators.boundaries import Boundaries, BoundaryFileError, read_boundaries
+from assessments.indicators.models import Geography, IndicatorSelection, LsoaBoundarySet
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,6 +64,51 @@ class PoliceUkConfirmForm(forms.Form):
     def __init__(self, *args, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships
+
+
+class BoundarySetForm(forms.ModelForm):
+    """A set of LSOA boundaries and, to add or replace its LSOAs, the GeoJSON file: read, checked
+    and simplified when the form is cleaned, so that a refused file saves nothing."""
+
+    geojson = forms.FileField(
+        label="GeoJSON file of the LSOA boundaries",
+        required=False,
+        help_text="A FeatureCollection of Polygon or MultiPolygon features, each with its LSOA "
+        "code (LSOA21CD or LSOA11CD, as the ONS names it), in longitude and latitude or in "
+        "British National Grid. On a set already saved, a new file replaces all its LSOAs.",
+    )
+
+    class Meta:
+        model = LsoaBoundarySet
+        fields = ["partnership", "vintage", "name", "source", "licence", "attribution"]
+
+    boundaries: Boundaries | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("geojson")
+        if upload is None:
+            if self.instance.pk is None:
+                self.add_error("geojson", "Choose the GeoJSON file of the LSOA boundaries.")
+            elif "vintage" in self.changed_data:
+                self.add_error("geojson", "Upload the boundaries of the vintage now chosen.")
+            return cleaned
+        limit = settings.BOUNDARY_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            self.add_error(
+                "geojson",
+                f"The file is {filesizeformat(upload.size)}; boundary files of at most "
+                f"{filesizeformat(limit)} are taken. Keep only the partnership's LSOAs, or "
+                "use a generalised (BGC) file rather than a full-resolution one.",
+            )
+            return cleaned
+        if cleaned.get("vintage") is None:
+            return cleaned  # the vintage's own error says what to do
+        try:
+            self.boundaries = read_boundaries(upload.read(), vintage=cleaned["vintage"])
+        except BoundaryFileError as error:
+            self.add_error("geojson", error.problems)
+        return cleaned
 
 
 def comparator_places_refused(chapter_partnership_id: int, places) -> list[str]:

@@ -271,6 +271,108 @@ class Observation(models.Model):
         return Period(PeriodType(self.period_type), self.period_start)
 
 
+class GridCount(models.Model):
+    """One month's police.uk rows of one crime type in one square cell of a fixed grid in
+    British National Grid metres (indicators/grid.py): where, finer than an LSOA. Only rows of
+    the partnership's area with coordinates are placed; the rows themselves are not kept."""
+
+    partnership_path = "batch__partnership"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="grid_counts")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="grid_counts")
+    month = models.DateField()
+    cell_metres = models.PositiveIntegerField()
+    # The cell's south-west corner (EPSG:27700), a multiple of cell_metres.
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["month", "easting", "northing"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "indicator", "cell_metres", "easting", "northing"],
+                name="one_count_per_batch_type_cell",
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.month:%Y-%m} at {self.easting},{self.northing}"
+
+
+class LsoaBoundarySet(models.Model):
+    """The LSOA boundaries of one vintage that the partnership's maps are drawn with, uploaded
+    as GeoJSON in admin (indicators/boundaries.py) and kept in BNG metres, simplified."""
+
+    partnership_path = "partnership"
+
+    class Vintage(models.IntegerChoices):
+        LSOA_2011 = 2011, "2011 LSOAs"
+        LSOA_2021 = 2021, "2021 LSOAs"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="boundary_sets"
+    )
+    vintage = models.PositiveSmallIntegerField(
+        choices=Vintage.choices,
+        help_text="The LSOAs the boundaries are of: police.uk files before 2022 use 2011 LSOAs, "
+        "later files 2021 LSOAs. Maps compare periods of one vintage only.",
+    )
+    name = models.CharField(max_length=200, help_text="e.g. “Milton Keynes LSOAs, December 2021”")
+    source = models.CharField(
+        max_length=200, default="Office for National Statistics (ONS) digital boundaries"
+    )
+    licence = models.CharField(max_length=200, default=OPEN_GOVERNMENT_LICENCE)
+    attribution = models.TextField(
+        help_text="Printed under every map drawn with these boundaries, e.g. “Source: Office for "
+        "National Statistics licensed under the Open Government Licence v.3.0. Contains OS data "
+        "© Crown copyright and database right 2021.”"
+    )
+    file_name = models.CharField(max_length=255, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How the file was read (its coordinates, vertices read and kept): shown in admin.
+    summary = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["partnership", "-vintage"]
+        verbose_name = "LSOA boundary set"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "vintage"], name="one_boundary_set_per_vintage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LsoaBoundary(models.Model):
+    """One LSOA's outline: GeoJSON MultiPolygon coordinates in whole British National Grid
+    metres (EPSG:27700), simplified on upload."""
+
+    partnership_path = "boundary_set__partnership"
+
+    boundary_set = models.ForeignKey(
+        LsoaBoundarySet, on_delete=models.CASCADE, related_name="lsoas"
+    )
+    code = models.CharField(max_length=12)
+    name = models.CharField(max_length=200)
+    polygons = models.JSONField()
+    vertices = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["boundary_set", "code"]
+        verbose_name = "LSOA boundary"
+        verbose_name_plural = "LSOA boundaries"
+        constraints = [
+            models.UniqueConstraint(fields=["boundary_set", "code"], name="lsoa_once_per_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class IndicatorSelection(models.Model):
     """An indicator chosen for a chapter, with the periods that chapter compares."""
 

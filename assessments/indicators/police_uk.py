@@ -10,6 +10,10 @@ force (one FORCE geography named from the file's "Falls within") and the local a
 of the row's LSOA (one DISTRICT geography per LSOA name prefix, "Oxford 008A" -> "Oxford", named
 as that month's file names it). A row without an LSOA counts for the force only, so a month's
 districts plus its rows without an LSOA make up the force.
+
+The area's rows are also counted on a fixed grid of square cells in British National Grid
+metres (indicators/grid.py), from each row's longitude and latitude: where, finer than an LSOA.
+A row of the area without coordinates counts for its LSOA but not on the grid.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,10 +42,18 @@ from django.utils.text import slugify
 from assessments.core.models import Partnership, User
 from assessments.core.periods import PeriodType
 from assessments.core.storage import StorageFault, storage_save
-from assessments.indicators.models import Geography, ImportBatch, Indicator, Observation
+from assessments.indicators.grid import DEFAULT_CELL_METRES, GridTally
+from assessments.indicators.models import (
+    Geography,
+    GridCount,
+    ImportBatch,
+    Indicator,
+    Observation,
+)
 from assessments.indicators.selectors import (
     POLICE_UK_INDICATOR_PREFIX,
     batch_comparator_totals,
+    batch_grid_totals,
     batch_totals_by_indicator,
 )
 
@@ -112,6 +124,8 @@ class MonthTally:
     forces: Counter = field(default_factory=Counter)
     districts: Counter = field(default_factory=Counter)
     files: set[str] = field(default_factory=set)
+    # The area's rows by cell of the grid and crime type.
+    grid: GridTally = field(default_factory=GridTally)
 
     @property
     def imported(self) -> int:
@@ -140,6 +154,23 @@ def _parse_month(value: str, file_name: str, line: int) -> dt.date:
         ) from None
 
 
+def _point(row: dict[str, str], file_name: str, line: int) -> tuple[float, float] | None:
+    """(longitude, latitude) of a row, or None where it has no location."""
+    longitude, latitude = (row.get("Longitude") or "").strip(), (row.get("Latitude") or "").strip()
+    if not longitude or not latitude:
+        return None
+    try:
+        point = float(longitude), float(latitude)
+    except ValueError:
+        point = None
+    if point is None or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+        raise PoliceUkFileError(
+            f"{file_name}, line {line}: Longitude {longitude!r} and Latitude {latitude!r} are "
+            "not a place on the map."
+        )
+    return point
+
+
 def _force_name(row: dict[str, str], file_name: str, line: int) -> str:
     force = (row.get("Falls within") or row.get("Reported by") or "").strip()
     if not force:
@@ -151,12 +182,15 @@ def _force_name(row: dict[str, str], file_name: str, line: int) -> str:
 
 
 def tally_files(
-    files: Iterable[tuple[str, BinaryIO]], area_prefix: str
+    files: Iterable[tuple[str, BinaryIO]],
+    area_prefix: str,
+    cell_metres: int = DEFAULT_CELL_METRES,
 ) -> dict[dt.date, MonthTally]:
-    """Count the rows of the files by month, place and crime type; read only, nothing saved."""
+    """Count the rows of the files by month, place and crime type, and the area's rows by cell
+    of the grid; read only, nothing saved."""
     prefix = area_prefix.strip().casefold() + " "
     known_types = frozenset(CRIME_TYPES)
-    months: dict[dt.date, MonthTally] = defaultdict(MonthTally)
+    months: dict[dt.date, MonthTally] = defaultdict(lambda: MonthTally(grid=GridTally(cell_metres)))
     for file_name, stream in files:
         for line, row in enumerate(_rows(stream, file_name), start=2):
             tally = months[_parse_month(row["Month"], file_name, line)]
@@ -178,6 +212,9 @@ def tally_files(
             else:
                 tally.counts[code, crime_type] += 1
                 tally.lsoa_names.setdefault(code, name)
+                tally.grid.add(_point(row, file_name, line), crime_type)
+    for tally in months.values():
+        tally.grid.flush()
     return dict(sorted(months.items()))
 
 
@@ -203,8 +240,22 @@ def month_summary(tally: MonthTally) -> dict:
         "without_lsoa": tally.without_lsoa,
         "lsoas": len(tally.lsoa_names),
         "crime_types": {t: per_type[t] for t in CRIME_TYPES if per_type[t]},
+        **grid_summary(tally.grid),
         "force": _by_place(tally.forces),
         "districts": _by_place(tally.districts),
+    }
+
+
+def grid_summary(grid: GridTally) -> dict:
+    """What the grid holds of a month: the cell size, the rows placed and the cells they fill,
+    and the area's rows that count for their LSOA but could not be placed (no coordinates)."""
+    return {
+        "grid": {
+            "cell_metres": grid.cell_metres,
+            "placed": grid.placed,
+            "cells": grid.cell_count,
+        },
+        "without_coordinates": grid.without_coordinates,
     }
 
 
@@ -295,6 +346,7 @@ def batch_replace(
     )
     if old is not None:
         old.observations.all().delete()
+        old.grid_counts.all().delete()
         old.superseded_by = batch
         old.save(update_fields=["superseded_by"])
         batch.superseded_by = None
@@ -323,6 +375,21 @@ def _save_month(partnership, month: dt.date, tally: MonthTally, indicators, user
         ),
         batch_size=2000,
     )
+    cells = (
+        GridCount(
+            batch=batch,
+            indicator=indicators[crime_type],
+            month=month,
+            cell_metres=tally.grid.cell_metres,
+            easting=easting,
+            northing=northing,
+            count=count,
+        )
+        for easting, northing, crime_type, count in tally.grid.cells()
+    )
+    # In chunks: bulk_create would hold every cell of the month as a model instance at once.
+    while chunk := list(islice(cells, 1000)):
+        GridCount.objects.bulk_create(chunk)
     return batch
 
 
@@ -332,9 +399,10 @@ def police_uk_import(
     files: Iterable[tuple[str, BinaryIO]],
     lsoa_prefix: str | None = None,
     user: User | None = None,
+    cell_metres: int = DEFAULT_CELL_METRES,
 ) -> list[ImportBatch]:
     """Import police.uk files for the partnership's area: all months, or none on any error."""
-    months = tally_files(files, lsoa_prefix or partnership.area_name)
+    months = tally_files(files, lsoa_prefix or partnership.area_name, cell_metres)
     with transaction.atomic():
         indicators = police_uk_indicators(partnership)
         return [
@@ -365,6 +433,9 @@ def police_uk_summary(batches: Iterable[ImportBatch]) -> dict[str, dict]:
         comparators = batch_comparator_totals(batch)
         summary[month] = {
             **{k: batch.summary[k] for k in ("rows_read", "outside_area", "without_lsoa")},
+            # Batches imported before the grid have none.
+            "without_coordinates": batch.summary.get("without_coordinates"),
+            "grid": batch_grid_totals(batch),
             "imported": int(
                 sum(v for code, v in stored.items() if code != indicator_code(ALL_CRIME))
             ),

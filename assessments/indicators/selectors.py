@@ -173,6 +173,16 @@ def batch_totals_by_indicator(batch: ImportBatch) -> dict[str, Decimal]:
     return {row["indicator__code"]: row["total"] for row in rows}
 
 
+def batch_grid_totals(batch: ImportBatch) -> dict | None:
+    """The grid as a batch stored it: cell size, rows placed and cells filled (None: no grid)."""
+    rows = batch.grid_counts.values("cell_metres").annotate(placed=Sum("count"))
+    row = next(iter(rows.order_by()), None)  # one cell size per batch
+    if row is None:
+        return None
+    cells = batch.grid_counts.values("easting", "northing").distinct().order_by().count()
+    return {**row, "cells": cells}
+
+
 def batch_comparator_totals(batch: ImportBatch) -> dict[str, dict[str, dict[str, Decimal]]]:
     """{level: {place name: {indicator code: sum}}} of the batch's force, district and national
     rows, in one query; every comparator level is present, empty when the batch has none."""

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from assessments.core.models import Partnership
+from assessments.indicators.grid import DEFAULT_CELL_METRES
 from assessments.indicators.police_uk import PoliceUkFileError, police_uk_import, police_uk_summary
 from assessments.management.commands._reliable import ReliableCommand
 
@@ -13,7 +14,8 @@ class Command(ReliableCommand):
     help = (
         "Import police.uk street-level crime CSVs (one per force per month): counts per crime "
         "type, month and LSOA of the partnership's area, and for the whole force and each "
-        "district in the files, as comparators. Re-importing a month replaces it."
+        "district in the files, as comparators; the area's rows also on a grid of square cells "
+        "in British National Grid metres. Re-importing a month replaces it."
     )
 
     def add_arguments(self, parser):
@@ -23,9 +25,17 @@ class Command(ReliableCommand):
             "--lsoa-prefix",
             help="LSOA names of the area start with this (default: the partnership's area name)",
         )
+        parser.add_argument(
+            "--cell-metres",
+            type=int,
+            default=DEFAULT_CELL_METRES,
+            help=f"width of the grid's square cells in metres (default {DEFAULT_CELL_METRES})",
+        )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    def handle(self, *args, files, partnership, lsoa_prefix, **options):
+    def handle(self, *args, files, partnership, lsoa_prefix, cell_metres, **options):
+        if cell_metres < 1:
+            raise CommandError("--cell-metres must be a whole number of metres, 1 or more.")
         found = Partnership.objects.filter(slug=partnership).first()
         if found is None:
             raise CommandError(f"No partnership with the slug {partnership!r}.")
@@ -33,7 +43,10 @@ class Command(ReliableCommand):
             try:
                 streams = [(p.name, stack.enter_context(p.open("rb"))) for p in files]
                 batches = police_uk_import(
-                    partnership=found, files=streams, lsoa_prefix=lsoa_prefix
+                    partnership=found,
+                    files=streams,
+                    lsoa_prefix=lsoa_prefix,
+                    cell_metres=cell_metres,
                 )
             except (OSError, PoliceUkFileError) as error:
                 raise CommandError(f"Nothing imported: {error}") from error
@@ -49,6 +62,13 @@ class Command(ReliableCommand):
                 f"{figures['outside_area']} outside the area, "
                 f"{figures['without_lsoa']} without an LSOA"
             )
+            if figures["grid"]:
+                grid = figures["grid"]
+                self.stdout.write(
+                    f"    on the grid of {grid['cell_metres']} m cells: {grid['placed']} in "
+                    f"{grid['cells']} cells; {figures['without_coordinates']} without coordinates "
+                    "count for their LSOA but not on the grid"
+                )
             for crime_type, count in figures["crime_types"].items():
                 self.stdout.write(f"    {crime_type}: {count}")
             for block in ("force", "districts"):

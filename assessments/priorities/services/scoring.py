@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from assessments.core.numbers import ranks as ranks  # themes rank as any figures do
+
 RULE = (
     "Each criterion's score for a theme is the analyst's override where there is one, otherwise "
     "the mean of the partner organisations' scores, otherwise the score the data proposes. The "
@@ -85,26 +87,3 @@ def combined_score(weighted: Iterable[tuple[Decimal | None, int]]) -> Decimal | 
     if not total_weight:
         return None
     return two_places(sum(score * weight for score, weight in present) / total_weight)
-
-
-def ranks(combined: Sequence[Decimal | None]) -> list[tuple[int, int | None]]:
-    """(index, rank) in rank order for combined scores given in chapter order.
-
-    Python's sort is stable, so equal scores keep the chapter order; they share the rank of the
-    first of them (1, 2, 2, 4). A missing score comes last and has no rank."""
-    order = sorted(
-        range(len(combined)),
-        key=lambda i: (combined[i] is None, -(combined[i] or 0)),
-    )
-    result: list[tuple[int, int | None]] = []
-    previous: Decimal | None = None
-    rank = 0
-    for position, index in enumerate(order, start=1):
-        score = combined[index]
-        if score is None:
-            result.append((index, None))
-            continue
-        if score != previous:
-            rank, previous = position, score
-        result.append((index, rank))
-    return result

@@ -1,0 +1,498 @@
+"""Accessible maps drawn on the server as SVG, like the charts (charts.py): figures in, SVG out.
+
+A choropleth colours each LSOA of a boundary set by its count (or rate per 1,000 residents where
+every LSOA has a population); without boundaries the grid's cells are drawn as squares. Every
+map carries its own key to reading it: a legend whose classes say how they were chosen, a scale
+bar in kilometres, a north arrow, the area's outline, the months, the LSOA vintage, that police.uk
+locations are snapped to nearby points, how many crimes fall in LSOAs the boundaries lack, and
+the boundaries' attribution. Colours are presentation attributes (fill="…"), never style
+attributes, so the site's strict CSP needs nothing more; no scripts, fonts or requests.
+
+Class breaks: quantiles of the non-zero values shown, at most `MAX_CLASSES` classes (fewer where
+there are fewer distinct values); each class is labelled with the lowest and highest value in it.
+A public map (`public=True`) passes the counts through suppression.py: counts 1 to threshold − 1
+are "fewer than 5", drawn hatched in a class of their own, and enough others are withheld that
+the total printed cannot give one back. No hidden count appears in the text, classes, titles or
+data attributes of a public map, and breaks are taken from shown values only.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+
+import shapely
+
+from assessments.indicators.charts import FONT, INK, NARROW, SECONDARY_INK, WIDTH, _text
+from assessments.indicators.suppression import Cell, suppress_list, threshold
+
+MAX_CLASSES = 5
+# Light to dark blue: the darker the more crime; zero is white, hidden counts hatched grey.
+COLOURS = ["#d2e2f1", "#96bde0", "#5694ca", "#1d70b8", "#003078"]
+ZERO = "#ffffff"
+HIDDEN = "#b1b4b6"
+HATCH = "url(#hatch)"  # stands for the drawing's own pattern, named after its slug and width
+EDGE = "#505a5f"
+SNAPPED = "police.uk locations are snapped to nearby points, not the exact place of the crime."
+NORTH = "North is up (British National Grid)."
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One LSOA's outline: GeoJSON MultiPolygon coordinates in BNG metres."""
+
+    code: str
+    name: str
+    polygons: list
+
+
+@dataclass(frozen=True)
+class AreaFigure:
+    code: str
+    name: str
+    count: int
+    rate: Decimal | None = None  # per 1,000 residents; None without a population
+
+
+@dataclass(frozen=True)
+class MapClass:
+    key: str  # "zero", "fewer", "withheld" or "c1".."c5": the path's class ends with it
+    label: str
+    fill: str
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Shaded:
+    """An area as drawn: its class and how its figure is written."""
+
+    code: str
+    name: str
+    cls: MapClass
+    text: str
+    value: float | None  # None when hidden
+
+
+def quantile_classes(values: list[float], unit_format) -> list[MapClass]:
+    """At most MAX_CLASSES classes of the non-zero values: the sorted values cut at equal
+    shares (quantiles), each class from its lowest to its highest value, ties kept together."""
+    ordered = sorted(v for v in values if v > 0)
+    if not ordered:
+        return []
+    count = min(MAX_CLASSES, len(set(ordered)))
+    highs: list[float] = []
+    for i in range(1, count + 1):
+        high = ordered[math.ceil(i * len(ordered) / count) - 1]
+        if not highs or high > highs[-1]:
+            highs.append(high)
+    classes, low_index = [], 0
+    for i, high in enumerate(highs):
+        members = [v for v in ordered[low_index:] if v <= high]
+        low = members[0]
+        low_index += len(members)
+        colour = COLOURS[round(i * (len(COLOURS) - 1) / max(len(highs) - 1, 1))]
+        label = unit_format(low) if low == high else f"{unit_format(low)} to {unit_format(high)}"
+        classes.append(MapClass(f"c{i + 1}", label, colour, low, high))
+    return classes
+
+
+def class_of(value: float, classes: list[MapClass]) -> MapClass | None:
+    """The class whose range holds a non-zero value, under the legend's breaks."""
+    return next((c for c in classes if c.low <= value <= c.high), None)
+
+
+def _whole(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+@dataclass
+class Projection:
+    """BNG metres onto the drawing: north up, one scale for both axes."""
+
+    west: float
+    south: float
+    north: float
+    scale: float
+    left: float
+    top: float
+
+    @classmethod
+    def fit(cls, bounds, left, top, width, height) -> Projection:
+        west, south, east, north = bounds
+        scale = min(width / max(east - west, 1), height / max(north - south, 1))
+        # centred in the box
+        left += (width - (east - west) * scale) / 2
+        top += (height - (north - south) * scale) / 2
+        return cls(west, south, north, scale, left, top)
+
+    def point(self, x: float, y: float) -> str:
+        across = self.left + (x - self.west) * self.scale
+        down = self.top + (self.north - y) * self.scale
+        return f"{across:.1f} {down:.1f}"
+
+    def path(self, polygons: list) -> str:
+        parts = []
+        for polygon in polygons:
+            for ring in polygon:
+                parts.append("M" + "L".join(self.point(x, y) for x, y in ring) + "Z")
+        return "".join(parts)
+
+
+def _scale_bar(projection: Projection, x: float, y: float, room: float) -> list[str]:
+    """A bar of a round number of kilometres (1, 2 or 5 × 10ⁿ) at most `room` units long."""
+    metres = room / projection.scale
+    kilometres = max(
+        (k for k in (0.5, 1, 2, 5, 10, 20, 50, 100) if k * 1000 <= metres), default=0.5
+    )
+    length = kilometres * 1000 * projection.scale
+    return [
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{length / 2:.1f}" height="5" fill="{INK}"/>',
+        f'<rect x="{x + length / 2:.1f}" y="{y:.1f}" width="{length / 2:.1f}" height="5" '
+        f'fill="#ffffff" stroke="{INK}" stroke-width="1"/>',
+        _text(x, y + 18, "0", anchor="middle", size=11),
+        _text(x + length, y + 18, f"{_whole(kilometres)} km", anchor="middle", size=11),
+    ]
+
+
+def _north_arrow(x: float, y: float) -> list[str]:
+    return [
+        f'<path d="M{x:.1f} {y:.1f}L{x + 8:.1f} {y + 22:.1f}L{x:.1f} {y + 17:.1f}'
+        f'L{x - 8:.1f} {y + 22:.1f}Z" fill="{INK}"/>',
+        _text(x, y + 36, "N", anchor="middle", size=12, weight="bold"),
+    ]
+
+
+def _hatch(pattern_id: str) -> str:
+    return (
+        f'<defs><pattern id="{pattern_id}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f3f2f1"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{HIDDEN}" stroke-width="3"/></pattern></defs>'
+    )
+
+
+def _lines(texts: list[str], x: float, y: float, chars: int) -> tuple[list[str], float]:
+    """Notes under the map, wrapped to `chars` characters a line; and the y below them."""
+    body = []
+    for note in texts:
+        for line in textwrap.wrap(note, chars):
+            body.append(_text(x, y, line, size=11, fill=SECONDARY_INK))
+            y += 15
+    return body, y
+
+
+@dataclass
+class ChoroplethMap:
+    """LSOAs coloured by their figures. `figures` may name LSOAs the boundaries lack: their
+    crimes are counted in the line saying so, not drawn."""
+
+    title: str
+    areas: list[MapArea]
+    figures: list[AreaFigure]
+    months: str  # "January to March 2024"
+    vintage: int
+    attribution: str
+    what: str = "crimes"  # "crimes", "anti-social behaviour incidents", ...
+    public: bool = False
+    slug: str = "map"
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._shaded: list[Shaded] | None = None
+
+    @property
+    def by_rate(self) -> bool:
+        drawn = {a.code for a in self.areas}
+        rates = [f.rate for f in self.figures if f.code in drawn]
+        return bool(rates) and all(r is not None for r in rates)
+
+    @property
+    def unit(self) -> str:
+        return f"{self.what} per 1,000 residents" if self.by_rate else f"Number of {self.what}"
+
+    def _cells(self) -> tuple[dict[str, Cell], Cell, Cell]:
+        """Each figure's cell, the lacking LSOAs' cell, the total's cell (suppressed if public)."""
+        drawn = {a.code for a in self.areas}
+        codes = [f.code for f in self.figures if f.code in drawn]
+        counts = {f.code: f.count for f in self.figures}
+        lacking = sum(f.count for f in self.figures if f.code not in drawn)
+        values = [counts[c] for c in codes] + [lacking]
+        if self.public:
+            table = suppress_list(values, total=True)
+            cells = [row[0] for row in table.cells]
+            total = table.column_totals[0]
+        else:
+            cells, total = [Cell(v) for v in values], Cell(sum(values))
+        return dict(zip(codes, cells[:-1], strict=True)), cells[-1], total
+
+    def shaded(self) -> list[Shaded]:
+        """Every boundary LSOA, in the boundaries' order, with its class and text."""
+        if self._shaded is not None:
+            return self._shaded
+        cells, _, _ = self._cells()
+        figures = {f.code: f for f in self.figures}
+        limit = threshold()
+
+        def value(code: str) -> float:
+            figure = figures[code]
+            return float(figure.rate) if self.by_rate else float(figure.count)
+
+        shown = [value(c) for c, cell in cells.items() if not cell.hidden]
+        self._classes = quantile_classes(shown, _whole)
+        self.zero = MapClass("zero", f"No {self.what}", ZERO)
+        self.fewer = MapClass("fewer", f"Fewer than {limit}", HATCH)
+        self.withheld = MapClass("withheld", "Withheld (would reveal a smaller count)", HIDDEN)
+        rows = []
+        for area in self.areas:
+            cell = cells.get(area.code, Cell(0))
+            if cell.reason == "small":
+                rows.append(Shaded(area.code, area.name, self.fewer, cell.display(limit), None))
+            elif cell.reason == "secondary":
+                rows.append(Shaded(area.code, area.name, self.withheld, cell.display(limit), None))
+            elif area.code not in figures or figures[area.code].count == 0:
+                rows.append(Shaded(area.code, area.name, self.zero, "0", 0.0))
+            else:
+                v = value(area.code)
+                text = _whole(v) if not self.by_rate else f"{_whole(v)} per 1,000"
+                if self.by_rate:
+                    text += f" ({cell.display(limit)} {self.what})"
+                rows.append(Shaded(area.code, area.name, class_of(v, self._classes), text, v))
+        self._shaded = rows
+        return rows
+
+    @property
+    def classes(self) -> list[MapClass]:
+        """The legend's classes of non-zero values shown, under which each area is shaded."""
+        self.shaded()
+        return self._classes
+
+    @property
+    def legend(self) -> list[MapClass]:
+        rows = self.shaded()
+        used = {r.cls.key for r in rows}
+        extra = [c for c in (self.zero, self.fewer, self.withheld) if c.key in used]
+        return [*self.classes, *extra]
+
+    @property
+    def breaks_rule(self) -> str:
+        shown = "shown " if self.public else ""
+        return (
+            f"Classes: quantiles of the non-zero {shown}values, at most {MAX_CLASSES} classes, "
+            "each from its lowest to its highest value."
+        )
+
+    @property
+    def lacking_line(self) -> str:
+        _, lacking, _ = self._cells()
+        drawn = {a.code for a in self.areas}
+        missing = sorted({f.code for f in self.figures if f.code not in drawn})
+        if not missing:
+            return f"Every LSOA with {self.what} in these months has a boundary on the map."
+        text = lacking.display(threshold())
+        if lacking.reason == "small":
+            text = text.capitalize()
+        elif lacking.reason == "secondary":
+            text = "A number withheld (it would reveal a smaller count) of"
+        return (
+            f"{text} {self.what} fall in {len(missing)} LSOA{'' if len(missing) == 1 else 's'} "
+            "the boundaries lack, "
+            "not drawn on the map."
+        )
+
+    @property
+    def description(self) -> str:
+        rows = [r for r in self.shaded() if r.value]
+        rows.sort(key=lambda r: (-r.value, r.name))
+        top = "; ".join(f"{r.name} ({r.text})" for r in rows[:3])
+        _, _, total = self._cells()
+        what = "rate per 1,000 residents" if self.by_rate else "number"
+        text = (
+            f"Map of {len(self.areas)} LSOAs ({self.vintage} LSOAs) shaded by {what} of "
+            f"{self.what}, {self.months}; {total.display(threshold())} {self.what} in all."
+        )
+        if top:
+            text += f" Highest: {top}."
+        return text
+
+    def svg(self, width: int = WIDTH) -> str:
+        rows = {r.code: r for r in self.shaded()}
+        wide = width >= WIDTH
+        map_w = width * 0.64 if wide else width - 16
+        map_h = 420 if wide else width
+        bounds = _bounds([a.polygons for a in self.areas])
+        projection = Projection.fit(bounds, 8, 8, map_w - 16, map_h - 56)
+        # The page holds the wide and the narrow drawing: each names its own pattern.
+        hatch = f"{self.slug}-hatch" if wide else f"{self.slug}-{width}-hatch"
+        body = [_hatch(hatch)]
+        for area in self.areas:
+            row = rows[area.code]
+            label = f"{area.name} ({area.code}): {row.text}"
+            data = "" if self.public else f' data-count="{escape(row.text)}"'
+            body.append(
+                f'<path d="{projection.path(area.polygons)}" data-code="{escape(area.code)}"'
+                f'{data} class="app-map-area app-map-{row.cls.key}" fill="{_fill(row.cls, hatch)}" '
+                f'fill-rule="evenodd" stroke="{EDGE}" stroke-width="0.4">'
+                f"<title>{escape(label)}</title></path>"
+            )
+        outline = _outline([a.polygons for a in self.areas])
+        if outline:
+            body.append(
+                f'<path d="{projection.path(outline)}" class="app-map-outline" fill="none" '
+                f'stroke="{INK}" stroke-width="1.5"/>'
+            )
+        body += _scale_bar(projection, 16, map_h - 40, map_w / 3)
+        body += _north_arrow(map_w - 24, 12)
+        legend_x, legend_y = (map_w + 8, 24) if wide else (8, map_h + 8)
+        legend, legend_end = _legend(self.unit, self.legend, legend_x, legend_y, hatch)
+        body += legend
+        notes = [
+            self.breaks_rule,
+            f"Months: {self.months}. LSOAs: {self.vintage} boundaries.",
+            SNAPPED,
+            self.lacking_line,
+            NORTH,
+            *self.notes,
+            self.attribution,
+        ]
+        text, bottom = _lines(notes, 8, max(map_h, legend_end) + 16, 100 if wide else 52)
+        body += text
+        return _frame(self.slug, self.title, self.description, width, bottom + 4, body)
+
+    def narrow_svg(self) -> str:
+        return self.svg(NARROW)
+
+
+def _fill(cls: MapClass, hatch: str) -> str:
+    return f"url(#{hatch})" if cls.fill == HATCH else cls.fill
+
+
+def _legend(
+    unit: str, classes: list[MapClass], x: float, y: float, hatch: str = ""
+) -> tuple[list[str], float]:
+    body = [_text(x, y, unit[:1].upper() + unit[1:], size=12, weight="bold")]
+    y += 10
+    for cls in classes:
+        body.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="20" height="14" fill="{_fill(cls, hatch)}" '
+            f'stroke="{EDGE}" stroke-width="0.6" class="app-map-key-{cls.key}"/>'
+        )
+        body.append(_text(x + 28, y + 11, cls.label, size=12))
+        y += 20
+    return body, y
+
+
+def _frame(slug, title, description, width, height, body) -> str:
+    stem = slug if width == WIDTH else f"{slug}-{width}"
+    ids = f"{stem}-title", f"{stem}-desc"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
+        f'font-family="{FONT}" class="app-chart app-map">'
+        f'<title id="{ids[0]}">{escape(title)}</title>'
+        f'<desc id="{ids[1]}">{escape(description)}</desc>'
+        f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>' + "".join(body) + "</svg>"
+    )
+
+
+def _bounds(shapes: list[list]) -> tuple[float, float, float, float]:
+    xs = [x for polygons in shapes for polygon in polygons for x, _ in polygon[0]]
+    ys = [y for polygons in shapes for polygon in polygons for _, y in polygon[0]]
+    if not xs:
+        return 0, 0, 1, 1
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _outline(shapes: list[list]) -> list:
+    """The outline of the areas drawn, as MultiPolygon coordinates (their union)."""
+    geometries = [
+        shapely.MultiPolygon([(p[0], p[1:]) for p in polygons]) for polygons in shapes if polygons
+    ]
+    if not geometries:
+        return []
+    try:
+        union = shapely.coverage_union_all(geometries)
+    except shapely.errors.GEOSException:
+        union = shapely.union_all(geometries)
+    if not union.is_valid:
+        union = shapely.union_all([shapely.make_valid(g) for g in geometries])
+    outline = []
+    for polygon in shapely.get_parts(union):
+        if polygon.geom_type != "Polygon":
+            continue
+        outline.append([list(polygon.exterior.coords)])
+    return outline
+
+
+@dataclass
+class GridMap:
+    """The grid's density when no boundaries exist: one square per cell with crime. Partners'
+    detail only: the grid is never drawn on a public map."""
+
+    title: str
+    cells: list[tuple[int, int, int]]  # (easting, northing of the south-west corner, count)
+    cell_metres: int
+    months: str
+    what: str = "crimes"
+    slug: str = "grid-map"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> list[MapClass]:
+        return quantile_classes([float(c) for _, _, c in self.cells], _whole)
+
+    @property
+    def description(self) -> str:
+        top = sorted(self.cells, key=lambda c: -c[2])[:3]
+        total = sum(c for _, _, c in self.cells)
+        text = (
+            f"Grid map of {self.what}, {self.months}: {total:,} in {len(self.cells)} squares "
+            f"of {self.cell_metres} metres."
+        )
+        if top:
+            spots = "; ".join(f"{c:,} in the square at {e}, {n}" for e, n, c in top)
+            text += f" Highest: {spots} (British National Grid metres)."
+        return text
+
+    def svg(self, width: int = WIDTH) -> str:
+        wide = width >= WIDTH
+        map_w = width * 0.64 if wide else width - 16
+        map_h = 420 if wide else width
+        size = self.cell_metres
+        squares = [
+            [[[[e, n], [e + size, n], [e + size, n + size], [e, n + size], [e, n]]]]
+            for e, n, _ in self.cells
+        ]
+        projection = Projection.fit(_bounds(squares), 8, 8, map_w - 16, map_h - 56)
+        classes = self.classes
+        body = []
+        side = max(size * projection.scale, 0.5)
+        for (e, n, count), _ in zip(self.cells, squares, strict=True):
+            cls = class_of(float(count), classes)
+            if cls is None:
+                continue
+            x, y = projection.point(e, n + size).split()
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{side:.1f}" height="{side:.1f}" '
+                f'data-cell="{e},{n}" data-count="{count}" class="app-map-cell app-map-{cls.key}" '
+                f'fill="{cls.fill}"><title>{count:,} {escape(self.what)}</title></rect>'
+            )
+        body += _scale_bar(projection, 16, map_h - 40, map_w / 3)
+        body += _north_arrow(map_w - 24, 12)
+        legend_x, legend_y = (map_w + 8, 24) if wide else (8, map_h + 8)
+        legend, legend_end = _legend(f"{self.what} per square", classes, legend_x, legend_y)
+        body += legend
+        notes = [
+            "Classes: quantiles of the squares' counts, at most 5 classes, each from its lowest "
+            "to its highest value. Squares without crime are not drawn.",
+            f"Months: {self.months}. Squares of {self.cell_metres} metres on the British "
+            "National Grid; no LSOA boundaries are loaded.",
+            SNAPPED,
+            NORTH,
+            *self.notes,
+        ]
+        text, bottom = _lines(notes, 8, max(map_h, legend_end) + 16, 100 if wide else 52)
+        body += text
+        return _frame(self.slug, self.title, self.description, width, bottom + 4, body)
