@@ -15,10 +15,10 @@ from openpyxl import Workbook
 
 from assessments.appendices.models import Appendix, AppendixAccess
 from assessments.core.models import User
+from assessments.core.numbers import one_place
 from assessments.core.periods import Period
 from assessments.core.personal_copy import PersonalCopy
 from assessments.core.spreadsheet import neutralise
-from assessments.indicators.headlines import one_place
 from assessments.indicators.models import Geography, Indicator
 from assessments.indicators.selectors import geographies_at_level, indicator_totals_and_gaps
 

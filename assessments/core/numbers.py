@@ -9,9 +9,15 @@ changing in percentage points, not per cent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 MINUS = "\u2212"
+ONE_PLACE = Decimal("0.1")
+
+
+def one_place(value: Decimal) -> Decimal:
+    """A figure as every page prints it: one decimal place, halves rounded up."""
+    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
 def signed(value: Decimal | float | int) -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from assessments.core.cache_version import cached
 from assessments.core.models import Chapter
-from assessments.core.numbers import change_words
+from assessments.core.numbers import change_words, one_place
 from assessments.core.periods import Period, PeriodType
 from assessments.indicators import suppression
 from assessments.indicators.charts import Chart, Point, Series
@@ -18,7 +18,6 @@ from assessments.indicators.headlines import (
     HeadlineFigure,
     change_between,
     figure_for,
-    one_place,
     period_gaps,
 )
 from assessments.indicators.models import Geography, Indicator, IndicatorSelection

@@ -8,17 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.core.cache_version import cached
 from assessments.core.models import Assessment
-from assessments.core.numbers import change_words, percent
+from assessments.core.numbers import change_words, one_place, percent
 from assessments.core.periods import Period
 from assessments.indicators.models import Geography, Headline, Indicator, IndicatorSelection
 from assessments.indicators.selectors import partnership_area
 from assessments.indicators.series import SeriesBook
-
-ONE_PLACE = Decimal("0.1")
-
-
-def one_place(value: Decimal) -> Decimal:
-    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
 def change_between(current: Decimal | None, comparison: Decimal | None, is_rate: bool):

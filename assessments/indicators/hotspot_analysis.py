@@ -23,8 +23,9 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from assessments.core.numbers import one_place
 from assessments.core.periods import PeriodType
 from assessments.indicators.hotspots import HotspotQueryError, LsoaCount, lsoa_ranking
 from assessments.indicators.models import Geography, Observation
@@ -89,7 +90,7 @@ class HotspotAnalysis:
 def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return one_place(Decimal(part) * 100 / whole)
 
 
 def _area_lsoas(partnership_id: int, spans: Sequence[Span]) -> set[str]:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Sum
 
-from assessments.core.numbers import ranks
+from assessments.core.numbers import one_place, ranks
 from assessments.core.periods import PeriodType
 from assessments.indicators.models import Geography, ImportBatch, Observation
 from assessments.indicators.police_uk import CRIME_TYPES, indicator_code
@@ -41,8 +41,7 @@ class LsoaCount:
     def rate_per_1000(self) -> Decimal | None:
         if not self.population:
             return None
-        rate = Decimal(self.count) * 1000 / Decimal(self.population)
-        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return one_place(Decimal(self.count) * 1000 / Decimal(self.population))
 
 
 @dataclass(frozen=True)
