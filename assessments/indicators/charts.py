@@ -148,16 +148,29 @@ def _text(x, y, content, *, anchor="start", size=13, fill=INK, weight="normal") 
 
 
 def _frame(chart, height: int, body: list[str], width: int = WIDTH) -> str:
-    # The page holds both drawings (one hidden by its width): each names its own title.
-    stem = chart.slug if width == WIDTH else f"{chart.slug}-{width}"
+    return svg_frame(chart.slug, chart.title, chart.description, width, height, body)
+
+
+def svg_frame(
+    slug: str,
+    title: str,
+    description: str,
+    width: int,
+    height: float,
+    body: list[str],
+    css_class: str = "app-chart",
+) -> str:
+    """A drawing (a chart or a map) as an image named by its title and description. The page
+    holds both drawings (one hidden by its width): each names its own title."""
+    stem = slug if width == WIDTH else f"{slug}-{width}"
     ids = f"{stem}-title", f"{stem}-desc"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
-        f'font-family="{FONT}" class="app-chart">'
-        f'<title id="{ids[0]}">{escape(chart.title)}</title>'
-        f'<desc id="{ids[1]}">{escape(chart.description)}</desc>'
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>' + "".join(body) + "</svg>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
+        f'font-family="{FONT}" class="{css_class}">'
+        f'<title id="{ids[0]}">{escape(title)}</title>'
+        f'<desc id="{ids[1]}">{escape(description)}</desc>'
+        f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>' + "".join(body) + "</svg>"
     )
 
 

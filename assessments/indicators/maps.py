@@ -26,7 +26,7 @@ from html import escape
 
 import shapely
 
-from assessments.indicators.charts import FONT, INK, NARROW, SECONDARY_INK, WIDTH, _text
+from assessments.indicators.charts import INK, NARROW, SECONDARY_INK, WIDTH, _text, svg_frame
 from assessments.indicators.suppression import Cell, suppress_list, threshold
 
 MAX_CLASSES = 5
@@ -359,7 +359,9 @@ class ChoroplethMap:
         ]
         text, bottom = _lines(notes, 8, max(map_h, legend_end) + 16, 100 if wide else 52)
         body += text
-        return _frame(self.slug, self.title, self.description, width, bottom + 4, body)
+        return svg_frame(
+            self.slug, self.title, self.description, width, bottom + 4, body, "app-chart app-map"
+        )
 
     def narrow_svg(self) -> str:
         return self.svg(NARROW)
@@ -382,19 +384,6 @@ def _legend(
         body.append(_text(x + 28, y + 11, cls.label, size=12))
         y += 20
     return body, y
-
-
-def _frame(slug, title, description, width, height, body) -> str:
-    stem = slug if width == WIDTH else f"{slug}-{width}"
-    ids = f"{stem}-title", f"{stem}-desc"
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
-        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
-        f'font-family="{FONT}" class="app-chart app-map">'
-        f'<title id="{ids[0]}">{escape(title)}</title>'
-        f'<desc id="{ids[1]}">{escape(description)}</desc>'
-        f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>' + "".join(body) + "</svg>"
-    )
 
 
 def _bounds(shapes: list[list]) -> tuple[float, float, float, float]:
@@ -495,4 +484,6 @@ class GridMap:
         ]
         text, bottom = _lines(notes, 8, max(map_h, legend_end) + 16, 100 if wide else 52)
         body += text
-        return _frame(self.slug, self.title, self.description, width, bottom + 4, body)
+        return svg_frame(
+            self.slug, self.title, self.description, width, bottom + 4, body, "app-chart app-map"
+        )
