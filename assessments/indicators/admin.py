@@ -30,6 +30,7 @@ from assessments.indicators import police_uk
 from assessments.indicators.boundaries import boundary_set_replace
 from assessments.indicators.forms import (
     BoundarySetForm,
+    ChapterMapForm,
     PoliceUkConfirmForm,
     PoliceUkUploadForm,
     SelectionForm,
@@ -37,6 +38,7 @@ from assessments.indicators.forms import (
 from assessments.indicators.grid import DEFAULT_CELL_METRES
 from assessments.indicators.headlines import cover_headlines, headline_check
 from assessments.indicators.models import (
+    ChapterMap,
     Geography,
     Headline,
     ImportBatch,
@@ -50,6 +52,16 @@ from assessments.indicators.resources import (
     IndicatorResource,
     ObservationResource,
 )
+
+
+class ChapterMapInline(ScopedMixin, admin.StackedInline):
+    """The chapter's hotspot map, on the chapter's page: none, or one."""
+
+    model = ChapterMap
+    form = ChapterMapForm
+    extra = 0
+    max_num = 1
+    verbose_name_plural = "Hotspot map (police.uk crime by LSOA, drawn with the LSOA boundaries)"
 
 
 @admin.register(IndicatorSelection)

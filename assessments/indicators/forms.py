@@ -8,7 +8,13 @@ from django.template.defaultfilters import filesizeformat
 
 from assessments.core.models import Chapter
 from assessments.indicators.boundaries import Boundaries, BoundaryFileError, read_boundaries
-from assessments.indicators.models import Geography, IndicatorSelection, LsoaBoundarySet
+from assessments.indicators.models import (
+    ChapterMap,
+    Geography,
+    IndicatorSelection,
+    LsoaBoundarySet,
+)
+from assessments.indicators.police_uk import CRIME_TYPES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -167,3 +173,17 @@ class SelectionForm(forms.ModelForm):
                 code="invalid_choice",
             )
         return places
+
+
+class ChapterMapForm(forms.ModelForm):
+    """A chapter's hotspot map: police.uk's crime types as ticks, months as any day of them."""
+
+    crime_types = forms.MultipleChoiceField(
+        choices=[(name, name) for name in CRIME_TYPES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The police.uk crime types the map counts together.",
+    )
+
+    class Meta:
+        model = ChapterMap
+        fields = ["crime_types", "first_month", "last_month"]

@@ -7,7 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -371,6 +371,41 @@ class LsoaBoundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ChapterMap(models.Model):
+    """A chapter's hotspot map: the police.uk crime types it maps by LSOA over a span of months,
+    compared with as many months just before (indicators/chapter_maps.py)."""
+
+    partnership_path = "chapter__assessment__partnership"
+
+    chapter = models.OneToOneField(Chapter, on_delete=models.CASCADE, related_name="hotspot_map")
+    crime_types = models.JSONField(
+        default=list, help_text="The police.uk crime types the map counts together."
+    )
+    first_month = models.DateField(help_text="The first month mapped (any day of it).")
+    last_month = models.DateField(
+        help_text="The last month mapped. The previous period is as many months just before."
+    )
+
+    class Meta:
+        verbose_name = "hotspot map"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_month__lte=F("last_month")), name="map_months_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hotspot map of {self.chapter}"
+
+    def clean(self) -> None:
+        # The crime types are police.uk's names, chosen in the form (indicators/forms.py).
+        if self.first_month and self.last_month:
+            self.first_month = self.first_month.replace(day=1)
+            self.last_month = self.last_month.replace(day=1)
+            if self.first_month > self.last_month:
+                raise ValidationError({"last_month": "The last month is before the first."})
 
 
 class IndicatorSelection(models.Model):

@@ -28,7 +28,7 @@ from assessments.core.models import (
     Assessment,
     Chapter,
 )
-from assessments.indicators.admin import selection_table
+from assessments.indicators.admin import ChapterMapInline, selection_table
 from assessments.priorities.models import Criterion
 from assessments.priorities.selectors import priority_matrix
 from assessments.priorities.services.criteria import criteria_defaults_create
@@ -360,7 +360,7 @@ class ChapterAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     ordering = ["assessment", "order"]
     list_select_related = ["assessment", "lead_organisation"]
     autocomplete_fields = ["theme", "lead_organisation"]
-    inlines = [RecommendationInline]
+    inlines = [RecommendationInline, ChapterMapInline]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["indicators"]
 
