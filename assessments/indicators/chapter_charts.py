@@ -12,6 +12,7 @@ from assessments.core.models import Chapter
 from assessments.core.numbers import change_words, one_place
 from assessments.core.periods import Period, PeriodType
 from assessments.indicators import suppression
+from assessments.indicators.chapter_maps import chapter_map
 from assessments.indicators.charts import Chart, Point, Series
 from assessments.indicators.comparators import district_series
 from assessments.indicators.headlines import (
@@ -20,6 +21,7 @@ from assessments.indicators.headlines import (
     figure_for,
     period_gaps,
 )
+from assessments.indicators.maps import ChoroplethMap
 from assessments.indicators.models import Geography, Indicator, IndicatorSelection
 from assessments.indicators.selectors import quarters_of
 from assessments.indicators.series import SeriesBook
@@ -405,8 +407,9 @@ def _book(book: SeriesBook | None, selection: IndicatorSelection, area: Geograph
 
 def chapter_charts(
     chapter: Chapter, area: Geography, book: SeriesBook | None = None
-) -> list[Chart]:
-    """Every chart of the chapter, in the order of its selections (read through one book)."""
+) -> list[Chart | ChoroplethMap]:
+    """Every chart of the chapter, in the order of its selections (read through one book), and
+    last its hotspot map where it has one."""
     selections = chapter.selections.all()
     book = book or SeriesBook.for_selections(selections, area)
     charts: list[Chart] = []
@@ -421,6 +424,9 @@ def chapter_charts(
         estates = estate_chart(selection, area, f"chart-{len(charts) + 1}", book)
         if estates is not None:
             charts.append(estates)
+    hotspots = chapter_map(chapter, f"chart-{len(charts) + 1}")
+    if hotspots is not None:
+        charts.append(hotspots)
     return charts
 
 

@@ -83,6 +83,9 @@ class Chart:
     def narrow_svg(self) -> str:
         return self.svg(NARROW)
 
+    def csv(self) -> str:
+        return chart_csv(self)
+
     @property
     def headings(self) -> list[str]:
         """The columns of the chart's table and CSV: one per place for a chart of several."""
@@ -310,15 +313,26 @@ def bar_svg(chart: Chart, width: int = WIDTH) -> str:
 
 def chart_csv(chart: Chart) -> str:
     """The chart's figures with their attribution, as CSV text (hidden values stay hidden)."""
+    return table_csv(chart.headings, chart.rows, chart.title, chart.notes, chart.attribution)
+
+
+def table_csv(
+    headings: list[str],
+    rows: list[tuple[str, list[Point]]],
+    title: str,
+    notes: list[str],
+    attribution: str,
+) -> str:
+    """A figure's table as CSV text, then its title, notes and attribution."""
     out = io.StringIO()
     writer = csv.writer(out)
-    rows = [chart.headings]
-    for label, points in chart.rows:
-        rows.append([label, *(_shown(point) for point in points)])
-    rows += [[], ["Title", chart.title]]
-    rows += [["Note", note] for note in chart.notes]
-    rows.append(["Attribution", chart.attribution])
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    lines = [headings]
+    for label, points in rows:
+        lines.append([label, *(_shown(point) for point in points)])
+    lines += [[], ["Title", title]]
+    lines += [["Note", note] for note in notes]
+    lines.append(["Attribution", attribution])
+    writer.writerows([neutralise(cell) for cell in line] for line in lines)
     return out.getvalue()
 
 

@@ -27,7 +27,12 @@ from decimal import Decimal
 
 from assessments.core.numbers import one_place
 from assessments.core.periods import PeriodType
-from assessments.indicators.hotspots import HotspotQueryError, LsoaCount, lsoa_ranking
+from assessments.indicators.hotspots import (
+    HotspotQueryError,
+    LsoaCount,
+    lsoa_ranking,
+    months_text,
+)
 from assessments.indicators.models import Geography, Observation
 from assessments.indicators.selectors import POLICE_UK_INDICATOR_PREFIX
 
@@ -48,9 +53,7 @@ class Span:
     last_month: dt.date
 
     def label(self) -> str:
-        if self.first_month == self.last_month:
-            return f"{self.first_month:%B %Y}"
-        return f"{self.first_month:%B %Y} to {self.last_month:%B %Y}"
+        return months_text(self.first_month, self.last_month)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,11 @@ def _area_lsoas(partnership_id: int, spans: Sequence[Span]) -> set[str]:
 
 def _vintage(codes: set[str]) -> int:
     return 2021 if any(is_2021_only(code) for code in codes) else 2011
+
+
+def span_vintage(partnership_id: int, span: Span) -> int:
+    """The LSOA vintage of the span's police.uk counts: 2021 where any is of a 2021-only LSOA."""
+    return _vintage(_area_lsoas(partnership_id, [span]))
 
 
 def _top_decile(rows: Sequence[LsoaCount], size: int) -> set[str]:

@@ -3,20 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from assessments.indicators.hotspots import LsoaRanking
+from assessments.indicators import police_uk
+from assessments.indicators.hotspot_analysis import is_2021_only
+from assessments.indicators.hotspots import LsoaRanking, months_text
 from assessments.indicators.maps import AreaFigure, ChoroplethMap, MapArea
 from assessments.indicators.models import LsoaBoundarySet
-
-
-def months_text(first: dt.date, last: dt.date) -> str:
-    """ "March 2024", "January to March 2024", "December 2018 to February 2019"."""
-    if first == last:
-        return f"{first:%B %Y}"
-    if first.year == last.year:
-        return f"{first:%B} to {last:%B %Y}"
-    return f"{first:%B %Y} to {last:%B %Y}"
 
 
 def boundary_map(
@@ -26,24 +17,54 @@ def boundary_map(
     title: str,
     public: bool = False,
     slug: str = "map",
+    previous: LsoaRanking | None = None,
+    what: str = "crimes",
 ) -> ChoroplethMap:
     """The ranking's LSOAs drawn with the set's boundaries: LSOAs of the ranking the set lacks
-    are counted in the map's line saying so."""
+    are counted in the map's line saying so. With `previous`, its table compares each area's
+    count with that ranking's."""
     areas = [
         MapArea(code, name, polygons)
         for code, name, polygons in boundary_set.lsoas.order_by("code").values_list(
             "code", "name", "polygons"
         )
     ]
-    figures = [AreaFigure(r.code, r.name, r.count, r.rate_per_1000) for r in ranking.rows]
+    before = {r.code: r.count for r in previous.rows} if previous else {}
+    drawn = {area.code for area in areas}
+    figures = [
+        AreaFigure(r.code, r.name, r.count, r.rate_per_1000, before.get(r.code))
+        for r in ranking.rows
+        if r.code in drawn or r.count or _of_vintage(r.code, boundary_set.vintage)
+    ]
+    missing = sorted({*ranking.months_missing, *(previous.months_missing if previous else [])})
+    notes = []
+    if missing:
+        notes.append(
+            "No police.uk data imported for "
+            + ", ".join(f"{m:%B %Y}" for m in missing)
+            + ": its crimes are not counted."
+        )
     return ChoroplethMap(
         title=title,
         areas=areas,
         figures=figures,
         months=months_text(ranking.first_month, ranking.last_month),
         vintage=boundary_set.vintage,
-        attribution=boundary_set.attribution,
-        what="crimes",
+        attribution=f"{police_uk.ATTRIBUTION} {boundary_set.attribution}",
+        what=what,
         public=public,
         slug=slug,
+        notes=notes,
+        previous_months=(
+            months_text(previous.first_month, previous.last_month) if previous else ""
+        ),
+        source=police_uk.SOURCE,
+        licence=police_uk.LICENCE,
     )
+
+
+def _of_vintage(code: str, vintage: int) -> bool:
+    """Whether an LSOA the set lacks is one of its vintage, to count among those it lacks: any
+    but the 2021 census's new codes for a 2011 set. For a 2021 set an unchanged code cannot be
+    told from a 2011 one the census ended, so only LSOAs with crime count as lacking there."""
+    return vintage == 2011 and not is_2021_only(code)

@@ -58,6 +58,15 @@ class LsoaRanking:
         return sum(row.count for row in self.rows)
 
 
+def months_text(first: dt.date, last: dt.date) -> str:
+    """ "March 2024", "January to March 2024", "December 2018 to February 2019"."""
+    if first == last:
+        return f"{first:%B %Y}"
+    if first.year == last.year:
+        return f"{first:%B} to {last:%B %Y}"
+    return f"{first:%B %Y} to {last:%B %Y}"
+
+
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     months, index = [], first.year * 12 + first.month - 1
     while index <= last.year * 12 + last.month - 1:

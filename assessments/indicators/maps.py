@@ -26,10 +26,21 @@ from html import escape
 
 import shapely
 
-from assessments.indicators.charts import INK, NARROW, SECONDARY_INK, WIDTH, _text, svg_frame
-from assessments.indicators.suppression import Cell, suppress_list, threshold
+from assessments.core.numbers import signed
+from assessments.indicators.charts import (
+    INK,
+    NARROW,
+    SECONDARY_INK,
+    WIDTH,
+    Point,
+    _text,
+    svg_frame,
+    table_csv,
+)
+from assessments.indicators.suppression import Cell, is_small, suppress_list, threshold
 
 MAX_CLASSES = 5
+TOP_AREAS = 10  # the areas a map's table lists
 # Light to dark blue: the darker the more crime; zero is white, hidden counts hatched grey.
 COLOURS = ["#d2e2f1", "#96bde0", "#5694ca", "#1d70b8", "#003078"]
 ZERO = "#ffffff"
@@ -55,6 +66,7 @@ class AreaFigure:
     name: str
     count: int
     rate: Decimal | None = None  # per 1,000 residents; None without a population
+    previous: int | None = None  # the count of the period before, where the map compares one
 
 
 @dataclass(frozen=True)
@@ -199,9 +211,69 @@ class ChoroplethMap:
     public: bool = False
     slug: str = "map"
     notes: list[str] = field(default_factory=list)
+    previous_months: str = ""  # "April 2015 to March 2016": the period the table compares with
+    source: str = ""  # where the counts come from, for the report's list of sources
+    licence: str = ""
+    kind = "map"
 
     def __post_init__(self) -> None:
         self._shaded: list[Shaded] | None = None
+
+    # The figure's table: its top areas by count, as the page and the PDF show every chart's.
+
+    @property
+    def headings(self) -> list[str]:
+        previous = f"Previous period ({self.previous_months})" if self.previous_months else ""
+        return [
+            "Area (LSOA)",
+            f"Number of {self.what}",
+            *([previous, "Change"] if previous else []),
+            "Per 1,000 residents",
+        ]
+
+    @property
+    def rows(self) -> list[tuple[str, list[Point]]]:
+        """The top areas by count (TOP_AREAS of them) among the counts shown."""
+        cells, _, _ = self._cells()
+        shown = [
+            f for f in self.figures if f.code in cells and f.count and not cells[f.code].hidden
+        ]
+        shown.sort(key=lambda f: (-f.count, f.name))
+        return [self._row(f, cells[f.code]) for f in shown[:TOP_AREAS]]
+
+    def csv(self) -> str:
+        """Every LSOA drawn, by name, with the same columns as the table."""
+        cells, _, _ = self._cells()
+        drawn = sorted((f for f in self.figures if f.code in cells), key=lambda f: (f.name, f.code))
+        return table_csv(
+            self.headings,
+            [self._row(f, cells[f.code]) for f in drawn],
+            self.title,
+            [*self.notes, self.lacking_line],
+            self.attribution,
+        )
+
+    def _row(self, figure: AreaFigure, cell: Cell) -> tuple[str, list[Point]]:
+        limit = threshold()
+        count = Point("", figure.count, cell.display(limit), hidden=cell.hidden)
+        if cell.hidden:
+            rate = Point("", None, cell.display(limit), hidden=True)
+        elif figure.rate is None:
+            rate = Point("", None, "no population")
+        else:
+            rate = Point("", figure.rate, _whole(float(figure.rate)))
+        points = [count]
+        if self.previous_months:
+            before = figure.previous or 0
+            before_hidden = self.public and is_small(before, limit)
+            before_text = f"fewer than {limit}" if before_hidden else f"{before:,}"
+            points.append(Point("", before, before_text, hidden=before_hidden))
+            if cell.hidden or before_hidden:
+                points.append(Point("", None, "not shown", hidden=True))
+            else:
+                points.append(Point("", figure.count - before, signed(figure.count - before)))
+        points.append(rate)
+        return f"{figure.name} ({figure.code})", points
 
     @property
     def by_rate(self) -> bool:

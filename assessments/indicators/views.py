@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 
 from assessments.core.views import refuse, visible_assessment
 from assessments.indicators.chapter_charts import chapter_charts
-from assessments.indicators.charts import chart_csv
 from assessments.indicators.selectors import chapter_for_page, partnership_area
 
 
@@ -20,7 +19,7 @@ def chapter_chart_csv(
     charts = chapter_charts(chapter, partnership_area(assessment.partnership_id))
     if not 1 <= number <= len(charts):
         return refuse(request)
-    response = HttpResponse(chart_csv(charts[number - 1]), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(charts[number - 1].csv(), content_type="text/csv; charset=utf-8")
     name = f"{assessment.partnership.slug}-{assessment.year}-{chapter.slug}-chart-{number}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

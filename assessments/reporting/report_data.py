@@ -27,7 +27,7 @@ from assessments.core.glossary import glossary_terms
 from assessments.core.markdown import render_markdown
 from assessments.core.models import Assessment, Chapter, ChapterFigure, Recommendation
 from assessments.indicators.chapter_charts import chapter_charts
-from assessments.indicators.charts import Chart, chart_csv
+from assessments.indicators.charts import Chart
 from assessments.indicators.headlines import HeadlineFigure, approved_headlines, figure_for
 from assessments.indicators.models import Geography, Indicator
 from assessments.indicators.selectors import area_profile, chapters_for_report, partnership_area
@@ -155,7 +155,7 @@ def chart_data(chart: Chart) -> dict:
         "headings": list(chart.headings),
         "rows": [[label, [{"text": p.text} for p in points]] for label, points in chart.rows],
         # Its figures as the CSV download gives them, so that an edition's downloads are its own.
-        "csv": chart_csv(chart),
+        "csv": chart.csv(),
     }
 
 

@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 import pytest
 
 from assessments.demo.boundaries import BOUNDARIES_2021, demo_boundaries_load
-from assessments.indicators.hotspot_maps import boundary_map, months_text
-from assessments.indicators.hotspots import LsoaCount, LsoaRanking
+from assessments.indicators.hotspot_maps import boundary_map
+from assessments.indicators.hotspots import LsoaCount, LsoaRanking, months_text
 from assessments.indicators.models import LsoaBoundary
 
 pytestmark = pytest.mark.django_db
