@@ -406,13 +406,13 @@ def _book(book: SeriesBook | None, selection: IndicatorSelection, area: Geograph
 
 
 def chapter_charts(
-    chapter: Chapter, area: Geography, book: SeriesBook | None = None
+    chapter: Chapter, area: Geography | None, book: SeriesBook | None = None
 ) -> list[Chart | ChoroplethMap]:
     """Every chart of the chapter, in the order of its selections (read through one book), and
     last its hotspot map where it has one."""
-    selections = chapter.selections.all()
-    book = book or SeriesBook.for_selections(selections, area)
-    charts: list[Chart] = []
+    selections = chapter.selections.all() if area is not None else []
+    book = book or SeriesBook.for_selections(selections, area) if selections else None
+    charts: list[Chart | ChoroplethMap] = []
     for selection in selections:
         slug = f"chart-{len(charts) + 1}"
         trend = trend_chart(selection, area, slug, book)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from assessments.indicators import police_uk
 from assessments.indicators.hotspot_analysis import is_2021_only
 from assessments.indicators.hotspots import LsoaRanking, months_text
@@ -39,11 +41,7 @@ def boundary_map(
     missing = sorted({*ranking.months_missing, *(previous.months_missing if previous else [])})
     notes = []
     if missing:
-        notes.append(
-            "No police.uk data imported for "
-            + ", ".join(f"{m:%B %Y}" for m in missing)
-            + ": its crimes are not counted."
-        )
+        notes.append(f"No police.uk data imported for {_runs(missing)}: not counted.")
     return ChoroplethMap(
         title=title,
         areas=areas,
@@ -68,3 +66,16 @@ def _of_vintage(code: str, vintage: int) -> bool:
     but the 2021 census's new codes for a 2011 set. For a 2021 set an unchanged code cannot be
     told from a 2011 one the census ended, so only LSOAs with crime count as lacking there."""
     return vintage == 2011 and not is_2021_only(code)
+
+
+def _runs(months: list[dt.date]) -> str:
+    """ "October to December 2023 and March 2024": months in runs of consecutive months."""
+    runs: list[list[dt.date]] = []
+    for month in months:
+        last = runs[-1][-1] if runs else None
+        if last and (month.year * 12 + month.month) - (last.year * 12 + last.month) == 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    texts = [months_text(run[0], run[-1]) for run in runs]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"

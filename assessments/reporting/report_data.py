@@ -214,7 +214,7 @@ def report_document(assessment: Assessment, *, chapter: Chapter | None = None) -
         chapters = chapters.filter(pk=chapter.pk)
     chapters = list(chapters)
     # Every chart the chapter page shows, from the same function (indicators/chapter_charts).
-    charts = {c.pk: chapter_charts(c, area) if area is not None else [] for c in chapters}
+    charts = {c.pk: chapter_charts(c, area) for c in chapters}
     sections = [_chapter_data(chapter, area, charts[chapter.pk]) for chapter in chapters]
     made = production(assessment, chapters, [chart for own in charts.values() for chart in own])
     partnership = assessment.partnership

@@ -1,0 +1,44 @@
+"""The real police.uk months and Milton Keynes LSOA boundaries kept in tests/data, loaded as an
+analyst would: the months through `import_police_uk`, the boundaries through the upload's
+reading (boundaries.py)."""
+
+from __future__ import annotations
+
+import io
+import lzma
+from pathlib import Path
+
+from django.core.management import call_command
+
+from assessments.core.models import Partnership
+from assessments.indicators.boundaries import boundary_set_replace, read_boundaries
+from assessments.indicators.models import LsoaBoundarySet
+
+DATA = Path(__file__).resolve().parent / "data"
+REAL_MONTHS = DATA / "police-uk"
+PREFIX = "Milton Keynes"
+
+
+def import_real_months(partnership: Partnership, folder: Path, first: str = "") -> None:
+    """Import the months from `first` ("2024-01") on, every month without it."""
+    paths = []
+    for path in sorted(REAL_MONTHS.glob("*.csv.xz")):
+        if path.name[:7] >= first:
+            paths.append(folder / path.name.removesuffix(".xz"))
+            paths[-1].write_bytes(lzma.decompress(path.read_bytes()))
+    call_command(
+        "import_police_uk", *map(str, paths), partnership=partnership.slug, lsoa_prefix=PREFIX,
+        stdout=io.StringIO(),
+    )  # fmt: skip
+
+
+def load_real_boundaries(partnership: Partnership, vintage: int) -> LsoaBoundarySet:
+    path = DATA / "boundaries" / f"milton-keynes-lsoa-{vintage}.geojson"
+    boundary_set = LsoaBoundarySet.objects.create(
+        partnership=partnership, vintage=vintage, name=f"Milton Keynes {vintage} LSOAs",
+        attribution=f"Contains OS data © Crown copyright and database right {vintage}.",
+    )  # fmt: skip
+    boundary_set_replace(
+        boundary_set, read_boundaries(path.read_bytes(), vintage=vintage), path.name
+    )
+    return boundary_set
