@@ -187,13 +187,39 @@ def _hatch(pattern_id: str) -> str:
 
 
 def _lines(texts: list[str], x: float, y: float, chars: int) -> tuple[list[str], float]:
-    """Notes under the map, wrapped to `chars` characters a line; and the y below them."""
+    """Notes wrapped to `chars` characters a line; and the y below them."""
     body = []
     for note in texts:
         for line in textwrap.wrap(note, chars):
             body.append(_text(x, y, line, size=11, fill=SECONDARY_INK))
             y += 15
     return body, y
+
+
+def _key(
+    projection: Projection,
+    map_w: float,
+    map_h: float,
+    wide: bool,
+    unit: str,
+    classes: list[MapClass],
+    hatch: str,
+    notes: list[str],
+) -> tuple[list[str], float]:
+    """How to read the map: scale bar, north arrow, legend and notes; and the drawing's height.
+    The wide drawing keeps them in a column beside the map, so that printed at the text's width
+    it stays within half a page; the narrow one puts them under it. The attribution and
+    figure's own notes are printed with the figure (its caption), not drawn again."""
+    body = _scale_bar(projection, 16, map_h - 40, map_w / 3)
+    body += _north_arrow(map_w - 24, 12)
+    x, y = (map_w + 8, 24) if wide else (8, map_h + 8)
+    legend, legend_end = _legend(unit, classes, x, y, hatch)
+    body += legend
+    if wide:
+        text, bottom = _lines(notes, x, legend_end + 14, 38)
+    else:
+        text, bottom = _lines(notes, 8, legend_end + 16, 52)
+    return body + text, max(map_h, bottom)
 
 
 @dataclass
@@ -415,22 +441,15 @@ class ChoroplethMap:
                 f'<path d="{projection.path(outline)}" class="app-map-outline" fill="none" '
                 f'stroke="{INK}" stroke-width="1.5"/>'
             )
-        body += _scale_bar(projection, 16, map_h - 40, map_w / 3)
-        body += _north_arrow(map_w - 24, 12)
-        legend_x, legend_y = (map_w + 8, 24) if wide else (8, map_h + 8)
-        legend, legend_end = _legend(self.unit, self.legend, legend_x, legend_y, hatch)
-        body += legend
         notes = [
             self.breaks_rule,
             f"Months: {self.months}. LSOAs: {self.vintage} boundaries.",
             SNAPPED,
             self.lacking_line,
             NORTH,
-            *self.notes,
-            self.attribution,
         ]
-        text, bottom = _lines(notes, 8, max(map_h, legend_end) + 16, 100 if wide else 52)
-        body += text
+        key, bottom = _key(projection, map_w, map_h, wide, self.unit, self.legend, hatch, notes)
+        body += key
         return svg_frame(
             self.slug, self.title, self.description, width, bottom + 4, body, "app-chart app-map"
         )
@@ -540,22 +559,17 @@ class GridMap:
                 f'data-cell="{e},{n}" data-count="{count}" class="app-map-cell app-map-{cls.key}" '
                 f'fill="{cls.fill}"><title>{count:,} {escape(self.what)}</title></rect>'
             )
-        body += _scale_bar(projection, 16, map_h - 40, map_w / 3)
-        body += _north_arrow(map_w - 24, 12)
-        legend_x, legend_y = (map_w + 8, 24) if wide else (8, map_h + 8)
-        legend, legend_end = _legend(f"{self.what} per square", classes, legend_x, legend_y)
-        body += legend
         notes = [
             "Classes: quantiles of the squares' counts, at most 5 classes, each from its lowest "
             "to its highest value. Squares without crime are not drawn.",
             f"Months: {self.months}. Squares of {self.cell_metres} metres on the British "
-            "National Grid; no LSOA boundaries are loaded.",
+            "National Grid.",
             SNAPPED,
             NORTH,
-            *self.notes,
         ]
-        text, bottom = _lines(notes, 8, max(map_h, legend_end) + 16, 100 if wide else 52)
-        body += text
+        unit = f"{self.what} per square"
+        key, bottom = _key(projection, map_w, map_h, wide, unit, classes, "", notes)
+        body += key
         return svg_frame(
             self.slug, self.title, self.description, width, bottom + 4, body, "app-chart app-map"
         )

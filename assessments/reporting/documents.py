@@ -159,6 +159,8 @@ def _printed_drawing(chart: dict) -> dict:
     half the text width its 12-unit lettering prints at 8.6pt, larger than the full drawing
     at three quarters. A taller one (a bar for each of many places) prints its full drawing
     alone. Editions frozen before phone drawings existed print as they did."""
+    if chart.get("kind") == "map":  # its key beside it: at the text's width, within half a page
+        return {"image": data_uri(chart["svg"].encode(), "map.svg"), "half": False, "map": True}
     narrow = chart.get("narrow_svg")
     size = _VIEW_BOX.search(narrow or "")
     half = size is not None and int(size[2]) <= int(size[1])

@@ -146,6 +146,7 @@ def chart_data(chart: Chart) -> dict:
     """A chart as the page and the PDF show it: its SVG, words and table."""
     return {
         "slug": chart.slug,
+        "kind": chart.kind,  # "map" prints at the text's width (documents._printed_drawing)
         "title": chart.title,
         "description": chart.description,
         "attribution": chart.attribution,

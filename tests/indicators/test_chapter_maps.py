@@ -95,8 +95,12 @@ def test_the_chapter_page_shows_a_partner_each_lsoa_shaded_by_its_count(client, 
     counts = hotspots("2024-01", "2024-03", BURGLARY)
     # Breaks read back from the legend's labels: "3 to 7" gives (3, 7).
     texts = [t.text or "" for t in svg.iter(f"{SVG}text")]
-    assert any("Open Government Licence" in t for t in texts)  # police.uk's attribution
-    assert any("database right 2021" in t for t in texts)  # the boundaries'
+    figure = html[html.index('<figure class="app-chart-figure') :]
+    figure = figure[: figure.index("</figure>")]
+    caption = figure[figure.rindex("</svg>") :]
+    assert "Source: data.police.uk (Home Office)" in caption  # police.uk's attribution
+    assert "database right 2021" in caption  # the boundaries'
+    assert "quantiles of the non-zero shown values" in " ".join(texts)
     kinds = {}
     for code, path in paths.items():
         key = path.get("class").split("app-map-")[-1]

@@ -107,7 +107,7 @@ def test_the_map_says_how_many_crimes_fall_in_lsoas_the_boundaries_lack():
     assert len(drawn(svg)) == 2
     text = " ".join(ElementTree.fromstring(svg).itertext())
     assert "17 crimes fall in 1 LSOA the boundaries lack" in text
-    assert ATTRIBUTION in text
+    assert figure.attribution == ATTRIBUTION  # printed under the drawing, with the figure
     assert "police.uk locations are snapped to nearby points" in text
     assert "January to March 2024" in text and "2021 boundaries" in text
 
