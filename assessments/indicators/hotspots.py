@@ -8,6 +8,9 @@ LSOA observations the police.uk import stored, summed over the months given, inc
 A rate per 1,000 residents needs the LSOA's population: the mid-year estimate of the first
 month's year where one was imported (an indicator marked as population estimates), otherwise the
 population recorded on the LSOA itself; without either the rate is None, never a guess.
+
+Counts the demo loaded (a batch of source "demo") are made up: `demo_counts_in` tells a map
+drawing them to say so, in the words of DEMO_COUNTS_NOTE.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from assessments.core.numbers import one_place, ranks
 from assessments.core.periods import PeriodType
 from assessments.indicators.models import Geography, ImportBatch, Observation
 from assessments.indicators.police_uk import CRIME_TYPES, indicator_code
+
+DEMO_COUNTS_NOTE = "Demo data: made-up counts spread over real LSOAs, not police.uk's."
 
 
 class HotspotQueryError(ValueError):
@@ -122,15 +127,7 @@ def lsoa_ranking(
         .values_list("pk", "code", "name")
     )
     counted = (
-        Observation.objects.filter(
-            indicator__partnership_id=partnership_id,
-            indicator__code__in=[indicator_code(t) for t in crime_types],
-            geography__partnership_id=partnership_id,
-            geography__level=Geography.Level.LSOA,
-            period_type=PeriodType.MONTH,
-            period_start__gte=first_month,
-            period_start__lte=last_month,
-        )
+        _counted(partnership_id, first_month, last_month, crime_types)
         .values("geography_id")
         .annotate(total=Sum("value"))
         .order_by()
@@ -144,6 +141,29 @@ def lsoa_ranking(
         rows.append(LsoaCount(code, name, figures[index], populations.get(pk), rank))
     missing = _months_missing(partnership_id, first_month, last_month)
     return LsoaRanking(first_month, last_month, crime_types, rows, missing)
+
+
+def _counted(partnership_id: int, first_month: dt.date, last_month: dt.date, crime_types):
+    """The monthly LSOA observations a ranking sums: of the crime types, within the months."""
+    return Observation.objects.filter(
+        indicator__partnership_id=partnership_id,
+        indicator__code__in=[indicator_code(t) for t in crime_types],
+        geography__partnership_id=partnership_id,
+        geography__level=Geography.Level.LSOA,
+        period_type=PeriodType.MONTH,
+        period_start__gte=first_month,
+        period_start__lte=last_month,
+    )
+
+
+def demo_counts_in(
+    partnership_id: int, first_month: dt.date, last_month: dt.date, crime_types: Sequence[str]
+) -> bool:
+    """Whether any count `lsoa_ranking` would sum for these months and crime types is demo data
+    (from a batch the demo loaded): a map of them then says its counts are made up."""
+    first_month, last_month = first_month.replace(day=1), last_month.replace(day=1)
+    counted = _counted(partnership_id, first_month, last_month, crime_types)
+    return counted.filter(batch__source=ImportBatch.Source.DEMO).exists()
 
 
 def _months_missing(partnership_id: int, first: dt.date, last: dt.date) -> list[dt.date]:

@@ -1,15 +1,23 @@
 """`manage.py hotspots SLUG --from YYYY-MM --to YYYY-MM --crime-type NAME [--json]` (issue 34):
 every LSOA of the partnership in rank order, ties sharing a rank, counts over the months given."""
 
+import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.indicators.models import Geography
+from assessments.indicators.hotspots import demo_counts_in
+from assessments.indicators.models import Geography, ImportBatch, Indicator
+from assessments.indicators.police_uk import indicator_code
 
-from ..factories import GeographyFactory, IndicatorFactory, ObservationFactory
+from ..factories import (
+    GeographyFactory,
+    ImportBatchFactory,
+    IndicatorFactory,
+    ObservationFactory,
+)
 from ..police_uk_files import LSOAS, police_uk_csv, police_uk_row
 from .test_police_uk import import_json, write
 
@@ -125,3 +133,23 @@ def test_the_table_is_readable_and_names_months_without_an_import(imported):
 def test_an_unknown_partnership_is_an_error(imported):
     with pytest.raises(CommandError, match="No partnership"):
         call_command("hotspots", "nowhere", "--from=2019-01", "--to=2019-01", "--crime-type=Drugs")
+
+
+def test_a_map_of_counts_the_demo_made_up_can_say_so(imported, partnership):
+    """Imported police.uk files are not demo data; one demo count among the months and crime
+    types counted is, and the map's note follows what it counts, nothing else."""
+    months = (dt.date(2019, 1, 1), dt.date(2019, 3, 31))  # any day of the last month
+    assert not demo_counts_in(partnership.pk, *months, ["Burglary", "Drugs"])
+    demo = ImportBatchFactory(partnership=partnership, source=ImportBatch.Source.DEMO)
+    ObservationFactory(
+        indicator=Indicator.objects.get(code=indicator_code("Drugs")),
+        batch=demo,
+        geography=Geography.objects.get(code=C[0]),
+        period_start=dt.date(2019, 3, 1),
+        value=2,
+    )
+    assert demo_counts_in(partnership.pk, *months, ["Burglary", "Drugs"])
+    assert demo_counts_in(partnership.pk, *months, ["Drugs"])
+    assert not demo_counts_in(partnership.pk, *months, ["Burglary"])
+    assert not demo_counts_in(partnership.pk, dt.date(2019, 1, 1), dt.date(2019, 2, 1), ["Drugs"])
+    assert not demo_counts_in(partnership.pk + 1, *months, ["Drugs"])
