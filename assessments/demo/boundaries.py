@@ -1,12 +1,15 @@
 """The demo's LSOA boundaries: Milton Keynes' 2021 LSOAs from the copy in demo/data/, read
 through the same code as an analyst's upload, as the SaferMK partnership's 2021 boundary set.
 
-Not yet part of `demo_load`: call `demo_boundaries_load(partnership)` to add the set (again: the
-set is replaced with the file's LSOAs, nothing else changes).
+`demo_load` calls `demo_boundaries_load(partnership)` (again: the set is replaced with the file's
+LSOAs, nothing else changes). The demo's made-up police.uk counts sit on LSOAs of this file
+(`lsoa_codes_2021`, read by demo/indicator_data.py), so a map drawn with the set shades them.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 from assessments.core.models import Partnership
@@ -35,3 +38,10 @@ def demo_boundaries_load(partnership: Partnership) -> LsoaBoundarySet:
     )
     boundary_set_replace(boundary_set, boundaries, BOUNDARIES_2021.name)
     return boundary_set
+
+
+@functools.cache
+def lsoa_codes_2021() -> dict[str, str]:
+    """{name: code} of the 2021 LSOAs in the demo's copy ("Milton Keynes 031A": "E01016711")."""
+    features = json.loads(BOUNDARIES_2021.read_bytes())["features"]
+    return {f["properties"]["LSOA21NM"]: f["properties"]["LSOA21CD"] for f in features}

@@ -6,6 +6,11 @@ police.uk files would store them: by LSOA and month, months without any crime le
 crime excluding anti-social behaviour as the sum of the other types. They are made up, but
 follow each estate's profile (see ESTATE_PROFILES), the same on every run. They are separate
 indicators from the Home Office figures behind the reference headlines, so nothing adds up twice.
+
+The LSOAs are real: each has the code of the 2021 LSOA of its name in the demo's boundaries
+(demo/boundaries.py), or of its stand-in (STAND_INS), so the hotspot maps shade them; the counts
+stay made up, in a demo batch (`hotspots.demo_counts_in` says so to a map). Three chapters map
+crime types by LSOA over 2016/17 (DEMO_MAPS).
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from assessments.core.models import Chapter, Partnership
+from assessments.core.models import Assessment, Chapter, Partnership
 from assessments.core.periods import Period, PeriodType
 from assessments.demo.batches import fresh_demo_batch
+from assessments.demo.boundaries import lsoa_codes_2021
 from assessments.demo.seasons import spread_over_months
-from assessments.indicators.models import Geography, IndicatorSelection, Observation
+from assessments.indicators.models import ChapterMap, Geography, IndicatorSelection, Observation
 from assessments.indicators.police_uk import (
     ALL_CRIME,
     ASB,
@@ -68,27 +74,55 @@ ESTATE_PROFILES = {
 # Each estate is three LSOAs holding these per cent of its residents.
 LSOA_SHARES = (("A", 45), ("B", 33), ("C", 22))
 
+# Eight demo LSOA names are not names of 2021 LSOAs (no 2021 LSOA is in a middle layer 017 or
+# 019, none is 002B or 014C): each keeps its name and counts but takes the code of the real LSOA
+# named here. Central Milton Keynes' and Fishermead's are the three 2021 LSOAs nearest each
+# estate, the other two the next LSOA of their own middle layer the demo does not use. All are
+# codes of 2011 LSOAs too (below E01033769), so the hotspot analysis reads the demo's periods as
+# of one vintage either way.
+STAND_INS = {
+    "Milton Keynes 002B": "Milton Keynes 002D",
+    "Milton Keynes 014C": "Milton Keynes 014D",
+    "Milton Keynes 017A": "Milton Keynes 014E",
+    "Milton Keynes 017B": "Milton Keynes 009A",
+    "Milton Keynes 017C": "Milton Keynes 014F",
+    "Milton Keynes 019A": "Milton Keynes 018A",
+    "Milton Keynes 019B": "Milton Keynes 021B",
+    "Milton Keynes 019C": "Milton Keynes 018D",
+}
+
+# The chapters with a hotspot map: police.uk crime types counted together over 2016/17, set
+# against 2015/16 (the months just before).
+DEMO_MAPS = {
+    "crime": tuple(t for t in CRIME_TYPES if t != ASB),
+    "violence": ("Violence and sexual offences",),
+    "drugs-and-alcohol": ("Drugs",),
+}
+
 
 def demo_lsoas(partnership: Partnership) -> dict[Geography, list[Geography]]:
-    """Three LSOAs for each demo estate, named as the ONS names them ("Milton Keynes 019A")."""
+    """Three LSOAs for each demo estate, named as the ONS names them ("Milton Keynes 019A"),
+    under the real code of that name in the demo boundaries (or of its stand-in)."""
     estates = Geography.objects.filter(
         partnership=partnership, level=Geography.Level.ESTATE, code__in=ESTATE_PROFILES
     )
+    codes = lsoa_codes_2021()
     lsoas = {}
     for estate in estates.order_by("code"):
         msoa = ESTATE_PROFILES[estate.code][0]
+        names = [f"{partnership.area_name} {msoa:03d}{letter}" for letter, _ in LSOA_SHARES]
         lsoas[estate] = [
             Geography.objects.update_or_create(
                 partnership=partnership,
                 level=Geography.Level.LSOA,
-                code=f"E01016{msoa * 3 + index:03d}",
+                code=codes[STAND_INS.get(name, name)],
                 defaults={
-                    "name": f"{partnership.area_name} {msoa:03d}{letter}",
+                    "name": name,
                     "parent": estate,
                     "population": estate.population * share // 100,
                 },
             )[0]
-            for index, (letter, share) in enumerate(LSOA_SHARES)
+            for name, (_, share) in zip(names, LSOA_SHARES, strict=True)
         ]
     return lsoas
 
@@ -99,7 +133,9 @@ def demo_police_uk_load(partnership: Partnership) -> None:
     batch = fresh_demo_batch(partnership, BATCH_KEY, "demo/indicator_data.py")
     indicators = police_uk_indicators(partnership)
     observations = []
-    for estate, lsoas in demo_lsoas(partnership).items():
+    demo = demo_lsoas(partnership)
+    _remove_invented_lsoas(partnership, demo)
+    for estate, lsoas in demo.items():
         for lsoa in lsoas:
             for year in (FIRST_YEAR, LAST_YEAR):
                 for crime_type, month, count in _lsoa_counts(estate, lsoa, year):
@@ -147,6 +183,38 @@ def _remove_earlier_demo_generator(partnership: Partnership) -> None:
         partnership=partnership, level=Geography.Level.LSOA, code__regex=r"^E0109\d{3}[A-Z]$"
     ).delete()
     partnership.indicators.filter(code__startswith="policeuk-").delete()
+
+
+def _remove_invented_lsoas(partnership: Partnership, demo: dict) -> None:
+    """A database loaded before the demo LSOAs took real codes still holds them under the codes
+    made up for them (E01016000 + middle layer × 3 + 0, 1 or 2): their counts went with the
+    batch just replaced, and the LSOAs go too, so no estate has six."""
+    invented = {
+        f"E01016{msoa * 3 + index:03d}"
+        for msoa, _, _ in ESTATE_PROFILES.values()
+        for index in range(len(LSOA_SHARES))
+    }
+    real = {lsoa.code for lsoas in demo.values() for lsoa in lsoas}
+    Geography.objects.filter(
+        partnership=partnership, level=Geography.Level.LSOA, code__in=invented - real
+    ).delete()
+
+
+def demo_chapter_maps_load(assessment: Assessment) -> None:
+    """The hotspot maps of DEMO_MAPS' chapters, over 2016/17; any other chapter has none."""
+    current = Period.financial_year(LAST_YEAR)
+    ChapterMap.objects.filter(chapter__assessment=assessment).exclude(
+        chapter__slug__in=DEMO_MAPS
+    ).delete()
+    for chapter in assessment.chapters.filter(slug__in=DEMO_MAPS):
+        ChapterMap.objects.update_or_create(
+            chapter=chapter,
+            defaults={
+                "crime_types": list(DEMO_MAPS[chapter.slug]),
+                "first_month": current.start,
+                "last_month": current.months()[-1].start,
+            },
+        )
 
 
 def _select_in_chapter(partnership: Partnership, slug: str, indicator) -> None:

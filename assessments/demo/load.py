@@ -29,6 +29,7 @@ from assessments.demo import content
 from assessments.demo import indicator_data as demo_indicator_data
 from assessments.demo.appendices import demo_appendices_load
 from assessments.demo.batches import fresh_demo_batch
+from assessments.demo.boundaries import demo_boundaries_load
 from assessments.demo.comparators import demo_comparators_load
 from assessments.demo.consultation import demo_consultation_load
 from assessments.demo.data_returns import demo_data_returns_load, demo_data_returns_reset
@@ -82,7 +83,9 @@ def demo_load(*, consultation_closes_on: dt.date | None = None) -> Assessment:
     _load_appendices(assessment, organisations)
     demo_appendices_load(assessment)
     demo_consultation_load(assessment)
+    demo_boundaries_load(partnership)
     demo_indicator_data.demo_police_uk_load(partnership)
+    demo_indicator_data.demo_chapter_maps_load(assessment)
     demo_comparators_load(partnership, area)
     demo_data_returns_load(assessment)
     demo_publication_load(assessment)
