@@ -14,7 +14,12 @@ import datetime as dt
 from assessments.core.models import Chapter
 from assessments.indicators.hotspot_analysis import Span, span_vintage
 from assessments.indicators.hotspot_maps import boundary_map
-from assessments.indicators.hotspots import lsoa_ranking, months_between
+from assessments.indicators.hotspots import (
+    DEMO_COUNTS_NOTE,
+    demo_counts_in,
+    lsoa_ranking,
+    months_between,
+)
 from assessments.indicators.maps import ChoroplethMap
 from assessments.indicators.models import ChapterMap, LsoaBoundarySet
 from assessments.indicators.police_uk import ALL_CRIME, ASB, CRIME_TYPES
@@ -75,9 +80,13 @@ def chapter_map(chapter: Chapter, slug: str, *, public: bool = True) -> Chorople
     before = lsoa_ranking(
         partnership_id, previous.first_month, previous.last_month, setting.crime_types
     )
+    made_up = demo_counts_in(
+        partnership_id, previous.first_month, current.last_month, setting.crime_types
+    )
     return boundary_map(
         boundary_set,
         now,
+        notes=(DEMO_COUNTS_NOTE,) if made_up else (),
         title=f"{crime_types_text(setting.crime_types)} by neighbourhood (LSOA), {current.label()}",
         public=public,
         slug=slug,

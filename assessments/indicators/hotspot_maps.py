@@ -21,12 +21,15 @@ def boundary_map(
     slug: str = "map",
     previous: LsoaRanking | None = None,
     what: str = "crimes",
+    notes: tuple[str, ...] = (),
 ) -> ChoroplethMap:
     """The ranking's LSOAs drawn with the set's boundaries: LSOAs of the ranking the set lacks
     are counted in the map's line saying so. With `previous`, its table compares each area's
     count with that ranking's."""
+    # An area is named as the figures name it (the LSOA as imported), so map and table agree.
+    names = {row.code: row.name for row in ranking.rows}
     areas = [
-        MapArea(code, name, polygons)
+        MapArea(code, names.get(code, name), polygons)
         for code, name, polygons in boundary_set.lsoas.order_by("code").values_list(
             "code", "name", "polygons"
         )
@@ -39,7 +42,7 @@ def boundary_map(
         if r.code in drawn or r.count or _of_vintage(r.code, boundary_set.vintage)
     ]
     missing = sorted({*ranking.months_missing, *(previous.months_missing if previous else [])})
-    notes = []
+    notes = list(notes)
     if missing:
         notes.append(f"No police.uk data imported for {_runs(missing)}: not counted.")
     return ChoroplethMap(

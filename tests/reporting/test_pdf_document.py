@@ -644,9 +644,13 @@ def _chapter_last_pages(content: bytes, chapters: list[str]) -> set[int]:
 
 # Issue 32: the demo's 43 public and 47 restricted pages, with every chapter, chart and table
 # kept, in at most 28 and 32 (28 and 31 now, with the front and back matter the issue added).
+# Issue 34 added hotspot maps, which the targets leave out: each map, half a page, with its
+# table at the back may add at most two pages (the demo's three maps add five).
 @pytest.mark.parametrize(("document", "most"), [("public", 28), ("police", 32)])
 def test_the_report_fits_its_content_on_few_pages(demo_report, document, most):
-    assert len(_pages(demo_report[document])) <= most
+    maps = sum(" by neighbourhood (LSOA), " in title for title in demo_report["charts"])
+    assert maps == 3
+    assert len(_pages(demo_report[document])) <= most + 2 * maps
 
 
 def test_line_charts_print_two_abreast(demo_report):
