@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments.appendices.permissions import appendix_grantees, can_view_appendix
 from assessments.core.models import Assessment, Organisation, Recommendation, User
+from assessments.indicators.models import ChapterMap
 from assessments.publication.models import BoardDecision, RecommendationOutcome
 from assessments.publication.services.progress import progress_data
 from assessments.publication.services.rollover import assessment_start_next
@@ -65,6 +66,15 @@ def test_2018_copies_the_structure_of_2017(demo_2018):
     assert new_all_crime.comparison_period_start == dt.date(2016, 4, 1)
     baseline = new.chapters.get(slug="domestic-abuse").selections.get()
     assert baseline.comparison_period_start is None
+
+
+def test_each_chapter_maps_the_same_crime_types_a_year_on(demo_2018):
+    demo, _, rollover = demo_2018
+    old = ChapterMap.objects.get(chapter__assessment=demo, chapter__slug="violence")
+    new = ChapterMap.objects.get(chapter__assessment=rollover.assessment, chapter__slug="violence")
+    assert new.crime_types == old.crime_types == ["Violence and sexual offences"]
+    assert (new.first_month, new.last_month) == (dt.date(2017, 4, 1), dt.date(2018, 3, 1))
+    assert ChapterMap.objects.filter(chapter__assessment=rollover.assessment).count() == 3
 
 
 def test_appendices_and_their_grants_are_copied(demo_2018):

@@ -449,6 +449,20 @@ def test_every_chart_is_a_figure_with_alternative_text(demo_report):
     assert all(alts), "a figure without alternative text"
 
 
+def test_each_hotspot_map_is_a_figure_whose_alternative_text_names_its_top_areas(demo_report):
+    with pikepdf.open(io.BytesIO(demo_report["public"])) as pdf:
+        alts = [
+            str(element.get("/Alt", "")).strip()
+            for element in _struct_elements(pdf.Root.StructTreeRoot)
+            if element.get("/S") == "/Figure"
+        ]
+    maps = [alt for alt in alts if alt.startswith("Map of 166 LSOAs (2021 LSOAs)")]
+    assert len(maps) == 3  # Crime, Violence, Drugs and Alcohol
+    assert all("Highest: Milton Keynes " in alt for alt in maps)
+    text = _text(" ".join(_pages(demo_report["public"])))
+    assert text.count("Demo data: made-up counts spread over real LSOAs") >= 3
+
+
 def test_the_pdf_is_tagged_pdf_ua_in_british_english_with_an_outline(demo_report):
     with pikepdf.open(io.BytesIO(demo_report["public"])) as pdf:
         root = pdf.Root

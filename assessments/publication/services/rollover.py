@@ -1,9 +1,9 @@
 """Next year's assessment, started from this year's: the yearly cycle.
 
-The copy takes the structure (chapters, indicator selections with their periods one year on,
-the tick boxes with the priorities the board agreed, appendix definitions and their grants), the
-recommendations still open, each linked to the one it continues with its lead, timescale and
-measure, and the texts and mapping that may still hold: the introduction, the cover paper's
+The copy takes the structure (chapters, indicator selections and hotspot maps with their periods
+one year on, the tick boxes with the priorities the board agreed, appendix definitions and their
+grants), the recommendations still open, each linked to the one it continues with its lead,
+timescale and measure, and the texts and mapping that may still hold: the introduction, the cover paper's
 background and the statutory checklist's mapping, each marked to review (the publication gate
 refuses them until they are rewritten or ticked as reviewed). Nothing of the source year is
 changed, and a second run finds the assessment it made instead of making another.
@@ -20,7 +20,7 @@ from assessments.appendices.models import Appendix
 from assessments.appendices.permissions import appendix_grants_copy
 from assessments.core.models import Assessment, Chapter, PurposeItem, Recommendation
 from assessments.core.periods import years_on
-from assessments.indicators.models import IndicatorSelection
+from assessments.indicators.models import ChapterMap, IndicatorSelection
 from assessments.priorities.services.criteria import criteria_copy
 from assessments.publication.models import BoardDecision, StatutoryCoverage
 
@@ -155,6 +155,14 @@ def _copy_chapter(chapter: Chapter, target: Assessment) -> Chapter:
         )
         for selection in chapter.selections.all()
     )
+    setting = ChapterMap.objects.filter(chapter=chapter).first()
+    if setting is not None:  # the same crime types mapped, a year on
+        ChapterMap.objects.create(
+            chapter=copy,
+            crime_types=setting.crime_types,
+            first_month=one_year_on(setting.first_month),
+            last_month=one_year_on(setting.last_month),
+        )
     # One by one, so that each carried recommendation gets its own history record.
     for recommendation in chapter.recommendations.filter(status__in=OPEN_RECOMMENDATIONS):
         Recommendation.objects.create(
