@@ -10,6 +10,7 @@ added to ROUTES below or, with the reason, to the routes that cannot show an app
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -22,10 +23,11 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.appendices.models import AppendixAccess
+from assessments.appendices.models import Appendix, AppendixAccess
 from assessments.appendices.permissions import grant_appendix
 from assessments.appendices.services import appendix_access_record
 from assessments.core.models import Chapter
+from assessments.indicators.models import ChapterMap, GridCount
 from assessments.priorities.services.criteria import criteria_defaults_create
 from assessments.reporting.models import ReportExport
 
@@ -33,6 +35,8 @@ from .factories import (
     AppendixFactory,
     AssessmentFactory,
     ChapterFactory,
+    ImportBatchFactory,
+    IndicatorFactory,
     MembershipFactory,
     UserFactory,
     member,
@@ -89,8 +93,10 @@ PERSONAL_STATUS = PERSONAL_FILE | {"police_partner": WITHOUT}
 def world(partnership, police_org, police_partner, fire_partner, chair, analyst, other_analyst):
     assessment = AssessmentFactory(partnership=partnership, status="consultation")
     appendix = AppendixFactory(
-        assessment=assessment, slug="estates", title=TITLE, narrative=NARRATIVE
-    )
+        assessment=assessment, slug="estates", title=TITLE, narrative=NARRATIVE,
+        kind=Appendix.Kind.HOTSPOTS,
+    )  # fmt: skip
+    _hotspot_map(assessment)
     individual = UserFactory(username="individual")
     MembershipFactory(user=individual, partnership=partnership, role="board")
     grant_appendix(appendix, organisation=police_org)
@@ -135,6 +141,22 @@ def world(partnership, police_org, police_partner, fire_partner, chair, analyst,
     }
 
 
+def _hotspot_map(assessment) -> None:
+    """A chapter's hotspot map with one square of the grid: the appendix (of kind "Hotspots by
+    neighbourhood") draws it, with a CSV at `…/maps/hotspots-grid.csv`."""
+    chapter = ChapterFactory(assessment=assessment, slug="hotspots", title="Burglary")
+    ChapterMap.objects.create(
+        chapter=chapter, crime_types=["Burglary"],
+        first_month=dt.date(2024, 1, 1), last_month=dt.date(2024, 1, 1),
+    )  # fmt: skip
+    partnership = assessment.partnership
+    GridCount.objects.create(
+        batch=ImportBatchFactory(partnership=partnership),
+        indicator=IndicatorFactory(partnership=partnership, code="police-uk-burglary"),
+        month=dt.date(2024, 1, 1), cell_metres=250, easting=485000, northing=238000, count=3,
+    )  # fmt: skip
+
+
 def _log_appendix_added_in_admin(analyst, assessment) -> None:
     """What admin records when the analyst adds the appendix inline on the assessment's page."""
     LogEntry.objects.create(
@@ -147,10 +169,11 @@ def _log_appendix_added_in_admin(analyst, assessment) -> None:
     )
 
 
-def _site(name):
+def _site(name, *extra):
     def url(w):
         a = w["appendix"]
-        return reverse(name, args=[a.assessment.partnership.slug, a.assessment.year, a.slug])
+        args = [a.assessment.partnership.slug, a.assessment.year, a.slug, *extra]
+        return reverse(name, args=args)
 
     return url
 
@@ -199,6 +222,7 @@ ROUTES = {
     "appendix": (_site("appendix"), SITE),
     "appendix_csv": (_site("appendix_csv"), SITE),
     "appendix_xlsx": (_site("appendix_xlsx"), SITE),
+    "appendix_map_csv": (_site("appendix_map_csv", "hotspots-grid"), SITE),
     "assessment": (_assessment, ASSESSMENT_PAGE),
     "admin:assessments_appendix_changelist": (
         lambda w: reverse("admin:assessments_appendix_changelist"),

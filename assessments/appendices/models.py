@@ -24,6 +24,8 @@ class Appendix(models.Model):
         CRIME_CATEGORY = "crime_category", "By crime category"
         ESTATE = "estate", "By estate"
         NARRATIVE = "narrative", "Narrative only"
+        # Every chapter's hotspot map with true counts, its grid and its hotspot analysis.
+        HOTSPOTS = "hotspots", "Hotspots by neighbourhood"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="appendices")
     order = models.PositiveSmallIntegerField(default=0)

@@ -203,6 +203,16 @@ def appendix_csv(appendix: Appendix, content: AppendixContent | None, copy: Pers
     return out.getvalue()
 
 
+def figure_csv(appendix: Appendix, figure_csv: str, copy: PersonalCopy) -> str:
+    """A figure's CSV (one of the appendix's maps), marked as restricted above it, its last line
+    naming the copy, as the appendix's own CSV is."""
+    out = io.StringIO()
+    csv.writer(out).writerow([neutralise(f"{copy.restricted_marking}: {appendix.title}")])
+    out.write(figure_csv)
+    out.write(f"# {_copy_line(copy)}\r\n")
+    return out.getvalue()
+
+
 def appendix_xlsx(appendix: Appendix, content: AppendixContent | None, copy: PersonalCopy) -> bytes:
     """The same figures as a workbook, a header block above them naming the copy."""
     workbook = Workbook()

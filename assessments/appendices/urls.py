@@ -3,7 +3,7 @@
 from django.urls import path
 
 from assessments.appendices.models import AppendixAccess
-from assessments.appendices.views import appendix_detail, appendix_download
+from assessments.appendices.views import appendix_detail, appendix_download, appendix_map_csv
 
 urlpatterns = [
     path(
@@ -22,5 +22,10 @@ urlpatterns = [
         appendix_download,
         {"route": AppendixAccess.Route.XLSX},
         name="appendix_xlsx",
+    ),
+    path(
+        "assessments/<slug:slug>/<int:year>/appendices/<slug:appendix_slug>/maps/<slug:map_slug>.csv",
+        appendix_map_csv,
+        name="appendix_map_csv",
     ),
 ]

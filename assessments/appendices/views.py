@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from assessments.appendices import services as appendices
+from assessments.appendices.hotspots import hotspot_figure, hotspots_content
 from assessments.appendices.models import AppendixAccess
 from assessments.appendices.permissions import can_export_appendix, can_view_appendix
 from assessments.appendices.selectors import appendix_by_url
@@ -45,6 +46,7 @@ def appendix_detail(request: HttpRequest, slug: str, year: int, appendix_slug: s
         "marking": appendix.assessment.partnership.restricted_marking,
         "narrative": render_markdown(appendix.narrative),
         "content": appendices.appendix_content(appendix),
+        "hotspots": hotspots_content(appendix),
     }
     return render(request, "assessments/appendix.html", context)
 
@@ -74,5 +76,34 @@ def appendix_download(
     body = write(appendix, appendices.appendix_content(appendix), copy)
     response = HttpResponse(body, content_type=content_type)
     filename = f"{slug}-{year}-{appendix.slug}-{copy.file_suffix}.{route}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+def appendix_map_csv(
+    request: HttpRequest, slug: str, year: int, appendix_slug: str, map_slug: str
+) -> HttpResponse:
+    """The figures of one of the appendix's maps (every LSOA, or every square): the recipient's
+    own copy, marked, named and logged like the appendix's CSV."""
+    appendix = appendix_by_url(slug, year, appendix_slug)
+    if appendix is None or not can_export_appendix(request.user, appendix):
+        return refuse(request)
+    figure = hotspot_figure(hotspots_content(appendix), map_slug)
+    if figure is None:
+        return refuse(request)
+    copy_id = new_copy_id()
+    appendices.appendix_access_record(
+        appendix=appendix,
+        user=request.user,
+        route=AppendixAccess.Route.CSV,
+        path=request.path,
+        copy_id=copy_id,
+    )
+    marking = appendix.assessment.partnership.restricted_marking
+    copy = personal_copy(request.user, copy_id=copy_id, marking=marking)
+    body = appendices.figure_csv(appendix, figure["csv"], copy)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    filename = f"{slug}-{year}-{appendix.slug}-{map_slug}-{copy.file_suffix}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

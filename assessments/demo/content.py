@@ -85,8 +85,9 @@ ASSESSMENT = {
         "and alcohol, fire service data, modern slavery, female genital mutilation (FGM) and "
         "cyber crime. Each chapter closes with recommendations: provisional suggestions meant to "
         "start the Partnership's discussion of its priorities, not decisions.\n\n"
-        "Two restricted appendices, by crime category and by estate, go only to the partners "
-        "named for them; they are not for public circulation."
+        "Three restricted appendices, by crime category, by estate and of hotspots by "
+        "neighbourhood, go only to the partners named for them; they are not for public "
+        "circulation."
     ),
 }
 
@@ -384,5 +385,25 @@ APPENDICES = [
         "grants": ["TVP"],
         "summary": "Crime and anti-social behaviour in Milton Keynes' estates.",
         "narrative": narrative("appendix-estate"),
+    },
+    {
+        # Drawn from the chapters' hotspot maps (ChapterMap): one section per chapter with one.
+        "slug": "hotspots",
+        "title": "Appendix C: Hotspots by neighbourhood",
+        "kind": "hotspots",
+        "grants": ["TVP"],
+        "summary": "Where crime concentrates: each mapped chapter's neighbourhoods (LSOAs) with "
+        "every count, its crimes on a grid of 250-metre squares, and its hotspots.",
+        "narrative": (
+            "This appendix gives partners the detail behind each chapter's hotspot map. The "
+            "chapters' maps are public, so counts under five are hidden there; here every count "
+            "is shown, and each crime's police.uk location is placed on a grid of 250-metre "
+            "squares, finer than a neighbourhood.\n\n"
+            "A hotspot is a neighbourhood (LSOA) in the top 10% of the area's for the months "
+            "mapped. Persistent hotspots were in the top 10% in the months before as well, "
+            "emerging ones only now, declining ones only before. police.uk places each crime at "
+            "the nearest of a fixed set of map points, never the address, so a square shows "
+            "where crime was recorded near, not where it happened."
+        ),
     },
 ]

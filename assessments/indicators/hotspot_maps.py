@@ -1,15 +1,18 @@
 """A partnership's maps from what is stored: a boundary set's LSOAs shaded by an LSOA ranking
-(hotspots.py). The drawing itself is maps.py, which reads no database."""
+(hotspots.py), and the grid's squares (selectors.grid_cells). The drawing itself is maps.py, which
+reads no database."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from assessments.indicators import police_uk
 from assessments.indicators.hotspot_analysis import is_2021_only
 from assessments.indicators.hotspots import LsoaRanking, months_text
-from assessments.indicators.maps import AreaFigure, ChoroplethMap, MapArea
+from assessments.indicators.maps import AreaFigure, ChoroplethMap, GridMap, MapArea
 from assessments.indicators.models import LsoaBoundarySet
+from assessments.indicators.selectors import grid_cells
 
 
 def boundary_map(
@@ -82,3 +85,38 @@ def _runs(months: list[dt.date]) -> str:
             runs.append([month])
     texts = [months_text(run[0], run[-1]) for run in runs]
     return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
+
+
+def grid_map(
+    partnership_id: int,
+    first_month: dt.date,
+    last_month: dt.date,
+    crime_types: Sequence[str],
+    *,
+    title: str,
+    slug: str = "grid-map",
+    what: str = "crimes",
+    with_boundaries: bool = True,
+) -> GridMap | None:
+    """The crime types' police.uk rows placed on the grid over the months, each square its sum of
+    months and crime types; None where the import counted no grid for them. Partners' detail:
+    never on a public page (the restricted appendix draws it)."""
+    counted = grid_cells(
+        partnership_id, [police_uk.indicator_code(t) for t in crime_types], first_month, last_month
+    )
+    if counted is None:
+        return None
+    notes = []
+    if counted.months_missing:
+        notes.append(f"No police.uk grid counted for {_runs(counted.months_missing)}: not drawn.")
+    return GridMap(
+        title=title,
+        cells=counted.cells,
+        cell_metres=counted.cell_metres,
+        months=months_text(first_month, last_month),
+        what=what,
+        slug=slug,
+        notes=notes,
+        attribution=police_uk.ATTRIBUTION,
+        with_boundaries=with_boundaries,
+    )

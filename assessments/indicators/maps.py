@@ -518,10 +518,41 @@ class GridMap:
     what: str = "crimes"
     slug: str = "grid-map"
     notes: list[str] = field(default_factory=list)
+    attribution: str = ""
+    # Drawn beside the LSOA map (the restricted appendix): its notes do not say none is loaded.
+    with_boundaries: bool = False
 
     @property
     def classes(self) -> list[MapClass]:
         return quantile_classes([float(c) for _, _, c in self.cells], _whole)
+
+    # The figure's table, as a chart's: the squares with most, largest first; the CSV has all.
+
+    @property
+    def headings(self) -> list[str]:
+        return [
+            "Square (south-west corner, British National Grid metres)",
+            f"Number of {self.what}",
+        ]
+
+    def _rows(self, cells) -> list[tuple[str, list[Point]]]:
+        return [(f"{e}, {n}", [Point("", count, f"{count:,}")]) for e, n, count in cells]
+
+    @property
+    def rows(self) -> list[tuple[str, list[Point]]]:
+        return self._rows(sorted(self.cells, key=lambda c: (-c[2], c[0], c[1]))[:TOP_AREAS])
+
+    def csv(self) -> str:
+        return table_csv(
+            self.headings,
+            self._rows(sorted(self.cells)),
+            self.title,
+            self.notes,
+            self.attribution,
+        )
+
+    def narrow_svg(self) -> str:
+        return self.svg(NARROW)
 
     @property
     def description(self) -> str:
@@ -563,7 +594,7 @@ class GridMap:
             "Classes: quantiles of the squares' counts, at most 5 classes, each from its lowest "
             "to its highest value. Squares without crime are not drawn.",
             f"Months: {self.months}. Squares of {self.cell_metres} metres on the British "
-            "National Grid.",
+            "National Grid" + ("." if self.with_boundaries else "; no LSOA boundaries are loaded."),
             SNAPPED,
             NORTH,
         ]

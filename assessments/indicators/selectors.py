@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +26,7 @@ from assessments.core.models import Assessment, Chapter, Recommendation
 from assessments.core.periods import Period, PeriodType, add_months
 from assessments.indicators.models import (
     Geography,
+    GridCount,
     ImportBatch,
     Indicator,
     IndicatorSelection,
@@ -181,6 +184,59 @@ def batch_grid_totals(batch: ImportBatch) -> dict | None:
         return None
     cells = batch.grid_counts.values("easting", "northing").distinct().order_by().count()
     return {**row, "cells": cells}
+
+
+@dataclass(frozen=True)
+class GridCells:
+    """The grid's counts over a span of months: one (easting, northing, count) per cell with any,
+    the cell's south-west corner in British National Grid metres."""
+
+    cell_metres: int
+    cells: list[tuple[int, int, int]]
+    # Months of the span counted on no grid of this size (no import, or another cell size).
+    months_missing: list[dt.date]
+
+
+def grid_cells(
+    partnership_id: int, indicator_codes: Iterable[str], first_month: dt.date, last_month: dt.date
+) -> GridCells | None:
+    """The police.uk rows of the indicators (crime types) placed in each cell of the grid, summed
+    over the months from `first_month` to `last_month` inclusive and over the crime types; only
+    the area's cells are stored. Months counted on grids of different sizes cannot be added up:
+    the size most months have wins (the smaller on a tie). None without any grid count."""
+    # Any crime type's counts say the month was imported: a rare one may have no row in it.
+    imported = GridCount.objects.filter(
+        batch__partnership_id=partnership_id,
+        month__gte=first_month.replace(day=1),
+        month__lte=last_month.replace(day=1),
+    )
+    rows = imported.filter(
+        indicator__partnership_id=partnership_id, indicator__code__in=list(indicator_codes)
+    )
+    months_of_size = Counter(
+        size for size, _ in rows.values_list("cell_metres", "month").distinct().order_by()
+    )
+    if not months_of_size:
+        return None
+    size = min(months_of_size, key=lambda s: (-months_of_size[s], s))
+    rows = rows.filter(cell_metres=size)
+    counted = set(
+        imported.filter(cell_metres=size).values_list("month", flat=True).distinct().order_by()
+    )
+    summed = (
+        rows.values("easting", "northing")
+        .annotate(total=Sum("count"))
+        .order_by("easting", "northing")
+        .values_list("easting", "northing", "total")
+    )
+    first = first_month.year * 12 + first_month.month - 1
+    last = last_month.year * 12 + last_month.month - 1
+    months = [dt.date(i // 12, i % 12 + 1, 1) for i in range(first, last + 1)]
+    return GridCells(
+        cell_metres=size,
+        cells=[(e, n, int(total)) for e, n, total in summed if total],
+        months_missing=[m for m in months if m not in counted],
+    )
 
 
 def batch_comparator_totals(batch: ImportBatch) -> dict[str, dict[str, dict[str, Decimal]]]:

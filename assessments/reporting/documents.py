@@ -34,10 +34,12 @@ from assessments.core.models import (
 )
 from assessments.core.personal_copy import RESTRICTED_MARKING, PersonalCopy
 from assessments.indicators.models import (
+    ChapterMap,
     Geography,
     ImportBatch,
     Indicator,
     IndicatorSelection,
+    LsoaBoundarySet,
 )
 from assessments.reporting.models import ReportExport
 from assessments.reporting.report_data import (
@@ -168,6 +170,36 @@ def _printed_drawing(chart: dict) -> dict:
     return {"image": data_uri(svg.encode(), "chart.svg"), "half": half}
 
 
+_APPENDIX_LETTER = re.compile(r"^Appendix ([A-Z0-9]{1,3})\b")
+
+
+def _appendices_with_images(appendices: list[dict]) -> list[dict]:
+    """The maps of an appendix "Hotspots by neighbourhood" as images, like a chapter's charts,
+    numbered in the appendix ("C.1" for "Appendix C: …", else its place in the copy); their
+    tables print beside them, in the appendix, never with the public charts' tables at the back."""
+    printed = []
+    for position, appendix in enumerate(appendices, start=1):
+        hotspots = appendix.get("hotspots")
+        if not hotspots:
+            printed.append(appendix)
+            continue
+        letter = _APPENDIX_LETTER.match(appendix["appendix"]["title"])
+        prefix = letter[1] if letter else str(position)
+        count, sections = 0, []
+        for section in hotspots["sections"]:
+            maps = []
+            for chart in section["maps"]:
+                count += 1
+                anchor = f"{appendix['anchor']}-{chart['slug']}"
+                number = f"{prefix}.{count}"
+                maps.append(
+                    {"anchor": anchor, "chart": chart, "number": number} | _printed_drawing(chart)
+                )
+            sections.append(section | {"printed_maps": maps})
+        printed.append(appendix | {"hotspots": hotspots | {"sections": sections}})
+    return printed
+
+
 def cover_subtitle(title: str, year: int) -> str:
     """The line under the cover's title: what the document is, unless the title says it
     already ("Strategic Assessment 2017" needs no "Strategic assessment for 2017")."""
@@ -217,7 +249,7 @@ def document_html(
         "chapters": chapters,
         "chart_count": sum(len(section["charts"]) for section in chapters),
         "cover_subtitle": cover_subtitle(assessment["title"], assessment["year"]),
-        "appendices": appendices if is_restricted else [],
+        "appendices": _appendices_with_images(appendices) if is_restricted else [],
     }
     return render_to_string("pdf/report.html", context)
 
@@ -302,6 +334,7 @@ DESIGN_TEMPLATES = (
     "assessments/includes/figures_table.html",
     "assessments/includes/chart_table.html",
     "assessments/includes/appendix_table.html",
+    "assessments/includes/hotspot_analysis.html",
     "assessments/includes/cover_paper_boxes.html",
 )
 SELECTION_FIELDS = (
@@ -494,6 +527,27 @@ def report_identity(
                 "comparison_period_start",
                 "period_type",
             )  # fmt: skip
+        ),
+        # The chapters' hotspot maps, the boundaries they are drawn with and the LSOAs'
+        # populations (their rates): the chapter maps, and the appendix "Hotspots by
+        # neighbourhood", whose counts and grid come in the batches above.
+        "chapter_maps": list(
+            ChapterMap.objects.filter(chapter__assessment=assessment)
+            .order_by("pk")
+            .values_list("pk", "chapter_id", "crime_types", "first_month", "last_month")
+        ),
+        "boundary_sets": list(
+            LsoaBoundarySet.objects.filter(partnership=assessment.partnership_id)
+            .order_by("pk")
+            .values_list("pk", "vintage", "attribution", "licence", "source", "uploaded_at")
+        ),
+        "lsoa_populations": list(
+            Geography.objects.filter(
+                partnership=assessment.partnership_id, level=Geography.Level.LSOA
+            )
+            .exclude(population=None)
+            .order_by("pk")
+            .values_list("pk", "name", "population")
         ),
         "appendix_indicators": list(
             Appendix.indicators.through.objects.filter(appendix__in=audience)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from assessments.appendices.hotspots import hotspots_content
 from assessments.appendices.models import Appendix
 from assessments.appendices.services import AppendixContent, AppendixRow, appendix_content
 from assessments.core.chapter_figures import figure_html
@@ -392,5 +393,7 @@ def appendix_document(appendix: Appendix) -> dict:
                 "html": str(_render_markdown(appendix.narrative, id_scope=f"{anchor}-text").html)
             },
             "content": _content_data(appendix_content(appendix)),
+            # "Hotspots by neighbourhood": each chapter's maps (SVG, table, CSV) and analysis.
+            "hotspots": hotspots_content(appendix),
         }
     )
