@@ -137,9 +137,12 @@ def test_the_demo_users_and_grants(demo):
     council_analyst = User.objects.get(username="analyst")
     estate = demo.appendices.get(slug="estate")
     category = demo.appendices.get(slug="crime-category")
+    hotspots = demo.appendices.get(slug="hotspots")
     assert police.check_password("safermk-demo")
     assert council_analyst.is_staff and not council_analyst.is_superuser
-    assert appendices_visible_to(police, demo) == [category, estate]
+    assert appendices_visible_to(police, demo) == [category, estate, hotspots]
+    assert hotspots.title == "Appendix C: Hotspots by neighbourhood"
+    assert appendix_grantees(hotspots)[0] == appendix_grantees(estate)[0]
     assert appendices_visible_to(fire, demo) == []
     organisations, users = appendix_grantees(category)
     assert {o.short_name for o in organisations} == {"TVP", "MK Council"}

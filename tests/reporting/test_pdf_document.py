@@ -108,7 +108,8 @@ def _render_demo(assessment) -> dict:
         "appendix_tables": [
             (table.caption, [_row_name(table, row) for row in table.rows])
             for appendix in assessment.appendices.all()
-            for table in appendix_content(appendix).tables
+            # Appendix C (hotspots by neighbourhood) has maps, not these tables.
+            for table in getattr(appendix_content(appendix), "tables", [])
         ],
         "ranking": _ranking(),
         "public": _render(assessment, "public"),
