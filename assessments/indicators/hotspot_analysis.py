@@ -146,6 +146,12 @@ def hotspot_analysis(
     seen_now = _area_lsoas(partnership_id, [current])
     seen_before = _area_lsoas(partnership_id, [previous])
     vintage, vintage_before = _vintage(seen_now), _vintage(seen_before)
+    # A period with no crime counted (its months never imported) is of no vintage: it is said
+    # missing, not compared.
+    if not seen_before:
+        vintage_before = vintage
+    elif not seen_now:
+        vintage = vintage_before
     if vintage != vintage_before:
         raise HotspotQueryError(
             f"{previous.label()} counts crime by {vintage_before} LSOAs and {current.label()} by "

@@ -148,6 +148,17 @@ def test_hotspots_are_not_compared_across_lsoa_vintages(rows):
                          CRIME_TYPES)  # fmt: skip
 
 
+def test_a_previous_period_never_imported_is_said_missing_not_of_another_vintage(rows):
+    safermk = Partnership.objects.get(slug="safermk")
+    result = hotspot_analysis(
+        safermk.pk, span("2024-01", "2024-03"), span("2023-10", "2023-12"), CRIME_TYPES
+    )
+    assert result.vintage == 2021
+    assert result.months_missing == [dt.date(2023, m, 1) for m in (10, 11, 12)]
+    assert result.persistent == [] and result.declining == []
+    assert len(result.emerging) >= result.decile_size
+
+
 def test_the_share_in_the_top_tenth_is_that_of_the_rows(rows):
     safermk = Partnership.objects.get(slug="safermk")
     result = hotspot_analysis(

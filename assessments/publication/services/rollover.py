@@ -3,10 +3,10 @@
 The copy takes the structure (chapters, indicator selections and hotspot maps with their periods
 one year on, the tick boxes with the priorities the board agreed, appendix definitions and their
 grants), the recommendations still open, each linked to the one it continues with its lead,
-timescale and measure, and the texts and mapping that may still hold: the introduction, the cover paper's
-background and the statutory checklist's mapping, each marked to review (the publication gate
-refuses them until they are rewritten or ticked as reviewed). Nothing of the source year is
-changed, and a second run finds the assessment it made instead of making another.
+timescale and measure, and the texts and mapping that may still hold: the introduction, the
+cover paper's background and the statutory checklist's mapping, each marked to review (the
+publication gate refuses them until they are rewritten or ticked as reviewed). Nothing of the
+source year is changed, and a second run finds the assessment it made instead of making another.
 """
 
 from __future__ import annotations
