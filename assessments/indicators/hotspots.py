@@ -25,7 +25,7 @@ from django.db.models import Sum
 from assessments.core.numbers import one_place, ranks
 from assessments.core.periods import PeriodType
 from assessments.indicators.models import Geography, ImportBatch, Observation
-from assessments.indicators.police_uk import CRIME_TYPES, indicator_code
+from assessments.indicators.police_uk import CRIME_TYPES, INDICATOR_PREFIX, indicator_code
 
 DEMO_COUNTS_NOTE = "Demo data: made-up counts spread over real LSOAs, not police.uk's."
 
@@ -175,4 +175,22 @@ def _months_missing(partnership_id: int, first: dt.date, last: dt.date) -> list[
             key__startswith="police-uk:",
         ).values_list("key", flat=True)
     )
-    return [m for m in months_between(first, last) if f"police-uk:{m:%Y-%m}" not in keys]
+    # The demo's made-up months come in one batch of its own: they are there too.
+    made_up = set(
+        Observation.objects.filter(
+            indicator__partnership_id=partnership_id,
+            indicator__code__startswith=INDICATOR_PREFIX,
+            period_type=PeriodType.MONTH,
+            period_start__gte=first,
+            period_start__lte=last,
+            batch__source=ImportBatch.Source.DEMO,
+        )
+        .values_list("period_start", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return [
+        m
+        for m in months_between(first, last)
+        if f"police-uk:{m:%Y-%m}" not in keys and m not in made_up
+    ]

@@ -114,3 +114,12 @@ def test_loading_again_over_the_invented_codes_leaves_only_the_real_ones(demo):
     assert set(lsoas.values_list("code", flat=True)) <= set(lsoa_codes_2021().values())
     assert LsoaBoundary.objects.filter(boundary_set__partnership=partnership).count() == 166
     assert ChapterMap.objects.filter(chapter__assessment=demo).count() == 3
+
+
+def test_a_demo_map_says_its_counts_are_made_up_and_misses_no_month(demo):
+    from assessments.indicators.chapter_maps import chapter_map
+
+    drawn = chapter_map(demo.chapters.get(slug="violence"), "chart-9")
+    assert "Demo data: made-up counts spread over real LSOAs, not police.uk's." in drawn.notes
+    assert not [note for note in drawn.notes if "No police.uk data" in note]
+    assert drawn.headings[2] == "Previous period (April 2015 to March 2016)"
