@@ -165,8 +165,8 @@ def _scale_bar(projection: Projection, x: float, y: float, room: float) -> list[
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{length / 2:.1f}" height="5" fill="{INK}"/>',
         f'<rect x="{x + length / 2:.1f}" y="{y:.1f}" width="{length / 2:.1f}" height="5" '
         f'fill="#ffffff" stroke="{INK}" stroke-width="1"/>',
-        _text(x, y + 18, "0", anchor="middle", size=11),
-        _text(x + length, y + 18, f"{_whole(kilometres)} km", anchor="middle", size=11),
+        _text(x, y + 18, "0", anchor="middle", size=12),
+        _text(x + length, y + 18, f"{_whole(kilometres)} km", anchor="middle", size=12),
     ]
 
 
@@ -191,8 +191,8 @@ def _lines(texts: list[str], x: float, y: float, chars: int) -> tuple[list[str],
     body = []
     for note in texts:
         for line in textwrap.wrap(note, chars):
-            body.append(_text(x, y, line, size=11, fill=SECONDARY_INK))
-            y += 15
+            body.append(_text(x, y, line, size=12, fill=SECONDARY_INK))
+            y += 16
     return body, y
 
 
@@ -216,9 +216,9 @@ def _key(
     legend, legend_end = _legend(unit, classes, x, y, hatch)
     body += legend
     if wide:
-        text, bottom = _lines(notes, x, legend_end + 14, 38)
+        text, bottom = _lines(notes, x, legend_end + 14, 35)
     else:
-        text, bottom = _lines(notes, 8, legend_end + 16, 52)
+        text, bottom = _lines(notes, 8, legend_end + 16, 48)
     return body + text, max(map_h, bottom)
 
 

@@ -38,11 +38,11 @@ def test_the_demo_boundaries_load_again_and_draw_166_paths(demo):
         LsoaCount("E01099999", "Elsewhere 001A", 6, None, 2),
     ]
     ranking = LsoaRanking(dt.date(2024, 1, 1), dt.date(2024, 3, 1), ("Burglary",), rows, [])
-    svg = boundary_map(boundary_set, ranking, title="Burglary by LSOA").svg()
-    root = ElementTree.fromstring(svg)
+    drawn = boundary_map(boundary_set, ranking, title="Burglary by LSOA")
+    root = ElementTree.fromstring(drawn.svg())
     assert len([p for p in root.iter(f"{SVG}path") if p.get("data-code")]) == 166
     text = " ".join(root.itertext())
-    assert "Contains OS data © Crown copyright and database right 2021." in text
+    assert "Contains OS data © Crown copyright and database right 2021." in drawn.attribution
     assert "6 crimes fall in 1 LSOA the boundaries lack" in text
     assert "January to March 2024" in text
 
