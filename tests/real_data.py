@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import lzma
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management import call_command
@@ -19,11 +20,14 @@ REAL_MONTHS = DATA / "police-uk"
 PREFIX = "Milton Keynes"
 
 
-def import_real_months(partnership: Partnership, folder: Path, first: str = "") -> None:
-    """Import the months from `first` ("2024-01") on, every month without it."""
+def import_real_months(
+    partnership: Partnership, folder: Path, months: Iterable[str] | None = None
+) -> None:
+    """Import the months named ("2024-01"), every month without them."""
+    chosen = set(months) if months is not None else None
     paths = []
     for path in sorted(REAL_MONTHS.glob("*.csv.xz")):
-        if path.name[:7] >= first:
+        if chosen is None or path.name[:7] in chosen:
             paths.append(folder / path.name.removesuffix(".xz"))
             paths[-1].write_bytes(lzma.decompress(path.read_bytes()))
     call_command(

@@ -146,7 +146,7 @@ def _section(chapter: Chapter, setting: ChapterMap) -> dict:
         maps.append(dataclasses.replace(lsoas, title=f"{lsoas.title}, {EVERY_COUNT}"))
     grid = grid_map(
         partnership_id, current.first_month, current.last_month, setting.crime_types,
-        title="", slug=f"{chapter.slug}-grid", what=what, with_boundaries=lsoas is not None,
+        title="", slug=f"{chapter.slug}-grid", what=what, outline=lsoas.outline if lsoas else None,
     )  # fmt: skip
     if grid is not None:
         grid.title = f"{types} by {grid.cell_metres}-metre square, {current.label()}"

@@ -96,7 +96,7 @@ def grid_map(
     title: str,
     slug: str = "grid-map",
     what: str = "crimes",
-    with_boundaries: bool = True,
+    outline: list | None = None,
 ) -> GridMap | None:
     """The crime types' police.uk rows placed on the grid over the months, each square its sum of
     months and crime types; None where the import counted no grid for them. Partners' detail:
@@ -118,5 +118,5 @@ def grid_map(
         slug=slug,
         notes=notes,
         attribution=police_uk.ATTRIBUTION,
-        with_boundaries=with_boundaries,
+        outline=outline or [],
     )

@@ -22,6 +22,7 @@ import math
 import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from html import escape
 
 import shapely
@@ -435,7 +436,7 @@ class ChoroplethMap:
                 f'fill-rule="evenodd" stroke="{EDGE}" stroke-width="0.4">'
                 f"<title>{escape(label)}</title></path>"
             )
-        outline = _outline([a.polygons for a in self.areas])
+        outline = self.outline
         if outline:
             body.append(
                 f'<path d="{projection.path(outline)}" class="app-map-outline" fill="none" '
@@ -456,6 +457,11 @@ class ChoroplethMap:
 
     def narrow_svg(self) -> str:
         return self.svg(NARROW)
+
+    @cached_property
+    def outline(self) -> list:
+        """The outline of the LSOAs drawn (their union), once for both drawings."""
+        return _outline([a.polygons for a in self.areas])
 
 
 def _fill(cls: MapClass, hatch: str) -> str:
@@ -519,8 +525,13 @@ class GridMap:
     slug: str = "grid-map"
     notes: list[str] = field(default_factory=list)
     attribution: str = ""
-    # Drawn beside the LSOA map (the restricted appendix): its notes do not say none is loaded.
-    with_boundaries: bool = False
+    # The area's outline where boundaries exist (ChoroplethMap.outline), drawn over the squares
+    # so that they are seen within the area; its notes then do not say none is loaded.
+    outline: list = field(default_factory=list)
+
+    @property
+    def with_boundaries(self) -> bool:
+        return bool(self.outline)
 
     @property
     def classes(self) -> list[MapClass]:
@@ -576,7 +587,7 @@ class GridMap:
             [[[[e, n], [e + size, n], [e + size, n + size], [e, n + size], [e, n]]]]
             for e, n, _ in self.cells
         ]
-        projection = Projection.fit(_bounds(squares), 8, 8, map_w - 16, map_h - 56)
+        projection = Projection.fit(_bounds([*squares, self.outline]), 8, 8, map_w - 16, map_h - 56)
         classes = self.classes
         body = []
         side = max(size * projection.scale, 0.5)
@@ -589,6 +600,11 @@ class GridMap:
                 f'<rect x="{x}" y="{y}" width="{side:.1f}" height="{side:.1f}" '
                 f'data-cell="{e},{n}" data-count="{count}" class="app-map-cell app-map-{cls.key}" '
                 f'fill="{cls.fill}"><title>{count:,} {escape(self.what)}</title></rect>'
+            )
+        if self.outline:
+            body.append(
+                f'<path d="{projection.path(self.outline)}" class="app-map-outline" fill="none" '
+                f'stroke="{INK}" stroke-width="1.5"/>'
             )
         notes = [
             "Classes: quantiles of the squares' counts, at most 5 classes, each from its lowest "

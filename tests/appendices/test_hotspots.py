@@ -22,10 +22,9 @@ from pypdf import PdfReader
 
 from assessments.appendices.models import Appendix
 from assessments.appendices.permissions import grant_appendix
-from assessments.core.models import Partnership, Role
+from assessments.core.models import Role
 from assessments.core.personal_copy import personal_copy
-from assessments.indicators.boundaries import boundary_set_replace, read_boundaries
-from assessments.indicators.models import ChapterMap, LsoaBoundarySet
+from assessments.indicators.models import ChapterMap
 from assessments.reporting.documents import render_report, report_appendices
 
 from ..factories import (
@@ -35,6 +34,7 @@ from ..factories import (
     OrganisationFactory,
     member,
 )
+from ..real_data import import_real_months, load_real_boundaries
 from ..worlds import kept_for_the_module
 
 pytestmark = [pytest.mark.django_db]
@@ -47,30 +47,13 @@ BURGLARY_GRID = "Burglary by 250-metre square, March 2024"
 BURGLARY_LSOA = "Burglary by neighbourhood (LSOA), March 2024, every count shown"
 
 
-def _boundaries(partnership: Partnership) -> None:
-    path = DATA / "boundaries" / "milton-keynes-lsoa-2021.geojson"
-    boundary_set = LsoaBoundarySet.objects.create(
-        partnership=partnership, vintage=2021, name="2021 LSOAs",
-        attribution="Contains OS data © Crown copyright 2021.",
-    )  # fmt: skip
-    boundary_set_replace(boundary_set, read_boundaries(path.read_bytes(), vintage=2021), path.name)
-
-
 def _world(folder: Path) -> dict:
     assessment = AssessmentFactory(
         partnership__slug="safermk", partnership__area_name="Elsewhere", status="consultation"
     )
     partnership = assessment.partnership
-    paths = []
-    for month in MONTHS:
-        source = DATA / "police-uk" / f"{month}-thames-valley-street.csv.xz"
-        paths.append(folder / source.name.removesuffix(".xz"))
-        paths[-1].write_bytes(lzma.decompress(source.read_bytes()))
-    call_command(
-        "import_police_uk", *map(str, paths), partnership="safermk",
-        lsoa_prefix="Milton Keynes", stdout=io.StringIO(),
-    )  # fmt: skip
-    _boundaries(partnership)
+    import_real_months(partnership, folder, MONTHS)
+    load_real_boundaries(partnership, 2021)
     # In chapter order: violence (whose periods are of two LSOA vintages), a chapter without a
     # map, then burglary, March 2024 against February.
     violence = ChapterFactory(assessment=assessment, order=1, slug="violence", title="Violence")

@@ -2,7 +2,8 @@
 police.uk months, a partner reading a chapter sees its hotspot map (one path per LSOA carrying
 its code, each shaded by its `hotspots --json` count under the legend's breaks, the attribution
 under it, axe clean) at 1280 and 375 pixels; the public reading the published chapter finds no
-count under the threshold anywhere on the page."""
+count under the threshold anywhere on the page; the grid is in the restricted appendix, for the
+partner granted it alone."""
 
 import datetime as dt
 import io
@@ -13,9 +14,11 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from assessments.appendices.models import Appendix
+from assessments.appendices.permissions import grant_appendix
 from assessments.core.models import Assessment, Role
 from assessments.indicators.models import ChapterMap
-from tests.factories import AssessmentFactory, ChapterFactory, member, set_status
+from tests.factories import AppendixFactory, AssessmentFactory, ChapterFactory, member, set_status
 from tests.real_data import import_real_months, load_real_boundaries
 
 from .conftest import assert_accessible, sign_in
@@ -30,14 +33,22 @@ def burglary(tmp_path):
     assessment = AssessmentFactory(
         partnership__slug="safermk", partnership__area_name="Elsewhere", status="consultation"
     )
-    import_real_months(assessment.partnership, tmp_path, first="2024-01")
+    import_real_months(assessment.partnership, tmp_path, ["2024-01", "2024-02", "2024-03"])
     load_real_boundaries(assessment.partnership, 2021)
     chapter = ChapterFactory(assessment=assessment, slug="burglary", title="Burglary")
     ChapterMap.objects.create(
         chapter=chapter, crime_types=["Burglary"],
         first_month=dt.date(2024, 1, 1), last_month=dt.date(2024, 3, 1),
     )  # fmt: skip
-    member(assessment.partnership, Role.PARTNER, username="partner", password="safermk-demo")
+    partner = member(
+        assessment.partnership, Role.PARTNER, username="partner", password="safermk-demo"
+    )
+    member(assessment.partnership, Role.PARTNER, username="other", password="safermk-demo")
+    appendix = AppendixFactory(
+        assessment=assessment, slug="hotspots", title="Appendix C: Hotspots by neighbourhood",
+        kind=Appendix.Kind.HOTSPOTS,
+    )  # fmt: skip
+    grant_appendix(appendix, user=partner)
     return chapter
 
 
@@ -91,6 +102,20 @@ def test_a_partner_reads_the_hotspot_map_and_the_public_sees_no_small_count(page
     assert width <= 375
     page.locator("svg.app-map:visible").scroll_into_view_if_needed()
     page.screenshot(path="/tmp/map-partner-375.png")
+
+    # The grid, in the restricted appendix: to the partner granted it, and to no one else.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    appendix = burglary.assessment.appendices.get(slug="hotspots").get_absolute_url()
+    page.goto(appendix)
+    squares = page.locator("svg.app-map:visible rect[data-cell]")
+    expect(squares.first).to_be_visible()
+    assert squares.count() > 50
+    assert_accessible(page)
+    page.locator("svg.app-map:visible rect[data-cell]").first.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/map-grid-1280.png")
+    page.context.clear_cookies()
+    sign_in(page, "other")
+    assert page.goto(appendix).status == 404
 
     set_status(burglary.assessment, Assessment.Status.PUBLISHED)
     page.context.clear_cookies()

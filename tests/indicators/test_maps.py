@@ -199,6 +199,21 @@ def test_the_grid_map_draws_one_square_per_cell_with_crime():
     assert "40 in the square at 485500, 238250" in root.find(f"{SVG}desc").text
 
 
+def test_the_grid_map_draws_the_areas_outline_where_boundaries_exist():
+    cells = [(485_000, 238_000, 12)]
+    bare = ElementTree.fromstring(GridMap("Squares", cells, 250, "March 2024").svg())
+    assert not [p for p in bare.iter(f"{SVG}path") if p.get("class") == "app-map-outline"]
+    assert "no LSOA boundaries are loaded" in " ".join(bare.itertext())
+    area = a_map([], [MapArea("E01000001", "A", square(484_000, 237_000, 3000))])
+    framed = GridMap("Squares", cells, 250, "March 2024", outline=area.outline).svg()
+    outline = [
+        p for p in ElementTree.fromstring(framed).iter(f"{SVG}path")
+        if p.get("class") == "app-map-outline"
+    ]  # fmt: skip
+    assert len(outline) == 1
+    assert "no LSOA boundaries are loaded" not in framed
+
+
 @pytest.mark.parametrize("path", [REAL_2021, DEMO_2021], ids=["as published", "demo copy"])
 def test_the_real_milton_keynes_2021_boundaries_draw_166_paths(path):
     boundaries = read_boundaries(path.read_bytes(), vintage=2021)
