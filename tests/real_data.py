@@ -5,6 +5,7 @@ reading (boundaries.py)."""
 from __future__ import annotations
 
 import io
+import json
 import lzma
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,3 +47,11 @@ def load_real_boundaries(partnership: Partnership, vintage: int) -> LsoaBoundary
         boundary_set, read_boundaries(path.read_bytes(), vintage=vintage), path.name
     )
     return boundary_set
+
+
+def hotspot_counts(first: str, last: str, crime_types: Iterable[str]) -> dict[str, int]:
+    """{LSOA code: count} as `manage.py hotspots safermk … --json` lists them."""
+    out = io.StringIO()
+    types = [part for name in crime_types for part in ("--crime-type", name)]
+    call_command("hotspots", "safermk", "--from", first, "--to", last, *types, "--json", stdout=out)
+    return {row["code"]: row["count"] for row in json.loads(out.getvalue())}

@@ -23,6 +23,7 @@ from assessments.core.glossary import glossary_terms, undefined_abbreviations
 from assessments.core.markdown import FIGURE_REFERENCE
 from assessments.core.models import Assessment
 from assessments.indicators.headlines import approved_headlines, cover_headlines, figures_of
+from assessments.indicators.models import ChapterMap, LsoaBoundarySet
 from assessments.indicators.selectors import chapters_for_report, partnership_area
 
 # The step whose failed checks a recorded reason may skip: opening the consultation on a draft.
@@ -198,8 +199,30 @@ def readiness_notices(assessment: Assessment) -> list[Failure]:
                     chapter.get_absolute_url(),
                 )
             )
+    notices += _maps_without_boundaries(assessment, chapters)
     notices += _undefined_abbreviations(assessment, chapters)
     return notices
+
+
+def _maps_without_boundaries(assessment: Assessment, chapters) -> list[Failure]:
+    """Chapters whose hotspot map cannot be drawn: the partnership has no LSOA boundaries."""
+    if LsoaBoundarySet.objects.filter(partnership_id=assessment.partnership_id).exists():
+        return []
+    mapped = set(ChapterMap.objects.filter(chapter__in=chapters).values_list("chapter", flat=True))
+    for chapter in chapters:
+        chapter.assessment = assessment  # its address, without reading it again
+    return [
+        Failure(
+            "map",
+            f"“{chapter.title}” has a hotspot map, but no LSOA boundaries are loaded: the "
+            "chapter draws no map until they are.",
+            reverse("admin:assessments_lsoaboundaryset_add"),
+            "Upload LSOA boundaries",
+            chapter.get_absolute_url(),
+        )
+        for chapter in chapters
+        if chapter.pk in mapped
+    ]
 
 
 def _undefined_abbreviations(assessment: Assessment, chapters) -> list[Failure]:

@@ -6,12 +6,9 @@ count under the threshold anywhere on the page; the grid is in the restricted ap
 partner granted it alone."""
 
 import datetime as dt
-import io
-import json
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments.appendices.models import Appendix
@@ -19,7 +16,7 @@ from assessments.appendices.permissions import grant_appendix
 from assessments.core.models import Assessment, Role
 from assessments.indicators.models import ChapterMap
 from tests.factories import AppendixFactory, AssessmentFactory, ChapterFactory, member, set_status
-from tests.real_data import import_real_months, load_real_boundaries
+from tests.real_data import hotspot_counts, import_real_months, load_real_boundaries
 
 from .conftest import assert_accessible, sign_in
 
@@ -52,13 +49,6 @@ def burglary(tmp_path):
     return chapter
 
 
-def counts() -> dict[str, int]:
-    out = io.StringIO()
-    call_command("hotspots", "safermk", "--from", "2024-01", "--to", "2024-03",
-                 "--crime-type", "Burglary", "--json", stdout=out)  # fmt: skip
-    return {row["code"]: row["count"] for row in json.loads(out.getvalue())}
-
-
 def legend_breaks(page) -> dict[str, tuple[float, float]]:
     """Each class of the legend with the lowest and highest count its label gives."""
     breaks = {}
@@ -80,7 +70,7 @@ def test_a_partner_reads_the_hotspot_map_and_the_public_sees_no_small_count(page
     expect(areas).to_have_count(166)
     breaks = legend_breaks(page)
     assert len(breaks) >= 3
-    recorded = counts()
+    recorded = hotspot_counts("2024-01", "2024-03", ["Burglary"])
     for area in areas.all():
         code, cls = area.get_attribute("data-code"), area.get_attribute("class").split()[-1]
         count = recorded.get(code, 0)

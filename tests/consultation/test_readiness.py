@@ -14,7 +14,7 @@ from assessments.consultation import readiness
 from assessments.consultation.models import ReadinessOverride, WorkflowEvent
 from assessments.consultation.services import workflow
 from assessments.core.models import Assessment, ChapterFigure
-from assessments.indicators.models import Headline, IndicatorSelection
+from assessments.indicators.models import ChapterMap, Headline, IndicatorSelection, LsoaBoundarySet
 
 from ..factories import (
     AppendixFactory,
@@ -196,3 +196,20 @@ def test_figures_without_a_comparable_change_and_undefined_abbreviations_are_lis
     analyst_client.post(url, {"action": "open", "closes_on": IN_A_WEEK})
     ready.refresh_from_db()
     assert ready.status == "consultation"
+
+
+def test_a_chapter_whose_map_cannot_be_drawn_is_a_notice_until_boundaries_are_loaded(ready):
+    chapter = ready.chapters.get()
+    ChapterMap.objects.create(
+        chapter=chapter, crime_types=["Burglary"],
+        first_month=dt.date(2016, 4, 1), last_month=dt.date(2017, 3, 1),
+    )  # fmt: skip
+    notices = [n for n in readiness.readiness_notices(ready) if n.rule == "map"]
+    assert [n.message for n in notices] == [
+        "“Crime” has a hotspot map, but no LSOA boundaries are loaded: the chapter draws no map "
+        "until they are."
+    ]
+    assert notices[0].fix_url == reverse("admin:assessments_lsoaboundaryset_add")
+    LsoaBoundarySet.objects.create(partnership=ready.partnership, vintage=2021, name="LSOAs")
+    assert not [n for n in readiness.readiness_notices(ready) if n.rule == "map"]
+    assert rules(ready) == []  # a notice: it stops nothing

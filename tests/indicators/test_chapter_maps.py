@@ -9,19 +9,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from django.core.management import call_command
 
 from assessments.core.models import Role
 from assessments.indicators.hotspot_analysis import is_2021_only
 from assessments.indicators.models import ChapterMap
 
 from ..factories import AssessmentFactory, ChapterFactory, member
+from ..real_data import hotspot_counts as hotspots
 from ..real_data import import_real_months, load_real_boundaries
 from ..worlds import kept_for_the_module
 
@@ -60,13 +59,6 @@ def _world(folder: Path) -> dict:
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     folder = tmp_path_factory.mktemp("chapter-maps")
     yield from kept_for_the_module(django_db_blocker, lambda: _world(folder))
-
-
-def hotspots(first: str, last: str, crime_types: list[str]) -> dict[str, int]:
-    out = io.StringIO()
-    types = [part for name in crime_types for part in ("--crime-type", name)]
-    call_command("hotspots", "safermk", "--from", first, "--to", last, *types, "--json", stdout=out)
-    return {row["code"]: row["count"] for row in json.loads(out.getvalue())}
 
 
 def the_map(html: str) -> ElementTree.Element:
