@@ -440,7 +440,11 @@ def chapter_figures_and_charts(
         selections = chapter.selections.all()
         book = SeriesBook.for_selections(selections, area)
         figures = [figure_for(selection, area, book) for selection in selections]
-        return figures, chapter_charts(chapter, area, book)
+        charts = chapter_charts(chapter, area, book)
+        for chart in charts:  # a map's drawings kept with it: they take 30 ms each
+            if isinstance(chart, ChoroplethMap):
+                chart.svg(), chart.narrow_svg()
+        return figures, charts
 
     if area is None:  # a partnership without an area has no figures to keep
         return build()

@@ -245,6 +245,7 @@ class ChoroplethMap:
 
     def __post_init__(self) -> None:
         self._shaded: list[Shaded] | None = None
+        self._drawings: dict[int, str] = {}
 
     # The figure's table: its top areas by count, as the page and the PDF show every chart's.
 
@@ -417,6 +418,13 @@ class ChoroplethMap:
         return text
 
     def svg(self, width: int = WIDTH) -> str:
+        """The drawing, made once per width: a chapter page's map is kept in the cache and
+        drawn for every reader (30 ms a drawing, docs/benchmarks.md)."""
+        if width not in self._drawings:
+            self._drawings[width] = self._draw(width)
+        return self._drawings[width]
+
+    def _draw(self, width: int) -> str:
         rows = {r.code: r for r in self.shaded()}
         wide = width >= WIDTH
         map_w = width * 0.64 if wide else width - 16

@@ -119,6 +119,17 @@ def test_the_chapter_page_shows_a_partner_each_lsoa_shaded_by_its_count(client, 
     )
 
 
+def test_the_maps_csv_link_on_the_page_gives_every_lsoa_drawn(client, world):
+    client.force_login(world["partner"])
+    html = client.get(world["now"].get_absolute_url()).content.decode()
+    link = re.search(r'href="([^"]+)" download>Download the figures for “Burglary by neighb', html)
+    response = client.get(link[1].replace("&amp;", "&"))
+    assert response["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0][:2] == ["Area (LSOA)", "Number of crimes"]
+    assert len([line for line in lines[1:] if line and line[0].startswith("Milton Keynes")]) == 166
+
+
 def test_a_public_map_says_no_count_under_five(world):
     from assessments.indicators.chapter_maps import chapter_map
 
