@@ -18,6 +18,7 @@ import dataclasses
 from decimal import Decimal
 
 from assessments.appendices.models import Appendix
+from assessments.core.cache_version import cached
 from assessments.core.models import Chapter
 from assessments.core.numbers import signed
 from assessments.indicators.chapter_maps import (
@@ -184,6 +185,13 @@ def hotspots_content(appendix: Appendix) -> dict | None:
     an appendix of another kind."""
     if appendix.kind != Appendix.Kind.HOTSPOTS:
         return None
+    # The same for every reader granted it (nothing personal): kept until the partnership's
+    # data changes, as the chapters' charts are; its maps and analysis take a second to build.
+    partnership = appendix.assessment.partnership
+    return cached(partnership, lambda: _content(appendix), "appendix-hotspots", appendix.pk)
+
+
+def _content(appendix: Appendix) -> dict:
     settings = (
         ChapterMap.objects.filter(chapter__assessment=appendix.assessment_id)
         .select_related("chapter__assessment")
