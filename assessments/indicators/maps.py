@@ -22,7 +22,6 @@ import math
 import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 from html import escape
 
 import shapely
@@ -241,6 +240,8 @@ class ChoroplethMap:
     previous_months: str = ""  # "April 2015 to March 2016": the period the table compares with
     source: str = ""  # where the counts come from, for the report's list of sources
     licence: str = ""
+    # The union of the areas, where the caller has it already (hotspot_maps keeps one a set).
+    given_outline: list | None = None
     kind = "map"
 
     def __post_init__(self) -> None:
@@ -466,10 +467,12 @@ class ChoroplethMap:
     def narrow_svg(self) -> str:
         return self.svg(NARROW)
 
-    @cached_property
+    @property
     def outline(self) -> list:
-        """The outline of the LSOAs drawn (their union), once for both drawings."""
-        return _outline([a.polygons for a in self.areas])
+        """The outline of the LSOAs drawn (their union): given, or computed once."""
+        if self.given_outline is None:
+            self.given_outline = outline_of([a.polygons for a in self.areas])
+        return self.given_outline
 
 
 def _fill(cls: MapClass, hatch: str) -> str:
@@ -499,7 +502,7 @@ def _bounds(shapes: list[list]) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _outline(shapes: list[list]) -> list:
+def outline_of(shapes: list[list]) -> list:
     """The outline of the areas drawn, as MultiPolygon coordinates (their union)."""
     geometries = [
         shapely.MultiPolygon([(p[0], p[1:]) for p in polygons]) for polygons in shapes if polygons

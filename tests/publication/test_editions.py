@@ -211,6 +211,7 @@ def test_restricted_copies_print_the_edition_byte_for_byte(published_with_pdf, j
 EARLY = {"before_closing": "on"}
 
 
+@pytest.mark.slow(reason="the demo's report document built four times, each with its maps")
 def test_the_chair_approves_what_they_read(demo, client):
     from assessments.demo.editions import BEFORE_THE_BOARD  # noqa: PLC0415
     from assessments.publication.models import StatutoryCoverage  # noqa: PLC0415
