@@ -91,12 +91,11 @@ STAND_INS = {
     "Milton Keynes 019C": "Milton Keynes 018D",
 }
 
-# The chapters with a hotspot map: police.uk crime types counted together over 2016/17, set
-# against 2015/16 (the months just before).
+# The chapter with a hotspot map: police.uk crime types counted together over 2016/17, set
+# against 2015/16 (the months just before). One map shows the feature; each more is drawn on
+# every page, edition and PDF the demo's tests build.
 DEMO_MAPS = {
     "crime": tuple(t for t in CRIME_TYPES if t != ASB),
-    "violence": ("Violence and sexual offences",),
-    "drugs-and-alcohol": ("Drugs",),
 }
 
 

@@ -1,5 +1,5 @@
 """The demo's hotspot maps (issue 34): `load_demo` loads the 2021 boundary set, its made-up
-police.uk counts sit on real LSOAs of that set (so a map shades them), three chapters map crime
+police.uk counts sit on real LSOAs of that set (so a map shades them), the Crime chapter maps crime
 types over 2016/17, and the counts are recognisable as demo data."""
 
 from __future__ import annotations
@@ -67,12 +67,10 @@ def test_the_stand_ins_are_real_lsoas_the_demo_does_not_name():
     assert all(codes[name] < "E01033769" for name in stand_ins.values())
 
 
-def test_three_demo_chapters_map_their_crime_types_over_2016_17(demo):
+def test_the_crime_chapter_maps_every_crime_type_over_2016_17(demo):
     maps = {m.chapter.slug: m for m in ChapterMap.objects.filter(chapter__assessment=demo)}
-    assert set(maps) == {"crime", "violence", "drugs-and-alcohol"}
+    assert set(maps) == {"crime"}
     assert maps["crime"].crime_types == [t for t in CRIME_TYPES if t != ASB]
-    assert maps["violence"].crime_types == ["Violence and sexual offences"]
-    assert maps["drugs-and-alcohol"].crime_types == ["Drugs"]
     assert {(m.first_month, m.last_month) for m in maps.values()} == {(APRIL_2016, MARCH_2017)}
 
 
@@ -113,13 +111,13 @@ def test_loading_again_over_the_invented_codes_leaves_only_the_real_ones(demo):
     assert lsoas.count() == 24
     assert set(lsoas.values_list("code", flat=True)) <= set(lsoa_codes_2021().values())
     assert LsoaBoundary.objects.filter(boundary_set__partnership=partnership).count() == 166
-    assert ChapterMap.objects.filter(chapter__assessment=demo).count() == 3
+    assert ChapterMap.objects.filter(chapter__assessment=demo).count() == 1
 
 
 def test_a_demo_map_says_its_counts_are_made_up_and_misses_no_month(demo):
     from assessments.indicators.chapter_maps import chapter_map
 
-    drawn = chapter_map(demo.chapters.get(slug="violence"), "chart-9")
+    drawn = chapter_map(demo.chapters.get(slug="crime"), "chart-9")
     assert "Demo data: made-up counts spread over real LSOAs, not police.uk's." in drawn.notes
     assert not [note for note in drawn.notes if "No police.uk data" in note]
     assert drawn.headings[2] == "Previous period (April 2015 to March 2016)"
