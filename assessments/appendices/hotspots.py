@@ -27,35 +27,19 @@ from assessments.indicators.chapter_maps import (
     spans,
     what_is_counted,
 )
+from assessments.indicators.charts import drawing_data
 from assessments.indicators.hotspot_analysis import (
     TOP,
     HotspotAnalysis,
     HotspotRow,
     hotspot_analysis,
 )
-from assessments.indicators.hotspot_maps import grid_map
+from assessments.indicators.hotspot_maps import grid_map, months_missing_note
 from assessments.indicators.hotspots import HotspotQueryError
 from assessments.indicators.models import ChapterMap
 
 # What the appendix's LSOA maps add to the chapter map's title: they are not the public one.
 EVERY_COUNT = "every count shown"
-
-
-def figure_data(drawing) -> dict:
-    """A map as the page, its CSV and the PDF show it, like a chapter's chart: its drawings,
-    words, table and CSV (ChoroplethMap or GridMap)."""
-    return {
-        "slug": drawing.slug,
-        "title": drawing.title,
-        "description": drawing.description,
-        "attribution": drawing.attribution,
-        "notes": list(drawing.notes),
-        "svg": drawing.svg(),
-        "narrow_svg": drawing.narrow_svg(),
-        "headings": list(drawing.headings),
-        "rows": [[label, [{"text": p.text} for p in points]] for label, points in drawing.rows],
-        "csv": drawing.csv(),
-    }
 
 
 def _rate(value: Decimal | None) -> str:
@@ -158,7 +142,7 @@ def _section(chapter: Chapter, setting: ChapterMap) -> dict:
         "crime_types": types,
         "months": current.label(),
         "previous_months": previous.label(),
-        "maps": [figure_data(drawing) for drawing in maps],
+        "maps": [drawing_data(drawing) for drawing in maps],
         "tables": [],
         "concentration": "",
         "notes": [],
@@ -172,11 +156,7 @@ def _section(chapter: Chapter, setting: ChapterMap) -> dict:
     section["tables"] = _analysis_tables(analysis, types, what)
     section["concentration"] = _concentration(analysis, what)
     if analysis.months_missing:
-        section["notes"].append(
-            "No police.uk data imported for "
-            + ", ".join(f"{m:%B %Y}" for m in analysis.months_missing)
-            + ": its crimes are not counted."
-        )
+        section["notes"].append(months_missing_note(analysis.months_missing))
     return section
 
 

@@ -311,6 +311,24 @@ def bar_svg(chart: Chart, width: int = WIDTH) -> str:
     return _frame(chart, height, body, width)
 
 
+def drawing_data(drawing: Chart) -> dict:
+    """A chart, or a map (maps.py, drawn to the same protocol), as the page, the PDF and an
+    edition keep it: plain data, its two drawings, words and table."""
+    return {
+        "slug": drawing.slug,
+        "title": drawing.title,
+        "description": drawing.description,
+        "attribution": drawing.attribution,
+        "notes": list(drawing.notes),
+        "svg": drawing.svg(),
+        "narrow_svg": drawing.narrow_svg(),  # the edition's pages on a phone
+        "headings": list(drawing.headings),
+        "rows": [[label, [{"text": p.text} for p in points]] for label, points in drawing.rows],
+        # Its figures as the CSV download gives them, so that an edition's downloads are its own.
+        "csv": drawing.csv(),
+    }
+
+
 def chart_csv(chart: Chart) -> str:
     """The chart's figures with their attribution, as CSV text (hidden values stay hidden)."""
     return table_csv(chart.headings, chart.rows, chart.title, chart.notes, chart.attribution)

@@ -43,7 +43,7 @@ def boundary_map(
     missing = sorted({*ranking.months_missing, *(previous.months_missing if previous else [])})
     notes = list(notes)
     if missing:
-        notes.append(f"No police.uk data imported for {_runs(missing)}: not counted.")
+        notes.append(months_missing_note(missing))
     return ChoroplethMap(
         title=title,
         areas=areas,
@@ -69,6 +69,11 @@ def _of_vintage(code: str, vintage: int) -> bool:
     but the 2021 census's new codes for a 2011 set. For a 2021 set an unchanged code cannot be
     told from a 2011 one the census ended, so only LSOAs with crime count as lacking there."""
     return vintage == 2011 and not is_2021_only(code)
+
+
+def months_missing_note(months: list[dt.date]) -> str:
+    """What a map or the hotspot analysis says of the months no police.uk import brought."""
+    return f"No police.uk data imported for {_runs(months)}: not counted."
 
 
 def _runs(months: list[dt.date]) -> str:

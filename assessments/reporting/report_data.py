@@ -28,7 +28,7 @@ from assessments.core.glossary import glossary_terms
 from assessments.core.markdown import render_markdown
 from assessments.core.models import Assessment, Chapter, ChapterFigure, Recommendation
 from assessments.indicators.chapter_charts import chapter_charts
-from assessments.indicators.charts import Chart
+from assessments.indicators.charts import Chart, drawing_data
 from assessments.indicators.headlines import HeadlineFigure, approved_headlines, figure_for
 from assessments.indicators.models import Geography, Indicator
 from assessments.indicators.selectors import area_profile, chapters_for_report, partnership_area
@@ -144,21 +144,9 @@ def figure_data(figure: HeadlineFigure) -> dict:
 
 
 def chart_data(chart: Chart) -> dict:
-    """A chart as the page and the PDF show it: its SVG, words and table."""
-    return {
-        "slug": chart.slug,
-        "kind": chart.kind,  # "map" prints at the text's width (documents._printed_drawing)
-        "title": chart.title,
-        "description": chart.description,
-        "attribution": chart.attribution,
-        "notes": list(chart.notes),
-        "svg": chart.svg(),
-        "narrow_svg": chart.narrow_svg(),  # the edition's pages on a phone
-        "headings": list(chart.headings),
-        "rows": [[label, [{"text": p.text} for p in points]] for label, points in chart.rows],
-        # Its figures as the CSV download gives them, so that an edition's downloads are its own.
-        "csv": chart.csv(),
-    }
+    """A chapter's chart or map as the page and the PDF show it: its SVG, words and table, and
+    its kind ("map" prints at the text's width, documents._printed_drawing)."""
+    return drawing_data(chart) | {"kind": chart.kind}
 
 
 def _chapter_data(chapter: Chapter, area: Geography | None, charts: list[Chart]) -> dict:

@@ -11,13 +11,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from assessments.core.models import Assessment
+from assessments.core.models import Assessment, Partnership
 from assessments.core.selectors import assessment_by_url
 
 
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def partnership_by_slug(slug: str) -> Partnership:
+    """The partnership a command names, or the command's error saying there is none."""
+    found = Partnership.objects.filter(slug=slug).first()
+    if found is None:
+        raise CommandError(f"No partnership with the slug {slug!r}.")
+    return found
 
 
 class ReliableCommand(BaseCommand):

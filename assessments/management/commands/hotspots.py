@@ -3,9 +3,8 @@ import json
 
 from django.core.management.base import CommandError
 
-from assessments.core.models import Partnership
 from assessments.indicators.hotspots import HotspotQueryError, LsoaRanking, lsoa_ranking
-from assessments.management.commands._reliable import ReliableCommand
+from assessments.management.commands._reliable import ReliableCommand, partnership_by_slug
 
 
 def _month(value: str) -> dt.date:
@@ -40,9 +39,7 @@ class Command(ReliableCommand):
         parser.add_argument("--json", action="store_true", help="print the list as JSON")
 
     def handle(self, *args, partnership, first, last, crime_types, **options):
-        found = Partnership.objects.filter(slug=partnership).first()
-        if found is None:
-            raise CommandError(f"No partnership with the slug {partnership!r}.")
+        found = partnership_by_slug(partnership)
         try:
             ranking = lsoa_ranking(found.pk, _month(first), _month(last), crime_types)
         except HotspotQueryError as error:

@@ -4,10 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from assessments.core.models import Partnership
 from assessments.indicators.grid import DEFAULT_CELL_METRES
 from assessments.indicators.police_uk import PoliceUkFileError, police_uk_import, police_uk_summary
-from assessments.management.commands._reliable import ReliableCommand
+from assessments.management.commands._reliable import ReliableCommand, partnership_by_slug
 
 
 class Command(ReliableCommand):
@@ -36,9 +35,7 @@ class Command(ReliableCommand):
     def handle(self, *args, files, partnership, lsoa_prefix, cell_metres, **options):
         if cell_metres < 1:
             raise CommandError("--cell-metres must be a whole number of metres, 1 or more.")
-        found = Partnership.objects.filter(slug=partnership).first()
-        if found is None:
-            raise CommandError(f"No partnership with the slug {partnership!r}.")
+        found = partnership_by_slug(partnership)
         with ExitStack() as stack:
             try:
                 streams = [(p.name, stack.enter_context(p.open("rb"))) for p in files]
